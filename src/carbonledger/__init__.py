@@ -1,0 +1,49 @@
+"""carbonledger: measure, analyse and reduce the carbon footprint of large companies.
+
+The public API is what ``__all__`` lists; modules whose names start with an underscore are
+private. Rooms (``carbonledger.units``, ``carbonledger.schema`` ...) have their own ``__all__``.
+"""
+
+from importlib import metadata
+
+from carbonledger.errors import (
+    CarbonLedgerError,
+    ConfigError,
+    FactorError,
+    FactorNotFoundError,
+    IntegrityError,
+    SchemaError,
+    UnitError,
+    ValidationError,
+    WorkspaceError,
+)
+from carbonledger.options import WorkspaceConfig
+from carbonledger.pipeline import ImportResult, import_file, validate_file
+from carbonledger.schema import get_schema, schema_kinds
+from carbonledger.store import Workspace
+from carbonledger.units import convert, gwp, ureg
+
+__version__ = metadata.version("carbonledger")
+
+__all__ = [
+    "CarbonLedgerError",
+    "ConfigError",
+    "FactorError",
+    "FactorNotFoundError",
+    "ImportResult",
+    "IntegrityError",
+    "SchemaError",
+    "UnitError",
+    "ValidationError",
+    "Workspace",
+    "WorkspaceConfig",
+    "WorkspaceError",
+    "__version__",
+    "convert",
+    "get_schema",
+    "gwp",
+    "import_file",
+    "schema_kinds",
+    "ureg",
+    "validate_file",
+]

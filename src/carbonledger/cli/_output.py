@@ -1,0 +1,66 @@
+"""Shared output helpers of the CLI: JSON mode, Rich tables and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carbonledger.errors import CarbonLedgerError, ValidationError
+
+__all__ = ["console", "emit_json", "fail_cleanly", "rich_table"]
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def emit_json(payload: Any) -> None:
+    """Print a JSON document on standard output (UTF-8, no ASCII escaping)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def rich_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    """Build a Rich table; numbers are right-aligned."""
+    table = Table(title=title, title_justify="left")
+    first = rows[0] if rows else [None] * len(columns)
+    for name, sample in zip(columns, first, strict=True):
+        table.add_column(name, justify="right" if isinstance(sample, int | float) else "left")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+@contextmanager
+def fail_cleanly(
+    as_json: bool, on_validation: Callable[[ValidationError], None] | None = None
+) -> Iterator[None]:
+    """Turn a :class:`CarbonLedgerError` into a one-line reason and exit code 1.
+
+    In JSON mode the error is printed as ``{"error": ...}`` on standard output as well.
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        if on_validation is not None:
+            on_validation(exc)
+        raise typer.Exit(1) from None
+    except CarbonLedgerError as exc:
+        reason = str(exc).splitlines()[0]
+        if as_json:
+            emit_json({"error": reason, "type": type(exc).__name__})
+        error_console.print(f"[red]error:[/red] {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None

@@ -1,0 +1,196 @@
+"""Typer application: workspace, import and demo commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonledger.cli._output import (
+    console,
+    emit_json,
+    error_console,
+    fail_cleanly,
+    rich_table,
+)
+from carbonledger.errors import ValidationError
+from carbonledger.options import Consolidation, Language, WorkspaceConfig
+from carbonledger.pipeline import import_file, validate_file
+from carbonledger.schema import schema_kinds
+from carbonledger.store import Workspace
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="carbonledger",
+    help="Measure, analyse and reduce a company's carbon footprint.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+WorkspaceOption = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+KIND_HELP = f"Activity kind: {', '.join(schema_kinds())}."
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    organisation: Annotated[str, typer.Option(help="Reporting organisation.")] = "My company",
+    currency: Annotated[str, typer.Option(help="Reporting currency (ISO 4217).")] = "CNY",
+    gwp: Annotated[str, typer.Option(help="GWP set: AR4, AR5 or AR6.")] = "AR5",
+    consolidation: Annotated[
+        Consolidation, typer.Option(help="Organisational-boundary approach.")
+    ] = Consolidation.OPERATIONAL_CONTROL,
+    base_year: Annotated[int, typer.Option(help="Base year.")] = 2020,
+    period: Annotated[
+        list[str] | None, typer.Option("--period", help="Reporting period (YYYY); repeatable.")
+    ] = None,
+    language: Annotated[Language, typer.Option(help="Report language.")] = Language.EN,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a workspace: settings, metadata store and batch folder.
+
+    Example: [bold]carbonledger init acme --organisation "Acme Group" --gwp AR5 --period 2024[/]
+    """
+    with fail_cleanly(as_json):
+        try:
+            config = WorkspaceConfig(
+                organisation=organisation,
+                reporting_currency=currency,
+                gwp_set=gwp,
+                consolidation=consolidation,
+                base_year=base_year,
+                reporting_periods=period or [],
+                language=language,
+            )
+        except ValueError as exc:
+            raise _config_error(exc) from None
+        workspace = Workspace.init(directory, config)
+    payload = {"workspace": str(workspace.root), **config.model_dump(mode="json")}
+    if as_json:
+        emit_json(payload)
+    else:
+        console.print(f"Created workspace [bold]{workspace.root}[/] for {organisation}.")
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GBK), XLSX or Parquet file.")],
+    sheet: Annotated[str | None, typer.Option(help="Worksheet of a workbook.")] = None,
+    strict: Annotated[bool, typer.Option(help="Refuse files with warnings too.")] = False,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a file and store it as an immutable batch; nothing is stored if a row is bad.
+
+    Example: [bold]carbonledger import electricity inputs/electricity.csv -w acme[/]
+    """
+    with fail_cleanly(as_json, lambda exc: _print_report(exc, as_json)):
+        result = import_file(Workspace.open(workspace), kind, file, sheet, strict)
+    batch = result.batch
+    payload = {
+        "batch_id": batch.batch_id,
+        "kind": batch.kind,
+        "rows": batch.rows,
+        "created": result.created,
+        "source": batch.source_path,
+        "warnings": [str(w) for w in result.report.warnings],
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    verb = "Imported" if result.created else "Already imported"
+    console.print(f"{verb} {batch.rows:,} {kind} row(s) as batch {batch.batch_id[:12]}.")
+    for warning in result.report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
+@app.command()
+def validate(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet file.")],
+    sheet: Annotated[str | None, typer.Option(help="Worksheet of a workbook.")] = None,
+    strict: Annotated[bool, typer.Option(help="Count warnings as errors.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a file against its activity schema without storing it.
+
+    Example: [bold]carbonledger validate spend ledger.xlsx --sheet 2024 --json[/]
+    """
+    with fail_cleanly(as_json):
+        report = validate_file(kind, file, sheet, strict)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        console.print(str(report), highlight=False)
+    if not report.ok(strict):
+        raise typer.Exit(1)
+
+
+@app.command()
+def batches(
+    kind: Annotated[str | None, typer.Option(help="Only batches of this kind.")] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """List the imported batches.
+
+    Example: [bold]carbonledger batches -w acme --kind spend[/]
+    """
+    with fail_cleanly(as_json):
+        stored = Workspace.open(workspace).batches(kind)
+    if as_json:
+        emit_json([vars(b) for b in stored])
+        return
+    rows = [
+        (b.batch_id[:12], b.kind, b.rows, Path(b.source_path).name, b.imported_at) for b in stored
+    ]
+    console.print(
+        rich_table("Batches", ["batch", "kind", "rows", "source", "imported (UTC)"], rows)
+    )
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo workspace.")] = Path(
+        "carbonledger-demo"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed of the generated company.")] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate a fictional e-commerce and logistics group, import its files and summarise.
+
+    Example: [bold]carbonledger demo --out /tmp/demo[/]
+    """
+    from carbonledger.demo import run_demo
+
+    with fail_cleanly(as_json):
+        summary = run_demo(out, seed=seed, progress=not as_json)
+    if as_json:
+        emit_json(summary.to_dict())
+    else:
+        summary.print(console)
+
+
+def _print_report(exc: ValidationError, as_json: bool) -> None:
+    report = exc.report
+    if as_json:
+        emit_json({"error": "validation failed", **report.to_dict()})  # type: ignore[attr-defined]
+    error_console.print(f"[red]error:[/] {report}", highlight=False, soft_wrap=True)
+
+
+def _config_error(exc: ValueError) -> Exception:
+    from carbonledger.errors import ConfigError
+
+    return ConfigError(str(exc).replace("\n", "; "))
+
+
+def main() -> None:
+    """Entry point of the ``carbonledger`` script."""
+    app()

@@ -1,0 +1,187 @@
+"""The demo: a fictional group's files written as users have them, imported and summarised.
+
+``run_demo`` writes ``inputs/<kind>.csv|xlsx`` (a few in GBK with Chinese headers, one with a
+UTF-8 byte-order mark, two workbooks) so they serve as templates, creates or reopens a
+workspace in the output folder, imports every file and returns a summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from carbonledger.demo.generate import generate_tables, load_company
+from carbonledger.options import WorkspaceConfig
+from carbonledger.pipeline import import_file
+from carbonledger.schema import get_schema
+from carbonledger.store import CONFIG_FILE, Workspace
+
+__all__ = ["DemoSummary", "run_demo", "write_inputs"]
+
+# How each kind's file is written: format, encoding, and whether headers are Chinese.
+_FILE_STYLES: dict[str, tuple[str, str, bool]] = {
+    "entities": ("csv", "utf-8", False),
+    "facilities": ("xlsx", "", False),
+    "electricity": ("csv", "gbk", True),
+    "stationary_fuel": ("csv", "utf-8-sig", False),
+    "mobile_fuel": ("xlsx", "", False),
+    "refrigerants": ("csv", "utf-8", False),
+    "spend": ("csv", "gbk", True),
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class DemoSummary:
+    """What the demo did.
+
+    Attributes
+    ----------
+    workspace : Path
+    imports : list of dict
+        One entry per file: kind, file, format, encoding, rows, batch id, created.
+    figures : dict of str to float or int
+        Headline activity figures of the generated company.
+    """
+
+    workspace: Path
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    figures: dict[str, float | int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form for JSON output."""
+        return {"workspace": str(self.workspace), "imports": self.imports, "figures": self.figures}
+
+    def print(self, console: Console) -> None:
+        """Print the closing summary tables."""
+        from carbonledger.cli._output import rich_table
+
+        rows = [
+            (
+                i["kind"],
+                i["file"],
+                i["encoding"] or i["format"],
+                i["rows"],
+                i["batch_id"][:12],
+                "new" if i["created"] else "already stored",
+            )
+            for i in self.imports
+        ]
+        console.print(
+            rich_table(
+                "Imported batches", ["kind", "file", "format", "rows", "batch", "status"], rows
+            )
+        )
+        console.print(
+            rich_table(
+                "Activity of the demo company", ["figure", "value"], list(self.figures.items())
+            )
+        )
+        console.print(
+            f"Workspace: [bold]{self.workspace}[/]; input templates in {self.workspace / 'inputs'}"
+        )
+
+
+def write_inputs(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
+    """Write each kind's table into ``folder`` in its demo file style.
+
+    Returns
+    -------
+    dict of str to Path
+        File written for each kind.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for kind, table in tables.items():
+        file_format, encoding, chinese = _FILE_STYLES[kind]
+        frame = table.rename(columns=_chinese_headers(kind)) if chinese else table
+        path = folder / f"{kind}.{file_format}"
+        if file_format == "csv":
+            frame.to_csv(path, index=False, encoding=encoding, lineterminator="\n")
+        else:
+            frame.to_excel(path, index=False, sheet_name=kind)
+        written[kind] = path
+    return written
+
+
+def _chinese_headers(kind: str) -> dict[str, str]:
+    headers = {}
+    for column in get_schema(kind).columns:
+        chinese = [a for a in column.aliases if _CJK.search(a)]
+        if chinese:
+            headers[column.name] = chinese[0]
+    return headers
+
+
+def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSummary:
+    """Generate the demo company in ``out``, import its files and summarise.
+
+    Running it again on the same folder reuses the workspace; imports are idempotent.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder (created if missing).
+    seed : int, default 7
+        Seed of the generator.
+    progress : bool, default True
+        Show a progress bar.
+    """
+    folder = Path(out)
+    company = load_company()
+    tables = generate_tables(company, seed)
+    files = write_inputs(folder / "inputs", tables)
+    if (folder / CONFIG_FILE).exists():
+        workspace = Workspace.open(folder)
+    else:
+        config = WorkspaceConfig(
+            organisation=company["organisation"],
+            reporting_currency=company["reporting_currency"],
+            base_year=company["base_year"],
+            reporting_periods=[str(company["year"])],
+        )
+        workspace = Workspace.init(folder, config)
+    summary = DemoSummary(folder)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        disable=not progress,
+    ) as bar:
+        task = bar.add_task("importing", total=len(files))
+        for kind, path in files.items():
+            bar.update(task, description=f"importing {kind}")
+            result = import_file(workspace, kind, path)
+            summary.imports.append(
+                {
+                    "kind": kind,
+                    "file": path.name,
+                    "format": path.suffix.lstrip("."),
+                    "encoding": _FILE_STYLES[kind][1] or None,
+                    "rows": result.batch.rows,
+                    "batch_id": result.batch.batch_id,
+                    "created": result.created,
+                }
+            )
+            bar.advance(task)
+    summary.figures = _activity_figures(tables)
+    return summary
+
+
+def _activity_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float | int]:
+    electricity = tables["electricity"]
+    return {
+        "entities": len(tables["entities"]),
+        "facilities": len(tables["facilities"]),
+        "metered electricity [MWh]": round(float(electricity["quantity"].sum()) / 1000, 1),
+        "electricity months known only from the bill": int(electricity["quantity"].isna().sum()),
+        "fleet vehicles": int(tables["mobile_fuel"]["vehicle_id"].nunique()),
+        "general-ledger lines": len(tables["spend"]),
+    }

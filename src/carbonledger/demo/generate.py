@@ -1,0 +1,211 @@
+"""Generate the demo company's activity tables from the drivers in ``company.yaml``.
+
+Everything is drawn from one seeded :class:`numpy.random.Generator`, so the same seed gives
+the same tables.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+__all__ = ["generate_tables", "load_company"]
+
+Company = dict[str, Any]
+
+
+def load_company() -> Company:
+    """Return the demo company's description (``demo/company.yaml``)."""
+    text = resources.files("carbonledger.demo").joinpath("company.yaml").read_text("utf-8")
+    company: Company = yaml.safe_load(text)
+    return company
+
+
+def _months(year: int) -> list[str]:
+    return [f"{year}-{m:02d}" for m in range(1, 13)]
+
+
+def _seasonality(month_index: int, amplitude: float) -> float:
+    """Summer cooling peak (July) as a cosine around the mean."""
+    return 1.0 + amplitude * float(np.cos((month_index - 6) / 12 * 2 * np.pi))
+
+
+def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
+    """Build one canonical table per activity kind.
+
+    Parameters
+    ----------
+    company : dict
+        The description from :func:`load_company`.
+    seed : int
+        Seed of the random generator.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Tables keyed by activity kind, with canonical column names.
+    """
+    rng = np.random.default_rng(seed)
+    months = _months(int(company["year"]))
+    return {
+        "entities": pd.DataFrame(company["entities"]),
+        "facilities": _facilities(company),
+        "electricity": _electricity(company, months, rng),
+        "stationary_fuel": _stationary_fuel(company, months, rng),
+        "mobile_fuel": _mobile_fuel(company, months, rng),
+        "refrigerants": _refrigerants(company, months, rng),
+        "spend": _spend(company, months, rng),
+    }
+
+
+def _facilities(company: Company) -> pd.DataFrame:
+    frame = pd.DataFrame(company["facilities"]).drop(columns=["monthly_kwh"])
+    frame["floor_area_unit"] = "m ** 2"
+    return frame
+
+
+def _electricity(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for site in company["facilities"]:
+        currency = company["currencies"][site["country"]]
+        price = company["demo_price_per_kwh"][site["country"]]
+        amplitude = 0.05 if site["facility_type"] == "data_centre" else 0.18
+        for i, month in enumerate(months):
+            kwh = site["monthly_kwh"] * _seasonality(i, amplitude) * rng.normal(1.0, 0.04)
+            bill_only = rng.random() < company["bill_only_share"]
+            rows.append(
+                {
+                    "record_id": f"EL-{site['facility_id']}-{month}",
+                    "facility_id": site["facility_id"],
+                    "period": month,
+                    "quantity": None if bill_only else round(kwh, 1),
+                    "unit": "kWh",
+                    "bill_amount": round(kwh * price, 2),
+                    "currency": currency,
+                    "supplier": "State Grid" if site["country"] == "CN" else "local utility",
+                    "data_source": "invoice" if bill_only else "meter",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _stationary_fuel(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for burner in company["stationary_fuel"]:
+        for i, month in enumerate(months):
+            heating = _seasonality((i + 6) % 12, 0.35)  # winter peak
+            amount = burner["monthly"] * heating * rng.normal(1.0, 0.06)
+            rows.append(
+                {
+                    "record_id": f"SF-{burner['facility_id']}-{burner['fuel']}-{month}",
+                    "facility_id": burner["facility_id"],
+                    "period": month,
+                    "fuel": burner["fuel"],
+                    "quantity": round(amount, 1),
+                    "unit": burner["unit"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _mobile_fuel(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for group in company["fleet"]:
+        for n in range(group["count"]):
+            vehicle = f"{group['facility_id']}-{group['vehicle_class'][:3].upper()}{n:03d}"
+            for month in months:
+                km = group["monthly_km"] * rng.normal(1.0, 0.12)
+                litres = km * group["litres_per_100km"] / 100 * rng.normal(1.0, 0.05)
+                distance_only = rng.random() < company["distance_only_share"]
+                rows.append(
+                    {
+                        "record_id": f"MF-{vehicle}-{month}",
+                        "entity_id": group["entity_id"],
+                        "facility_id": group["facility_id"],
+                        "vehicle_id": vehicle,
+                        "vehicle_class": group["vehicle_class"],
+                        "period": month,
+                        "fuel": group["fuel"],
+                        "fuel_quantity": None if distance_only else round(litres, 1),
+                        "fuel_unit": None if distance_only else "L",
+                        "distance": round(km, 1),
+                        "distance_unit": "km",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _refrigerants(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    rates = company["annual_leak_rates"]
+    year_end = months[-1]
+    for item in company["refrigerant_equipment"]:
+        base = f"RF-{item['facility_id']}-{item['equipment_type']}"
+        charge = item["units"] * item["charge"]
+        rows.append(
+            {
+                "record_id": f"{base}-screening",
+                "facility_id": item["facility_id"],
+                "period": year_end,
+                "equipment_type": item["equipment_type"],
+                "gas": item["gas"],
+                "method": "screening",
+                "charge": charge,
+                "annual_leak_rate": rates[item["equipment_type"]],
+                "mass_unit": "kg",
+            }
+        )
+        for month in rng.choice(months, size=2, replace=False):
+            top_up = charge * rates[item["equipment_type"]] / 2 * rng.uniform(0.6, 1.4)
+            rows.append(
+                {
+                    "record_id": f"{base}-topup-{month}",
+                    "facility_id": item["facility_id"],
+                    "period": str(month),
+                    "equipment_type": item["equipment_type"],
+                    "gas": item["gas"],
+                    "method": "top_up",
+                    "top_up": round(top_up, 2),
+                    "mass_unit": "kg",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _spend(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    entities = list(company["spend_entity_weights"])
+    weights = np.array(list(company["spend_entity_weights"].values()), dtype=float)
+    country = {e["entity_id"]: e["country"] for e in company["entities"]}
+    currency_of = company["currencies"]
+    fx = company["demo_fx_per_cny"]
+    frames = []
+    for category in company["spend_categories"]:
+        n = int(category["lines"])
+        shares = rng.lognormal(0.0, 1.0, n)
+        amounts_cny = shares / shares.sum() * category["annual"] * 1e6
+        owners = rng.choice(entities, size=n, p=weights / weights.sum())
+        currencies = [currency_of[country[o]] for o in owners]
+        local = amounts_cny * np.array([fx[c] for c in currencies])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "record_id": [f"GL-{category['gl_account']}-{i:05d}" for i in range(n)],
+                    "entity_id": owners,
+                    "period": rng.choice(months, size=n),
+                    "gl_account": category["gl_account"],
+                    "gl_account_name": category["gl_account_name"],
+                    "supplier": [
+                        f"{category['supplier_category']}-supplier-{k:03d}"
+                        for k in rng.integers(0, 40, n)
+                    ],
+                    "supplier_category": category["supplier_category"],
+                    "amount": np.round(local, 2),
+                    "currency": currencies,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

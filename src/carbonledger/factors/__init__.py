@@ -1,0 +1,1 @@
+"""Factor library (stub door filled below)."""

@@ -1,0 +1,1 @@
+"""Loaders: one module per publisher, each turning raw files into canonical tables."""

@@ -1,0 +1,209 @@
+"""Readers for CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX and Parquet files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.provenance import sha256_bytes
+
+__all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "read_table"]
+
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+# GB18030 is a superset of GBK and GB2312, so it reads every file either would.
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class SourceMetadata:
+    """Where a table came from.
+
+    Parameters
+    ----------
+    path : str
+        The file as given.
+    format : str
+        ``csv``, ``xlsx`` or ``parquet``.
+    sha256 : str
+        Hash of the file's bytes; the same file imported twice is recognised by it.
+    encoding : str, optional
+        Text encoding detected (CSV only).
+    sheet : str, optional
+        Worksheet read (XLSX only).
+    first_data_row : int
+        File row number of the first data row; a data row's position ``i`` (0-based) is
+        reported as row ``first_data_row + i``.
+    headers : tuple of str
+        Headers as they appear in the file.
+    """
+
+    path: str
+    format: str
+    sha256: str
+    encoding: str | None
+    sheet: str | None
+    first_data_row: int
+    headers: tuple[str, ...]
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, SourceMetadata]:
+    """Read an activity file into a table of text cells.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+    sheet : str, optional
+        Worksheet to read from a workbook (default: the first).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One column per file header, cells as ``str`` or missing (``None``); entirely empty
+        rows are dropped but the index keeps each row's position in the file.
+    metadata : SourceMetadata
+        Format, encoding, sheet, hash and row numbering.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the file is missing, of an unsupported format, or undecodable.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise CarbonLedgerError(f"{file}: no such file")
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise CarbonLedgerError(
+            f"{file}: unsupported format {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    content = file.read_bytes()
+    digest = sha256_bytes(content)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(file, content, digest)
+    if suffix == ".parquet":
+        return _read_parquet(file, digest)
+    return _read_xlsx(file, content, digest, sheet)
+
+
+def _read_csv(file: Path, content: bytes, digest: str) -> tuple[pd.DataFrame, SourceMetadata]:
+    for encoding in _ENCODINGS:
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise CarbonLedgerError(f"{file}: not UTF-8 or GBK/GB18030 text")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CarbonLedgerError(f"{file}: cannot parse as CSV: {exc}") from None
+    frame = _drop_empty_rows(frame.replace({"": None}))
+    meta = SourceMetadata(
+        str(file),
+        "csv",
+        digest,
+        _encoding_name(encoding, content),
+        None,
+        2,
+        tuple(str(h) for h in frame.columns),
+    )
+    return frame, meta
+
+
+def _encoding_name(encoding: str, content: bytes) -> str:
+    if encoding == "utf-8-sig":
+        return "utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return encoding
+
+
+def _read_parquet(file: Path, digest: str) -> tuple[pd.DataFrame, SourceMetadata]:
+    try:
+        table = pq.read_table(file)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise CarbonLedgerError(f"{file}: cannot read as Parquet: {exc}") from None
+    frame = pd.DataFrame(
+        {
+            name: [_cell_text(v) for v in table.column(name).to_pylist()]
+            for name in table.column_names
+        }
+    )
+    meta = SourceMetadata(str(file), "parquet", digest, None, None, 1, tuple(table.column_names))
+    return _drop_empty_rows(frame), meta
+
+
+def _read_xlsx(
+    file: Path, content: bytes, digest: str, sheet: str | None
+) -> tuple[pd.DataFrame, SourceMetadata]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and others for bad files
+        raise CarbonLedgerError(f"{file}: cannot read as XLSX: {exc}") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise CarbonLedgerError(f"{file}: no sheet {sheet!r}; sheets: {book.sheetnames}")
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    header_index = _header_row(rows)
+    if header_index is None:
+        raise CarbonLedgerError(f"{file}: sheet {worksheet.title!r} is empty")
+    headers = [str(h).strip() if h is not None else "" for h in rows[header_index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    body = [[_cell_text(v) for v in r[: len(headers)]] for r in rows[header_index + 1 :]]
+    frame = pd.DataFrame(body, columns=headers)
+    meta = SourceMetadata(
+        str(file), "xlsx", digest, None, worksheet.title, header_index + 2, tuple(headers)
+    )
+    return _drop_empty_rows(frame), meta
+
+
+def _header_row(rows: list[list[Any]], scan: int = 30) -> int | None:
+    """Index of the header row: the first at least half as wide as the widest row near the top.
+
+    Title and note rows above a table usually fill one or two cells; the header fills as many
+    cells as the table has columns.
+    """
+    widths = [sum(v is not None for v in r) for r in rows[:scan]]
+    if not any(widths):
+        return None
+    threshold = max(2, max(widths) / 2) if max(widths) > 1 else 1
+    return next(i for i, w in enumerate(widths) if w >= threshold)
+
+
+def _cell_text(value: Any) -> str | None:
+    """Render a typed cell as the text a user would see, keeping integers integral."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.apply(
+        lambda col: col.map(lambda v: v.strip() or None if isinstance(v, str) else v)
+    )
+    return frame.loc[frame.notna().any(axis=1)]

@@ -1,0 +1,102 @@
+"""Documented defaults and the workspace configuration model.
+
+Every default a user may want to change lives here, with the reason for its value, so that no
+module hides a magic default of its own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from carbonledger.units import CURRENCIES, gwp_set_name
+
+__all__ = [
+    "DEFAULT_GWP_SET",
+    "DEFAULT_LANGUAGE",
+    "DEFAULT_REPORTING_CURRENCY",
+    "Consolidation",
+    "Language",
+    "WorkspaceConfig",
+]
+
+#: GWP set applied when a workspace does not choose one. AR5 is what the EPA Hub 2025, the
+#: EPA supply-chain factors v1.3 and DESNZ 2025/2026 use, so factors and results agree.
+DEFAULT_GWP_SET = "AR5GWP100"
+
+#: Currency of reported monetary intensities when a workspace does not choose one.
+DEFAULT_REPORTING_CURRENCY = "CNY"
+
+#: Report language when a workspace does not choose one.
+DEFAULT_LANGUAGE = "en"
+
+
+class Consolidation(StrEnum):
+    """Organisational-boundary approaches of the GHG Protocol Corporate Standard, ch. 3."""
+
+    EQUITY_SHARE = "equity_share"
+    FINANCIAL_CONTROL = "financial_control"
+    OPERATIONAL_CONTROL = "operational_control"
+
+
+class Language(StrEnum):
+    """Languages of reports and labels."""
+
+    EN = "en"
+    ZH = "zh"
+
+
+class WorkspaceConfig(BaseModel):
+    """The settings of one workspace, stored in ``carbonledger.toml``.
+
+    Parameters
+    ----------
+    organisation : str
+        Name of the reporting organisation.
+    reporting_currency : str
+        ISO 4217 code used for monetary intensities.
+    gwp_set : str
+        GWP-100 set applied to every CO2e figure (``AR4GWP100``, ``AR5GWP100``, ``AR6GWP100``).
+    consolidation : Consolidation
+        Organisational-boundary approach.
+    base_year : int
+        Base year of targets and recalculation.
+    reporting_periods : list of str
+        Reporting periods, as years (``"2024"``) or months (``"2024-03"``).
+    language : Language
+        Default report language.
+    """
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+    organisation: str = Field(min_length=1)
+    reporting_currency: str = DEFAULT_REPORTING_CURRENCY
+    gwp_set: str = DEFAULT_GWP_SET
+    consolidation: Consolidation = Consolidation.OPERATIONAL_CONTROL
+    base_year: int = Field(default=2020, ge=1990, le=2100)
+    reporting_periods: list[str] = Field(default_factory=list)
+    language: Language = Language(DEFAULT_LANGUAGE)
+
+    @field_validator("gwp_set")
+    @classmethod
+    def _known_gwp_set(cls, value: str) -> str:
+        return gwp_set_name(value)
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in CURRENCIES:
+            raise ValueError(f"unknown currency {value!r}; use one of {', '.join(CURRENCIES)}")
+        return code
+
+    @field_validator("reporting_periods")
+    @classmethod
+    def _period_format(cls, values: list[str]) -> list[str]:
+        import re
+
+        for value in values:
+            if not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value):
+                raise ValueError(f"period {value!r} is neither YYYY nor YYYY-MM")
+        return values

@@ -1,0 +1,84 @@
+"""Content hashes and run manifests: what produced a result, so it can be reproduced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = ["RunManifest", "library_versions", "sha256_bytes", "sha256_file", "utc_now"]
+
+_LIBRARIES = ("carbonledger", "duckdb", "ibis-framework", "pyarrow", "pandas", "numpy", "pint")
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def utc_now() -> str:
+    """Return the current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def library_versions() -> dict[str, str]:
+    """Return the versions of the libraries that shape a result, plus Python's."""
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """Everything needed to reproduce a calculation run.
+
+    Parameters
+    ----------
+    inputs : dict of str to str
+        Input batch ids (content hashes) by activity kind.
+    factor_releases : list of str
+        Factor release ids used.
+    gwp_set : str
+        GWP set applied.
+    options : dict
+        Options of the run (engine, period, strictness ...).
+    versions : dict of str to str
+        Library versions.
+    created_at : str
+        UTC time of the run (not part of :meth:`fingerprint`).
+    """
+
+    inputs: dict[str, list[str]]
+    factor_releases: list[str]
+    gwp_set: str
+    options: dict[str, Any]
+    versions: dict[str, str] = field(default_factory=library_versions)
+    created_at: str = field(default_factory=utc_now)
+
+    def fingerprint(self) -> str:
+        """Return a hash of everything but the time: equal inputs, equal fingerprint."""
+        content = asdict(self)
+        content.pop("created_at")
+        return sha256_bytes(json.dumps(content, sort_keys=True).encode())
+
+    def to_json(self) -> str:
+        """Serialise the manifest."""
+        return json.dumps(asdict(self), sort_keys=True, indent=2)

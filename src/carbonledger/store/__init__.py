@@ -1,0 +1,5 @@
+"""The workspace store: SQL metadata (SQLite by default) and content-addressed Parquet."""
+
+from carbonledger.store.workspace import CONFIG_FILE, BatchInfo, StoredBatch, Workspace
+
+__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "Workspace"]

@@ -1,0 +1,30 @@
+"""Tables of the metadata store (SQLAlchemy 2 declarative models)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "BatchRow"]
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+
+class BatchRow(Base):
+    """One imported, validated, immutable batch of activity records."""
+
+    __tablename__ = "batches"
+    __table_args__ = (UniqueConstraint("kind", "source_sha256", name="uq_batches_kind_source"),)
+
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    sheet: Mapped[str | None] = mapped_column(String(255))
+    rows: Mapped[int] = mapped_column(Integer)
+    parquet_path: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,332 @@
+"""The workspace: configuration, metadata store and content-addressed Parquet batches.
+
+Layout of a workspace folder::
+
+    carbonledger.toml      settings (WorkspaceConfig)
+    carbonledger.db        SQLite metadata store, schema managed by Alembic
+    batches/<kind>/<sha256>.parquet   imported batches, immutable, named by content hash
+    batches/.staging/      files being written; never read, swept on open
+
+A batch becomes visible only when its row is committed to the store and its file has been
+renamed into place; a failure between the two rolls back the row and removes the file, so no
+partial batch is ever registered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tomllib
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import tomli_w
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session
+
+from carbonledger.errors import ConfigError, IntegrityError, WorkspaceError
+from carbonledger.options import WorkspaceConfig
+from carbonledger.provenance import sha256_bytes, utc_now
+from carbonledger.store.models import BatchRow
+
+__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "Workspace"]
+
+CONFIG_FILE = "carbonledger.toml"
+DATABASE_FILE = "carbonledger.db"
+BATCH_DIR = "batches"
+_STAGING = ".staging"
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """What the importer knows about a batch it wants stored.
+
+    Parameters
+    ----------
+    kind : str
+        Activity kind.
+    source_path : str
+        File the batch was read from.
+    source_sha256 : str
+        Hash of that file's bytes.
+    source_format : str
+        ``csv``, ``xlsx`` or ``parquet``.
+    encoding, sheet : str, optional
+        Text encoding and worksheet read.
+    """
+
+    kind: str
+    source_path: str
+    source_sha256: str
+    source_format: str
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """A batch registered in the store.
+
+    Attributes
+    ----------
+    batch_id : str
+        SHA-256 of the batch's Parquet bytes.
+    kind, source_path, source_sha256, source_format : str
+    rows : int
+    parquet_path : str
+        Path relative to the workspace root.
+    imported_at : str
+        UTC time of the import.
+    """
+
+    batch_id: str
+    kind: str
+    source_path: str
+    source_sha256: str
+    source_format: str
+    rows: int
+    parquet_path: str
+    imported_at: str
+
+    @classmethod
+    def from_row(cls, row: BatchRow) -> StoredBatch:
+        """Build from a store row."""
+        return cls(
+            row.batch_id,
+            row.kind,
+            row.source_path,
+            row.source_sha256,
+            row.source_format,
+            row.rows,
+            row.parquet_path,
+            row.imported_at,
+        )
+
+
+class Workspace:
+    """A carbonledger workspace folder.
+
+    Use :meth:`init` to create one and :meth:`open` to use an existing one; the constructor is
+    not meant to be called directly.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from carbonledger.options import WorkspaceConfig
+    >>> ws = Workspace.init(tempfile.mkdtemp(), WorkspaceConfig(organisation="Demo Co"))
+    >>> ws.config.gwp_set
+    'AR5GWP100'
+    """
+
+    def __init__(self, root: Path, config: WorkspaceConfig, engine: Engine) -> None:
+        self.root = root
+        self.config = config
+        self.engine = engine
+
+    # -- creation and opening -------------------------------------------------------------
+    @classmethod
+    def init(cls, root: str | Path, config: WorkspaceConfig) -> Workspace:
+        """Create a workspace in ``root`` (created if missing).
+
+        Raises
+        ------
+        WorkspaceError
+            If ``root`` already holds a workspace.
+        """
+        folder = Path(root)
+        if (folder / CONFIG_FILE).exists():
+            raise WorkspaceError(f"{folder} already holds a workspace ({CONFIG_FILE} exists)")
+        (folder / BATCH_DIR / _STAGING).mkdir(parents=True, exist_ok=True)
+        (folder / CONFIG_FILE).write_text(_config_toml(config), encoding="utf-8")
+        workspace = cls(folder, config, _engine(folder))
+        workspace.migrate()
+        return workspace
+
+    @classmethod
+    def open(cls, root: str | Path = ".") -> Workspace:
+        """Open the workspace in ``root``, upgrading its store schema if needed.
+
+        Raises
+        ------
+        WorkspaceError
+            If ``root`` holds no workspace.
+        ConfigError
+            If ``carbonledger.toml`` is invalid.
+        """
+        folder = Path(root)
+        config_path = folder / CONFIG_FILE
+        if not config_path.is_file():
+            raise WorkspaceError(
+                f"{folder.resolve()} is not a workspace (no {CONFIG_FILE}); "
+                "create one with `carbonledger init DIR`"
+            )
+        try:
+            config = WorkspaceConfig.model_validate(tomllib.loads(config_path.read_text("utf-8")))
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            raise ConfigError(f"{config_path}: {exc}") from None
+        workspace = cls(folder, config, _engine(folder))
+        workspace.migrate()
+        workspace._sweep_staging()
+        return workspace
+
+    def migrate(self) -> None:
+        """Bring the metadata store to the newest schema revision (Alembic ``upgrade head``)."""
+        config = Config()
+        location = resources.files("carbonledger.store").joinpath("migrations")
+        config.set_main_option("script_location", str(location))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    # -- batches ------------------------------------------------------------------------
+    def batches(self, kind: str | None = None) -> list[StoredBatch]:
+        """Return the stored batches, oldest first, optionally of one kind."""
+        query = select(BatchRow).order_by(BatchRow.imported_at, BatchRow.batch_id)
+        if kind is not None:
+            query = query.where(BatchRow.kind == kind)
+        with Session(self.engine) as session:
+            return [StoredBatch.from_row(r) for r in session.scalars(query)]
+
+    def find_batch(self, kind: str, source_sha256: str) -> StoredBatch | None:
+        """Return the batch of ``kind`` imported from a file with this hash, if any."""
+        query = select(BatchRow).where(
+            BatchRow.kind == kind, BatchRow.source_sha256 == source_sha256
+        )
+        with Session(self.engine) as session:
+            row = session.scalars(query).first()
+            return StoredBatch.from_row(row) if row else None
+
+    def read_batch(self, batch_id: str) -> pa.Table:
+        """Read a stored batch, checking that its file still has its content hash.
+
+        Raises
+        ------
+        WorkspaceError
+            If the batch is unknown.
+        IntegrityError
+            If the file was changed since it was stored.
+        """
+        with Session(self.engine) as session:
+            row = session.get(BatchRow, batch_id)
+            if row is None:
+                raise WorkspaceError(f"no batch {batch_id!r} in {self.root}")
+            path = self.root / row.parquet_path
+        content = path.read_bytes()
+        if sha256_bytes(content) != batch_id:
+            raise IntegrityError(f"batch file {path} no longer matches its hash {batch_id}")
+        return pq.read_table(io.BytesIO(content))
+
+    def store_batch(self, info: BatchInfo, table: pa.Table) -> tuple[StoredBatch, bool]:
+        """Store a validated table as an immutable batch, atomically and idempotently.
+
+        Parameters
+        ----------
+        info : BatchInfo
+            Kind and source of the batch.
+        table : pyarrow.Table
+            Validated, typed records.
+
+        Returns
+        -------
+        batch : StoredBatch
+            The stored batch, or the one already holding the same file or content.
+        created : bool
+            ``False`` when nothing new was written.
+        """
+        if existing := self.find_batch(info.kind, info.source_sha256):
+            return existing, False
+        content = _parquet_bytes(table)
+        batch_id = sha256_bytes(content)
+        with Session(self.engine) as session:
+            if row := session.get(BatchRow, batch_id):
+                return StoredBatch.from_row(row), False
+        relative = Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet"
+        final = self.root / relative
+        staged = self.root / BATCH_DIR / _STAGING / f"{uuid.uuid4().hex}.parquet"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        row = BatchRow(
+            batch_id=batch_id,
+            kind=info.kind,
+            source_path=info.source_path,
+            source_sha256=info.source_sha256,
+            source_format=info.source_format,
+            encoding=info.encoding,
+            sheet=info.sheet,
+            rows=table.num_rows,
+            parquet_path=relative.as_posix(),
+            imported_at=utc_now(),
+        )
+        stored = StoredBatch.from_row(row)
+        try:
+            _write_synced(staged, content)
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+                session.flush()
+                staged.replace(final)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                staged.unlink()
+            if not self._is_registered(batch_id):
+                with contextlib.suppress(FileNotFoundError):
+                    final.unlink()
+            raise
+        return stored, True
+
+    def _is_registered(self, batch_id: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(BatchRow, batch_id) is not None
+
+    def _sweep_staging(self) -> None:
+        """Remove staged files that a crashed import left behind.
+
+        A crash after the rename but before the commit can leave an unregistered file at its
+        final, content-addressed path; it is never read, and re-importing rewrites the same
+        bytes there, so it is left alone rather than racing a concurrent import.
+        """
+        for leftover in (self.root / BATCH_DIR / _STAGING).glob("*.parquet"):
+            leftover.unlink(missing_ok=True)
+
+
+def _engine(folder: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{folder / DATABASE_FILE}")
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine
+
+
+def _config_toml(config: WorkspaceConfig) -> str:
+    return tomli_w.dumps(config.model_dump(mode="json"))
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    """Serialise deterministically: same table and library versions, same bytes."""
+    sink = io.BytesIO()
+    pq.write_table(
+        table.replace_schema_metadata(None),
+        sink,
+        compression="zstd",
+        write_statistics=True,
+        store_schema=False,
+    )
+    return sink.getvalue()
+
+
+def _write_synced(path: Path, content: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,277 @@
+"""Small named checks, each looking at one rule over whole columns at once.
+
+Each ``check_*`` takes the canonical table (text cells), the schema and a
+:class:`Locator`, and returns findings; the parsers also return the typed column. Rows are
+reported with the numbers users see in their file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carbonledger.errors import Location, UnitError
+from carbonledger.ingest import SourceMetadata
+from carbonledger.schema import ActivitySchema, Column, ColumnType
+from carbonledger.units import check_dimension
+from carbonledger.validate.report import Finding, Severity
+
+__all__ = [
+    "PARSERS",
+    "Locator",
+    "check_enums",
+    "check_patterns",
+    "check_required",
+    "check_requires_one_of",
+    "check_unique_key",
+    "check_units",
+    "parse_booleans",
+    "parse_dates",
+    "parse_months",
+    "parse_numbers",
+]
+
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.]0?1$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+)
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Turns a table position and a canonical column into a place in the user's file."""
+
+    meta: SourceMetadata
+    source_headers: dict[str, str]
+
+    def at(self, index: object, column: str | None) -> Location:
+        """Location of the cell at a table index (position in the file) and column."""
+        row = self.meta.first_data_row + int(index)  # type: ignore[call-overload]
+        header = self.source_headers.get(column, column) if column else None
+        return Location(self.meta.path, self.meta.sheet, row, header)
+
+
+def _findings(
+    mask: pd.Series,
+    values: pd.Series,
+    column: str,
+    rule: str,
+    message: str,
+    where: Locator,
+    severity: Severity = Severity.ERROR,
+) -> list[Finding]:
+    return [
+        Finding(
+            rule,
+            message,
+            where.at(i, column),
+            None if pd.isna(values[i]) else str(values[i]),
+            severity,
+        )
+        for i in mask[mask].index
+    ]
+
+
+def check_required(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """Every required column is present and filled on every row."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        if not column.required:
+            continue
+        if column.name not in table:
+            if column.default is None:
+                found.append(
+                    Finding(
+                        "required_column",
+                        f"column {column.name!r} is missing",
+                        Location(where.meta.path, where.meta.sheet, None, None),
+                    )
+                )
+            continue
+        values = table[column.name]
+        found += _findings(
+            values.isna(), values, column.name, "required", "a value is required", where
+        )
+    return found
+
+
+def parse_numbers(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Parse numbers (thousands separators allowed) and check the column's bounds."""
+    cleaned = values.str.replace(r"(?<=\d),(?=\d{3}\b)", "", regex=True).str.replace(" ", "")
+    parsed = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    bad = values.notna() & parsed.isna()
+    kind = "an integer" if column.type is ColumnType.INTEGER else "a number"
+    found = _findings(bad, values, column.name, "number", f"expected {kind}", where)
+    if column.type is ColumnType.INTEGER:
+        fractional = parsed.notna() & (parsed % 1 != 0)
+        found += _findings(fractional, values, column.name, "number", f"expected {kind}", where)
+    if column.min is not None:
+        found += _findings(
+            parsed < column.min, values, column.name, "minimum", f"must be >= {column.min:g}", where
+        )
+    if column.max is not None:
+        found += _findings(
+            parsed > column.max, values, column.name, "maximum", f"must be <= {column.max:g}", where
+        )
+    return parsed, found
+
+
+def parse_booleans(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Parse yes/no, true/false, 1/0 and 是/否."""
+    folded = values.str.strip().str.casefold()
+    parsed = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    parsed[folded.isin(_TRUE)] = True
+    parsed[folded.isin(_FALSE)] = False
+    bad = values.notna() & parsed.isna()
+    return parsed, _findings(
+        bad, values, column.name, "boolean", "expected true/false, yes/no, 1/0 or 是/否", where
+    )
+
+
+def parse_months(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Parse months written YYYY-MM, YYYY/MM, YYYYMM, YYYY-MM-01 or YYYY年M月 into YYYY-MM."""
+    parsed = pd.Series(None, index=values.index, dtype="object")
+    for pattern in _MONTH_PATTERNS:
+        parts = values.str.extract(pattern)
+        hit = parts[0].notna() & parsed.isna()
+        month = pd.to_numeric(parts[1], errors="coerce")
+        valid = hit & month.between(1, 12)
+        parsed[valid] = (
+            parts[0][valid] + "-" + month[valid].astype("Int64").astype(str).str.zfill(2)
+        )
+    bad = values.notna() & parsed.isna()
+    return parsed, _findings(bad, values, column.name, "month", "expected a month YYYY-MM", where)
+
+
+def parse_dates(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Parse ISO dates (YYYY-MM-DD)."""
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    bad = values.notna() & parsed.isna()
+    found = _findings(bad, values, column.name, "date", "expected a date YYYY-MM-DD", where)
+    return parsed.dt.date, found
+
+
+def check_enums(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """Enum columns hold one of their listed values."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        if column.type is ColumnType.ENUM and column.name in table:
+            values = table[column.name]
+            bad = values.notna() & ~values.isin(column.values)
+            found += _findings(
+                bad,
+                values,
+                column.name,
+                "enum",
+                f"expected one of {', '.join(column.values)}",
+                where,
+            )
+    return found
+
+
+def check_patterns(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """String columns with a pattern match it in full."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        if column.pattern and column.name in table:
+            values = table[column.name]
+            bad = values.notna() & ~values.str.fullmatch(column.pattern).fillna(False).astype(bool)
+            found += _findings(
+                bad,
+                values,
+                column.name,
+                "pattern",
+                f"expected text matching {column.pattern}",
+                where,
+            )
+    return found
+
+
+def check_units(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """Unit columns name known units of an allowed dimension; each distinct unit is checked once."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        if column.type is not ColumnType.UNIT or column.name not in table:
+            continue
+        values = table[column.name]
+        dimensions = (column.dimension or "").split("|")
+        problems: dict[str, str] = {}
+        for unit in values.dropna().unique():
+            problem = _unit_problem(str(unit), dimensions)
+            if problem:
+                problems[str(unit)] = problem
+        for unit, problem in problems.items():
+            found += _findings(values == unit, values, column.name, "unit", problem, where)
+    return found
+
+
+def _unit_problem(unit: str, dimensions: list[str]) -> str | None:
+    errors = []
+    for dimension in dimensions:
+        try:
+            check_dimension(unit, dimension)
+            return None
+        except UnitError as exc:
+            errors.append(str(exc))
+    if any("unknown unit" in e for e in errors):
+        return "unknown unit"
+    return f"expected a unit of {' or '.join(dimensions)}"
+
+
+def check_requires_one_of(
+    table: pd.DataFrame, schema: ActivitySchema, where: Locator
+) -> list[Finding]:
+    """Each row fills at least one column of every ``requires_one_of`` group."""
+    found: list[Finding] = []
+    for group in schema.requires_one_of:
+        present = [c for c in group if c in table]
+        filled = (
+            table[present].notna().any(axis=1) if present else pd.Series(False, index=table.index)
+        )
+        for index in filled[~filled].index:
+            found.append(
+                Finding(
+                    "requires_one_of",
+                    f"fill at least one of {', '.join(group)}",
+                    where.at(index, group[0]),
+                )
+            )
+    return found
+
+
+def check_unique_key(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """The primary key identifies each row once."""
+    key = [c for c in schema.primary_key if c in table]
+    if not key:
+        return []
+    duplicated = table.duplicated(subset=key, keep="first") & table[key].notna().all(axis=1)
+    return _findings(
+        duplicated, table[key[0]], key[0], "unique", f"duplicate key ({', '.join(key)})", where
+    )
+
+
+#: Parser of each typed column kind.
+PARSERS: dict[
+    ColumnType, Callable[[pd.Series, Column, Locator], tuple[pd.Series, list[Finding]]]
+] = {
+    ColumnType.FLOAT: parse_numbers,
+    ColumnType.INTEGER: parse_numbers,
+    ColumnType.BOOLEAN: parse_booleans,
+    ColumnType.MONTH: parse_months,
+    ColumnType.DATE: parse_dates,
+}

@@ -1,0 +1,98 @@
+"""The CLI, through Typer's test runner."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from carbonledger.cli import app
+
+runner = CliRunner()
+
+
+def _json(result):
+    assert result.stdout, result.output
+    return json.loads(result.stdout)
+
+
+def test_init_import_batches(tmp_path, electricity_csv):
+    ws = tmp_path / "ws"
+    created = runner.invoke(
+        app,
+        ["init", str(ws), "--organisation", "Acme", "--gwp", "AR6", "--period", "2024", "--json"],
+    )
+    assert created.exit_code == 0, created.output
+    assert _json(created)["gwp_set"] == "AR6GWP100"
+    imported = runner.invoke(
+        app, ["import", "electricity", str(electricity_csv), "-w", str(ws), "--json"]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert _json(imported)["rows"] == 3 and _json(imported)["created"] is True
+    again = runner.invoke(
+        app, ["import", "electricity", str(electricity_csv), "-w", str(ws), "--json"]
+    )
+    assert _json(again)["created"] is False
+    listed = runner.invoke(app, ["batches", "-w", str(ws), "--json"])
+    assert [b["kind"] for b in _json(listed)] == ["electricity"]
+
+
+def test_malformed_import_exits_non_zero_naming_row_and_column(tmp_path):
+    ws = tmp_path / "ws"
+    runner.invoke(app, ["init", str(ws)])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,facility_id,period,quantity\nX1,F1,2024-01,lots\n")
+    result = runner.invoke(app, ["import", "electricity", str(bad), "-w", str(ws), "--json"])
+    assert result.exit_code == 1
+    report = _json(result)
+    finding = report["findings"][0]
+    assert finding["location"] == {"file": str(bad), "sheet": None, "row": 2, "column": "quantity"}
+    assert finding["value"] == "lots"
+    listed = runner.invoke(app, ["batches", "-w", str(ws), "--json"])
+    assert _json(listed) == []
+
+
+def test_validate_command(tmp_path, electricity_csv):
+    ok = runner.invoke(app, ["validate", "electricity", str(electricity_csv), "--json"])
+    assert ok.exit_code == 0 and _json(ok)["errors"] == 0
+    wrong_kind = runner.invoke(app, ["validate", "spend", str(electricity_csv)])
+    assert wrong_kind.exit_code == 1
+
+
+def test_errors_are_one_line_reasons(tmp_path):
+    result = runner.invoke(app, ["batches", "-w", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "is not a workspace" in result.output
+    assert "Traceback" not in result.output
+    unknown = runner.invoke(
+        app, ["import", "teleport", str(tmp_path / "x.csv"), "-w", str(tmp_path)]
+    )
+    assert unknown.exit_code == 1
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("init", "import", "validate", "batches", "demo"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, command
+
+
+def test_demo_runs_and_is_deterministic(tmp_path):
+    first = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
+    assert first.exit_code == 0, first.output
+    summary = _json(first)
+    kinds = {i["kind"] for i in summary["imports"]}
+    assert kinds == {
+        "entities",
+        "facilities",
+        "electricity",
+        "stationary_fuel",
+        "mobile_fuel",
+        "refrigerants",
+        "spend",
+    }
+    assert (tmp_path / "d" / "inputs" / "electricity.csv").read_bytes().decode("gbk")
+    second = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
+    again = _json(second)
+    assert [i["batch_id"] for i in again["imports"]] == [i["batch_id"] for i in summary["imports"]]
+    assert not any(i["created"] for i in again["imports"])

@@ -1,0 +1,101 @@
+"""Readers: every format and encoding gives the same canonical table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.ingest import canonicalise, read_table
+from carbonledger.schema import get_schema
+
+ROWS = [["E1", "F1", "2024-01", "1200.5", "kWh"], ["E2", "F1", "2024-02", "3", "MWh"]]
+HEADERS_EN = ["record_id", "facility_id", "period", "quantity", "unit"]
+HEADERS_ZH = ["记录编号", "设施编号", "月份", "用电量", "单位"]
+
+
+def _csv(path: Path, headers: list[str], encoding: str) -> Path:
+    text = "\n".join(",".join(r) for r in [headers, *ROWS]) + "\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _canonical(path: Path, **kwargs) -> pd.DataFrame:
+    frame, _meta = read_table(path, **kwargs)
+    return canonicalise(frame, get_schema("electricity")).table.reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "headers", "expected"),
+    [
+        ("utf-8", HEADERS_EN, "utf-8"),
+        ("utf-8-sig", HEADERS_ZH, "utf-8-sig"),
+        ("gbk", HEADERS_ZH, "gb18030"),
+    ],
+)
+def test_csv_encodings(tmp_path, encoding, headers, expected):
+    path = _csv(tmp_path / "e.csv", headers, encoding)
+    frame, meta = read_table(path)
+    assert meta.encoding == expected
+    assert meta.first_data_row == 2
+    table = canonicalise(frame, get_schema("electricity")).table
+    assert list(table["quantity"]) == ["1200.5", "3"]
+
+
+def test_gbk_bytes_really_are_not_utf8(tmp_path):
+    path = _csv(tmp_path / "e.csv", HEADERS_ZH, "gbk")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+
+
+def test_xlsx_and_parquet_match_csv(tmp_path):
+    reference = _canonical(_csv(tmp_path / "e.csv", HEADERS_EN, "utf-8"))
+    frame = pd.DataFrame(ROWS, columns=HEADERS_EN)
+    frame["quantity"] = frame["quantity"].astype(float)
+    xlsx = tmp_path / "e.xlsx"
+    with pd.ExcelWriter(xlsx) as writer:
+        pd.DataFrame([["title row"]]).to_excel(writer, sheet_name="2024", index=False, header=False)
+        frame.to_excel(writer, sheet_name="2024", index=False, startrow=2)
+    xlsx_table = _canonical(xlsx, sheet="2024")
+    _frame, meta = read_table(xlsx, sheet="2024")
+    assert meta.sheet == "2024"
+    parquet = tmp_path / "e.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), parquet)
+    for other in (xlsx_table, _canonical(parquet)):
+        pd.testing.assert_frame_equal(other, reference)
+
+
+def test_xlsx_header_row_is_located(tmp_path):
+    xlsx = tmp_path / "e.xlsx"
+    with pd.ExcelWriter(xlsx) as writer:
+        pd.DataFrame([["Meter export"]]).to_excel(writer, index=False, header=False)
+        pd.DataFrame(ROWS, columns=HEADERS_EN).to_excel(writer, index=False, startrow=3)
+    _frame, meta = read_table(xlsx)
+    assert meta.first_data_row == 5  # title in row 1, header in row 4 (startrow=3)
+
+
+def test_blank_lines_keep_file_row_numbers(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("record_id,facility_id\nA,F\n\nB,F\n", encoding="utf-8")
+    frame, meta = read_table(path)
+    assert [meta.first_data_row + i for i in frame.index] == [2, 4]
+
+
+def test_unsupported_and_missing_files(tmp_path):
+    with pytest.raises(CarbonLedgerError, match="no such file"):
+        read_table(tmp_path / "missing.csv")
+    odd = tmp_path / "e.json"
+    odd.write_text("{}")
+    with pytest.raises(CarbonLedgerError, match="unsupported format"):
+        read_table(odd)
+
+
+def test_unknown_and_clashing_headers():
+    frame = pd.DataFrame({"quantity": ["1"], "用电量": ["2"], "colour": ["red"]})
+    matched = canonicalise(frame, get_schema("electricity"))
+    assert matched.unknown == ["colour"]
+    assert matched.clashes == {"quantity": ["quantity", "用电量"]}

@@ -1,0 +1,110 @@
+"""Workspace store: idempotent and atomic imports, content addressing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carbonledger.errors import IntegrityError, ValidationError, WorkspaceError
+from carbonledger.options import WorkspaceConfig
+from carbonledger.pipeline import import_file
+from carbonledger.store import Workspace
+
+
+def _snapshot(workspace: Workspace) -> tuple[list, list[str]]:
+    files = sorted(
+        p.relative_to(workspace.root).as_posix()
+        for p in (workspace.root / "batches").rglob("*")
+        if p.is_file()
+    )
+    return workspace.batches(), files
+
+
+def test_init_writes_config_and_store(workspace):
+    assert (workspace.root / "carbonledger.toml").read_text().startswith('organisation = "Test Co"')
+    reopened = Workspace.open(workspace.root)
+    assert reopened.config == workspace.config
+    assert reopened.batches() == []
+
+
+def test_init_refuses_existing_workspace(workspace):
+    with pytest.raises(WorkspaceError, match="already holds a workspace"):
+        Workspace.init(workspace.root, WorkspaceConfig(organisation="Again"))
+
+
+def test_open_refuses_plain_folder(tmp_path):
+    with pytest.raises(WorkspaceError, match="not a workspace"):
+        Workspace.open(tmp_path)
+
+
+def test_reimport_is_recognised(workspace, electricity_csv):
+    first = import_file(workspace, "electricity", electricity_csv)
+    second = import_file(workspace, "electricity", electricity_csv)
+    assert first.created and not second.created
+    assert second.batch.batch_id == first.batch.batch_id
+    assert len(workspace.batches()) == 1
+
+
+def test_same_content_from_another_file_is_stored_once(workspace, electricity_csv, tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(electricity_csv.read_bytes() + b"\n\n")  # other bytes, same records
+    import_file(workspace, "electricity", electricity_csv)
+    again = import_file(workspace, "electricity", copy)
+    assert not again.created
+    assert len(workspace.batches()) == 1
+
+
+def test_batch_id_is_the_hash_of_its_file(workspace, electricity_csv):
+    batch = import_file(workspace, "electricity", electricity_csv).batch
+    table = workspace.read_batch(batch.batch_id)
+    assert table.num_rows == 3
+    (workspace.root / batch.parquet_path).write_bytes(b"tampered")
+    with pytest.raises(IntegrityError, match="no longer matches"):
+        workspace.read_batch(batch.batch_id)
+
+
+def test_malformed_file_leaves_workspace_unchanged(workspace, electricity_csv, tmp_path):
+    import_file(workspace, "electricity", electricity_csv)
+    before = _snapshot(workspace)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,facility_id,period,quantity\nX1,F1,2024-01,lots\n")
+    with pytest.raises(ValidationError) as caught:
+        import_file(workspace, "electricity", bad)
+    assert "row 2" in str(caught.value) and "'quantity'" in str(caught.value)
+    assert _snapshot(workspace) == before
+
+
+@pytest.mark.parametrize("failing", ["write", "rename"])
+def test_crash_mid_import_leaves_no_partial_batch(workspace, electricity_csv, monkeypatch, failing):
+    import carbonledger.store.workspace as module
+
+    def boom(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    if failing == "write":
+        monkeypatch.setattr(module, "_write_synced", boom)
+    else:
+        monkeypatch.setattr(module.Path, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        import_file(workspace, "electricity", electricity_csv)
+    monkeypatch.undo()
+    assert _snapshot(workspace) == ([], [])
+    # and the import succeeds afterwards
+    assert import_file(workspace, "electricity", electricity_csv).created
+
+
+def test_crash_leftovers_in_staging_are_swept(workspace):
+    leftover = workspace.root / "batches" / ".staging" / "dead.parquet"
+    leftover.write_bytes(b"partial")
+    Workspace.open(workspace.root)
+    assert not leftover.exists()
+
+
+def test_store_schema_is_managed_by_alembic(workspace):
+    from sqlalchemy import text
+
+    with workspace.engine.connect() as connection:
+        version = connection.execute(text("select version_num from alembic_version")).scalar()
+    assert version == "0001"
+    assert (Path(workspace.root) / "carbonledger.db").exists()

@@ -1,0 +1,111 @@
+"""The unit registry: conversions, GWP contexts and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from carbonledger import units
+from carbonledger.errors import UnitError
+from carbonledger.units import conversion_factor, convert, gwp, ureg
+
+
+def test_energy_and_mass_conversions():
+    assert conversion_factor("MWh", "kWh") == pytest.approx(1000.0)
+    assert conversion_factor("short_ton", "t") == pytest.approx(0.90718474)
+    assert conversion_factor("mile", "km") == pytest.approx(1.609344)
+    assert conversion_factor("mmBtu", "GJ") == pytest.approx(1.055056)
+    assert conversion_factor("therm", "mmBtu") == pytest.approx(0.1)
+
+
+def test_lb_per_mwh_to_kg_per_kwh():
+    # 1 lb/MWh = 0.45359237 kg / 1000 kWh
+    assert conversion_factor("lb CO2 / MWh", "kg CO2 / kWh") == pytest.approx(4.5359237e-4)
+
+
+def test_gas_to_co2e_needs_a_named_gwp_set():
+    with pytest.raises(UnitError, match="needs a GWP set"):
+        conversion_factor("kg CH4", "kg CO2e")
+    with pytest.raises(Exception, match="Cannot convert"):
+        ureg.Quantity(1.0, "kg CH4").to("kg CO2e")
+
+
+@pytest.mark.parametrize(
+    ("gas", "gwp_set", "expected"),
+    [
+        # EPA GHG Emission Factors Hub 2025, Table 11 (AR5 100-year GWP): CH4 28, N2O 265,
+        # HFC-134a 1,300, SF6 23,500, NF3 16,100, PFC-14 (CF4) 6,630.
+        ("CH4", "AR5", 28.0),
+        ("N2O", "AR5", 265.0),
+        ("HFC-134a", "AR5", 1300.0),
+        ("SF6", "AR5", 23500.0),
+        ("NF3", "AR5", 16100.0),
+        ("PFC-14", "AR5", 6630.0),
+        # IPCC AR4 and AR6 GWP-100 as compiled by openclimatedata (CC0): CH4 25 / 27.9,
+        # N2O 298 / 273.
+        ("CH4", "AR4", 25.0),
+        ("N2O", "AR4", 298.0),
+        ("CH4", "AR6", 27.9),
+        ("N2O", "AR6", 273.0),
+    ],
+)
+def test_gwp_values_match_published_tables(gas, gwp_set, expected):
+    assert gwp(gas, gwp_set) == expected
+    assert conversion_factor(f"kg {units.gas_unit(gas)}", "kg CO2e", gwp_set) == expected
+
+
+def test_gwp_context_applies_to_intensities():
+    # 3 g CH4/kWh under AR6 (27.9) is 83.7 kg CO2e/MWh.
+    q = ureg.Quantity(3.0, "g CH4 / kWh").to("kg CO2e / MWh", "AR6GWP100")
+    assert q.magnitude == pytest.approx(83.7)
+    per_dollar = ureg.Quantity(0.5, "kg N2O / USD").to("kg CO2e / USD", "AR5")
+    assert per_dollar.magnitude == pytest.approx(132.5)
+
+
+def test_no_conversion_from_co2e_back_to_a_gas():
+    with pytest.raises(UnitError):
+        conversion_factor("kg CO2e", "kg CH4", "AR5")
+
+
+def test_currencies_are_not_interconvertible():
+    with pytest.raises(UnitError, match="cannot convert"):
+        conversion_factor("USD", "CNY")
+
+
+def test_unknown_unit_is_named():
+    with pytest.raises(UnitError, match="'furlongs_per_fortnightz'"):
+        conversion_factor("furlongs_per_fortnightz", "m")
+
+
+def test_wrong_dimension_is_named():
+    with pytest.raises(UnitError, match="'kg'"):
+        units.check_dimension("kg", "[energy]")
+    units.check_dimension("GJ", "[energy]")
+
+
+def test_convert_resolves_each_distinct_unit_once():
+    conversion_factor.cache_clear()
+    values = np.arange(10_000, dtype=float)
+    unit_column = np.array(["kWh", "MWh"] * 5_000, dtype=object)
+    result = convert(values, unit_column, "kWh")
+    assert conversion_factor.cache_info().misses == 2
+    assert result[1] == pytest.approx(1000.0)
+    assert result[2] == pytest.approx(2.0)
+
+
+def test_convert_reports_shape_mismatch():
+    with pytest.raises(UnitError, match="2 units given for 3 values"):
+        convert([1, 2, 3], ["kWh", "kWh"], "kWh")
+
+
+def test_gas_names_and_aliases():
+    assert units.gas_unit("CO₂") == "CO2"
+    assert units.gas_unit("HFC-43-10mee") == "HFC4310mee"
+    assert units.gas_unit("c-C4F8") == "cC4F8"
+    with pytest.raises(UnitError, match="unknown gas"):
+        units.gas_unit("unobtainium")
+
+
+def test_unknown_gwp_set():
+    with pytest.raises(UnitError, match="unknown GWP set"):
+        units.gwp_set_name("AR9")
