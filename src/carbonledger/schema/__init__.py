@@ -26,6 +26,7 @@ from carbonledger.errors import SchemaError
 
 __all__ = [
     "ActivitySchema",
+    "get_table_schema",
     "Column",
     "ColumnType",
     "fold_header",
@@ -222,3 +223,24 @@ def get_schema(kind: str) -> ActivitySchema:
         return ActivitySchema.model_validate(raw)
     except ValidationError as exc:
         raise SchemaError(f"schema file {kind}.yaml is malformed: {exc}") from exc
+
+
+@cache
+def get_table_schema(name: str) -> ActivitySchema:
+    """Return the schema of an internal table (``factors``; later the emission ledger).
+
+    Raises
+    ------
+    SchemaError
+        If no such table schema exists.
+    """
+    folder = resources.files("carbonledger.schema").joinpath("tables")
+    path = folder.joinpath(f"{name}.yaml")
+    if not path.is_file():
+        known = sorted(p.name.removesuffix(".yaml") for p in folder.iterdir())
+        raise SchemaError(f"unknown table schema {name!r}; tables: {', '.join(known)}")
+    raw: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    try:
+        return ActivitySchema.model_validate(raw)
+    except ValidationError as exc:
+        raise SchemaError(f"table schema {name}.yaml is malformed: {exc}") from exc
