@@ -9,6 +9,7 @@ registry, never by hand-written constants.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ import pyarrow as pa
 
 from carbonledger.errors import FactorError, UnitError
 from carbonledger.schema import get_table_schema
-from carbonledger.units import conversion_factor, gas_unit, parse_unit
+from carbonledger.units import CURRENCIES, conversion_factor, gas_unit, parse_unit
 
 __all__ = ["CANONICAL_UNITS", "FactorRow", "FactorTableBuilder", "ReleaseInfo", "factor_schema"]
 
@@ -24,8 +25,15 @@ __all__ = ["CANONICAL_UNITS", "FactorRow", "FactorTableBuilder", "ReleaseInfo", 
 CANONICAL_UNITS: dict[str, str] = {
     str(parse_unit(u).dimensionality): u
     for u in ("kWh", "kg", "m ** 3", "km", "tkm", "vkm", "pkm", "room_night", "hour", "item",
-              "m ** 2")
+              "m ** 2", *CURRENCIES)
 }
+
+
+# Publishers round a factor restated in another unit (per km and per mile); copies that agree
+# within this relative tolerance, or within the printed precision (five decimals in the
+# published unit, as DESNZ prints), are the same factor.
+_RESTATEMENT_TOLERANCE = 5e-3
+_PRINTED_PRECISION = 1e-5
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,9 @@ class FactorTableBuilder:
     rows: list[dict[str, Any]] = field(default_factory=list)
     #: Side tables of the release that are not factors (heat contents, grid losses ...).
     extras: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Rows that restated a factor already added in another unit (e.g. per mile vs per km).
+    restated: list[str] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(self, row: FactorRow) -> None:
         """Normalise and append one factor.
@@ -157,6 +168,20 @@ class FactorTableBuilder:
                                              row.stage, canonical, row.heating_value_basis,
                                              row.variant, row.gwp_set))  # fmt: skip
         digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+        value = float(row.original_value) * factor
+        if (earlier := self._index.get(digest)) is not None:
+            first = self.rows[earlier]
+            printed_precision = _PRINTED_PRECISION * (1 + factor)  # both copies rounded
+            if not math.isclose(first["value"], value, rel_tol=_RESTATEMENT_TOLERANCE,
+                                abs_tol=printed_precision):
+                raise FactorError(
+                    f"{self.release.release_id}: {row.source_location} gives {row.activity_key} "
+                    f"{row.region} {row.year} {gas} as {value:.6g} per {canonical}, but "
+                    f"{first['source_location']} gives {first['value']:.6g}"
+                )
+            self.restated.append(row.source_location)
+            return
+        self._index[digest] = len(self.rows)
         self.rows.append({
             "factor_id": f"{self.release.release_id}:{digest}",
             "release_id": self.release.release_id,
@@ -171,7 +196,7 @@ class FactorTableBuilder:
             "unit_dimension": dimension,
             "gas": gas,
             "gwp_set": row.gwp_set,
-            "value": float(row.original_value) * factor,
+            "value": value,
             "stage": row.stage,
             "heating_value_basis": row.heating_value_basis,
             "variant": row.variant,
@@ -182,22 +207,7 @@ class FactorTableBuilder:
         })  # fmt: skip
 
     def table(self) -> pa.Table:
-        """The canonical table, sorted by key, region, year and gas, ids checked unique.
-
-        Raises
-        ------
-        FactorError
-            If two rows share a factor id (the loader read one factor twice).
-        """
-        ids = [r["factor_id"] for r in self.rows]
-        if len(ids) != len(set(ids)):
-            seen: set[str] = set()
-            twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-            row = next(r for r in self.rows if r["factor_id"] == twice)
-            raise FactorError(
-                f"{self.release.release_id}: duplicate factor {row['activity_key']} "
-                f"{row['region']} {row['year']} {row['gas']} at {row['source_location']}"
-            )
+        """The canonical table, sorted by key, region, year, stage, unit and gas."""
         ordered = sorted(self.rows, key=lambda r: (r["activity_key"], r["region"], r["year"],
                                                    r["stage"], r["unit"], r["gas"],
                                                    r["variant"] or ""))  # fmt: skip
