@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 from dataclasses import asdict, dataclass, field
@@ -11,7 +12,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RunManifest", "library_versions", "sha256_bytes", "sha256_file", "utc_now"]
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = [
+    "RunManifest",
+    "library_versions",
+    "parquet_bytes",
+    "sha256_bytes",
+    "sha256_file",
+    "utc_now",
+]
 
 _LIBRARIES = ("carbonledger", "duckdb", "ibis-framework", "pyarrow", "pandas", "numpy", "pint")
 
@@ -28,6 +39,18 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """Serialise a table to Parquet deterministically: same table and versions, same bytes.
+
+    Schema metadata (which pandas fills with its own version and index layout) is dropped and
+    the Arrow schema is not embedded, so the content hash depends on the data alone.
+    """
+    sink = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(None), sink, compression="zstd",
+                   write_statistics=True, store_schema=False)  # fmt: skip
+    return sink.getvalue()
 
 
 def utc_now() -> str:

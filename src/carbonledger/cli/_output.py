@@ -38,7 +38,7 @@ def rich_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 
 def _cell(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:,.3f}"
+        return f"{value:,.3f}" if abs(value) >= 0.001 or value == 0 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)

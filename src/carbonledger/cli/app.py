@@ -14,6 +14,7 @@ from carbonledger.cli._output import (
     fail_cleanly,
     rich_table,
 )
+from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.errors import ValidationError
 from carbonledger.options import Consolidation, Language, WorkspaceConfig
 from carbonledger.pipeline import import_file, validate_file
@@ -29,6 +30,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
+
+app.add_typer(factors_app, name="factors")
+app.command()(estimate)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)

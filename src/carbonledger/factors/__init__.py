@@ -1,1 +1,38 @@
-"""Factor library (stub door filled below)."""
+"""The factor library: a room with one door.
+
+Everything the rest of carbonledger needs from factors is imported from here: the library of
+releases (:func:`default_library`), selection (:class:`SelectionPolicy`,
+:func:`select_factors`), and the release build and verification used by
+``carbonledger factors build``. Loaders are internal.
+"""
+
+from carbonledger.factors.library import FactorLibrary, default_library
+from carbonledger.factors.regions import WORLD, MatchLevel, region_chain
+from carbonledger.factors.releases import BUILDERS, build_releases, read_manifest, verify_releases
+from carbonledger.factors.selection import (
+    DEFAULT_STAGE_ORDER,
+    Selection,
+    SelectionPolicy,
+    select_factors,
+)
+from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo, factor_schema
+
+__all__ = [
+    "BUILDERS",
+    "DEFAULT_STAGE_ORDER",
+    "WORLD",
+    "FactorLibrary",
+    "FactorRow",
+    "FactorTableBuilder",
+    "MatchLevel",
+    "ReleaseInfo",
+    "Selection",
+    "SelectionPolicy",
+    "build_releases",
+    "default_library",
+    "factor_schema",
+    "read_manifest",
+    "region_chain",
+    "select_factors",
+    "verify_releases",
+]

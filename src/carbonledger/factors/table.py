@@ -24,8 +24,20 @@ __all__ = ["CANONICAL_UNITS", "FactorRow", "FactorTableBuilder", "ReleaseInfo", 
 #: Canonical denominator for each dimensionality: normalised values are kg of gas per this.
 CANONICAL_UNITS: dict[str, str] = {
     str(parse_unit(u).dimensionality): u
-    for u in ("kWh", "kg", "m ** 3", "km", "tkm", "vkm", "pkm", "room_night", "hour", "item",
-              "m ** 2", *CURRENCIES)
+    for u in (
+        "kWh",
+        "kg",
+        "m ** 3",
+        "km",
+        "tkm",
+        "vkm",
+        "pkm",
+        "room_night",
+        "hour",
+        "item",
+        "m ** 2",
+        *CURRENCIES,
+    )
 }
 
 
@@ -172,8 +184,9 @@ class FactorTableBuilder:
         if (earlier := self._index.get(digest)) is not None:
             first = self.rows[earlier]
             printed_precision = _PRINTED_PRECISION * (1 + factor)  # both copies rounded
-            if not math.isclose(first["value"], value, rel_tol=_RESTATEMENT_TOLERANCE,
-                                abs_tol=printed_precision):
+            if not math.isclose(
+                first["value"], value, rel_tol=_RESTATEMENT_TOLERANCE, abs_tol=printed_precision
+            ):
                 raise FactorError(
                     f"{self.release.release_id}: {row.source_location} gives {row.activity_key} "
                     f"{row.region} {row.year} {gas} as {value:.6g} per {canonical}, but "

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from carbonledger.errors import ConfigError, IntegrityError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
-from carbonledger.provenance import sha256_bytes, utc_now
+from carbonledger.provenance import parquet_bytes, sha256_bytes, utc_now
 from carbonledger.store.models import BatchRow
 
 __all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "Workspace"]
@@ -242,7 +242,7 @@ class Workspace:
         """
         if existing := self.find_batch(info.kind, info.source_sha256):
             return existing, False
-        content = _parquet_bytes(table)
+        content = parquet_bytes(table)
         batch_id = sha256_bytes(content)
         with Session(self.engine) as session:
             if row := session.get(BatchRow, batch_id):
@@ -310,19 +310,6 @@ def _engine(folder: Path) -> Engine:
 
 def _config_toml(config: WorkspaceConfig) -> str:
     return tomli_w.dumps(config.model_dump(mode="json"))
-
-
-def _parquet_bytes(table: pa.Table) -> bytes:
-    """Serialise deterministically: same table and library versions, same bytes."""
-    sink = io.BytesIO()
-    pq.write_table(
-        table.replace_schema_metadata(None),
-        sink,
-        compression="zstd",
-        write_statistics=True,
-        store_schema=False,
-    )
-    return sink.getvalue()
 
 
 def _write_synced(path: Path, content: bytes) -> None:

@@ -131,8 +131,15 @@ def _sheet_cells(sheet: str, rows: list[list[Any]]) -> Iterator[Cell]:
             for column in value_cols:
                 value = data[column] if column < len(data) else None
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    yield Cell(sheet, f"{get_column_letter(column + 1)}{offset}", labels,
-                               unit.strip(), header[column], variants[column], float(value))
+                    yield Cell(
+                        sheet,
+                        f"{get_column_letter(column + 1)}{offset}",
+                        labels,
+                        unit.strip(),
+                        header[column],
+                        variants[column],
+                        float(value),
+                    )
 
 
 def load(year: int, root: Path | None = None) -> pa.Table:

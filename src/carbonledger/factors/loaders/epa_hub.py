@@ -21,7 +21,7 @@ from carbonledger.factors._keys import key, strip_footnote
 from carbonledger.factors._raw import raw_file
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 
-__all__ = ["RELEASE", "load", "load_refrigerant_blends"]
+__all__ = ["RELEASE", "load_tables"]
 
 RELEASE = ReleaseInfo(
     release_id="epa-hub-2025",
@@ -86,14 +86,23 @@ def _number(value: Any) -> float | None:
     return float(text)
 
 
-def load(root: Path | None = None) -> pa.Table:
-    """Load the factor tables 1-10 of the EPA Hub 2025 into canonical rows."""
+def load_tables(root: Path | None = None) -> dict[str, pa.Table]:
+    """Load the EPA Hub 2025 from one parse of the workbook.
+
+    Returns
+    -------
+    dict of str to pyarrow.Table
+        ``factors`` (tables 1-10 as canonical rows), ``refrigerant_blends`` (table 12),
+        ``heat_content`` (table 1 heat contents) and ``grid_loss`` (table 6 grid gross loss).
+    """
     sheet = _Sheet(raw_file("epa_hub_2025", root))
     builder = FactorTableBuilder(RELEASE)
     for reader in (_stationary, _mobile_co2, _onroad_gasoline, _onroad_other, _nonroad,
                    _electricity, _steam, _freight, _waste, _travel):  # fmt: skip
         reader(sheet, builder)
-    return builder.table()
+    tables = {"factors": builder.table(), "refrigerant_blends": _refrigerant_blends(sheet)}
+    tables.update({name: pa.Table.from_pylist(rows) for name, rows in builder.extras.items()})
+    return tables
 
 
 def _add(builder: FactorTableBuilder, **fields: Any) -> None:
@@ -269,7 +278,7 @@ def _waste(sheet: _Sheet, builder: FactorTableBuilder) -> None:
                  "to the facility; AR4 GWPs (EPA note)")  # fmt: skip
 
 
-def load_refrigerant_blends(root: Path | None = None) -> pa.Table:
+def _refrigerant_blends(sheet: _Sheet) -> pa.Table:
     """Table 12: refrigerant blends with their composition and published AR5 GWP.
 
     Returns
@@ -278,7 +287,6 @@ def load_refrigerant_blends(root: Path | None = None) -> pa.Table:
         One row per blend component: ``blend``, ``component``, ``mass_fraction``, the
         published blend GWP (``published_gwp_ar5``) and the source cell.
     """
-    sheet = _Sheet(raw_file("epa_hub_2025", root))
     rows = []
     for row in sheet.rows("Table 12", "ASHRAE"):
         blend = str(sheet.value("C", row)).strip()
@@ -291,4 +299,3 @@ def load_refrigerant_blends(root: Path | None = None) -> pa.Table:
                          "published_gwp_ar5": _number(sheet.value("D", row)),
                          "source_location": f"{_SHEET}!C{row}:E{row}"})  # fmt: skip
     return pa.Table.from_pylist(rows)
-

@@ -24,30 +24,42 @@ __all__ = ["CHINA_MEE", "EGRID_STATES", "OWID_EMBER", "load_china", "load_egrid_
            "load_owid"]  # fmt: skip
 
 OWID_EMBER = ReleaseInfo(
-    release_id="owid-ember-2026", publisher="Our World in Data (Ember; Energy Institute)",
-    dataset="Carbon intensity of electricity generation", version="2026-04 download",
-    published="2026-04-29", licence="CC-BY-4.0",
+    release_id="owid-ember-2026",
+    publisher="Our World in Data (Ember; Energy Institute)",
+    dataset="Carbon intensity of electricity generation",
+    version="2026-04 download",
+    published="2026-04-29",
+    licence="CC-BY-4.0",
     url="https://ourworldindata.org/grapher/carbon-intensity-electricity",
     source_keys=("owid_ember_intensity",),
     notes="Ember (2026); Energy Institute - Statistical Review of World Energy (2025) - with "
     "major processing by Our World in Data. Generation-based lifecycle intensity (IPCC AR5 WG3 "
-    "lifecycle factors per fuel); not combustion-only, no trade adjustment, no T&D losses.")
+    "lifecycle factors per fuel); not combustion-only, no trade adjustment, no T&D losses.",
+)
 CHINA_MEE = ReleaseInfo(
     release_id="mee-cn-provincial-2023",
     publisher="China Ministry of Ecology and Environment; National Bureau of Statistics",
     dataset="Provincial average grid emission factors (Announcement 2025 No. 47, Table 3)",
-    version="2023", published="2025-12-31", licence="PRC-official-document (Copyright Law art. 5)",
+    version="2023",
+    published="2025-12-31",
+    licence="PRC-official-document (Copyright Law art. 5)",
     url="https://www.mee.gov.cn/xxgk2018/xxgk/xxgk01/202512/t20251231_1139517.html",
     source_keys=("china_mee_provincial_2023",),
     notes="CO2 only, location-based average grid factor including inter-provincial transfers; "
-    "file as packaged by codecarbon 3.3.2 (MIT).")
+    "file as packaged by codecarbon 3.3.2 (MIT).",
+)
 EGRID_STATES = ReleaseInfo(
-    release_id="egrid-states-2023", publisher="US EPA (eGRID)",
+    release_id="egrid-states-2023",
+    publisher="US EPA (eGRID)",
     dataset="eGRID2023 state annual CO2e total output emission rate (STC2ERTA)",
-    version="eGRID2023", published="2025-01-15", licence="US-Government-Public-Domain",
-    url="https://www.epa.gov/egrid/download-data", source_keys=("egrid_states_2023",),
+    version="eGRID2023",
+    published="2025-01-15",
+    licence="US-Government-Public-Domain",
+    url="https://www.epa.gov/egrid/download-data",
+    source_keys=("egrid_states_2023",),
     notes="Total output CO2e rate at the plant; excludes T&D losses and upstream; file as "
-    "packaged by codecarbon 3.3.2 (MIT).")
+    "packaged by codecarbon 3.3.2 (MIT).",
+)
 _OWID_KEPT_AGGREGATES = {"World": "WORLD"}
 
 

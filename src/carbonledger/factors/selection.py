@@ -1,0 +1,239 @@
+"""Choose the best factor for each activity row by an explicit, recorded policy.
+
+For every request (activity key, region, year, unit, optional heating-value basis) selection
+considers the factors of the same key whose unit has the same dimension, then ranks them:
+
+1. **stage**, in the order the policy prefers (a method that wants combustion-only factors says
+   so; a lifecycle factor is used only where the policy lists it);
+2. **region**: exact region, then its parent region (e.g. a Chinese regional grid), then the
+   country, then ``WORLD``, then any proxy regions the policy names, in that order;
+3. **year**: the factor's year equal to the activity's, else the nearest earlier year; a later
+   year is never used;
+4. **release**, in the policy's priority order, then the newest release.
+
+Each chosen row records ``match_level`` (exact / parent / country / world / proxy) and
+``year_gap``. In strict mode only exact-region, same-year factors are accepted. The whole
+selection is one relational join (DuckDB), never a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carbonledger.errors import FactorNotFoundError, UnitError
+from carbonledger.factors.regions import MatchLevel, region_chain
+from carbonledger.units import parse_unit
+
+__all__ = ["DEFAULT_STAGE_ORDER", "Selection", "SelectionPolicy", "select_factors"]
+
+#: Stage preference when a policy names none: direct stages first, lifecycle and upstream last.
+DEFAULT_STAGE_ORDER: tuple[str, ...] = (
+    "combustion", "generation", "fugitive", "cradle_to_shelf", "cradle_to_gate", "end_of_life",
+    "operational", "upstream", "lifecycle", "wtt", "td", "vehicle", "outside_of_scopes",
+)  # fmt: skip
+
+REQUEST_COLUMNS = ("request_id", "activity_key", "region", "year", "unit")
+
+
+@dataclass(frozen=True)
+class SelectionPolicy:
+    """How selection may fall back.
+
+    Parameters
+    ----------
+    stages : tuple of str, optional
+        Acceptable life-cycle stages in order of preference (default
+        :data:`DEFAULT_STAGE_ORDER`).
+    strict : bool, default False
+        Accept only exact-region, same-year factors.
+    max_year_gap : int, optional
+        Refuse factors more than this many years older than the activity.
+    proxy_regions : tuple of str
+        Regions to use, in order, when nothing is found up to ``WORLD`` (recorded as
+        ``proxy``). Empty by default: no proxy is ever used unless named.
+    releases : tuple of str, optional
+        Releases allowed, in priority order (default: all, newest year first).
+    """
+
+    stages: tuple[str, ...] | None = None
+    strict: bool = False
+    max_year_gap: int | None = None
+    proxy_regions: tuple[str, ...] = ()
+    releases: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The outcome of a selection.
+
+    Attributes
+    ----------
+    matches : pyarrow.Table
+        One row per request and gas of the chosen factor: ``request_id``, ``factor_id``,
+        ``release_id``, ``activity_key``, ``factor_region``, ``factor_year``, ``factor_unit``,
+        ``gas``, ``gwp_set``, ``value`` [kg gas / factor_unit], ``stage``, ``variant``,
+        ``heating_value_basis``, ``match_level``, ``year_gap``.
+    missing : pyarrow.Table
+        Requests for which no factor qualifies (``request_id``, ``activity_key``, ``region``,
+        ``year``, ``unit``).
+    """
+
+    matches: pa.Table
+    missing: pa.Table
+
+    def raise_if_missing(self) -> None:
+        """Raise :class:`FactorNotFoundError` naming the first requests left without a factor."""
+        if self.missing.num_rows:
+            rows = self.missing.slice(0, 5).to_pylist()
+            listed = "; ".join(f"{r['activity_key']} in {r['region']} for {r['year']} "
+                               f"per {r['unit']}" for r in rows)  # fmt: skip
+            more = self.missing.num_rows - len(rows)
+            raise FactorNotFoundError(
+                f"no factor under the selection policy for {self.missing.num_rows} "
+                f"request(s): {listed}" + (f" and {more} more" if more > 0 else "")
+            )
+
+
+def _unit_dimensions(units: Sequence[str]) -> dict[str, str]:
+    dimensions = {}
+    for unit in set(units):
+        try:
+            dimensions[unit] = str(parse_unit(unit).dimensionality)
+        except UnitError:
+            raise UnitError(f"activity unit {unit!r} is not a unit of the registry") from None
+    return dimensions
+
+
+def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolicy) -> Selection:
+    """Select the best factor for each request.
+
+    Parameters
+    ----------
+    requests : pyarrow.Table
+        Columns ``request_id`` (int), ``activity_key``, ``region``, ``year`` (int), ``unit``
+        and optionally ``heating_value_basis`` (``HHV``/``LHV`` for energy units; a factor
+        with a basis is used only for a request stating the same basis).
+    factors : pyarrow.Table
+        The canonical factor table (see :func:`carbonledger.factors.table.factor_schema`).
+    policy : SelectionPolicy
+
+    Returns
+    -------
+    Selection
+    """
+    missing_columns = [c for c in REQUEST_COLUMNS if c not in requests.column_names]
+    if missing_columns:
+        raise ValueError(f"requests lack columns {missing_columns}")
+    if "heating_value_basis" not in requests.column_names:
+        requests = requests.append_column("heating_value_basis",
+                                          pa.nulls(requests.num_rows, pa.string()))  # fmt: skip
+    distinct_units, inverse = np.unique(requests.column("unit").to_numpy(zero_copy_only=False)
+                                        .astype(str), return_inverse=True)  # fmt: skip
+    dimensions = _unit_dimensions(list(distinct_units))
+    dimension_of = np.array([dimensions[u] for u in distinct_units], dtype=object)
+    requests = requests.append_column("unit_dimension",
+                                      pa.array(dimension_of[inverse], pa.string()))  # fmt: skip
+    chain_rows = [
+        (region, candidate, int(level))
+        for region in pc.unique(requests.column("region")).to_pylist()
+        for candidate, level in region_chain(region, policy.proxy_regions)
+    ]
+    chain = pa.table({
+        "request_region": [r[0] for r in chain_rows],
+        "candidate_region": [r[1] for r in chain_rows],
+        "level": pa.array([r[2] for r in chain_rows], pa.int32()),
+    })  # fmt: skip
+    stages = policy.stages or DEFAULT_STAGE_ORDER
+    stage_rank = pa.table(
+        {"stage": list(stages), "stage_rank": pa.array(np.arange(len(stages)), pa.int32())}
+    )
+    release_ids = sorted(set(factors.column("release_id").to_pylist()))
+    allowed = list(policy.releases) if policy.releases is not None else release_ids
+    release_rank = pa.table(
+        {"release_id": allowed, "release_rank": pa.array(np.arange(len(allowed)), pa.int32())}
+    )
+    max_level = int(MatchLevel.EXACT) if policy.strict else int(MatchLevel.PROXY)
+    max_gap = 0 if policy.strict else (policy.max_year_gap if policy.max_year_gap is not None
+                                       else 10_000)  # fmt: skip
+    con = duckdb.connect()
+    try:
+        for name, table in (
+            ("requests", requests),
+            ("factors", factors),
+            ("chain", chain),
+            ("stage_rank", stage_rank),
+            ("release_rank", release_rank),
+        ):
+            con.register(name, table)
+        con.execute(_PICK_SQL, [max_level, max_gap])
+        matches = con.sql(_EXPAND_SQL.format(level_label=_LEVEL_LABEL)).to_arrow_table()
+        missing = con.sql(_MISSING_SQL).to_arrow_table()
+    finally:
+        con.close()
+    return Selection(matches, missing)
+
+
+_LEVEL_LABEL = (
+    "CASE b.level "
+    + " ".join(f"WHEN {int(level)} THEN '{level.label}'" for level in MatchLevel)
+    + " END"
+)
+
+
+# A factor "group" is one published factor with all its gases: same release, key, region,
+# year, stage, unit, basis and variant. Ranking picks one group per request, then expands it.
+_PICK_SQL = """
+CREATE TEMP TABLE picked AS
+WITH groups AS (
+    SELECT DISTINCT release_id, activity_key, region, year, stage, unit, unit_dimension,
+           heating_value_basis, variant
+    FROM factors
+),
+candidates AS (
+    SELECT r.request_id, g.*, c.level, r.year - g.year AS year_gap, s.stage_rank,
+           rr.release_rank
+    FROM requests r
+    JOIN chain c ON c.request_region = r.region
+    JOIN groups g ON g.activity_key = r.activity_key AND g.region = c.candidate_region
+                  AND g.unit_dimension = r.unit_dimension
+                  AND g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
+    JOIN stage_rank s ON s.stage = g.stage
+    JOIN release_rank rr ON rr.release_id = g.release_id
+    WHERE g.year <= r.year AND c.level <= ? AND r.year - g.year <= ?
+),
+ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY request_id
+        ORDER BY stage_rank, level, year_gap, release_rank, release_id DESC,
+                 variant NULLS FIRST
+    ) AS pick
+    FROM candidates
+)
+SELECT * EXCLUDE (pick) FROM ranked WHERE pick = 1
+"""
+
+_EXPAND_SQL = """
+SELECT b.request_id, f.factor_id, f.release_id, f.activity_key, f.region AS factor_region,
+       f.year AS factor_year, f.unit AS factor_unit, f.gas, f.gwp_set,
+       CAST(f.value AS DOUBLE) AS value, f.stage, f.variant, f.heating_value_basis,
+       {level_label} AS match_level, CAST(b.year_gap AS INTEGER) AS year_gap
+FROM picked b
+JOIN factors f ON f.release_id = b.release_id AND f.activity_key = b.activity_key
+              AND f.region = b.region AND f.year = b.year AND f.stage = b.stage
+              AND f.unit = b.unit
+              AND f.heating_value_basis IS NOT DISTINCT FROM b.heating_value_basis
+              AND f.variant IS NOT DISTINCT FROM b.variant
+ORDER BY b.request_id, f.gas
+"""
+
+_MISSING_SQL = """
+SELECT request_id, activity_key, region, year, unit FROM requests
+WHERE request_id NOT IN (SELECT request_id FROM picked)
+ORDER BY request_id
+"""
