@@ -18,6 +18,7 @@ def test_public_members_are_exported():
         "cli",
         "demo",
         "errors",
+        "methods",
         "factors",
         "ingest",
         "options",

@@ -17,8 +17,17 @@ from carbonledger.errors import (
     ValidationError,
     WorkspaceError,
 )
+from carbonledger.factors import FactorLibrary, ReleaseInfo, SelectionPolicy, default_library
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import ImportResult, import_file, validate_file
+from carbonledger.pipeline import (
+    Estimate,
+    ImportResult,
+    add_factor_release,
+    estimate,
+    import_file,
+    validate_file,
+    workspace_library,
+)
 from carbonledger.schema import get_schema, schema_kinds
 from carbonledger.store import Workspace
 from carbonledger.units import convert, gwp, ureg
@@ -28,22 +37,30 @@ __version__ = metadata.version("carbonledger")
 __all__ = [
     "CarbonLedgerError",
     "ConfigError",
+    "Estimate",
     "FactorError",
+    "FactorLibrary",
     "FactorNotFoundError",
     "ImportResult",
     "IntegrityError",
+    "ReleaseInfo",
     "SchemaError",
+    "SelectionPolicy",
     "UnitError",
     "ValidationError",
     "Workspace",
     "WorkspaceConfig",
     "WorkspaceError",
     "__version__",
+    "add_factor_release",
     "convert",
+    "default_library",
+    "estimate",
     "get_schema",
     "gwp",
     "import_file",
     "schema_kinds",
     "ureg",
     "validate_file",
+    "workspace_library",
 ]

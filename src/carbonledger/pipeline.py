@@ -16,7 +16,16 @@ from typing import Any
 import pyarrow as pa
 
 from carbonledger.errors import ValidationError
-from carbonledger.factors import FactorLibrary, Selection, SelectionPolicy, default_library
+from carbonledger.factors import (
+    FactorLibrary,
+    ReleaseInfo,
+    Selection,
+    SelectionPolicy,
+    default_library,
+    user_release,
+    write_release,
+)
+from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
 from carbonledger.methods import calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
@@ -25,7 +34,19 @@ from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.units import gwp_set_name
 from carbonledger.validate import ValidationReport, validate_table
 
-__all__ = ["Estimate", "ImportResult", "estimate", "import_file", "validate_file"]
+__all__ = [
+    "USER_FACTORS_DIR",
+    "Estimate",
+    "ImportResult",
+    "add_factor_release",
+    "estimate",
+    "import_file",
+    "validate_file",
+    "workspace_library",
+]
+
+#: Folder of a workspace that holds its users' factor releases.
+USER_FACTORS_DIR = "factors"
 
 
 @dataclass(frozen=True)
@@ -172,12 +193,17 @@ def estimate(
     ...                heating_value_basis="HHV").co2e, 2)
     5311.45
     """
-    activity = pa.table({
-        "request_id": [0], "activity_key": [activity_key], "region": [region],
-        "year": [year if year is not None else datetime.now(UTC).year],
-        "quantity": [float(quantity)], "unit": [unit],
-        "heating_value_basis": pa.array([heating_value_basis], pa.string()),
-    })  # fmt: skip
+    activity = pa.table(
+        {
+            "request_id": [0],
+            "activity_key": [activity_key],
+            "region": [region],
+            "year": [year if year is not None else datetime.now(UTC).year],
+            "quantity": [float(quantity)],
+            "unit": [unit],
+            "heating_value_basis": pa.array([heating_value_basis], pa.string()),
+        }
+    )
     result = calculate_activity(activity, library or default_library(), gwp_set, policy)
     if result.missing.num_rows:
         Selection(result.rows, result.missing).raise_if_missing()
@@ -188,3 +214,28 @@ def estimate(
         biogenic_co2=sum(r["mass"] for r in rows if r["biogenic"]),
         gwp_set=gwp_set_name(gwp_set),
     )
+
+
+def workspace_library(workspace: Workspace) -> FactorLibrary:
+    """The packaged releases plus the workspace's own factor releases."""
+    return FactorLibrary([packaged_dir(), workspace.root / USER_FACTORS_DIR])
+
+
+def add_factor_release(
+    workspace: Workspace, path: str | Path, info: ReleaseInfo, sheet: str | None = None
+) -> dict[str, Any]:
+    """Validate a ``user_factors`` file and add it to the workspace as an immutable release.
+
+    Raises
+    ------
+    ValidationError
+        With a report naming file, row and column when a row is invalid; nothing is written.
+    FactorError
+        If a release of that id already exists.
+    """
+    frame, meta = read_table(path, sheet)
+    validated = validate_table(frame, meta, get_schema("user_factors"))
+    if validated.table is None:
+        raise ValidationError(validated.report)
+    build, manifest = user_release(validated.table, info, meta.path, meta.sha256)
+    return write_release(workspace.root / USER_FACTORS_DIR, build, manifest)

@@ -48,8 +48,13 @@ def parquet_bytes(table: pa.Table) -> bytes:
     the Arrow schema is not embedded, so the content hash depends on the data alone.
     """
     sink = io.BytesIO()
-    pq.write_table(table.replace_schema_metadata(None), sink, compression="zstd",
-                   write_statistics=True, store_schema=False)  # fmt: skip
+    pq.write_table(
+        table.replace_schema_metadata(None),
+        sink,
+        compression="zstd",
+        write_statistics=True,
+        store_schema=False,
+    )
     return sink.getvalue()
 
 

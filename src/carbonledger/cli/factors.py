@@ -8,8 +8,11 @@ from typing import Annotated
 import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
+from carbonledger.errors import ValidationError
 from carbonledger.factors import (
     DEFAULT_STAGE_ORDER,
+    FactorLibrary,
+    ReleaseInfo,
     SelectionPolicy,
     build_releases,
     default_library,
@@ -17,29 +20,57 @@ from carbonledger.factors import (
 )
 from carbonledger.factors._raw import raw_data_dir
 from carbonledger.options import DEFAULT_GWP_SET
+from carbonledger.pipeline import add_factor_release, workspace_library
 from carbonledger.pipeline import estimate as estimate_activity
+from carbonledger.store import CONFIG_FILE, Workspace
 
 __all__ = ["estimate", "factors_app"]
 
-factors_app = typer.Typer(help="Browse, search and rebuild the emission-factor library.",
-                          no_args_is_help=True)  # fmt: skip
+factors_app = typer.Typer(
+    help="Browse, search and rebuild the emission-factor library.", no_args_is_help=True
+)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace whose own factor releases are included "
+        "(ignored when the folder is not a workspace).",
+    ),
+]
+
+
+def _library(workspace: Path) -> FactorLibrary:
+    if (workspace / CONFIG_FILE).is_file():
+        return workspace_library(Workspace.open(workspace))
+    return default_library()
 
 
 @factors_app.command("list")
-def list_releases(as_json: JsonOption = False) -> None:
+def list_releases(workspace: WorkspaceOption = Path(), as_json: JsonOption = False) -> None:
     """List the factor releases with publisher, version, licence and row counts.
 
     Example: [bold]carbonledger factors list --json[/]
     """
-    manifests = default_library().manifests()
+    with fail_cleanly(as_json):
+        manifests = _library(workspace).manifests()
     if as_json:
         emit_json(manifests)
         return
-    rows = [(m["release_id"], m["publisher"], m["version"], m["licence"],
-             sum(t["rows"] for t in m["tables"].values())) for m in manifests]  # fmt: skip
-    console.print(rich_table("Factor releases", ["release", "publisher", "version", "licence",
-                                                 "rows"], rows))  # fmt: skip
+    rows = [
+        (
+            m["release_id"],
+            m["publisher"],
+            m["version"],
+            m["licence"],
+            sum(t["rows"] for t in m["tables"].values()),
+        )
+        for m in manifests
+    ]
+    console.print(
+        rich_table("Factor releases", ["release", "publisher", "version", "licence", "rows"], rows)
+    )
 
 
 @factors_app.command()
@@ -52,26 +83,44 @@ def search(
     ] = None,
     year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
     limit: Annotated[int, typer.Option(help="Most rows shown.")] = 30,
+    workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
     """Search factors by activity key, name or Chinese name.
 
     Example: [bold]carbonledger factors search 天然气 --region GB[/]
     """
-    rows = default_library().search(text, region, year, limit)
+    with fail_cleanly(as_json):
+        rows = _library(workspace).search(text, region, year, limit)
     if as_json:
         emit_json(rows)
         return
-    table = [(r["factor_id"], r["activity_key"], r["region"], str(r["year"]), r["gas"],
-              r["value"], f"kg/{r['unit']}", r["stage"]) for r in rows]  # fmt: skip
-    console.print(rich_table(f"Factors matching {text!r}", ["factor", "key", "region", "year",
-                                                            "gas", "value", "unit", "stage"],
-                             table))  # fmt: skip
+    table = [
+        (
+            r["factor_id"],
+            r["activity_key"],
+            r["region"],
+            str(r["year"]),
+            r["gas"],
+            r["value"],
+            f"kg/{r['unit']}",
+            r["stage"],
+        )
+        for r in rows
+    ]
+    console.print(
+        rich_table(
+            f"Factors matching {text!r}",
+            ["factor", "key", "region", "year", "gas", "value", "unit", "stage"],
+            table,
+        )
+    )
 
 
 @factors_app.command()
 def show(
     factor_id: Annotated[str, typer.Argument(help="Factor id from search.")],
+    workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
     """Show one factor with its source location and release.
@@ -79,7 +128,7 @@ def show(
     Example: [bold]carbonledger factors show epa-hub-2025:b1128337b135d480[/]
     """
     with fail_cleanly(as_json):
-        row = default_library().get(factor_id)
+        row = _library(workspace).get(factor_id)
     if as_json:
         emit_json(row)
         return
@@ -150,24 +199,87 @@ def estimate(
         list[str] | None,
         typer.Option(help="Proxy region to use when nothing else matches; repeatable."),
     ] = None,
+    workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
     """Estimate one activity's emissions with the same method code as the engine.
 
-    Example: [bold]carbonledger estimate fuel/natural_gas 1000 therm --region US --basis HHV --gwp AR6[/]
+    Example: [bold]carbonledger estimate fuel/natural_gas 1000 therm --region US --basis HHV[/]
     """
-    policy = SelectionPolicy(stages=tuple(stage) if stage else DEFAULT_STAGE_ORDER,
-                             strict=strict, proxy_regions=tuple(proxy or ()))  # fmt: skip
+    policy = SelectionPolicy(
+        stages=tuple(stage) if stage else DEFAULT_STAGE_ORDER,
+        strict=strict,
+        proxy_regions=tuple(proxy or ()),
+    )
     with fail_cleanly(as_json):
-        result = estimate_activity(activity_key, quantity, unit, region, year, gwp, basis, policy)
+        result = estimate_activity(
+            activity_key, quantity, unit, region, year, gwp, basis, policy, _library(workspace)
+        )
     if as_json:
         emit_json(result.to_dict())
         return
-    rows = [(r["gas"], r["mass"], r["co2e"], r["factor_id"], r["match_level"], r["year_gap"],
-             r["stage"]) for r in result.rows]  # fmt: skip
-    console.print(rich_table(f"{quantity:g} {unit} of {activity_key} in {region}",
-                             ["gas", "mass [kg]", "CO2e [kg]", "factor", "match", "year gap",
-                              "stage"], rows))  # fmt: skip
-    console.print(f"Total: [bold]{result.co2e:,.3f} kg CO2e[/] ({result.gwp_set})"
-                  + (f"; biogenic CO2 {result.biogenic_co2:,.3f} kg reported apart"
-                     if result.biogenic_co2 else ""))  # fmt: skip
+    rows = [
+        (
+            r["gas"],
+            r["mass"],
+            r["co2e"],
+            r["factor_id"],
+            r["match_level"],
+            r["year_gap"],
+            r["stage"],
+        )
+        for r in result.rows
+    ]
+    console.print(
+        rich_table(
+            f"{quantity:g} {unit} of {activity_key} in {region}",
+            ["gas", "mass [kg]", "CO2e [kg]", "factor", "match", "year gap", "stage"],
+            rows,
+        )
+    )
+    console.print(
+        f"Total: [bold]{result.co2e:,.3f} kg CO2e[/] ({result.gwp_set})"
+        + (
+            f"; biogenic CO2 {result.biogenic_co2:,.3f} kg reported apart"
+            if result.biogenic_co2
+            else ""
+        )
+    )
+
+
+@factors_app.command()
+def add(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX in the user_factors format.")],
+    release_id: Annotated[str, typer.Option("--id", help="Release id, e.g. cn-grid-2023.")],
+    publisher: Annotated[str, typer.Option(help="Who published the factors.")],
+    version: Annotated[str, typer.Option(help="Version of the factors.")] = "1",
+    licence: Annotated[str, typer.Option(help="Licence of the data (SPDX id or name).")] = (
+        "proprietary"
+    ),
+    published: Annotated[str, typer.Option(help="Publication date (YYYY-MM-DD).")] = "",
+    url: Annotated[str, typer.Option(help="Where the publisher offers them.")] = "",
+    dataset: Annotated[str, typer.Option(help="Name of the data set.")] = "user factors",
+    sheet: Annotated[str | None, typer.Option(help="Worksheet of a workbook.")] = None,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Add your own factors (supplier, contract, national average) as an immutable release.
+
+    Example: [bold]carbonledger factors add cn_grid.csv --id cn-grid-2023 --publisher MEE -w acme[/]
+    """
+    info = ReleaseInfo(release_id, publisher, dataset, version, published, licence, url, ())
+
+    def report(exc: ValidationError) -> None:
+        if as_json:
+            emit_json({"error": "validation failed", **exc.report.to_dict()})  # type: ignore[attr-defined]
+        console.print(f"[red]error:[/] {exc.report}", highlight=False, soft_wrap=True)
+
+    with fail_cleanly(as_json, report):
+        manifest = add_factor_release(Workspace.open(workspace), file, info, sheet)
+    if as_json:
+        emit_json(manifest)
+    else:
+        rows = manifest["tables"]["factors"]["rows"]
+        console.print(f"Added release [bold]{release_id}[/] with {rows} factor(s).")

@@ -8,7 +8,13 @@ releases (:func:`default_library`), selection (:class:`SelectionPolicy`,
 
 from carbonledger.factors.library import FactorLibrary, default_library
 from carbonledger.factors.regions import WORLD, MatchLevel, region_chain
-from carbonledger.factors.releases import BUILDERS, build_releases, read_manifest, verify_releases
+from carbonledger.factors.releases import (
+    BUILDERS,
+    build_releases,
+    read_manifest,
+    verify_releases,
+    write_release,
+)
 from carbonledger.factors.selection import (
     DEFAULT_STAGE_ORDER,
     Selection,
@@ -16,6 +22,7 @@ from carbonledger.factors.selection import (
     select_factors,
 )
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo, factor_schema
+from carbonledger.factors.user import user_release
 
 __all__ = [
     "BUILDERS",
@@ -34,5 +41,7 @@ __all__ = [
     "read_manifest",
     "region_chain",
     "select_factors",
+    "user_release",
     "verify_releases",
+    "write_release",
 ]

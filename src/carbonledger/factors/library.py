@@ -57,8 +57,10 @@ class FactorLibrary:
             for manifest in sorted(folder.glob(f"*/{MANIFEST}")):
                 release_id = manifest.parent.name
                 if release_id in found:
-                    raise FactorError(f"release {release_id!r} found twice: "
-                                      f"{found[release_id]} and {manifest.parent}")  # fmt: skip
+                    raise FactorError(
+                        f"release {release_id!r} found twice: "
+                        f"{found[release_id]} and {manifest.parent}"
+                    )
                 found[release_id] = manifest.parent
         return found
 
@@ -102,8 +104,11 @@ class FactorLibrary:
     @cached_property
     def factors(self) -> pa.Table:
         """Every factor of every release, in one canonical table."""
-        parts = [self.table(r).cast(factor_schema()) for r in self.release_ids
-                 if FACTORS_TABLE in self.manifest(r)["tables"]]  # fmt: skip
+        parts = [
+            self.table(r).cast(factor_schema())
+            for r in self.release_ids
+            if FACTORS_TABLE in self.manifest(r)["tables"]
+        ]
         return pa.concat_tables(parts) if parts else factor_schema().empty_table()
 
     def get(self, factor_id: str) -> dict[str, Any]:
@@ -119,12 +124,15 @@ class FactorLibrary:
             raise FactorNotFoundError(f"no factor {factor_id!r}")
         row = rows[0]
         manifest = self.manifest(row["release_id"])
-        row["release"] = {k: manifest[k] for k in ("publisher", "dataset", "version",
-                                                   "published", "licence", "url")}  # fmt: skip
+        row["release"] = {
+            k: manifest[k]
+            for k in ("publisher", "dataset", "version", "published", "licence", "url")
+        }
         return row
 
-    def search(self, text: str, region: str | None = None, year: int | None = None,
-               limit: int = 50) -> list[dict[str, Any]]:  # fmt: skip
+    def search(
+        self, text: str, region: str | None = None, year: int | None = None, limit: int = 50
+    ) -> list[dict[str, Any]]:
         """Find factors whose key or name matches every word of ``text``.
 
         Chinese words are translated through ``names_zh.yaml`` and also matched against
@@ -141,17 +149,18 @@ class FactorLibrary:
         limit : int, default 50
             Most rows returned.
         """
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         for word in text.split():
             alternatives = [word]
             if _CJK.search(word):
-                alternatives += [t for zh, terms in _zh_terms().items() if zh in word
-                                 for t in terms]  # fmt: skip
+                alternatives += [
+                    t for zh, terms in _zh_terms().items() if zh in word for t in terms
+                ]
             ors = []
             for alternative in alternatives:
                 pattern = f"%{alternative.replace(' ', '_')}%"
-                ors.append("(activity_key ILIKE ? OR name ILIKE ? OR coalesce(name_zh, '') "
-                           "LIKE ?)")  # fmt: skip
+                ors.append("(activity_key ILIKE ? OR name ILIKE ? OR coalesce(name_zh, '') LIKE ?)")
                 params += [pattern, f"%{alternative}%", f"%{alternative}%"]
             clauses.append("(" + " OR ".join(ors) + ")")
         if region:

@@ -11,6 +11,8 @@ Installed carbonledger reads only these folders; ``build_releases`` rewrites the
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -25,8 +27,15 @@ from carbonledger.factors.loaders import desnz, epa_hub, epa_scf, grid, naics
 from carbonledger.factors.table import ReleaseInfo
 from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file
 
-__all__ = ["BUILDERS", "ReleaseBuild", "build_release", "build_releases", "packaged_dir",
-           "verify_releases"]  # fmt: skip
+__all__ = [
+    "BUILDERS",
+    "ReleaseBuild",
+    "build_release",
+    "build_releases",
+    "packaged_dir",
+    "verify_releases",
+    "write_release",
+]
 
 FACTORS_TABLE = "factors"
 MANIFEST = "manifest.json"
@@ -45,13 +54,16 @@ BUILDERS: dict[str, tuple[ReleaseInfo, Callable[[Path | None], dict[str, pa.Tabl
     "epa-hub-2025": (epa_hub.RELEASE, epa_hub.load_tables),
     "desnz-2025": (desnz.RELEASES[2025], lambda r: {FACTORS_TABLE: desnz.load(2025, r)}),
     "desnz-2026": (desnz.RELEASES[2026], lambda r: {FACTORS_TABLE: desnz.load(2026, r)}),
-    "epa-scf-1.3.0": (epa_scf.RELEASES["1.3.0"], lambda r: {FACTORS_TABLE: epa_scf.load("1.3.0", r)}),
+    "epa-scf-1.3.0": (
+        epa_scf.RELEASES["1.3.0"],
+        lambda r: {FACTORS_TABLE: epa_scf.load("1.3.0", r)},
+    ),
     "epa-scf-1.2": (epa_scf.RELEASES["1.2"], lambda r: {FACTORS_TABLE: epa_scf.load("1.2", r)}),
     "owid-ember-2026": (grid.OWID_EMBER, lambda r: {FACTORS_TABLE: grid.load_owid(r)}),
     "mee-cn-provincial-2023": (grid.CHINA_MEE, lambda r: {FACTORS_TABLE: grid.load_china(r)}),
     "egrid-states-2023": (grid.EGRID_STATES, lambda r: {FACTORS_TABLE: grid.load_egrid_states(r)}),
     "naics-concordances": (naics.RELEASE, naics.load_tables),
-}  # fmt: skip
+}
 
 
 def packaged_dir() -> Path:
@@ -81,11 +93,11 @@ def _manifest(build: ReleaseBuild, root: Path | None) -> dict[str, Any]:
         "sources": [
             {"key": k, "path": sources[k]["path"], "sha256": sha256_file(raw_file(k, root))}
             for k in build.info.source_keys
-        ],  # fmt: skip
+        ],
         "tables": {
             name: {"rows": table.num_rows, "sha256": sha256_bytes(parquet_bytes(table))}
             for name, table in sorted(build.tables.items())
-        },  # fmt: skip
+        },
     }
 
 
@@ -112,15 +124,52 @@ def build_releases(
     manifests = {}
     for release_id in releases or list(BUILDERS):
         build = build_release(release_id, root)
-        folder = out / release_id
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, table in build.tables.items():
-            (folder / f"{name}.parquet").write_bytes(parquet_bytes(table))
-        manifest = _manifest(build, root)
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")  # fmt: skip
-        manifests[release_id] = manifest
+        manifests[release_id] = write_release(out, build, _manifest(build, root), replace=True)
     return manifests
+
+
+def write_release(
+    folder: Path, build: ReleaseBuild, manifest: dict[str, Any], replace: bool = False
+) -> dict[str, Any]:
+    """Write a release folder atomically: staged beside its target, then renamed into place.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder of releases.
+    build : ReleaseBuild
+        The release's tables.
+    manifest : dict
+        Its manifest (written as ``manifest.json``).
+    replace : bool, default False
+        Replace an existing release of the same id (used when rebuilding packaged data);
+        otherwise an existing release is an error, because releases are immutable.
+
+    Raises
+    ------
+    FactorError
+        If the release exists and ``replace`` is false.
+    """
+    target = folder / build.info.release_id
+    if target.exists() and not replace:
+        raise FactorError(
+            f"release {build.info.release_id!r} already exists at {target}; "
+            "releases are immutable, give the new one another id"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+    try:
+        for name, table in build.tables.items():
+            (staging / f"{name}.parquet").write_bytes(parquet_bytes(table))
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (staging / MANIFEST).write_text(text, encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
 
 
 def verify_releases(root: Path | None = None, folder: Path | None = None) -> dict[str, list[str]]:

@@ -34,9 +34,20 @@ __all__ = ["DEFAULT_STAGE_ORDER", "Selection", "SelectionPolicy", "select_factor
 
 #: Stage preference when a policy names none: direct stages first, lifecycle and upstream last.
 DEFAULT_STAGE_ORDER: tuple[str, ...] = (
-    "combustion", "generation", "fugitive", "cradle_to_shelf", "cradle_to_gate", "end_of_life",
-    "operational", "upstream", "lifecycle", "wtt", "td", "vehicle", "outside_of_scopes",
-)  # fmt: skip
+    "combustion",
+    "generation",
+    "fugitive",
+    "cradle_to_shelf",
+    "cradle_to_gate",
+    "end_of_life",
+    "operational",
+    "upstream",
+    "lifecycle",
+    "wtt",
+    "td",
+    "vehicle",
+    "outside_of_scopes",
+)
 
 REQUEST_COLUMNS = ("request_id", "activity_key", "region", "year", "unit")
 
@@ -91,8 +102,10 @@ class Selection:
         """Raise :class:`FactorNotFoundError` naming the first requests left without a factor."""
         if self.missing.num_rows:
             rows = self.missing.slice(0, 5).to_pylist()
-            listed = "; ".join(f"{r['activity_key']} in {r['region']} for {r['year']} "
-                               f"per {r['unit']}" for r in rows)  # fmt: skip
+            listed = "; ".join(
+                f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}"
+                for r in rows
+            )
             more = self.missing.num_rows - len(rows)
             raise FactorNotFoundError(
                 f"no factor under the selection policy for {self.missing.num_rows} "
@@ -131,24 +144,29 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
     if missing_columns:
         raise ValueError(f"requests lack columns {missing_columns}")
     if "heating_value_basis" not in requests.column_names:
-        requests = requests.append_column("heating_value_basis",
-                                          pa.nulls(requests.num_rows, pa.string()))  # fmt: skip
-    distinct_units, inverse = np.unique(requests.column("unit").to_numpy(zero_copy_only=False)
-                                        .astype(str), return_inverse=True)  # fmt: skip
+        requests = requests.append_column(
+            "heating_value_basis", pa.nulls(requests.num_rows, pa.string())
+        )
+    distinct_units, inverse = np.unique(
+        requests.column("unit").to_numpy(zero_copy_only=False).astype(str), return_inverse=True
+    )
     dimensions = _unit_dimensions(list(distinct_units))
     dimension_of = np.array([dimensions[u] for u in distinct_units], dtype=object)
-    requests = requests.append_column("unit_dimension",
-                                      pa.array(dimension_of[inverse], pa.string()))  # fmt: skip
+    requests = requests.append_column(
+        "unit_dimension", pa.array(dimension_of[inverse], pa.string())
+    )
     chain_rows = [
         (region, candidate, int(level))
         for region in pc.unique(requests.column("region")).to_pylist()
         for candidate, level in region_chain(region, policy.proxy_regions)
     ]
-    chain = pa.table({
-        "request_region": [r[0] for r in chain_rows],
-        "candidate_region": [r[1] for r in chain_rows],
-        "level": pa.array([r[2] for r in chain_rows], pa.int32()),
-    })  # fmt: skip
+    chain = pa.table(
+        {
+            "request_region": [r[0] for r in chain_rows],
+            "candidate_region": [r[1] for r in chain_rows],
+            "level": pa.array([r[2] for r in chain_rows], pa.int32()),
+        }
+    )
     stages = policy.stages or DEFAULT_STAGE_ORDER
     stage_rank = pa.table(
         {"stage": list(stages), "stage_rank": pa.array(np.arange(len(stages)), pa.int32())}
@@ -159,8 +177,9 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
         {"release_id": allowed, "release_rank": pa.array(np.arange(len(allowed)), pa.int32())}
     )
     max_level = int(MatchLevel.EXACT) if policy.strict else int(MatchLevel.PROXY)
-    max_gap = 0 if policy.strict else (policy.max_year_gap if policy.max_year_gap is not None
-                                       else 10_000)  # fmt: skip
+    max_gap = (
+        0 if policy.strict else (policy.max_year_gap if policy.max_year_gap is not None else 10_000)
+    )
     con = duckdb.connect()
     try:
         for name, table in (

@@ -171,14 +171,26 @@ class FactorTableBuilder:
             canonical = CANONICAL_UNITS.get(dimension)
             if canonical is None:
                 raise UnitError(f"no canonical unit for dimension {dimension}")
-            factor = conversion_factor(f"{row.numerator} {gas} / ({row.denominator})",
-                                       f"kg {gas} / ({canonical})")  # fmt: skip
+            factor = conversion_factor(
+                f"{row.numerator} {gas} / ({row.denominator})", f"kg {gas} / ({canonical})"
+            )
         except UnitError as exc:
             raise FactorError(f"{self.release.release_id} {row.source_location}: {exc}") from None
         original_unit = row.original_unit or f"{row.numerator} {row.gas} / {row.denominator}"
-        identity = "|".join(str(p) for p in (row.activity_key, row.region, row.year, gas,
-                                             row.stage, canonical, row.heating_value_basis,
-                                             row.variant, row.gwp_set))  # fmt: skip
+        identity = "|".join(
+            str(p)
+            for p in (
+                row.activity_key,
+                row.region,
+                row.year,
+                gas,
+                row.stage,
+                canonical,
+                row.heating_value_basis,
+                row.variant,
+                row.gwp_set,
+            )
+        )
         digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
         value = float(row.original_value) * factor
         if (earlier := self._index.get(digest)) is not None:
@@ -195,33 +207,44 @@ class FactorTableBuilder:
             self.restated.append(row.source_location)
             return
         self._index[digest] = len(self.rows)
-        self.rows.append({
-            "factor_id": f"{self.release.release_id}:{digest}",
-            "release_id": self.release.release_id,
-            "publisher": self.release.publisher,
-            "licence": self.release.licence,
-            "activity_key": row.activity_key,
-            "name": row.name,
-            "name_zh": row.name_zh,
-            "region": row.region,
-            "year": int(row.year),
-            "unit": canonical,
-            "unit_dimension": dimension,
-            "gas": gas,
-            "gwp_set": row.gwp_set,
-            "value": value,
-            "stage": row.stage,
-            "heating_value_basis": row.heating_value_basis,
-            "variant": row.variant,
-            "original_value": float(row.original_value),
-            "original_unit": original_unit,
-            "boundary_notes": row.boundary_notes or self.release.notes or None,
-            "source_location": row.source_location,
-        })  # fmt: skip
+        self.rows.append(
+            {
+                "factor_id": f"{self.release.release_id}:{digest}",
+                "release_id": self.release.release_id,
+                "publisher": self.release.publisher,
+                "licence": self.release.licence,
+                "activity_key": row.activity_key,
+                "name": row.name,
+                "name_zh": row.name_zh,
+                "region": row.region,
+                "year": int(row.year),
+                "unit": canonical,
+                "unit_dimension": dimension,
+                "gas": gas,
+                "gwp_set": row.gwp_set,
+                "value": value,
+                "stage": row.stage,
+                "heating_value_basis": row.heating_value_basis,
+                "variant": row.variant,
+                "original_value": float(row.original_value),
+                "original_unit": original_unit,
+                "boundary_notes": row.boundary_notes or self.release.notes or None,
+                "source_location": row.source_location,
+            }
+        )
 
     def table(self) -> pa.Table:
         """The canonical table, sorted by key, region, year, stage, unit and gas."""
-        ordered = sorted(self.rows, key=lambda r: (r["activity_key"], r["region"], r["year"],
-                                                   r["stage"], r["unit"], r["gas"],
-                                                   r["variant"] or ""))  # fmt: skip
+        ordered = sorted(
+            self.rows,
+            key=lambda r: (
+                r["activity_key"],
+                r["region"],
+                r["year"],
+                r["stage"],
+                r["unit"],
+                r["gas"],
+                r["variant"] or "",
+            ),
+        )
         return pa.Table.from_pylist(ordered, schema=factor_schema())

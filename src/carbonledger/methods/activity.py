@@ -86,13 +86,22 @@ def calculate_activity(
     matches = selection.matches
     pairs = _unit_pairs(activities, matches)
     gases = pc.unique(matches.column("gas")).to_pylist() if matches.num_rows else []
-    gwps = pa.table({"gas": gases,
-                     "gwp": pa.array([None if g == "CO2e" else gwp(g, set_name) for g in gases],
-                                     pa.float64())})  # fmt: skip
+    gwps = pa.table(
+        {
+            "gas": gases,
+            "gwp": pa.array(
+                [None if g == "CO2e" else gwp(g, set_name) for g in gases], pa.float64()
+            ),
+        }
+    )
     con = duckdb.connect()
     try:
-        for name, table in (("activities", activities), ("matches", matches),
-                            ("pairs", pairs), ("gwps", gwps)):  # fmt: skip
+        for name, table in (
+            ("activities", activities),
+            ("matches", matches),
+            ("pairs", pairs),
+            ("gwps", gwps),
+        ):
             con.register(name, table)
         rows = con.sql(_CALCULATE_SQL, params=[set_name]).to_arrow_table()
     finally:
@@ -103,9 +112,13 @@ def calculate_activity(
 def _unit_pairs(activities: pa.Table, matches: pa.Table) -> pa.Table:
     """Conversion factor for each distinct (activity unit, factor unit) pair."""
     if not matches.num_rows:
-        return pa.table({"unit": pa.array([], pa.string()),
-                         "factor_unit": pa.array([], pa.string()),
-                         "unit_conversion": pa.array([], pa.float64())})  # fmt: skip
+        return pa.table(
+            {
+                "unit": pa.array([], pa.string()),
+                "factor_unit": pa.array([], pa.string()),
+                "unit_conversion": pa.array([], pa.float64()),
+            }
+        )
     con = duckdb.connect()
     try:
         con.register("a", activities.select(["request_id", "unit"]))
@@ -114,11 +127,13 @@ def _unit_pairs(activities: pa.Table, matches: pa.Table) -> pa.Table:
         distinct = con.sql(query).to_arrow_table().to_pylist()
     finally:
         con.close()
-    return pa.table({
-        "unit": [p["unit"] for p in distinct],
-        "factor_unit": [p["factor_unit"] for p in distinct],
-        "unit_conversion": [conversion_factor(p["unit"], p["factor_unit"]) for p in distinct],
-    })  # fmt: skip
+    return pa.table(
+        {
+            "unit": [p["unit"] for p in distinct],
+            "factor_unit": [p["factor_unit"] for p in distinct],
+            "unit_conversion": [conversion_factor(p["unit"], p["factor_unit"]) for p in distinct],
+        }
+    )
 
 
 _CALCULATE_SQL = """

@@ -26,11 +26,11 @@ from carbonledger.errors import SchemaError
 
 __all__ = [
     "ActivitySchema",
-    "get_table_schema",
     "Column",
     "ColumnType",
     "fold_header",
     "get_schema",
+    "get_table_schema",
     "schema_kinds",
 ]
 
@@ -46,6 +46,7 @@ class ColumnType(StrEnum):
     MONTH = "month"
     UNIT = "unit"
     ENUM = "enum"
+    GAS = "gas"
 
 
 _ARROW_TYPES: dict[ColumnType, pa.DataType] = {
@@ -57,6 +58,7 @@ _ARROW_TYPES: dict[ColumnType, pa.DataType] = {
     ColumnType.MONTH: pa.string(),
     ColumnType.UNIT: pa.string(),
     ColumnType.ENUM: pa.string(),
+    ColumnType.GAS: pa.string(),
 }
 
 
@@ -87,6 +89,8 @@ class Column(BaseModel):
         Inclusive bounds of a number.
     pattern : str, optional
         Regular expression a string must match in full.
+    required_if : dict of str to str, optional
+        Required on rows where another column has a value (``{"gas": "CO2e"}``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,6 +107,7 @@ class Column(BaseModel):
     min: float | None = None
     max: float | None = None
     pattern: str | None = None
+    required_if: dict[str, str] | None = None
 
     @property
     def arrow_type(self) -> pa.DataType:

@@ -18,8 +18,10 @@ from carbonledger.validate.checks import (
     PARSERS,
     Locator,
     check_enums,
+    check_gases,
     check_patterns,
     check_required,
+    check_required_if,
     check_requires_one_of,
     check_unique_key,
     check_units,
@@ -40,6 +42,8 @@ SOURCE_ROW = "source_row"
 
 _TABLE_CHECKS = (
     check_required,
+    check_required_if,
+    check_gases,
     check_enums,
     check_patterns,
     check_units,

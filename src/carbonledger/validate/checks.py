@@ -16,15 +16,17 @@ import pandas as pd
 from carbonledger.errors import Location, UnitError
 from carbonledger.ingest import SourceMetadata
 from carbonledger.schema import ActivitySchema, Column, ColumnType
-from carbonledger.units import check_dimension
+from carbonledger.units import check_dimension, gas_unit
 from carbonledger.validate.report import Finding, Severity
 
 __all__ = [
     "PARSERS",
     "Locator",
     "check_enums",
+    "check_gases",
     "check_patterns",
     "check_required",
+    "check_required_if",
     "check_requires_one_of",
     "check_unique_key",
     "check_units",
@@ -99,6 +101,53 @@ def check_required(table: pd.DataFrame, schema: ActivitySchema, where: Locator) 
         found += _findings(
             values.isna(), values, column.name, "required", "a value is required", where
         )
+    return found
+
+
+def check_required_if(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """Columns required on rows where another column has a given value."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        for other, value in (column.required_if or {}).items():
+            if other not in table:
+                continue
+            if column.name in table:
+                values = table[column.name]
+            else:
+                values = pd.Series(None, index=table.index, dtype="object")
+            mask = (table[other] == value) & values.isna()
+            found += _findings(
+                mask,
+                values,
+                column.name,
+                "required",
+                f"a value is required where {other} is {value}",
+                where,
+            )
+    return found
+
+
+def check_gases(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """Gas columns name a gas of the unit registry, or CO2e; each distinct value checked once."""
+    found: list[Finding] = []
+    for column in schema.columns:
+        if column.type is not ColumnType.GAS or column.name not in table:
+            continue
+        values = table[column.name]
+        for gas in values.dropna().unique():
+            if gas == "CO2e":
+                continue
+            try:
+                gas_unit(str(gas))
+            except UnitError:
+                found += _findings(
+                    values == gas,
+                    values,
+                    column.name,
+                    "gas",
+                    "expected a gas (CO2, CH4, N2O, HFC-134a ...) or CO2e",
+                    where,
+                )
     return found
 
 
@@ -255,11 +304,13 @@ def check_requires_one_of(
 
 
 def check_unique_key(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
-    """The primary key identifies each row once."""
+    """The primary key identifies each row once (an empty optional key part counts as a value)."""
     key = [c for c in schema.primary_key if c in table]
     if not key:
         return []
-    duplicated = table.duplicated(subset=key, keep="first") & table[key].notna().all(axis=1)
+    required = [c for c in key if schema.column(c).required]
+    complete = table[required].notna().all(axis=1)
+    duplicated = table.duplicated(subset=key, keep="first") & complete
     return _findings(
         duplicated, table[key[0]], key[0], "unique", f"duplicate key ({', '.join(key)})", where
     )

@@ -32,16 +32,24 @@ __all__ = ["RELEASES", "Cell", "load", "read_blocks"]
 
 _LICENCE = "OGL-UK-3.0"
 _URL = "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-{}"
-_NOTES = ("Contains public sector information licensed under the Open Government Licence v3.0 "
-          "(UK Government GHG Conversion Factors for Company Reporting {}). AR5 GWPs.")  # fmt: skip
+_NOTES = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(UK Government GHG Conversion Factors for Company Reporting {}). AR5 GWPs."
+)
 RELEASES: dict[int, ReleaseInfo] = {
-    year: ReleaseInfo(release_id=f"desnz-{year}", publisher="UK DESNZ / Defra",
-                      dataset="GHG Conversion Factors for Company Reporting (full set)",
-                      version=f"{year} v1", published=published, licence=_LICENCE,
-                      url=_URL.format(year), source_keys=(f"desnz_{year}",),
-                      notes=_NOTES.format(year))
+    year: ReleaseInfo(
+        release_id=f"desnz-{year}",
+        publisher="UK DESNZ / Defra",
+        dataset="GHG Conversion Factors for Company Reporting (full set)",
+        version=f"{year} v1",
+        published=published,
+        licence=_LICENCE,
+        url=_URL.format(year),
+        source_keys=(f"desnz_{year}",),
+        notes=_NOTES.format(year),
+    )
     for year, published in ((2025, "2025-06-10"), (2026, "2026-06-11"))
-}  # fmt: skip
+}
 _DATA_GWP = "AR5GWP100"
 
 
@@ -100,10 +108,12 @@ def _sheet_cells(sheet: str, rows: list[list[Any]]) -> Iterator[Cell]:
             continue
         header = [str(v).strip() if v is not None else "" for v in row]
         unit_col = header.index("Unit")
-        label_cols = list(range(unit_col)) + [i for i in range(unit_col + 1, len(header))
-                                              if header[i] == "Year"]  # fmt: skip
-        value_cols = [i for i in range(unit_col + 1, len(header))
-                      if header[i] and header[i] != "Year"]  # fmt: skip
+        label_cols = list(range(unit_col)) + [
+            i for i in range(unit_col + 1, len(header)) if header[i] == "Year"
+        ]
+        value_cols = [
+            i for i in range(unit_col + 1, len(header)) if header[i] and header[i] != "Year"
+        ]
         above = rows[index - 1] if index else []
         variants: dict[int, str | None] = {}
         current: str | None = None
@@ -183,11 +193,20 @@ def _factor(cell: Cell, year: int, config: dict[str, Any]) -> FactorRow:
         value = cell.value / gwp(gas, _DATA_GWP)  # printed as CO2e under AR5
     stage = sheet["stage"]
     biogenic = stage == "outside_of_scopes"
-    return FactorRow(activity_key=activity_key, name=name, region="GB",
-                     year=int(cell.labels.get("Year", year)), gas=gas, original_value=value,
-                     numerator=numerator, denominator=unit["unit"], stage=stage,
-                     source_location=where, gwp_set=gwp_set,
-                     heating_value_basis=unit.get("basis"), variant=variant,
-                     original_unit=original_unit,
-                     boundary_notes=("biogenic CO2, reported outside the scopes" if biogenic
-                                     else None))  # fmt: skip
+    return FactorRow(
+        activity_key=activity_key,
+        name=name,
+        region="GB",
+        year=int(cell.labels.get("Year", year)),
+        gas=gas,
+        original_value=value,
+        numerator=numerator,
+        denominator=unit["unit"],
+        stage=stage,
+        source_location=where,
+        gwp_set=gwp_set,
+        heating_value_basis=unit.get("basis"),
+        variant=variant,
+        original_unit=original_unit,
+        boundary_notes=("biogenic CO2, reported outside the scopes" if biogenic else None),
+    )

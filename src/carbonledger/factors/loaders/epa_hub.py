@@ -39,10 +39,19 @@ _REGION = "US"
 _YEAR = 2025
 _EGRID_YEAR = 2023
 _PHYSICAL_UNITS = {"short ton": "short_ton", "scf": "scf", "gallon": "gallon"}
-_DISTANCE_UNITS = {"vehicle-mile": "vehicle_mile", "passenger-mile": "passenger_mile",
-                   "short ton-mile": "ton_mile"}  # fmt: skip
-_WASTE_ROUTES = {"D": "recycled", "E": "landfilled", "F": "combusted", "G": "composted",
-                 "H": "anaerobic_digestion_dry", "I": "anaerobic_digestion_wet"}  # fmt: skip
+_DISTANCE_UNITS = {
+    "vehicle-mile": "vehicle_mile",
+    "passenger-mile": "passenger_mile",
+    "short ton-mile": "ton_mile",
+}
+_WASTE_ROUTES = {
+    "D": "recycled",
+    "E": "landfilled",
+    "F": "combusted",
+    "G": "composted",
+    "H": "anaerobic_digestion_dry",
+    "I": "anaerobic_digestion_wet",
+}
 
 
 class _Sheet:
@@ -97,8 +106,18 @@ def load_tables(root: Path | None = None) -> dict[str, pa.Table]:
     """
     sheet = _Sheet(raw_file("epa_hub_2025", root))
     builder = FactorTableBuilder(RELEASE)
-    for reader in (_stationary, _mobile_co2, _onroad_gasoline, _onroad_other, _nonroad,
-                   _electricity, _steam, _freight, _waste, _travel):  # fmt: skip
+    for reader in (
+        _stationary,
+        _mobile_co2,
+        _onroad_gasoline,
+        _onroad_other,
+        _nonroad,
+        _electricity,
+        _steam,
+        _freight,
+        _waste,
+        _travel,
+    ):
         reader(sheet, builder)
     tables = {"factors": builder.table(), "refrigerant_blends": _refrigerant_blends(sheet)}
     tables.update({name: pa.Table.from_pylist(rows) for name, rows in builder.extras.items()})
@@ -127,32 +146,57 @@ def _stationary(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         fuel_key = key("fuel", str(name))
         where = f"{_SHEET}!{{}}{row}"
         for gas, column, mass in (("CO2", "E", "kg"), ("CH4", "F", "g"), ("N2O", "G", "g")):
-            _add(builder, activity_key=fuel_key, name=str(name), gas=gas,
-                 original_value=_number(sheet.value(column, row)), numerator=mass,
-                 denominator="mmBtu", heating_value_basis="HHV", stage="combustion",
-                 variant="biogenic" if biogenic and gas == "CO2" else None,
-                 source_location=where.format(column),
-                 boundary_notes=f"{section}; per mmBtu, higher heating value")  # fmt: skip
+            _add(
+                builder,
+                activity_key=fuel_key,
+                name=str(name),
+                gas=gas,
+                original_value=_number(sheet.value(column, row)),
+                numerator=mass,
+                denominator="mmBtu",
+                heating_value_basis="HHV",
+                stage="combustion",
+                variant="biogenic" if biogenic and gas == "CO2" else None,
+                source_location=where.format(column),
+                boundary_notes=f"{section}; per mmBtu, higher heating value",
+            )
         for gas, column, mass in (("CO2", "H", "kg"), ("CH4", "I", "g"), ("N2O", "J", "g")):
             value = _number(sheet.value(column, row))
             if value is None:
                 continue
-            _add(builder, activity_key=fuel_key, name=str(name), gas=gas, original_value=value,
-                 numerator=mass, denominator=physical, stage="combustion",
-                 variant="biogenic" if biogenic and gas == "CO2" else None,
-                 source_location=where.format(column), boundary_notes=section)  # fmt: skip
+            _add(
+                builder,
+                activity_key=fuel_key,
+                name=str(name),
+                gas=gas,
+                original_value=value,
+                numerator=mass,
+                denominator=physical,
+                stage="combustion",
+                variant="biogenic" if biogenic and gas == "CO2" else None,
+                source_location=where.format(column),
+                boundary_notes=section,
+            )
         heat = _number(sheet.value("D", row))
         if heat is not None:
             _add_heat_content(builder, fuel_key, str(name), heat, physical, where.format("D"))
 
 
-def _add_heat_content(builder: FactorTableBuilder, fuel_key: str, name: str, heat: float,
-                      physical: str, where: str) -> None:  # fmt: skip
+def _add_heat_content(
+    builder: FactorTableBuilder, fuel_key: str, name: str, heat: float, physical: str, where: str
+) -> None:
     """Heat contents are conversion data, kept in the release's ``heat_content`` table."""
-    builder.extras.setdefault("heat_content", []).append({
-        "activity_key": fuel_key, "name": name, "region": _REGION, "value": heat,
-        "unit": f"mmBtu / {physical}", "heating_value_basis": "HHV", "source_location": where,
-    })  # fmt: skip
+    builder.extras.setdefault("heat_content", []).append(
+        {
+            "activity_key": fuel_key,
+            "name": name,
+            "region": _REGION,
+            "value": heat,
+            "unit": f"mmBtu / {physical}",
+            "heating_value_basis": "HHV",
+            "source_location": where,
+        }
+    )
 
 
 def _mobile_co2(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -160,10 +204,18 @@ def _mobile_co2(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         name = str(sheet.value("C", row))
         unit = _PHYSICAL_UNITS[str(sheet.value("E", row)).strip()]
         biogenic = name.startswith(("Biodiesel", "Ethanol"))
-        _add(builder, activity_key=key("mobile_fuel", name), name=name, gas="CO2",
-             original_value=_number(sheet.value("D", row)), numerator="kg", denominator=unit,
-             stage="combustion", variant="biogenic" if biogenic else None,
-             source_location=f"{_SHEET}!D{row}")  # fmt: skip
+        _add(
+            builder,
+            activity_key=key("mobile_fuel", name),
+            name=name,
+            gas="CO2",
+            original_value=_number(sheet.value("D", row)),
+            numerator="kg",
+            denominator=unit,
+            stage="combustion",
+            variant="biogenic" if biogenic else None,
+            source_location=f"{_SHEET}!D{row}",
+        )
 
 
 def _onroad_gasoline(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -174,11 +226,17 @@ def _onroad_gasoline(sheet: _Sheet, builder: FactorTableBuilder) -> None:
             vehicle = strip_footnote(label)
         model_year = str(sheet.value("D", row)).strip()
         for gas, column in (("CH4", "E"), ("N2O", "F")):
-            _add(builder, activity_key=key("vehicle", vehicle, "model_year", model_year),
-                 name=f"{vehicle}, model year {model_year}", gas=gas,
-                 original_value=_number(sheet.value(column, row)), numerator="g",
-                 denominator="vehicle_mile", stage="combustion",
-                 source_location=f"{_SHEET}!{column}{row}")  # fmt: skip
+            _add(
+                builder,
+                activity_key=key("vehicle", vehicle, "model_year", model_year),
+                name=f"{vehicle}, model year {model_year}",
+                gas=gas,
+                original_value=_number(sheet.value(column, row)),
+                numerator="g",
+                denominator="vehicle_mile",
+                stage="combustion",
+                source_location=f"{_SHEET}!{column}{row}",
+            )
 
 
 def _onroad_other(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -189,11 +247,17 @@ def _onroad_other(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         model_year = sheet.value("E", row)
         parts = ["vehicle", vehicle, fuel] + (["model_year", str(model_year)] if model_year else [])
         for gas, column in (("CH4", "F"), ("N2O", "G")):
-            _add(builder, activity_key=key(*parts), name=f"{vehicle}, {fuel}"
-                 + (f", model year {model_year}" if model_year else ""), gas=gas,
-                 original_value=_number(sheet.value(column, row)), numerator="g",
-                 denominator="vehicle_mile", stage="combustion",
-                 source_location=f"{_SHEET}!{column}{row}")  # fmt: skip
+            _add(
+                builder,
+                activity_key=key(*parts),
+                name=f"{vehicle}, {fuel}" + (f", model year {model_year}" if model_year else ""),
+                gas=gas,
+                original_value=_number(sheet.value(column, row)),
+                numerator="g",
+                denominator="vehicle_mile",
+                stage="combustion",
+                source_location=f"{_SHEET}!{column}{row}",
+            )
 
 
 def _nonroad(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -202,10 +266,17 @@ def _nonroad(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         vehicle = strip_footnote(sheet.value("C", row) or vehicle)
         fuel = str(sheet.value("D", row))
         for gas, column in (("CH4", "E"), ("N2O", "F")):
-            _add(builder, activity_key=key("nonroad", vehicle, fuel), name=f"{vehicle}, {fuel}",
-                 gas=gas, original_value=_number(sheet.value(column, row)), numerator="g",
-                 denominator="gallon", stage="combustion",
-                 source_location=f"{_SHEET}!{column}{row}")  # fmt: skip
+            _add(
+                builder,
+                activity_key=key("nonroad", vehicle, fuel),
+                name=f"{vehicle}, {fuel}",
+                gas=gas,
+                original_value=_number(sheet.value(column, row)),
+                numerator="g",
+                denominator="gallon",
+                stage="combustion",
+                source_location=f"{_SHEET}!{column}{row}",
+            )
 
 
 def _electricity(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -217,29 +288,51 @@ def _electricity(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         name = str(sheet.value("D", row))
         for variant, columns in (("total_output", "EFG"), ("non_baseload", "HIJ")):
             for gas, column in zip(("CO2", "CH4", "N2O"), columns, strict=True):
-                _add(builder, activity_key=key("electricity", "grid") if variant == "total_output"
-                     else key("electricity", "grid", "non_baseload"), name=f"eGRID2023 {name}",
-                     region=region, year=_EGRID_YEAR, gas=gas,
-                     original_value=_number(sheet.value(column, row)), numerator="lb",
-                     denominator="MWh", stage="generation",
-                     source_location=f"{_SHEET}!{column}{row}",
-                     boundary_notes="eGRID2023 subregion output emission rate, combustion at "
-                     "the plant; excludes T&D losses and upstream")  # fmt: skip
+                _add(
+                    builder,
+                    activity_key=key("electricity", "grid")
+                    if variant == "total_output"
+                    else key("electricity", "grid", "non_baseload"),
+                    name=f"eGRID2023 {name}",
+                    region=region,
+                    year=_EGRID_YEAR,
+                    gas=gas,
+                    original_value=_number(sheet.value(column, row)),
+                    numerator="lb",
+                    denominator="MWh",
+                    stage="generation",
+                    source_location=f"{_SHEET}!{column}{row}",
+                    boundary_notes="eGRID2023 subregion output emission rate, combustion at "
+                    "the plant; excludes T&D losses and upstream",
+                )
         loss = _number(sheet.value("K", row))
         if loss is not None:
-            builder.extras.setdefault("grid_loss", []).append({
-                "region": region, "year": _EGRID_YEAR, "grid_gross_loss": loss,
-                "source_location": f"{_SHEET}!K{row}"})  # fmt: skip
+            builder.extras.setdefault("grid_loss", []).append(
+                {
+                    "region": region,
+                    "year": _EGRID_YEAR,
+                    "grid_gross_loss": loss,
+                    "source_location": f"{_SHEET}!K{row}",
+                }
+            )
 
 
 def _steam(sheet: _Sheet, builder: FactorTableBuilder) -> None:
     row = sheet.titles["Table 7"] + 3
     for gas, column, mass in (("CO2", "D", "kg"), ("CH4", "E", "g"), ("N2O", "F", "g")):
-        _add(builder, activity_key=key("heat_steam", "purchased"), name="Steam and Heat",
-             gas=gas, original_value=_number(sheet.value(column, row)), numerator=mass,
-             denominator="mmBtu", stage="generation", source_location=f"{_SHEET}!{column}{row}",
-             boundary_notes="Per mmBtu of steam or heat purchased; assumes natural gas boiler "
-             "at 80% efficiency (EPA note)")  # fmt: skip
+        _add(
+            builder,
+            activity_key=key("heat_steam", "purchased"),
+            name="Steam and Heat",
+            gas=gas,
+            original_value=_number(sheet.value(column, row)),
+            numerator=mass,
+            denominator="mmBtu",
+            stage="generation",
+            source_location=f"{_SHEET}!{column}{row}",
+            boundary_notes="Per mmBtu of steam or heat purchased; assumes natural gas boiler "
+            "at 80% efficiency (EPA note)",
+        )
 
 
 def _distance_table(sheet: _Sheet, builder: FactorTableBuilder, table: str, prefix: str) -> None:
@@ -247,11 +340,19 @@ def _distance_table(sheet: _Sheet, builder: FactorTableBuilder, table: str, pref
         name = strip_footnote(str(sheet.value("C", row)))
         unit = _DISTANCE_UNITS[str(sheet.value("G", row)).strip()]
         for gas, column, mass in (("CO2", "D", "kg"), ("CH4", "E", "g"), ("N2O", "F", "g")):
-            _add(builder, activity_key=key(prefix, name) if unit != "ton_mile"
-                 else key(prefix, name, "tonne_km"), name=name, gas=gas,
-                 original_value=_number(sheet.value(column, row)), numerator=mass,
-                 denominator=unit, stage="combustion",
-                 source_location=f"{_SHEET}!{column}{row}")  # fmt: skip
+            _add(
+                builder,
+                activity_key=key(prefix, name)
+                if unit != "ton_mile"
+                else key(prefix, name, "tonne_km"),
+                name=name,
+                gas=gas,
+                original_value=_number(sheet.value(column, row)),
+                numerator=mass,
+                denominator=unit,
+                stage="combustion",
+                source_location=f"{_SHEET}!{column}{row}",
+            )
 
 
 def _freight(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -269,13 +370,21 @@ def _waste(sheet: _Sheet, builder: FactorTableBuilder) -> None:
             value = _number(sheet.value(column, row))
             if value is None:
                 continue
-            _add(builder, activity_key=key("waste", material, route), name=f"{material}, {route}",
-                 gas="CO2e", gwp_set="AR4GWP100", original_value=value, numerator="t",
-                 denominator="short_ton", stage="end_of_life",
-                 original_unit="metric ton CO2e / short ton material",
-                 source_location=f"{_SHEET}!{column}{row}",
-                 boundary_notes="WARM-based, excludes avoided emissions, includes transport "
-                 "to the facility; AR4 GWPs (EPA note)")  # fmt: skip
+            _add(
+                builder,
+                activity_key=key("waste", material, route),
+                name=f"{material}, {route}",
+                gas="CO2e",
+                gwp_set="AR4GWP100",
+                original_value=value,
+                numerator="t",
+                denominator="short_ton",
+                stage="end_of_life",
+                original_unit="metric ton CO2e / short ton material",
+                source_location=f"{_SHEET}!{column}{row}",
+                boundary_notes="WARM-based, excludes avoided emissions, includes transport "
+                "to the facility; AR4 GWPs (EPA note)",
+            )
 
 
 def _refrigerant_blends(sheet: _Sheet) -> pa.Table:
@@ -294,8 +403,13 @@ def _refrigerant_blends(sheet: _Sheet) -> pa.Table:
             match = re.fullmatch(r"\s*([\d.]+)%\s*(.+?)\s*", part)
             if not match:
                 raise FactorError(f"{_SHEET}!E{row}: cannot read blend part {part!r}")
-            rows.append({"blend": blend, "component": match.group(2),
-                         "mass_fraction": float(match.group(1)) / 100,
-                         "published_gwp_ar5": _number(sheet.value("D", row)),
-                         "source_location": f"{_SHEET}!C{row}:E{row}"})  # fmt: skip
+            rows.append(
+                {
+                    "blend": blend,
+                    "component": match.group(2),
+                    "mass_fraction": float(match.group(1)) / 100,
+                    "published_gwp_ar5": _number(sheet.value("D", row)),
+                    "source_location": f"{_SHEET}!C{row}:E{row}",
+                }
+            )
     return pa.Table.from_pylist(rows)

@@ -20,8 +20,14 @@ import pycountry
 from carbonledger.factors._raw import raw_file
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 
-__all__ = ["CHINA_MEE", "EGRID_STATES", "OWID_EMBER", "load_china", "load_egrid_states",
-           "load_owid"]  # fmt: skip
+__all__ = [
+    "CHINA_MEE",
+    "EGRID_STATES",
+    "OWID_EMBER",
+    "load_china",
+    "load_egrid_states",
+    "load_owid",
+]
 
 OWID_EMBER = ReleaseInfo(
     release_id="owid-ember-2026",
@@ -72,14 +78,22 @@ def load_owid(root: Path | None = None) -> pa.Table:
             region = _owid_region(record["Entity"], record["Code"])
             if region is None or not record["Carbon intensity of electricity per kWh"]:
                 continue
-            builder.add(FactorRow(activity_key="electricity/grid", name=record["Entity"],
-                                  region=region, year=int(record["Year"]), gas="CO2e",
-                                  gwp_set="AR5GWP100",
-                                  original_value=float(record["Carbon intensity of electricity "
-                                                              "per kWh"]),
-                                  numerator="g", denominator="kWh", stage="lifecycle",
-                                  original_unit="gCO2e/kWh",
-                                  source_location=f"{path.name}:{line}"))  # fmt: skip
+            builder.add(
+                FactorRow(
+                    activity_key="electricity/grid",
+                    name=record["Entity"],
+                    region=region,
+                    year=int(record["Year"]),
+                    gas="CO2e",
+                    gwp_set="AR5GWP100",
+                    original_value=float(record["Carbon intensity of electricity per kWh"]),
+                    numerator="g",
+                    denominator="kWh",
+                    stage="lifecycle",
+                    original_unit="gCO2e/kWh",
+                    source_location=f"{path.name}:{line}",
+                )
+            )
     return builder.table()
 
 
@@ -99,13 +113,22 @@ def load_china(root: Path | None = None) -> pa.Table:
     builder = FactorTableBuilder(CHINA_MEE)
     for region, entry in data.items():
         subdivision = pycountry.subdivisions.get(code=region)
-        builder.add(FactorRow(activity_key="electricity/grid", name=entry["description"],
-                              name_zh=_chinese_name(region) if subdivision else None,
-                              region=region, year=int(entry["year"]), gas="CO2",
-                              original_value=float(entry["emission_factor"]), numerator="g",
-                              denominator="kWh", stage="generation",
-                              original_unit=entry["unit"],
-                              source_location=f"{path.name}:data.{region}"))  # fmt: skip
+        builder.add(
+            FactorRow(
+                activity_key="electricity/grid",
+                name=entry["description"],
+                name_zh=_chinese_name(region) if subdivision else None,
+                region=region,
+                year=int(entry["year"]),
+                gas="CO2",
+                original_value=float(entry["emission_factor"]),
+                numerator="g",
+                denominator="kWh",
+                stage="generation",
+                original_unit=entry["unit"],
+                source_location=f"{path.name}:data.{region}",
+            )
+        )
     return builder.table()
 
 
@@ -131,10 +154,21 @@ def load_egrid_states(root: Path | None = None) -> pa.Table:
         if name.startswith("_"):
             continue
         region = "US" if name == "usa" else f"US-{entry['regionCode']}"
-        builder.add(FactorRow(activity_key="electricity/grid", name=name, region=region,
-                              year=year, gas="CO2e", gwp_set="AR5GWP100",
-                              original_value=float(entry["emissions"]), numerator="lb",
-                              denominator="MWh", stage="generation", original_unit="lb CO2e/MWh",
-                              source_location=f"{path.name}:{name}",
-                              boundary_notes="eGRID CO2e rates use AR5 GWP-100"))  # fmt: skip
+        builder.add(
+            FactorRow(
+                activity_key="electricity/grid",
+                name=name,
+                region=region,
+                year=year,
+                gas="CO2e",
+                gwp_set="AR5GWP100",
+                original_value=float(entry["emissions"]),
+                numerator="lb",
+                denominator="MWh",
+                stage="generation",
+                original_unit="lb CO2e/MWh",
+                source_location=f"{path.name}:{name}",
+                boundary_notes="eGRID CO2e rates use AR5 GWP-100",
+            )
+        )
     return builder.table()
