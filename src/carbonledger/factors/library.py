@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from carbonledger.errors import FactorError, FactorNotFoundError
-from carbonledger.factors.releases import FACTORS_TABLE, MANIFEST, packaged_dir
+from carbonledger.factors.releases import BUILDERS, FACTORS_TABLE, MANIFEST, packaged_dir
 from carbonledger.factors.selection import Selection, SelectionPolicy, select_factors
 from carbonledger.factors.table import factor_schema
 
@@ -176,9 +177,21 @@ class FactorLibrary:
         )
         return self._query(query, params)
 
+    @property
+    def default_release_order(self) -> tuple[str, ...]:
+        """Release priority when a policy names none: users' own releases first (they are the
+        organisation's specific data), then the packaged ones in :data:`BUILDERS` order, which
+        puts per-gas publishers ahead of CO2e-only files for the same region and year."""
+        packaged = [r for r in BUILDERS if r in self._release_folders]
+        users = [r for r in self.release_ids if r not in BUILDERS]
+        return (*users, *packaged)
+
     def select(self, requests: pa.Table, policy: SelectionPolicy | None = None) -> Selection:
         """Select the best factor per request (see :func:`select_factors`)."""
-        return select_factors(requests, self.factors, policy or SelectionPolicy())
+        policy = policy or SelectionPolicy()
+        if policy.releases is None:
+            policy = replace(policy, releases=self.default_release_order)
+        return select_factors(requests, self.factors, policy)
 
     def _query(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         con = duckdb.connect()

@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pyarrow as pa
 import yaml
 from openpyxl.utils import get_column_letter
@@ -25,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from carbonledger.errors import FactorError
 from carbonledger.factors._keys import key, slug
 from carbonledger.factors._raw import raw_file
+from carbonledger.factors._xlsx import read_rows
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 from carbonledger.units import gwp
 
@@ -91,15 +91,12 @@ class Cell:
 
 def read_blocks(path: Path, sheets: list[str]) -> Iterator[Cell]:
     """Yield every numeric value cell of the "Activity" blocks of the given sheets."""
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for name in sheets:
-            if name not in book.sheetnames:
-                raise FactorError(f"{path.name}: sheet {name!r} not found")
-            rows = [list(r) for r in book[name].iter_rows(values_only=True)]
-            yield from _sheet_cells(name, rows)
-    finally:
-        book.close()
+        rows_by_sheet = read_rows(path, sheets)
+    except KeyError as exc:
+        raise FactorError(str(exc.args[0])) from None
+    for name, rows in rows_by_sheet.items():
+        yield from _sheet_cells(name, rows)
 
 
 def _sheet_cells(sheet: str, rows: list[list[Any]]) -> Iterator[Cell]:

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pyarrow as pa
 
 from carbonledger.errors import FactorError
 from carbonledger.factors._keys import key, strip_footnote
 from carbonledger.factors._raw import raw_file
+from carbonledger.factors._xlsx import open_workbook
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 
 __all__ = ["RELEASE", "load_tables"]
@@ -58,7 +58,7 @@ class _Sheet:
     """Cell access by coordinate on the one worksheet, tables found by their titles."""
 
     def __init__(self, path: Path) -> None:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = open_workbook(path, data_only=True)
         self.ws = book[_SHEET]
         self.titles: dict[str, int] = {}
         for row in range(1, self.ws.max_row + 1):

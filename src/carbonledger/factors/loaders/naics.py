@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pyarrow as pa
 
 from carbonledger.factors._raw import raw_file
+from carbonledger.factors._xlsx import read_rows
 from carbonledger.factors.table import ReleaseInfo
 
 __all__ = ["RELEASE", "load_tables"]
@@ -112,11 +112,7 @@ def load_tables(root: Path | None = None) -> dict[str, pa.Table]:
 
 
 def _isic(root: Path | None) -> list[dict[str, Any]]:
-    book = openpyxl.load_workbook(raw_file("naics_to_isic_2017", root), read_only=True)
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
+    rows = next(iter(read_rows(raw_file("naics_to_isic_2017", root)).values()))
     links = []
     for record in rows[1:]:
         naics, isic = _code(record[1]), _code(record[4], width=4)
