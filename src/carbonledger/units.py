@@ -126,7 +126,10 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("passenger = [passenger] = pax")
     registry.define("room_night = [room_night]")
     registry.define("item = [item] = unit_item = package")
-    registry.define("mmBtu = 1e6 * Btu = MMBtu")
+    # US energy statistics (EPA Hub, EIA) use the International Table Btu; pint's plain "Btu"
+    # is the ISO 31-4 value. The US therm is 0.1 mmBtu as the EPA Hub uses it.
+    registry.define("mmBtu = 1e6 * Btu_it = MMBtu")
+    registry.define("therm = 0.1 * mmBtu = thm")
     registry.define("scf = foot ** 3")
     registry.define("tkm = tonne * kilometer = tonne_km")
     registry.define("vkm = vehicle * kilometer = vehicle_km")
