@@ -9,8 +9,9 @@ from carbonledger.factors import ReleaseInfo
 from carbonledger.pipeline import add_factor_release, estimate, workspace_library
 
 INFO = ReleaseInfo("cn-own-2023", "Lanting", "own factors", "1", "2026-01-01", "CC0-1.0", "", ())
-HEADER = ("activity_key,name,name_zh,region,year,gas,gwp_set,value,numerator_unit,per_unit,"
-          "stage,source\n")
+HEADER = (
+    "activity_key,name,name_zh,region,year,gas,gwp_set,value,numerator_unit,per_unit,stage,source\n"
+)
 ROWS = (
     "electricity/grid,China national average,全国电网平均,CN,2023,CO2,,0.5306,kg,kWh,generation,"
     "MEE/NBS Announcement 2025 No. 47\n"
@@ -36,15 +37,19 @@ def test_added_release_is_selected_and_searchable(workspace, factor_file):
     assert result.co2e == pytest.approx(530.6)
     assert result.rows[0]["match_level"] == "country"
     # 2 t of express-box paper at 1.14 t CO2/t.
-    assert estimate("material/express_box_paper", 2, "t", "CN", 2025,
-                    library=library).co2e == pytest.approx(2280.0)
+    assert estimate(
+        "material/express_box_paper", 2, "t", "CN", 2025, library=library
+    ).co2e == pytest.approx(2280.0)
     assert library.search("快递")[0]["source_location"] == "own.csv:3 (YZ/T 0135-2014)"
 
 
 def test_invalid_rows_are_reported_and_nothing_is_written(workspace, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "electricity/grid,x,,CN,2023,CO2e,,0.5,kg,kWh,generation,src\n"
-                   "Electricity,x,,CN,2023,XYZ,,0.5,kg,kg2,nowhere,src\n", encoding="utf-8")
+    bad.write_text(
+        HEADER + "electricity/grid,x,,CN,2023,CO2e,,0.5,kg,kWh,generation,src\n"
+        "Electricity,x,,CN,2023,XYZ,,0.5,kg,kg2,nowhere,src\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError) as caught:
         add_factor_release(workspace, bad, INFO)
     findings = {(f.rule, f.location.row, f.location.column) for f in caught.value.report.errors}

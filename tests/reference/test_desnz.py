@@ -19,10 +19,26 @@ from carbonledger.units import conversion_factor, gwp
         (2025, "fuel/natural_gas", "CO2e", "kWh", "LHV", 0.2027, "kWh", "Fuels!D41"),
         (2025, "fuel/natural_gas", "CO2e", "kg", None, 2575.46441, "t", "Fuels!D39"),
         (2026, "fuel/natural_gas", "CO2e", "kg", None, 2507.72441, "t", "Fuels!D39"),
-        (2025, "fuel/diesel_average_biofuel_blend", "CO2e", "kg", None, 3087.94462, "t",
-         "Fuels!D71"),
-        (2026, "fuel/diesel_average_biofuel_blend", "CO2e", "kg", None, 3104.16462, "t",
-         "Fuels!D71"),
+        (
+            2025,
+            "fuel/diesel_average_biofuel_blend",
+            "CO2e",
+            "kg",
+            None,
+            3087.94462,
+            "t",
+            "Fuels!D71",
+        ),
+        (
+            2026,
+            "fuel/diesel_average_biofuel_blend",
+            "CO2e",
+            "kg",
+            None,
+            3104.16462,
+            "t",
+            "Fuels!D71",
+        ),
         (2025, "fuel/butane", "CO2e", "m ** 3", None, 1.74533, "L", "Fuels!D24"),
         (2025, "fuel/lpg", "CO2e", "m ** 3", None, 1.55713, "L", "Fuels!D36"),
         (2026, "fuel/coal_industrial", "CO2e", "kg", None, 2415.03994, "t", "Fuels!D131"),
@@ -41,8 +57,14 @@ def test_fuel_and_electricity_cells(factor, year, key, gas, unit, basis, printed
 
 def test_ch4_and_n2o_are_stored_as_mass_of_gas(factor):
     # Fuels!F42 prints natural gas (gross CV) CH4 as 0.00028 kg CO2e/kWh under AR5.
-    row = factor("desnz-2025", "fuel/natural_gas", "CH4", unit="kWh", heating_value_basis="HHV",
-                 stage="combustion")
+    row = factor(
+        "desnz-2025",
+        "fuel/natural_gas",
+        "CH4",
+        unit="kWh",
+        heating_value_basis="HHV",
+        stage="combustion",
+    )
     assert row["original_value"] == pytest.approx(0.00028 / gwp("CH4", "AR5"))
     assert row["value"] == pytest.approx(0.00028 / 28)
 
@@ -68,14 +90,25 @@ def test_td_and_well_to_tank(factor, year, key, printed, cell):
     ("year", "key", "printed", "cell"),
     [
         # Material use, kg CO2e per tonne, primary production and closed-loop source.
-        (2025, "material/paper_and_board_board/primary_material_production", 1199.72542,
-         "Material use!D85"),
-        (2026, "material/paper_and_board_board/primary_material_production", 1198.23866,
-         "Material use!D85"),
-        (2025, "material/paper_and_board_board/closed-loop_source", 1098.11442,
-         "Material use!G85"),
-        (2025, "material/plastics_average_plastic_film/primary_material_production",
-         2916.50513, "Material use!D73"),
+        (
+            2025,
+            "material/paper_and_board_board/primary_material_production",
+            1199.72542,
+            "Material use!D85",
+        ),
+        (
+            2026,
+            "material/paper_and_board_board/primary_material_production",
+            1198.23866,
+            "Material use!D85",
+        ),
+        (2025, "material/paper_and_board_board/closed-loop_source", 1098.11442, "Material use!G85"),
+        (
+            2025,
+            "material/plastics_average_plastic_film/primary_material_production",
+            2916.50513,
+            "Material use!D73",
+        ),
         # Waste disposal, kg CO2e per tonne; the route renamed in 2026 has one key.
         (2025, "waste/paper_and_board_board/landfill", 1164.4894, "Waste disposal!H87"),
         (2025, "waste/paper_and_board_board/combustion", 4.68568, "Waste disposal!F87"),
@@ -112,13 +145,13 @@ def test_air_travel_with_and_without_radiative_forcing(factor, key, printed, cel
 
 def test_freight_hgv_by_size_and_laden(factor):
     # Freighting goods!H42: HGV (all diesel), rigid >3.5-7.5 t, 50% laden, 0.45916 kg CO2e/tkm.
-    row = factor("desnz-2025", "freight/hgv_all_diesel/rigid_3.5_7.5_tonnes/50pct_laden",
-                 "CO2e", unit="tkm")
+    row = factor(
+        "desnz-2025", "freight/hgv_all_diesel/rigid_3.5_7.5_tonnes/50pct_laden", "CO2e", unit="tkm"
+    )
     assert row["original_value"] == pytest.approx(0.45916)
     assert row["source_location"] == "Freighting goods!H42"
 
 
 def test_per_mile_restatements_collapse_onto_per_km(factor):
-    row = factor("desnz-2025", "freight/vans/class_i_up_to_1.305_tonnes/diesel", "CO2e",
-                 unit="vkm")
+    row = factor("desnz-2025", "freight/vans/class_i_up_to_1.305_tonnes/diesel", "CO2e", unit="vkm")
     assert row["original_value"] == pytest.approx(0.15738)  # Freighting goods!D27, per km

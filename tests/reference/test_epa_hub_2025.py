@@ -28,12 +28,24 @@ R = "epa-hub-2025"
         # Table 7, steam and heat.
         ("heat_steam/purchased", "CO2", "kWh", 66.33, "kg CO2 / mmBtu", "D410"),
         # Table 8, upstream transport; Table 10, business travel.
-        ("freight/medium_and_heavy-duty_truck/tonne_km", "CO2", "tkm", 0.186,
-         "kg CO2 / ton_mile", "D425"),
+        (
+            "freight/medium_and_heavy-duty_truck/tonne_km",
+            "CO2",
+            "tkm",
+            0.186,
+            "kg CO2 / ton_mile",
+            "D425",
+        ),
         ("freight/rail/tonne_km", "CO2", "tkm", 0.021, "kg CO2 / ton_mile", "D426"),
         ("freight/passenger_car", "CO2", "vkm", 0.297, "kg CO2 / vehicle_mile", "D423"),
-        ("travel/air_travel_long_haul_2300_miles", "CO2", "pkm", 0.163,
-         "kg CO2 / passenger_mile", "D515"),
+        (
+            "travel/air_travel_long_haul_2300_miles",
+            "CO2",
+            "pkm",
+            0.163,
+            "kg CO2 / passenger_mile",
+            "D515",
+        ),
         ("travel/bus", "CH4", "pkm", 0.0046, "g CH4 / passenger_mile", "E512"),
     ],
 )
@@ -42,8 +54,7 @@ def test_published_cells(factor, key, gas, unit, printed, printed_unit, cell):
     assert row["original_value"] == pytest.approx(printed)
     assert row["source_location"] == f"Emission Factors Hub!{cell}"
     numerator, denominator = printed_unit.split(" / ")
-    expected = printed * conversion_factor(f"{numerator} / {denominator}",
-                                           f"kg {gas} / ({unit})")
+    expected = printed * conversion_factor(f"{numerator} / {denominator}", f"kg {gas} / ({unit})")
     assert row["value"] == pytest.approx(expected, rel=1e-12)
 
 

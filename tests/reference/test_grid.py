@@ -48,8 +48,15 @@ def test_china_provincial_factors_are_co2_only(factor, region, kg_per_kwh, name_
 
 @pytest.mark.parametrize(
     ("region", "lb_per_mwh"),
-    [("US-AL", 713.976), ("US-AK", 814.457), ("US-CA", 394.769), ("US-NJ", 470.168),
-     ("US-TX", 771.179), ("US-WA", 266.585), ("US", 770.884)],
+    [
+        ("US-AL", 713.976),
+        ("US-AK", 814.457),
+        ("US-CA", 394.769),
+        ("US-NJ", 470.168),
+        ("US-TX", 771.179),
+        ("US-WA", 266.585),
+        ("US", 770.884),
+    ],
 )
 def test_egrid_state_rates(factor, region, lb_per_mwh):
     row = factor("egrid-states-2023", "electricity/grid", "CO2e", region=region)

@@ -11,9 +11,18 @@ INFO = ReleaseInfo("test-1", "Tester", "test", "1", "2026-01-01", "CC0-1.0", "",
 
 
 def _row(**fields):
-    base = dict(activity_key="k", name="n", region="US", year=2025, gas="CO2",
-                original_value=1.0, numerator="kg", denominator="kWh", stage="combustion",
-                source_location="s!A1")
+    base = dict(
+        activity_key="k",
+        name="n",
+        region="US",
+        year=2025,
+        gas="CO2",
+        original_value=1.0,
+        numerator="kg",
+        denominator="kWh",
+        stage="combustion",
+        source_location="s!A1",
+    )
     return FactorRow(**{**base, **fields})
 
 

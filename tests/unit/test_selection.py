@@ -23,25 +23,45 @@ INFO = ReleaseInfo("t-1", "T", "t", "1", "2026-01-01", "CC0-1.0", "", ())
 def _factors(rows: list[tuple[str, str, int, float]], stage: str = "generation") -> pa.Table:
     builder = FactorTableBuilder(INFO)
     for key, region, year, value in rows:
-        builder.add(FactorRow(activity_key=key, name=key, region=region, year=year, gas="CO2",
-                              original_value=value, numerator="kg", denominator="kWh",
-                              stage=stage, source_location=f"{key}-{region}-{year}"))
+        builder.add(
+            FactorRow(
+                activity_key=key,
+                name=key,
+                region=region,
+                year=year,
+                gas="CO2",
+                original_value=value,
+                numerator="kg",
+                denominator="kWh",
+                stage=stage,
+                source_location=f"{key}-{region}-{year}",
+            )
+        )
     return builder.table()
 
 
-LIBRARY = _factors([
-    ("electricity/grid", "CN-GD", 2023, 0.44),
-    ("electricity/grid", "CN-GRID-SOUTH", 2022, 0.40),
-    ("electricity/grid", "CN", 2023, 0.53),
-    ("electricity/grid", "WORLD", 2024, 0.47),
-    ("electricity/grid", "GB", 2025, 0.18),
-    ("electricity/grid", "GB", 2026, 0.13),
-])
+LIBRARY = _factors(
+    [
+        ("electricity/grid", "CN-GD", 2023, 0.44),
+        ("electricity/grid", "CN-GRID-SOUTH", 2022, 0.40),
+        ("electricity/grid", "CN", 2023, 0.53),
+        ("electricity/grid", "WORLD", 2024, 0.47),
+        ("electricity/grid", "GB", 2025, 0.18),
+        ("electricity/grid", "GB", 2026, 0.13),
+    ]
+)
 
 
 def _request(region: str, year: int, key: str = "electricity/grid", unit: str = "kWh"):
-    return pa.table({"request_id": [1], "activity_key": [key], "region": [region],
-                     "year": [year], "unit": [unit]})
+    return pa.table(
+        {
+            "request_id": [1],
+            "activity_key": [key],
+            "region": [region],
+            "year": [year],
+            "unit": [unit],
+        }
+    )
 
 
 def _pick(region, year, policy=None, **kw):
@@ -101,10 +121,12 @@ def test_unit_dimension_must_match():
 
 
 def test_stage_preference_outranks_region():
-    library = pa.concat_tables([
-        _factors([("electricity/grid", "SG", 2025, 0.50)], stage="lifecycle"),
-        _factors([("electricity/grid", "WORLD", 2025, 0.40)], stage="generation"),
-    ])
+    library = pa.concat_tables(
+        [
+            _factors([("electricity/grid", "SG", 2025, 0.50)], stage="lifecycle"),
+            _factors([("electricity/grid", "WORLD", 2025, 0.40)], stage="generation"),
+        ]
+    )
     request = _request("SG", 2025)
     generation_first = SelectionPolicy(stages=("generation", "lifecycle"))
     rows = select_factors(request, library, generation_first).matches.to_pylist()
@@ -125,16 +147,23 @@ KEYS = ["electricity/grid", "fuel/other"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(requests=st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(REGIONS),
-                                   st.integers(2015, 2032)), min_size=1, max_size=20))
+@given(
+    requests=st.lists(
+        st.tuples(st.sampled_from(KEYS), st.sampled_from(REGIONS), st.integers(2015, 2032)),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_never_another_key_or_a_later_year(requests):
-    table = pa.table({
-        "request_id": list(range(len(requests))),
-        "activity_key": [r[0] for r in requests],
-        "region": [r[1] for r in requests],
-        "year": [r[2] for r in requests],
-        "unit": ["kWh"] * len(requests),
-    })
+    table = pa.table(
+        {
+            "request_id": list(range(len(requests))),
+            "activity_key": [r[0] for r in requests],
+            "region": [r[1] for r in requests],
+            "year": [r[2] for r in requests],
+            "unit": ["kWh"] * len(requests),
+        }
+    )
     matches = select_factors(table, LIBRARY, SelectionPolicy()).matches.to_pylist()
     by_id = {i: r for i, r in enumerate(requests)}
     assert len({m["request_id"] for m in matches}) == len(matches)  # one factor per request

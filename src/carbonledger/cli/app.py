@@ -182,6 +182,27 @@ def demo(
         summary.print(console)
 
 
+@app.command()
+def docs(
+    out: Annotated[Path, typer.Option(help="Documentation folder.")] = Path("docs"),
+) -> None:
+    """Render the reference pages (factor releases, import schemas) from the packaged data.
+
+    Example: [bold]carbonledger docs --out docs[/]
+    """
+    from carbonledger.factors import default_library
+    from carbonledger.factors.docs import write_release_docs
+    from carbonledger.schema import get_schema, render_markdown
+
+    written = write_release_docs(default_library(), out / "factors")
+    (out / "schema").mkdir(parents=True, exist_ok=True)
+    for kind in schema_kinds():
+        path = out / "schema" / f"{kind}.md"
+        path.write_text(render_markdown(get_schema(kind)), encoding="utf-8")
+        written.append(path)
+    console.print(f"wrote {len(written)} pages under {out}")
+
+
 def _print_report(exc: ValidationError, as_json: bool) -> None:
     report = exc.report
     if as_json:

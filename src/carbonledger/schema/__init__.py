@@ -31,6 +31,7 @@ __all__ = [
     "fold_header",
     "get_schema",
     "get_table_schema",
+    "render_markdown",
     "schema_kinds",
 ]
 
@@ -249,3 +250,44 @@ def get_table_schema(name: str) -> ActivitySchema:
         return ActivitySchema.model_validate(raw)
     except ValidationError as exc:
         raise SchemaError(f"table schema {name}.yaml is malformed: {exc}") from exc
+
+
+def render_markdown(schema: ActivitySchema) -> str:
+    """A Markdown page documenting a schema: its columns, types, units and aliases."""
+    lines = [
+        f"# {schema.kind}: {schema.title.get('en', '')} / {schema.title.get('zh', '')}",
+        "",
+        " ".join(schema.description.split()),
+        "",
+        f"Primary key: {', '.join(f'`{c}`' for c in schema.primary_key)}.",
+        "",
+    ]
+    if schema.requires_one_of:
+        groups = "; ".join(" or ".join(f"`{c}`" for c in g) for g in schema.requires_one_of)
+        lines += [f"Each row fills at least one of: {groups}.", ""]
+    lines += [
+        "| column | type | required | unit / values | also accepted as | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in schema.columns:
+        detail = (
+            c.dimension
+            or ", ".join(c.values)
+            or (f"unit in `{c.unit_column}`" if c.unit_column else "")
+        )
+        if c.default:
+            detail += f" (default {c.default})"
+        required = (
+            "yes"
+            if c.required
+            else (
+                f"if {', '.join(f'{k} = {v}' for k, v in c.required_if.items())}"
+                if c.required_if
+                else ""
+            )
+        )
+        lines.append(
+            f"| `{c.name}` | {c.type.value} | {required} | {detail} | "
+            f"{', '.join(c.aliases)} | {c.description} |"
+        )
+    return "\n".join(lines) + "\n"
