@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from carbonledger.errors import FactorNotFoundError, UnitError
 from carbonledger.factors.regions import MatchLevel, region_chain
@@ -123,6 +126,15 @@ def _unit_dimensions(units: Sequence[str]) -> dict[str, str]:
     return dimensions
 
 
+@cache
+def key_aliases() -> pa.Table:
+    """The alias table: ``requested_key`` -> ``activity_key`` (``factors/aliases.yaml``)."""
+    text = resources.files("carbonledger.factors").joinpath("aliases.yaml").read_text("utf-8")
+    mapping: dict[str, list[str]] = yaml.safe_load(text)
+    pairs = [(canonical, key) for canonical, keys in mapping.items() for key in keys]
+    return pa.table({"requested_key": [p[0] for p in pairs], "activity_key": [p[1] for p in pairs]})
+
+
 def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolicy) -> Selection:
     """Select the best factor for each request.
 
@@ -188,6 +200,7 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
             ("chain", chain),
             ("stage_rank", stage_rank),
             ("release_rank", release_rank),
+            ("aliases", key_aliases()),
         ):
             con.register(name, table)
         con.execute(_PICK_SQL, [max_level, max_gap])
@@ -214,12 +227,19 @@ WITH groups AS (
            heating_value_basis, variant
     FROM factors
 ),
+lookup AS (
+    SELECT activity_key AS requested_key, activity_key FROM (SELECT DISTINCT activity_key
+                                                              FROM requests)
+    UNION
+    SELECT requested_key, activity_key FROM aliases
+),
 candidates AS (
     SELECT r.request_id, g.*, c.level, r.year - g.year AS year_gap, s.stage_rank,
            rr.release_rank
     FROM requests r
+    JOIN lookup k ON k.requested_key = r.activity_key
     JOIN chain c ON c.request_region = r.region
-    JOIN groups g ON g.activity_key = r.activity_key AND g.region = c.candidate_region
+    JOIN groups g ON g.activity_key = k.activity_key AND g.region = c.candidate_region
                   AND g.unit_dimension = r.unit_dimension
                   AND g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
     JOIN stage_rank s ON s.stage = g.stage
