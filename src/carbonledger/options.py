@@ -66,6 +66,11 @@ class WorkspaceConfig(BaseModel):
         Reporting periods, as years (``"2024"``) or months (``"2024-03"``).
     language : Language
         Default report language.
+    proxy_regions : list of str
+        Regions whose factors may stand in, in order, where none exists for an activity's own
+        region, its country or the world (e.g. ``["GB", "US"]`` to use DESNZ then EPA fuel
+        factors for fuels burnt in China). Empty by default: no proxy is used unless named, and
+        every proxied row says so (``match_level = proxy``).
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
@@ -77,6 +82,7 @@ class WorkspaceConfig(BaseModel):
     base_year: int = Field(default=2020, ge=1990, le=2100)
     reporting_periods: list[str] = Field(default_factory=list)
     language: Language = Language(DEFAULT_LANGUAGE)
+    proxy_regions: list[str] = Field(default_factory=list)
 
     @field_validator("gwp_set")
     @classmethod

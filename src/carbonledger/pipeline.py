@@ -8,14 +8,25 @@ themselves.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from carbonledger.errors import ValidationError
+from carbonledger.calculation import (
+    CalculationInputs,
+    ledger_schema,
+    reference_ledger,
+    relational_ledger,
+)
+from carbonledger.engine import RelationalEngine, get_engine
+from carbonledger.errors import CarbonLedgerError, ValidationError
 from carbonledger.factors import (
     FactorLibrary,
     ReleaseInfo,
@@ -27,19 +38,24 @@ from carbonledger.factors import (
 )
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
-from carbonledger.methods import calculate_activity
+from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
+from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
 from carbonledger.schema import get_schema
-from carbonledger.store import BatchInfo, StoredBatch, Workspace
+from carbonledger.store import BatchInfo, StoredBatch, StoredRun, Workspace
 from carbonledger.units import gwp_set_name
 from carbonledger.validate import ValidationReport, validate_table
 
 __all__ = [
+    "REFERENCE_KINDS",
     "USER_FACTORS_DIR",
+    "CalculationResult",
     "Estimate",
     "ImportResult",
     "add_factor_release",
+    "calculate",
     "estimate",
+    "gather_inputs",
     "import_file",
     "validate_file",
     "workspace_library",
@@ -239,3 +255,184 @@ def add_factor_release(
         raise ValidationError(validated.report)
     build, manifest = user_release(validated.table, info, meta.path, meta.sha256)
     return write_release(workspace.root / USER_FACTORS_DIR, build, manifest)
+
+
+#: Kinds read as reference tables (merged across batches) rather than calculated.
+REFERENCE_KINDS = (
+    "facilities",
+    "entities",
+    "electricity_prices",
+    "spend_mapping",
+    "fx_rates",
+    "price_index",
+)
+_DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
+
+
+@dataclass(frozen=True)
+class CalculationResult:
+    """Outcome of :func:`calculate`.
+
+    Attributes
+    ----------
+    run : StoredRun
+        The run and its ledger.
+    created : bool
+        ``False`` when a run with the same fingerprint was already stored.
+    """
+
+    run: StoredRun
+    created: bool
+
+
+def gather_inputs(workspace: Workspace, period: str | None = None) -> CalculationInputs:
+    """The batches of every method's kind and the merged reference tables.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If two batches of a reference kind define the same key (e.g. one facility twice).
+    """
+    batches = {
+        method.kind: [
+            (b.batch_id, workspace.root / b.parquet_path) for b in workspace.batches(method.kind)
+        ]
+        for method in METHODS
+    }
+    references: dict[str, pa.Table] = {}
+    for kind in REFERENCE_KINDS:
+        stored = workspace.batches(kind)
+        if stored:
+            references[kind] = _merge(kind, [workspace.read_batch(b.batch_id) for b in stored])
+    if "spend_mapping" not in references:
+        references["spend_mapping"] = default_spend_mapping()
+    return CalculationInputs(batches, references, period)
+
+
+def default_spend_mapping() -> pa.Table:
+    """The packaged default spend mapping, read and validated like a user's file."""
+    path = resources.files("carbonledger").joinpath(*_DEFAULT_SPEND_MAPPING)
+    with resources.as_file(path) as file:
+        frame, meta = read_table(file)
+        validated = validate_table(frame, meta, get_schema("spend_mapping"), strict=True)
+    validated.report.raise_if_failed(strict=True)
+    assert validated.table is not None
+    return validated.table
+
+
+def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
+    merged = pa.concat_tables(tables)
+    key = list(get_schema(kind).primary_key)
+    rows = merged.select(key).to_pylist()
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        value = tuple(row.values())
+        if value in seen:
+            raise CarbonLedgerError(f"{kind}: {dict(row)} is defined in more than one batch")
+        seen.add(value)
+    return merged
+
+
+def calculate(
+    workspace: Workspace,
+    period: str | None = None,
+    engine: str = "duckdb",
+    memory_limit: str | None = None,
+    strict: bool = False,
+) -> CalculationResult:
+    """Run every method over the imported batches and store the emission ledger.
+
+    The run id is the fingerprint of the run manifest (input batch hashes, factor releases and
+    their table hashes, GWP set, options, library versions), so the same inputs give the same
+    run; the ledger is written sorted, so they also give the same bytes.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    period : str, optional
+        ``YYYY`` or ``YYYY-MM``.
+    engine : {"duckdb", "reference", "spark"}
+    memory_limit : str, optional
+        Memory limit of the DuckDB engine (it spills to disk beyond it), e.g. ``"4GB"``.
+    strict : bool, default False
+        Refuse factor fallbacks (region, year).
+    """
+    config = workspace.config
+    library = workspace_library(workspace)
+    policy = SelectionPolicy(strict=strict, proxy_regions=tuple(config.proxy_regions))
+    context = FactorContext(library, config.gwp_set, policy)
+    inputs = gather_inputs(workspace, period)
+    releases = {
+        r: {t: e["sha256"] for t, e in library.manifest(r)["tables"].items()}
+        for r in library.release_ids
+    }
+    manifest = RunManifest(
+        inputs={kind: [b for b, _ in batches] for kind, batches in inputs.batches.items()}
+        | {kind: _table_hash(t) for kind, t in inputs.references.items()},
+        factor_releases=[f"{r}@{_digest(releases[r])}" for r in sorted(releases)],
+        gwp_set=config.gwp_set,
+        options={
+            "period": period,
+            "engine": engine,
+            "strict": strict,
+            "proxy_regions": list(config.proxy_regions),
+        },
+    )
+    run_id = manifest.fingerprint()
+    if existing := next((r for r in workspace.runs() if r.run_id == run_id), None):
+        return CalculationResult(existing, False)
+    staged = workspace.staging_path()
+    try:
+        rows = _write_ledger(staged, engine, memory_limit, inputs, context, run_id)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    run, created = workspace.store_run(
+        staged,
+        {
+            "run_id": run_id,
+            "created_at": manifest.created_at,
+            "period": period,
+            "engine": engine,
+            "gwp_set": config.gwp_set,
+            "rows": rows,
+            "manifest": json.loads(manifest.to_json()),
+        },
+    )
+    return CalculationResult(run, created)
+
+
+def _write_ledger(
+    path: Path,
+    engine_name: str,
+    memory_limit: str | None,
+    inputs: CalculationInputs,
+    context: FactorContext,
+    run_id: str,
+) -> int:
+    if engine_name == "reference":
+        table = reference_ledger(METHODS, inputs, context, run_id)
+        path.write_bytes(parquet_bytes(table))
+        return table.num_rows
+    options = {"memory_limit": memory_limit} if memory_limit and engine_name == "duckdb" else {}
+    engine = get_engine(engine_name, **options)
+    try:
+        assert isinstance(engine, RelationalEngine)
+        expression = relational_ledger(engine, METHODS, inputs, context, run_id)
+        if expression is None:
+            table = ledger_schema().empty_table()
+            path.write_bytes(parquet_bytes(table))
+            return 0
+        typed = expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
+        engine.to_parquet(typed, path)
+    finally:
+        engine.close()
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _table_hash(table: pa.Table) -> str:
+    return sha256_bytes(parquet_bytes(table))
+
+
+def _digest(tables: dict[str, str]) -> str:
+    return sha256_bytes(json.dumps(tables, sort_keys=True).encode())[:16]

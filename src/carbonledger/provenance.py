@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 __all__ = [
     "RunManifest",
+    "code_fingerprint",
     "library_versions",
     "parquet_bytes",
     "sha256_bytes",
@@ -63,9 +64,20 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def code_fingerprint() -> str:
+    """Hash of the package's own source and data files, so a changed method changes runs."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".csv"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """Return the versions of the libraries that shape a result, plus Python's."""
-    versions = {"python": platform.python_version()}
+    versions = {"python": platform.python_version(), "carbonledger-code": code_fingerprint()}
     for name in _LIBRARIES:
         try:
             versions[name] = metadata.version(name)

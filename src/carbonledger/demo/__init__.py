@@ -33,6 +33,10 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "mobile_fuel": ("xlsx", "", False),
     "refrigerants": ("csv", "utf-8", False),
     "spend": ("csv", "gbk", True),
+    "electricity_prices": ("csv", "utf-8", False),
+    "fx_rates": ("csv", "utf-8", False),
+    "price_index": ("csv", "utf-8", False),
+    "spend_mapping": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -137,6 +141,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     company = load_company()
     tables = generate_tables(company, seed)
     files = write_inputs(folder / "inputs", tables)
+    files["spend_mapping"] = _copy_default_mapping(folder / "inputs")
     if (folder / CONFIG_FILE).exists():
         workspace = Workspace.open(folder)
     else:
@@ -145,6 +150,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             reporting_currency=company["reporting_currency"],
             base_year=company["base_year"],
             reporting_periods=[str(company["year"])],
+            proxy_regions=company["proxy_regions"],
         )
         workspace = Workspace.init(folder, config)
     summary = DemoSummary(folder)
@@ -173,6 +179,16 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             bar.advance(task)
     summary.figures = _activity_figures(tables)
     return summary
+
+
+def _copy_default_mapping(folder: Path) -> Path:
+    """Write the default spend mapping as an editable template."""
+    from importlib import resources
+
+    target = folder / "spend_mapping.csv"
+    source = resources.files("carbonledger").joinpath("data", "spend_mapping_default.csv")
+    target.write_bytes(source.read_bytes())
+    return target
 
 
 def _activity_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float | int]:

@@ -59,6 +59,9 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
         "mobile_fuel": _mobile_fuel(company, months, rng),
         "refrigerants": _refrigerants(company, months, rng),
         "spend": _spend(company, months, rng),
+        "electricity_prices": _prices(company),
+        "fx_rates": _fx_rates(company),
+        "price_index": _price_index(company),
     }
 
 
@@ -107,6 +110,7 @@ def _stationary_fuel(company: Company, months: list[str], rng: np.random.Generat
                     "fuel": burner["fuel"],
                     "quantity": round(amount, 1),
                     "unit": burner["unit"],
+                    "heating_value_basis": burner.get("basis"),
                 }
             )
     return pd.DataFrame(rows)
@@ -181,7 +185,7 @@ def _spend(company: Company, months: list[str], rng: np.random.Generator) -> pd.
     weights = np.array(list(company["spend_entity_weights"].values()), dtype=float)
     country = {e["entity_id"]: e["country"] for e in company["entities"]}
     currency_of = company["currencies"]
-    fx = company["demo_fx_per_cny"]
+    per_usd = company["demo_fx_per_usd"]
     frames = []
     for category in company["spend_categories"]:
         n = int(category["lines"])
@@ -189,7 +193,7 @@ def _spend(company: Company, months: list[str], rng: np.random.Generator) -> pd.
         amounts_cny = shares / shares.sum() * category["annual"] * 1e6
         owners = rng.choice(entities, size=n, p=weights / weights.sum())
         currencies = [currency_of[country[o]] for o in owners]
-        local = amounts_cny * np.array([fx[c] for c in currencies])
+        local = amounts_cny / per_usd["CNY"] * np.array([per_usd[c] for c in currencies])
         frames.append(
             pd.DataFrame(
                 {
@@ -209,3 +213,42 @@ def _spend(company: Company, months: list[str], rng: np.random.Generator) -> pd.
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+_DEMO_SOURCE = "demo assumption (fictional company); replace with published data"
+
+
+def _prices(company: Company) -> pd.DataFrame:
+    year = int(company["year"])
+    return pd.DataFrame(
+        [
+            {
+                "region": country,
+                "year": year,
+                "currency": company["currencies"][country],
+                "price": price,
+                "per_unit": "kWh",
+                "source": _DEMO_SOURCE,
+            }
+            for country, price in company["demo_price_per_kwh"].items()
+        ]
+    )
+
+
+def _fx_rates(company: Company) -> pd.DataFrame:
+    year = int(company["year"])
+    return pd.DataFrame(
+        [
+            {"currency": c, "year": year, "per_usd": v, "source": _DEMO_SOURCE}
+            for c, v in company["demo_fx_per_usd"].items()
+        ]
+    )
+
+
+def _price_index(company: Company) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"year": int(y), "index_value": v, "source": _DEMO_SOURCE}
+            for y, v in company["demo_price_index"].items()
+        ]
+    )

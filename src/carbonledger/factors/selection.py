@@ -6,7 +6,7 @@ considers the factors of the same key whose unit has the same dimension, then ra
 1. **stage**, in the order the policy prefers (a method that wants combustion-only factors says
    so; a lifecycle factor is used only where the policy lists it);
 2. **region**: exact region, then its parent region (e.g. a Chinese regional grid), then the
-   country, then ``WORLD``, then any proxy regions the policy names, in that order;
+   country, then ``WORLD``, then the proxy regions the policy names, in the policy's order;
 3. **year**: the factor's year equal to the activity's, else the nearest earlier year; a later
    year is never used;
 4. **release**, in the policy's priority order, then the newest release.
@@ -33,7 +33,14 @@ from carbonledger.errors import FactorNotFoundError, UnitError
 from carbonledger.factors.regions import MatchLevel, region_chain
 from carbonledger.units import parse_unit
 
-__all__ = ["DEFAULT_STAGE_ORDER", "Selection", "SelectionPolicy", "select_factors"]
+__all__ = [
+    "DEFAULT_STAGE_ORDER",
+    "Selection",
+    "SelectionPolicy",
+    "key_aliases",
+    "not_found",
+    "select_factors",
+]
 
 #: Stage preference when a policy names none: direct stages first, lifecycle and upstream last.
 DEFAULT_STAGE_ORDER: tuple[str, ...] = (
@@ -104,16 +111,20 @@ class Selection:
     def raise_if_missing(self) -> None:
         """Raise :class:`FactorNotFoundError` naming the first requests left without a factor."""
         if self.missing.num_rows:
-            rows = self.missing.slice(0, 5).to_pylist()
-            listed = "; ".join(
-                f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}"
-                for r in rows
-            )
-            more = self.missing.num_rows - len(rows)
-            raise FactorNotFoundError(
-                f"no factor under the selection policy for {self.missing.num_rows} "
-                f"request(s): {listed}" + (f" and {more} more" if more > 0 else "")
-            )
+            raise not_found(self.missing)
+
+
+def not_found(missing: pa.Table) -> FactorNotFoundError:
+    """The error naming requests left without a factor (columns as ``Selection.missing``)."""
+    rows = missing.slice(0, 5).to_pylist()
+    listed = "; ".join(
+        f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}" for r in rows
+    )
+    more = missing.num_rows - len(rows)
+    return FactorNotFoundError(
+        f"no factor under the selection policy for {missing.num_rows} request(s): {listed}"
+        + (f" and {more} more" if more > 0 else "")
+    )
 
 
 def _unit_dimensions(units: Sequence[str]) -> dict[str, str]:
@@ -168,15 +179,16 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
         "unit_dimension", pa.array(dimension_of[inverse], pa.string())
     )
     chain_rows = [
-        (region, candidate, int(level))
+        (region, candidate, int(level), position)
         for region in pc.unique(requests.column("region")).to_pylist()
-        for candidate, level in region_chain(region, policy.proxy_regions)
+        for position, (candidate, level) in enumerate(region_chain(region, policy.proxy_regions))
     ]
     chain = pa.table(
         {
             "request_region": [r[0] for r in chain_rows],
             "candidate_region": [r[1] for r in chain_rows],
             "level": pa.array([r[2] for r in chain_rows], pa.int32()),
+            "position": pa.array([r[3] for r in chain_rows], pa.int32()),
         }
     )
     stages = policy.stages or DEFAULT_STAGE_ORDER
@@ -234,7 +246,7 @@ lookup AS (
     SELECT requested_key, activity_key FROM aliases
 ),
 candidates AS (
-    SELECT r.request_id, g.*, c.level, r.year - g.year AS year_gap, s.stage_rank,
+    SELECT r.request_id, g.*, c.level, c.position, r.year - g.year AS year_gap, s.stage_rank,
            rr.release_rank
     FROM requests r
     JOIN lookup k ON k.requested_key = r.activity_key
@@ -249,7 +261,7 @@ candidates AS (
 ranked AS (
     SELECT *, row_number() OVER (
         PARTITION BY request_id
-        ORDER BY stage_rank, level, year_gap, release_rank, release_id DESC,
+        ORDER BY stage_rank, position, year_gap, release_rank, release_id DESC,
                  variant NULLS FIRST
     ) AS pick
     FROM candidates

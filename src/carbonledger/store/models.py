@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "BatchRow"]
+__all__ = ["Base", "BatchRow", "RunRow"]
 
 
 class Base(DeclarativeBase):
@@ -28,3 +28,19 @@ class BatchRow(Base):
     rows: Mapped[int] = mapped_column(Integer)
     parquet_path: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[str] = mapped_column(String(32))
+
+
+class RunRow(Base):
+    """One calculation run: its manifest and the content-addressed ledger it wrote."""
+
+    __tablename__ = "runs"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str | None] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(32))
+    gwp_set: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(Integer)
+    ledger_sha256: Mapped[str] = mapped_column(String(64))
+    ledger_path: Mapped[str] = mapped_column(Text)
+    manifest: Mapped[str] = mapped_column(Text)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import tomllib
 import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -33,14 +35,15 @@ from sqlalchemy.orm import Session
 
 from carbonledger.errors import ConfigError, IntegrityError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
-from carbonledger.provenance import parquet_bytes, sha256_bytes, utc_now
-from carbonledger.store.models import BatchRow
+from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file, utc_now
+from carbonledger.store.models import BatchRow, RunRow
 
-__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "Workspace"]
+__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "StoredRun", "Workspace"]
 
 CONFIG_FILE = "carbonledger.toml"
 DATABASE_FILE = "carbonledger.db"
 BATCH_DIR = "batches"
+LEDGER_DIR = "ledgers"
 _STAGING = ".staging"
 
 
@@ -107,6 +110,56 @@ class StoredBatch:
             row.rows,
             row.parquet_path,
             row.imported_at,
+        )
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A calculation run registered in the store.
+
+    Attributes
+    ----------
+    run_id : str
+        Fingerprint of the run's manifest (inputs, factor releases, GWP set, options, versions).
+    created_at : str
+        UTC time of the first run with this fingerprint.
+    period : str or None
+        Period calculated (None: all).
+    engine : str
+    gwp_set : str
+    rows : int
+        Ledger rows.
+    ledger_sha256 : str
+        Hash of the ledger file.
+    ledger_path : str
+        Path relative to the workspace root.
+    manifest : dict
+        The run manifest.
+    """
+
+    run_id: str
+    created_at: str
+    period: str | None
+    engine: str
+    gwp_set: str
+    rows: int
+    ledger_sha256: str
+    ledger_path: str
+    manifest: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: RunRow) -> StoredRun:
+        """Build from a store row."""
+        return cls(
+            row.run_id,
+            row.created_at,
+            row.period,
+            row.engine,
+            row.gwp_set,
+            row.rows,
+            row.ledger_sha256,
+            row.ledger_path,
+            json.loads(row.manifest),
         )
 
 
@@ -277,6 +330,93 @@ class Workspace:
             if not self._is_registered(batch_id):
                 with contextlib.suppress(FileNotFoundError):
                     final.unlink()
+            raise
+        return stored, True
+
+    # -- runs ---------------------------------------------------------------------------
+    def runs(self) -> list[StoredRun]:
+        """Every run, oldest first."""
+        query = select(RunRow).order_by(RunRow.created_at, RunRow.run_id)
+        with Session(self.engine) as session:
+            return [StoredRun.from_row(r) for r in session.scalars(query)]
+
+    def get_run(self, run_id: str | None = None) -> StoredRun:
+        """A run by id (a unique prefix will do), or the latest run.
+
+        Raises
+        ------
+        WorkspaceError
+            If there is no such run (or no run at all).
+        """
+        runs = self.runs()
+        if run_id is None:
+            if not runs:
+                raise WorkspaceError(
+                    f"no calculation run in {self.root}; run `carbonledger calculate` first"
+                )
+            return runs[-1]
+        found = [r for r in runs if r.run_id.startswith(run_id)]
+        if len(found) != 1:
+            raise WorkspaceError(f"{len(found)} runs match {run_id!r} in {self.root}")
+        return found[0]
+
+    def ledger_path(self, run: StoredRun) -> Path:
+        """Absolute path of a run's ledger, after checking its hash.
+
+        Raises
+        ------
+        IntegrityError
+            If the ledger file changed since the run stored it.
+        """
+        path = self.root / run.ledger_path
+        if sha256_file(path) != run.ledger_sha256:
+            raise IntegrityError(f"ledger {path} no longer matches its hash {run.ledger_sha256}")
+        return path
+
+    def staging_path(self, suffix: str = ".parquet") -> Path:
+        """A fresh path in the staging folder for a file about to be stored."""
+        staging = self.root / BATCH_DIR / _STAGING
+        staging.mkdir(parents=True, exist_ok=True)
+        return staging / f"{uuid.uuid4().hex}{suffix}"
+
+    def store_run(self, staged: Path, run: dict[str, Any]) -> tuple[StoredRun, bool]:
+        """Register a run whose ledger was written to ``staged`` (from :meth:`staging_path`).
+
+        The ledger moves to ``ledgers/<sha256>.parquet``; a run whose id is already stored is
+        not stored again (the staged file is discarded).
+
+        Returns
+        -------
+        run : StoredRun
+        created : bool
+        """
+        with Session(self.engine) as session:
+            if existing := session.get(RunRow, run["run_id"]):
+                staged.unlink(missing_ok=True)
+                return StoredRun.from_row(existing), False
+        digest = sha256_file(staged)
+        relative = Path(LEDGER_DIR) / f"{digest}.parquet"
+        final = self.root / relative
+        final.parent.mkdir(parents=True, exist_ok=True)
+        row = RunRow(
+            run_id=run["run_id"],
+            created_at=run["created_at"],
+            period=run["period"],
+            engine=run["engine"],
+            gwp_set=run["gwp_set"],
+            rows=run["rows"],
+            ledger_sha256=digest,
+            ledger_path=relative.as_posix(),
+            manifest=json.dumps(run["manifest"], sort_keys=True),
+        )
+        stored = StoredRun.from_row(row)
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+                session.flush()
+                staged.replace(final)
+        except BaseException:
+            staged.unlink(missing_ok=True)
             raise
         return stored, True
 

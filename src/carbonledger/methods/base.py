@@ -1,0 +1,256 @@
+"""What every method is, and the shared relational steps that turn activity lines into ledger rows.
+
+A method maps its activity table to **activity lines**: one row per thing to multiply by a factor
+(activity key, region, year, quantity, unit) plus where it belongs (entity, facility, period,
+scope, category, basis, data quality). It does so twice, independently: as an Ibis expression
+(:meth:`Method.lines`, run by the DuckDB or Spark engine) and as plain Python
+(:meth:`Method.reference_lines`, run by the reference engine).
+
+Factors are resolved once per distinct request (key, region, year, unit, basis), which is a
+small table even for billions of records, through the same :func:`calculate_activity` that
+``carbonledger estimate`` runs; :func:`apply_factors` then joins the lines to the resolved factors
+and multiplies, as one relational plan.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import ibis
+import pyarrow as pa
+
+from carbonledger.factors import FactorLibrary, SelectionPolicy
+from carbonledger.factors.selection import not_found
+from carbonledger.methods.activity import calculate_activity
+
+__all__ = [
+    "LINE_SCHEMA",
+    "RESOLVED_SCHEMA",
+    "FactorContext",
+    "Method",
+    "apply_factors",
+    "resolve_requests",
+]
+
+#: Columns of activity lines, as every method produces them.
+LINE_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("record_id", pa.string()),
+        ("line", pa.int64()),
+        ("method", pa.string()),
+        ("entity_id", pa.string()),
+        ("facility_id", pa.string()),
+        ("business_unit", pa.string()),
+        ("period", pa.string()),
+        ("scope", pa.int64()),
+        ("scope3_category", pa.int64()),
+        ("iso_category", pa.int64()),
+        ("scope2_basis", pa.string()),
+        ("activity_key", pa.string()),
+        ("region", pa.string()),
+        ("year", pa.int64()),
+        ("quantity", pa.float64()),
+        ("unit", pa.string()),
+        ("heating_value_basis", pa.string()),
+        ("data_quality", pa.string()),
+    ]
+)
+
+REQUEST_KEYS = ("activity_key", "region", "year", "unit", "heating_value_basis")
+
+#: Columns of resolved factors: per request and gas, kg of gas and kg CO2e per activity unit.
+RESOLVED_SCHEMA = pa.schema(
+    [
+        ("activity_key", pa.string()),
+        ("region", pa.string()),
+        ("year", pa.int64()),
+        ("unit", pa.string()),
+        ("heating_value_basis", pa.string()),
+        ("gas", pa.string()),
+        ("kg_per_unit", pa.float64()),
+        ("co2e_per_unit", pa.float64()),
+        ("biogenic", pa.bool_()),
+        ("gwp_set", pa.string()),
+        ("factor_id", pa.string()),
+        ("factor_release", pa.string()),
+        ("match_level", pa.string()),
+        ("year_gap", pa.int64()),
+        ("stage", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class FactorContext:
+    """Where factors come from and how they are chosen and weighted.
+
+    Attributes
+    ----------
+    library : FactorLibrary
+    gwp_set : str
+    policy : SelectionPolicy
+        Base policy (proxy regions, strictness); each method sets its own stage preference.
+    """
+
+    library: FactorLibrary
+    gwp_set: str
+    policy: SelectionPolicy = field(default_factory=SelectionPolicy)
+
+
+class Method(ABC):
+    """A calculation method: declares its input kind, reference kinds and stage preference."""
+
+    #: Method name written on ledger rows.
+    name: ClassVar[str]
+    #: Activity kind (schema) it reads.
+    kind: ClassVar[str]
+    #: Reference kinds it joins (facilities, entities, price tables ...).
+    references: ClassVar[tuple[str, ...]] = ("facilities",)
+    #: Acceptable factor stages, in order of preference.
+    stages: ClassVar[tuple[str, ...]] = ("combustion",)
+    #: Whether the workspace's proxy regions may serve this method. Grid electricity is
+    #: location-specific by definition, so its method says no.
+    allow_proxies: ClassVar[bool] = True
+
+    @abstractmethod
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines as an Ibis expression (columns of :data:`LINE_SCHEMA`)."""
+
+    @abstractmethod
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record, in plain Python (for the reference engine)."""
+
+    def derived_references(
+        self, distinct: Mapping[str, list[Any]], context: FactorContext
+    ) -> dict[str, pa.Table]:
+        """Small tables derived from the distinct values of input columns (default: none).
+
+        ``distinct`` holds, for each column named in :attr:`distinct_columns`, its distinct
+        values in the input; engines pass the result to :meth:`lines` as references.
+        """
+        return {}
+
+    #: Input columns whose distinct values :meth:`derived_references` needs.
+    distinct_columns: ClassVar[tuple[str, ...]] = ()
+
+    def resolve(
+        self, requests: pa.Table, context: FactorContext, references: Mapping[str, pa.Table]
+    ) -> pa.Table:
+        """Resolved factors for distinct requests (default: the factor library)."""
+        return resolve_requests(requests, context, self.stages, self.allow_proxies)
+
+
+def resolve_requests(
+    requests: pa.Table,
+    context: FactorContext,
+    stages: tuple[str, ...],
+    allow_proxies: bool = True,
+) -> pa.Table:
+    """Resolve distinct requests to per-gas factors per activity unit.
+
+    Each request is calculated as one unit of activity by :func:`calculate_activity`, so the
+    mass and CO2e it returns are the factors per unit. Requests without a factor are returned
+    in ``missing`` by the caller's check; none is substituted.
+
+    Returns
+    -------
+    pyarrow.Table
+        :data:`RESOLVED_SCHEMA` rows.
+
+    Raises
+    ------
+    FactorNotFoundError
+        Naming the requests no factor qualifies for under the policy.
+    """
+    numbered = requests.append_column("request_id", pa.array(range(requests.num_rows), pa.int64()))
+    activities = numbered.append_column("quantity", pa.array([1.0] * requests.num_rows))
+    policy = SelectionPolicy(
+        stages=stages,
+        strict=context.policy.strict,
+        max_year_gap=context.policy.max_year_gap,
+        proxy_regions=context.policy.proxy_regions if allow_proxies else (),
+        releases=context.policy.releases,
+    )
+    result = calculate_activity(activities, context.library, context.gwp_set, policy)
+    if result.missing.num_rows:
+        raise not_found(result.missing)
+    rows = result.rows
+    keys = numbered.select(["request_id", *REQUEST_KEYS])
+    con = ibis.duckdb.connect()
+    try:
+        joined = ibis.memtable(rows).join(ibis.memtable(keys), "request_id")
+        table = con.to_pyarrow(
+            joined.select(
+                *REQUEST_KEYS,
+                "gas",
+                kg_per_unit=joined.mass,
+                co2e_per_unit=joined.co2e,
+                biogenic=joined.biogenic,
+                gwp_set=joined.gwp_set_applied,
+                factor_id=joined.factor_id,
+                factor_release=joined.release_id,
+                match_level=joined.match_level,
+                year_gap=joined.year_gap.cast("int64"),
+                stage=joined.stage,
+            )
+        )
+    finally:
+        con.disconnect()
+    return table.cast(RESOLVED_SCHEMA)
+
+
+def apply_factors(lines: Any, resolved: Any, run_id: str) -> Any:
+    """Join activity lines to resolved factors and compute the ledger rows (Ibis).
+
+    Notes
+    -----
+    ``mass = quantity * kg_per_unit`` and ``co2e = quantity * co2e_per_unit``; the join keys
+    are the request columns, with an empty heating-value basis matching an empty one.
+    """
+    left = lines.mutate(_basis=lines.heating_value_basis.fill_null(""))
+    right = resolved.mutate(_basis=resolved.heating_value_basis.fill_null(""))
+    joined = left.join(
+        right,
+        [
+            left.activity_key == right.activity_key,
+            left.region == right.region,
+            left.year == right.year,
+            left.unit == right.unit,
+            left._basis == right._basis,
+        ],
+    )
+    return joined.select(
+        run_id=ibis.literal(run_id),
+        batch_id=left.batch_id,
+        record_id=left.record_id,
+        line=left.line,
+        method=left.method,
+        entity_id=left.entity_id,
+        facility_id=left.facility_id,
+        business_unit=left.business_unit,
+        period=left.period,
+        scope=left.scope,
+        scope3_category=left.scope3_category,
+        iso_category=left.iso_category,
+        scope2_basis=left.scope2_basis,
+        gas=right.gas,
+        mass=left.quantity * right.kg_per_unit,
+        co2e=left.quantity * right.co2e_per_unit,
+        gwp_set=right.gwp_set,
+        biogenic=right.biogenic,
+        activity_key=left.activity_key,
+        activity_quantity=left.quantity,
+        activity_unit=left.unit,
+        factor_id=right.factor_id,
+        factor_release=right.factor_release,
+        match_level=right.match_level,
+        year_gap=right.year_gap,
+        stage=right.stage,
+        data_quality=left.data_quality,
+    )

@@ -1,0 +1,213 @@
+"""The reference evaluation of a method's activity line: selection and arithmetic in plain
+Python, written independently of the relational plan, as the oracle for cross-checks.
+
+Selection walks the same documented policy (stage preference, region chain, nearest earlier
+year, release priority) with loops over factor rows; units convert through pint quantities
+directly, not through the cached column converter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from carbonledger.factors import FactorLibrary, region_chain
+from carbonledger.factors.selection import key_aliases
+from carbonledger.methods.base import FactorContext, Method
+from carbonledger.units import gwp, gwp_set_name, ureg
+
+__all__ = ["reference_apply", "reference_select"]
+
+
+@cache
+def _rows_by_key(library: FactorLibrary) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in library.factors.to_pylist():
+        grouped[row["activity_key"]].append(row)
+    return grouped
+
+
+@cache
+def _aliases() -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for pair in key_aliases().to_pylist():
+        grouped[pair["requested_key"]].append(pair["activity_key"])
+    return grouped
+
+
+def reference_select(
+    line: Mapping[str, Any], context: FactorContext, method: Method
+) -> list[dict[str, Any]]:
+    """The factor rows (all gases of one published factor) for one activity line, or []."""
+    stages = method.stages
+    policy = context.policy
+    order = list(policy.releases or context.library.default_release_order)
+    chain = region_chain(line["region"], policy.proxy_regions if method.allow_proxies else ())
+    levels = {region: int(level) for region, level in chain}
+    positions = {region: position for position, (region, _level) in enumerate(chain)}
+    dimension = str(ureg.parse_units(line["unit"]).dimensionality)
+    best_rank, best_row = None, None
+    for key in [line["activity_key"], *_aliases().get(line["activity_key"], [])]:
+        for row in _rows_by_key(context.library).get(key, []):
+            if row["stage"] not in stages or row["release_id"] not in order:
+                continue
+            if row["unit_dimension"] != dimension or row["region"] not in levels:
+                continue
+            if (row["heating_value_basis"] or "") != (line["heating_value_basis"] or ""):
+                continue
+            gap = line["year"] - row["year"]
+            level = levels[row["region"]]
+            if gap < 0 or (policy.strict and (level or gap)):
+                continue
+            if policy.max_year_gap is not None and gap > policy.max_year_gap:
+                continue
+            rank = (
+                stages.index(row["stage"]),
+                level,
+                gap,
+                order.index(row["release_id"]),
+                row["variant"] is not None,
+                row["variant"] or "",
+            )
+            if best_rank is None or rank < best_rank:
+                best_rank, best_row = rank, row
+    if best_row is None:
+        return []
+    same = (
+        "release_id",
+        "activity_key",
+        "region",
+        "year",
+        "stage",
+        "unit",
+        "heating_value_basis",
+        "variant",
+    )
+    group = [
+        r
+        for r in _rows_by_key(context.library)[best_row["activity_key"]]
+        if all(r[c] == best_row[c] for c in same)
+    ]
+    return [
+        {**r, "match_level": _LEVEL_NAMES[best_rank[1]], "year_gap": best_rank[2]} for r in group
+    ]
+
+
+_LEVEL_NAMES = {0: "exact", 1: "parent", 2: "country", 3: "world", 4: "proxy"}
+
+
+def reference_apply(
+    line: Mapping[str, Any],
+    method: Method,
+    context: FactorContext,
+    run_id: str,
+    references: Mapping[str, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """Ledger rows of one activity line.
+
+    ``references`` holds the run's reference tables as rows, including the method's derived
+    ones (``gas_components``) and the ``price_index`` spend needs.
+
+    Raises
+    ------
+    FactorNotFoundError
+        When no factor qualifies.
+    """
+    from carbonledger.errors import FactorNotFoundError
+
+    set_name = gwp_set_name(context.gwp_set)
+    base = {
+        **{
+            k: line[k]
+            for k in (
+                "batch_id",
+                "record_id",
+                "line",
+                "method",
+                "entity_id",
+                "facility_id",
+                "business_unit",
+                "period",
+                "scope",
+                "scope3_category",
+                "iso_category",
+                "scope2_basis",
+                "activity_key",
+                "data_quality",
+            )
+        },
+        "run_id": run_id,
+        "activity_quantity": line["quantity"],
+        "activity_unit": line["unit"],
+    }
+    if method.name == "fugitive_emissions":
+        return [_fugitive_row(line, base, set_name, references["gas_components"])]
+    rows = reference_select(line, context, method)
+    if not rows:
+        raise FactorNotFoundError(
+            f"no factor for {line['activity_key']} in {line['region']} "
+            f"for {line['year']} per {line['unit']}"
+        )
+    scale = 1.0
+    if method.name == "spend_eeio":  # dollars of the spend year to the factor's price year
+        index = {r["year"]: r["index_value"] for r in references["price_index"]}
+        scale = index[rows[0]["year"]] / index[line["year"]]
+    has_gases = any(r["gas"] != "CO2e" for r in rows)
+    out = []
+    for row in rows:
+        if row["gas"] == "CO2e" and has_gases:
+            continue
+        amount = ureg.Quantity(line["quantity"], line["unit"]).to(row["unit"]).magnitude
+        mass = amount * row["value"] * scale
+        biogenic = row["variant"] == "biogenic"
+        if biogenic:
+            co2e, gwp_used = None, None
+        elif row["gas"] == "CO2e":
+            co2e, gwp_used = mass, row["gwp_set"]
+        else:
+            co2e, gwp_used = mass * gwp(row["gas"], set_name), set_name
+        out.append(
+            {
+                **base,
+                "gas": row["gas"],
+                "mass": mass,
+                "co2e": co2e,
+                "gwp_set": gwp_used,
+                "biogenic": biogenic,
+                "factor_id": row["factor_id"],
+                "factor_release": row["release_id"],
+                "match_level": row["match_level"],
+                "year_gap": row["year_gap"],
+                "stage": row["stage"],
+            }
+        )
+    return out
+
+
+def _fugitive_row(
+    line: Mapping[str, Any], base: dict[str, Any], set_name: str, components: list[dict[str, Any]]
+) -> dict[str, Any]:
+    from carbonledger.methods.fugitive import BLEND_RELEASE, GWP_RELEASE
+
+    _prefix, name, component = line["activity_key"].split("/", 2)
+    source = next(
+        p["composition_source"]
+        for p in components
+        if p["gas"] == name and p["component"] == component
+    )
+    mass = ureg.Quantity(line["quantity"], line["unit"]).to("kg").magnitude
+    return {
+        **base,
+        "gas": component,
+        "mass": mass,
+        "co2e": mass * gwp(component, set_name),
+        "gwp_set": set_name,
+        "biogenic": False,
+        "factor_id": f"gwp:{set_name}:{component}",
+        "factor_release": BLEND_RELEASE if source == BLEND_RELEASE else GWP_RELEASE,
+        "match_level": "exact",
+        "year_gap": 0,
+        "stage": "fugitive",
+    }

@@ -1,0 +1,37 @@
+"""The methods ``carbonledger calculate`` runs, in order."""
+
+from __future__ import annotations
+
+from carbonledger.methods.base import Method
+from carbonledger.methods.fugitive import FugitiveEmissions
+from carbonledger.methods.scope1_2 import (
+    MobileCombustion,
+    PurchasedElectricity,
+    StationaryCombustion,
+)
+from carbonledger.methods.spend import SpendBased
+
+__all__ = ["METHODS", "method_by_name"]
+
+#: Every method, each reading one activity kind.
+METHODS: tuple[Method, ...] = (
+    StationaryCombustion(),
+    MobileCombustion(),
+    FugitiveEmissions(),
+    PurchasedElectricity(),
+    SpendBased(),
+)
+
+
+def method_by_name(name: str) -> Method:
+    """A method by its name.
+
+    Raises
+    ------
+    KeyError
+        If no method has that name (the message lists them).
+    """
+    for method in METHODS:
+        if method.name == name:
+            return method
+    raise KeyError(f"unknown method {name!r}; methods: {[m.name for m in METHODS]}")

@@ -1,0 +1,321 @@
+"""Scope 1 and scope 2 methods: stationary and mobile combustion, purchased electricity.
+
+Each method is written twice, as an Ibis plan and in plain Python, from the same definition:
+
+- **Stationary combustion** (scope 1, ISO category 1): fuel quantity (mass, volume or energy with
+  its heating-value basis) at a facility; factor key ``fuel/<fuel>``.
+- **Mobile combustion** (scope 1, ISO category 1): the own fleet's fuel (key
+  ``vehicle_fuel/<fuel>``) or, where fuel is unknown, its distance by vehicle class (key
+  ``vehicle/<class>/<fuel>``, per vehicle-km).
+- **Purchased electricity, location-based** (scope 2, ISO category 2): kWh at the facility's
+  finest region (eGRID subregion, else subdivision, else country) against ``electricity/grid``,
+  preferring combustion-at-plant (``generation``) factors and using ``lifecycle`` intensities
+  only where no generation factor exists. Months known only from the bill are estimated as
+  ``bill_amount / price`` with the regional price for that currency and year
+  (``electricity_prices``), and flagged ``estimated``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+
+from carbonledger.methods.base import Method
+
+__all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
+
+_NULL_STRING = ibis.literal(None, type="string")
+_NULL_INT = ibis.literal(None, type="int64")
+
+
+def facility_region(facility: Any) -> Any:
+    """The finest region of a facility: ``EGRID-<subregion>``, else subdivision, else country."""
+    egrid = ibis.ifelse(
+        facility.grid_region.notnull(), "EGRID-" + facility.grid_region, _NULL_STRING
+    )
+    return ibis.coalesce(egrid, facility.subdivision, facility.country)
+
+
+def reference_region(facility: Mapping[str, Any]) -> str:
+    """:func:`facility_region` in plain Python."""
+    if facility.get("grid_region"):
+        return f"EGRID-{facility['grid_region']}"
+    return str(facility.get("subdivision") or facility["country"])
+
+
+def _year(period: Any) -> Any:
+    return period.substr(0, 4).cast("int64")
+
+
+def _by_id(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {row[key]: row for row in rows}
+
+
+class StationaryCombustion(Method):
+    """Fuel burnt in stationary equipment at a facility (scope 1)."""
+
+    name = "stationary_combustion"
+    kind = "stationary_fuel"
+    stages = ("combustion",)
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        f = references["facilities"]
+        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        return a.select(
+            batch_id=a.batch_id,
+            record_id=a.record_id,
+            line=ibis.literal(0, type="int64"),
+            method=ibis.literal(self.name),
+            entity_id=f.entity_id,
+            facility_id=a.facility_id,
+            business_unit=f.business_unit,
+            period=a.period,
+            scope=ibis.literal(1, type="int64"),
+            scope3_category=_NULL_INT,
+            iso_category=ibis.literal(1, type="int64"),
+            scope2_basis=_NULL_STRING,
+            activity_key="fuel/" + a.fuel,
+            region=facility_region(f),
+            year=_year(a.period),
+            quantity=a.quantity,
+            unit=a.unit,
+            heating_value_basis=a.heating_value_basis,
+            data_quality=ibis.literal("measured"),
+        )
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        facility = _by_id(references["facilities"], "facility_id")[record["facility_id"]]
+        return [
+            _line(
+                record,
+                self.name,
+                facility,
+                scope=1,
+                iso=1,
+                activity_key=f"fuel/{record['fuel']}",
+                region=reference_region(facility),
+                quantity=record["quantity"],
+                unit=record["unit"],
+                basis=record["heating_value_basis"],
+                quality="measured",
+            )
+        ]
+
+
+class MobileCombustion(Method):
+    """The own fleet's fuel, or its distance where fuel is unknown (scope 1)."""
+
+    name = "mobile_combustion"
+    kind = "mobile_fuel"
+    references = ("facilities", "entities")
+    stages = ("combustion",)
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis): fuel-based where fuel is known, distance-based otherwise."""
+        f, e = references["facilities"], references["entities"]
+        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        a = a.join(e, a.entity_id == e.entity_id, how="left")
+        fuel_based = a.fuel_quantity.notnull()
+        return a.select(
+            batch_id=a.batch_id,
+            record_id=a.record_id,
+            line=ibis.literal(0, type="int64"),
+            method=ibis.literal(self.name),
+            entity_id=a.entity_id,
+            facility_id=a.facility_id,
+            business_unit=ibis.coalesce(f.business_unit, e.business_unit),
+            period=a.period,
+            scope=ibis.literal(1, type="int64"),
+            scope3_category=_NULL_INT,
+            iso_category=ibis.literal(1, type="int64"),
+            scope2_basis=_NULL_STRING,
+            activity_key=ibis.ifelse(
+                fuel_based, "vehicle_fuel/" + a.fuel, "vehicle/" + a.vehicle_class + "/" + a.fuel
+            ),
+            region=ibis.coalesce(facility_region(f), e.country),
+            year=_year(a.period),
+            quantity=ibis.ifelse(fuel_based, a.fuel_quantity, a.distance),
+            unit=ibis.ifelse(fuel_based, a.fuel_unit, "vehicle * (" + a.distance_unit + ")"),
+            heating_value_basis=_NULL_STRING,
+            data_quality=ibis.ifelse(fuel_based, "measured", "calculated"),
+        )
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        entity = _by_id(references["entities"], "entity_id").get(record["entity_id"], {})
+        facility = _by_id(references["facilities"], "facility_id").get(record["facility_id"])
+        region = reference_region(facility) if facility else entity.get("country")
+        unit_of = (facility or {}).get("business_unit") or entity.get("business_unit")
+        if record["fuel_quantity"] is not None:
+            key, quantity, unit, quality = (
+                f"vehicle_fuel/{record['fuel']}",
+                record["fuel_quantity"],
+                record["fuel_unit"],
+                "measured",
+            )
+        else:
+            key = f"vehicle/{record['vehicle_class']}/{record['fuel']}"
+            quantity, unit = record["distance"], f"vehicle * ({record['distance_unit']})"
+            quality = "calculated"
+        line = _line(
+            record,
+            self.name,
+            facility or {},
+            scope=1,
+            iso=1,
+            activity_key=key,
+            region=region,
+            quantity=quantity,
+            unit=unit,
+            basis=None,
+            quality=quality,
+        )
+        line.update(entity_id=record["entity_id"], business_unit=unit_of)
+        return [line]
+
+
+class PurchasedElectricity(Method):
+    """Purchased electricity, location-based (scope 2), with kWh estimated from bills."""
+
+    name = "electricity_location"
+    kind = "electricity"
+    references = ("facilities", "electricity_prices")
+    stages = ("generation", "lifecycle")
+    allow_proxies = False
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        f = references["facilities"]
+        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        a = self._with_price(
+            a.mutate(_year=_year(a.period), _region=facility_region(f)),
+            references["electricity_prices"],
+        )
+        metered = a.quantity.notnull()
+        return a.select(
+            batch_id=a.batch_id,
+            record_id=a.record_id,
+            line=ibis.literal(0, type="int64"),
+            method=ibis.literal(self.name),
+            entity_id=a.entity_id,
+            facility_id=a.facility_id,
+            business_unit=a.business_unit,
+            period=a.period,
+            scope=ibis.literal(2, type="int64"),
+            scope3_category=_NULL_INT,
+            iso_category=ibis.literal(2, type="int64"),
+            scope2_basis=ibis.literal("location"),
+            activity_key=ibis.literal("electricity/grid"),
+            region=a._region,
+            year=a._year,
+            quantity=ibis.ifelse(metered, a.quantity, a.bill_amount / a._price),
+            unit=ibis.ifelse(metered, a.unit, a._price_unit),
+            heating_value_basis=_NULL_STRING,
+            data_quality=ibis.ifelse(metered, "measured", "estimated"),
+        )
+
+    @staticmethod
+    def _with_price(a: Any, prices: Any) -> Any:
+        """Attach the price for the facility's country, the bill's currency and the nearest
+        earlier year (only rows without a meter reading use it)."""
+        p = prices.select(
+            _p_region=prices.region,
+            _p_year=prices.year,
+            _p_currency=prices.currency,
+            _price=prices.price,
+            _price_unit=prices.per_unit,
+        )
+        a = a.mutate(_row=ibis.row_number())
+        candidates = a.join(
+            p,
+            [a.country == p._p_region, a.currency == p._p_currency, p._p_year <= a._year],
+            how="left",
+        )
+        ranked = candidates.mutate(
+            _rank=ibis.row_number().over(
+                group_by=candidates._row, order_by=ibis.desc(candidates._p_year)
+            )
+        )
+        return ranked.filter(ranked._rank == 0)
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        facility = _by_id(references["facilities"], "facility_id")[record["facility_id"]]
+        year = int(record["period"][:4])
+        if record["quantity"] is not None:
+            quantity, unit, quality = record["quantity"], record["unit"], "measured"
+        else:
+            price = max(
+                (
+                    p
+                    for p in references["electricity_prices"]
+                    if p["region"] == facility["country"]
+                    and p["currency"] == record["currency"]
+                    and p["year"] <= year
+                ),
+                key=lambda p: p["year"],
+            )
+            quantity, unit = record["bill_amount"] / price["price"], price["per_unit"]
+            quality = "estimated"
+        line = _line(
+            record,
+            self.name,
+            facility,
+            scope=2,
+            iso=2,
+            activity_key="electricity/grid",
+            region=reference_region(facility),
+            quantity=quantity,
+            unit=unit,
+            basis=None,
+            quality=quality,
+        )
+        line["scope2_basis"] = "location"
+        return [line]
+
+
+def _line(
+    record: dict[str, Any],
+    method: str,
+    facility: Mapping[str, Any],
+    *,
+    scope: int,
+    iso: int,
+    activity_key: str,
+    region: str | None,
+    quantity: float,
+    unit: str,
+    basis: str | None,
+    quality: str,
+) -> dict[str, Any]:
+    return {
+        "batch_id": record["batch_id"],
+        "record_id": record["record_id"],
+        "line": 0,
+        "method": method,
+        "entity_id": facility.get("entity_id"),
+        "facility_id": record.get("facility_id"),
+        "business_unit": facility.get("business_unit"),
+        "period": record["period"],
+        "scope": scope,
+        "scope3_category": None,
+        "iso_category": iso,
+        "scope2_basis": None,
+        "activity_key": activity_key,
+        "region": region,
+        "year": int(record["period"][:4]),
+        "quantity": quantity,
+        "unit": unit,
+        "heating_value_basis": basis,
+        "data_quality": quality,
+    }

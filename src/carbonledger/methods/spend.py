@@ -1,0 +1,184 @@
+"""Spend-based (EEIO) estimates for general-ledger lines (scope 3, categories 1 and 2 and more).
+
+Every line is matched to a NAICS commodity through the spend mapping (GL account first, then
+supplier category), its amount converted to US dollars of its year with that year's exchange
+rate (nearest earlier year), and multiplied by the EPA supply-chain factor with margins (the
+factor for purchaser-price spend). The factor is per US dollar of its price year (2022 for
+v1.3.0), so the dollars are moved to that year with a US price index:
+
+.. math:: \\mathrm{CO_2e} = \\frac{a}{r_{c,y}} \\cdot \\frac{P_{y_f}}{P_y} \\cdot f
+
+where :math:`a` is the amount in currency :math:`c`, :math:`r_{c,y}` units of :math:`c` per USD
+in year :math:`y`, :math:`P` the price index and :math:`f` the factor [kg CO2e / USD of
+:math:`y_f`]. Lines the mapping excludes (electricity bills, which the scope 2 method covers) are
+left out of the ledger and listed; lines no mapping covers stop the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.methods.base import FactorContext, Method, resolve_requests
+
+__all__ = ["SpendBased"]
+
+_ISO_CATEGORY = {
+    1: 4,
+    2: 4,
+    3: 4,
+    4: 3,
+    5: 4,
+    6: 3,
+    7: 3,
+    8: 4,
+    9: 3,
+    10: 5,
+    11: 5,
+    12: 5,
+    13: 5,
+    14: 6,
+    15: 6,
+}
+
+
+class SpendBased(Method):
+    """EEIO estimate of every mapped general-ledger line."""
+
+    name = "spend_eeio"
+    kind = "spend"
+    references = ("entities", "spend_mapping", "fx_rates", "price_index")
+    stages = ("cradle_to_shelf",)
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        e, mapping, fx = (
+            references["entities"],
+            references["spend_mapping"],
+            references["fx_rates"],
+        )
+        a = activity.join(e, activity.entity_id == e.entity_id, how="left")
+        a = a.mutate(_year=a.period.substr(0, 4).cast("int64"), _row=ibis.row_number())
+        by_account = mapping.filter(mapping.match_field == "gl_account").select(
+            _acc_value=mapping.match_value,
+            _acc_naics=mapping.naics_code,
+            _acc_category=mapping.scope3_category,
+            _acc_excluded=mapping.excluded_reason,
+        )
+        by_category = mapping.filter(mapping.match_field == "supplier_category").select(
+            _cat_value=mapping.match_value,
+            _cat_naics=mapping.naics_code,
+            _cat_category=mapping.scope3_category,
+            _cat_excluded=mapping.excluded_reason,
+        )
+        a = a.join(by_account, a.gl_account == by_account._acc_value, how="left")
+        a = a.join(by_category, a.supplier_category == by_category._cat_value, how="left")
+        account_hit = a._acc_value.notnull()
+        a = a.mutate(
+            _naics=ibis.ifelse(account_hit, a._acc_naics, a._cat_naics),
+            _category=ibis.ifelse(account_hit, a._acc_category, a._cat_category),
+            _excluded=ibis.ifelse(account_hit, a._acc_excluded, a._cat_excluded),
+        )
+        a = a.filter(a._excluded.isnull())
+        rates = fx.select(_fx_currency=fx.currency, _fx_year=fx.year, _per_usd=fx.per_usd)
+        j = a.join(rates, [a.currency == rates._fx_currency, rates._fx_year <= a._year], how="left")
+        j = j.mutate(_rank=ibis.row_number().over(group_by=j._row, order_by=ibis.desc(j._fx_year)))
+        j = j.filter(j._rank == 0)
+        return j.select(
+            batch_id=j.batch_id,
+            record_id=j.record_id,
+            line=ibis.literal(0, type="int64"),
+            method=ibis.literal(self.name),
+            entity_id=j.entity_id,
+            facility_id=j.facility_id,
+            business_unit=j.business_unit,
+            period=j.period,
+            scope=ibis.literal(3, type="int64"),
+            scope3_category=j._category.cast("int64"),
+            iso_category=j._category.cast("int64")
+            .cases(*_ISO_CATEGORY.items(), else_=6)
+            .cast("int64"),
+            scope2_basis=ibis.literal(None, type="string"),
+            activity_key="eeio/naics/" + j._naics,
+            region=j.country,
+            year=j._year,
+            quantity=j.amount / j._per_usd,
+            unit=ibis.literal("USD"),
+            heating_value_basis=ibis.literal(None, type="string"),
+            data_quality=ibis.literal("spend_based"),
+        )
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        rules = {(m["match_field"], m["match_value"]): m for m in references["spend_mapping"]}
+        rule = rules.get(("gl_account", record["gl_account"])) or rules.get(
+            ("supplier_category", record["supplier_category"])
+        )
+        if rule is None:
+            return []
+        if rule["excluded_reason"]:
+            return []
+        entity = next(e for e in references["entities"] if e["entity_id"] == record["entity_id"])
+        year = int(record["period"][:4])
+        rate = max(
+            (
+                r
+                for r in references["fx_rates"]
+                if r["currency"] == record["currency"] and r["year"] <= year
+            ),
+            key=lambda r: r["year"],
+        )
+        category = rule["scope3_category"]
+        return [
+            {
+                "batch_id": record["batch_id"],
+                "record_id": record["record_id"],
+                "line": 0,
+                "method": self.name,
+                "entity_id": record["entity_id"],
+                "facility_id": record["facility_id"],
+                "business_unit": entity["business_unit"],
+                "period": record["period"],
+                "scope": 3,
+                "scope3_category": category,
+                "iso_category": _ISO_CATEGORY.get(category, 6),
+                "scope2_basis": None,
+                "activity_key": f"eeio/naics/{rule['naics_code']}" if rule["naics_code"] else None,
+                "region": entity["country"],
+                "year": year,
+                "quantity": record["amount"] / rate["per_usd"],
+                "unit": "USD",
+                "heating_value_basis": None,
+                "data_quality": "spend_based",
+            }
+        ]
+
+    def resolve(
+        self, requests: pa.Table, context: FactorContext, references: Mapping[str, pa.Table]
+    ) -> pa.Table:
+        """Library factors, moved from the factor's price-year dollars to the spend year's."""
+        resolved = resolve_requests(requests, context, self.stages, self.allow_proxies)
+        index = {r["year"]: r["index_value"] for r in references["price_index"].to_pylist()}
+        ratios = []
+        for row in resolved.select(["year", "year_gap"]).to_pylist():
+            price_year, spend_year = row["year"] - row["year_gap"], row["year"]
+            missing = [y for y in (price_year, spend_year) if y not in index]
+            if missing:
+                raise CarbonLedgerError(
+                    f"price_index has no value for {missing}: needed to move "
+                    f"{spend_year} dollars to {price_year} dollars"
+                )
+            ratios.append(index[price_year] / index[spend_year])
+        factor = pa.array(ratios, pa.float64())
+        for column in ("kg_per_unit", "co2e_per_unit"):
+            position = resolved.schema.get_field_index(column)
+            scaled = pc.multiply(resolved[column], factor)
+            resolved = resolved.set_column(position, column, scaled)
+        return resolved
