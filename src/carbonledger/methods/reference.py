@@ -65,7 +65,7 @@ def reference_select(
                 continue
             rank = (
                 stages.index(row["stage"]),
-                level,
+                positions[row["region"]],
                 gap,
                 order.index(row["release_id"]),
                 row["variant"] is not None,
