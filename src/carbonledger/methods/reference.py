@@ -91,7 +91,8 @@ def reference_select(
         if all(r[c] == best_row[c] for c in same)
     ]
     return [
-        {**r, "match_level": _LEVEL_NAMES[best_rank[1]], "year_gap": best_rank[2]} for r in group
+        {**r, "match_level": _LEVEL_NAMES[levels[best_row["region"]]], "year_gap": best_rank[2]}
+        for r in group
     ]
 
 
