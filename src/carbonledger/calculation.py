@@ -31,6 +31,7 @@ from carbonledger.schema import get_table_schema
 __all__ = [
     "LEDGER_ORDER",
     "CalculationInputs",
+    "LedgerPlan",
     "check_lines",
     "ledger_schema",
     "reference_ledger",
@@ -63,6 +64,14 @@ class CalculationInputs:
     batches: dict[str, list[tuple[str, Path]]]
     references: dict[str, pa.Table] = field(default_factory=dict)
     period: str | None = None
+
+
+@dataclass
+class LedgerPlan:
+    """The ledger expression and the findings methods reported while planning it."""
+
+    expression: Any
+    reports: dict[str, Any] = field(default_factory=dict)
 
 
 def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, list[Any]]:
@@ -98,8 +107,8 @@ def relational_ledger(
     inputs: CalculationInputs,
     context: FactorContext,
     run_id: str,
-) -> Any:
-    """The ledger as one Ibis expression (None when no method has input).
+) -> LedgerPlan:
+    """The ledger as one Ibis expression (``None`` when no method has input), with reports.
 
     Parameters
     ----------
@@ -112,6 +121,7 @@ def relational_ledger(
         Written on every row.
     """
     parts = []
+    reports: dict[str, Any] = {}
     for method in methods:
         batches = inputs.batches.get(method.kind, [])
         if not batches:
@@ -133,20 +143,22 @@ def relational_ledger(
         if missing:
             raise CarbonLedgerError(f"{method.name} needs {missing}: import them first")
         derived = method.derived_references(
-            _distinct(engine, activity, method.distinct_columns), context
+            _distinct(engine, activity, method.distinct_columns), context, references
         )
         tables = {k: engine.table(v) for k, v in {**references, **derived}.items()}
         lines = method.lines(activity, tables)
         check_lines(engine, lines, method)
+        if report := method.report(engine, activity, tables):
+            reports[method.name] = report
         requests = engine.to_arrow(lines.select(*REQUEST_KEYS).distinct())
         if not requests.num_rows:
             continue
         resolved = method.resolve(requests, context, {**references, **derived})
         parts.append(apply_factors(lines, engine.table(resolved), run_id))
     if not parts:
-        return None
+        return LedgerPlan(None, reports)
     ledger = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    return ledger.order_by(list(LEDGER_ORDER))
+    return LedgerPlan(ledger.order_by(list(LEDGER_ORDER)), reports)
 
 
 def reference_ledger(
@@ -173,8 +185,12 @@ def reference_ledger(
         if not records:
             continue
         distinct = {c: sorted({r[c] for r in records}) for c in method.distinct_columns}
-        derived = method.derived_references(distinct, context)
-        refs = {**references, **{k: v.to_pylist() for k, v in derived.items()}}
+        derived = method.derived_references(distinct, context, inputs.references)
+        refs = {
+            **references,
+            **{k: v.to_pylist() for k, v in derived.items()},
+            method.kind: records,
+        }
         for record in records:
             for line in method.reference_lines(record, refs):
                 rows += reference_apply(line, method, context, run_id, refs)

@@ -44,7 +44,7 @@ from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
 from carbonledger.schema import get_schema
 from carbonledger.store import BatchInfo, StoredBatch, StoredRun, Workspace
 from carbonledger.units import gwp_set_name
-from carbonledger.validate import ValidationReport, validate_table
+from carbonledger.validate import SOURCE_ROW, ValidationReport, validate_table
 
 __all__ = [
     "REFERENCE_KINDS",
@@ -262,11 +262,13 @@ REFERENCE_KINDS = (
     "facilities",
     "entities",
     "electricity_prices",
+    "energy_instruments",
     "spend_mapping",
     "fx_rates",
     "price_index",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
+_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices")
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,10 @@ def gather_inputs(workspace: Workspace, period: str | None = None) -> Calculatio
             references[kind] = _merge(kind, [workspace.read_batch(b.batch_id) for b in stored])
     if "spend_mapping" not in references:
         references["spend_mapping"] = default_spend_mapping()
+    for kind in _OPTIONAL_KINDS:  # none imported: an empty table, so the methods still run
+        if kind not in references:
+            schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
+            references[kind] = schema.empty_table()
     return CalculationInputs(batches, references, period)
 
 
@@ -383,7 +389,7 @@ def calculate(
         return CalculationResult(existing, False)
     staged = workspace.staging_path()
     try:
-        rows = _write_ledger(staged, engine, memory_limit, inputs, context, run_id)
+        rows, reports = _write_ledger(staged, engine, memory_limit, inputs, context, run_id)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
@@ -396,7 +402,7 @@ def calculate(
             "engine": engine,
             "gwp_set": config.gwp_set,
             "rows": rows,
-            "manifest": json.loads(manifest.to_json()),
+            "manifest": {**json.loads(manifest.to_json()), "reports": reports},
         },
     )
     return CalculationResult(run, created)
@@ -409,25 +415,24 @@ def _write_ledger(
     inputs: CalculationInputs,
     context: FactorContext,
     run_id: str,
-) -> int:
+) -> tuple[int, dict[str, Any]]:
     if engine_name == "reference":
         table = reference_ledger(METHODS, inputs, context, run_id)
         path.write_bytes(parquet_bytes(table))
-        return table.num_rows
+        return table.num_rows, {}
     options = {"memory_limit": memory_limit} if memory_limit and engine_name == "duckdb" else {}
     engine = get_engine(engine_name, **options)
     try:
         assert isinstance(engine, RelationalEngine)
-        expression = relational_ledger(engine, METHODS, inputs, context, run_id)
-        if expression is None:
-            table = ledger_schema().empty_table()
-            path.write_bytes(parquet_bytes(table))
-            return 0
-        typed = expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
+        plan = relational_ledger(engine, METHODS, inputs, context, run_id)
+        if plan.expression is None:
+            path.write_bytes(parquet_bytes(ledger_schema().empty_table()))
+            return 0, plan.reports
+        typed = plan.expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
         engine.to_parquet(typed, path)
     finally:
         engine.close()
-    return int(pq.ParquetFile(path).metadata.num_rows)
+    return int(pq.ParquetFile(path).metadata.num_rows), plan.reports
 
 
 def _table_hash(table: pa.Table) -> str:

@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
+from carbonledger.inventory import totals
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import import_file
+from carbonledger.pipeline import calculate, import_file
 from carbonledger.schema import get_schema
 from carbonledger.store import CONFIG_FILE, Workspace
 
@@ -37,6 +38,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "fx_rates": ("csv", "utf-8", False),
     "price_index": ("csv", "utf-8", False),
     "spend_mapping": ("csv", "utf-8", False),
+    "energy_instruments": ("xlsx", "", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -50,6 +52,10 @@ class DemoSummary:
     workspace : Path
     imports : list of dict
         One entry per file: kind, file, format, encoding, rows, batch id, created.
+    run_id : str
+        The calculation run.
+    emissions : list of dict
+        t CO2e by scope, scope 2 basis and scope 3 category.
     figures : dict of str to float or int
         Headline activity figures of the generated company.
     """
@@ -57,6 +63,8 @@ class DemoSummary:
     workspace: Path
     imports: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, float | int] = field(default_factory=dict)
+    run_id: str = ""
+    emissions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -87,9 +95,21 @@ class DemoSummary:
                 "Activity of the demo company", ["figure", "value"], list(self.figures.items())
             )
         )
+        labels = [(_label(e), e["t_co2e"]) for e in self.emissions]
+        console.print(
+            rich_table(f"Emissions (t CO2e), run {self.run_id[:12]}", ["source", "t CO2e"], labels)
+        )
         console.print(
             f"Workspace: [bold]{self.workspace}[/]; input templates in {self.workspace / 'inputs'}"
         )
+
+
+def _label(entry: dict[str, Any]) -> str:
+    if entry["scope"] == 2:
+        return f"scope 2 ({entry['basis']}-based)"
+    if entry["scope"] == 3:
+        return f"scope 3, category {entry['category']}"
+    return f"scope {entry['scope']}"
 
 
 def write_inputs(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
@@ -178,7 +198,28 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             )
             bar.advance(task)
     summary.figures = _activity_figures(tables)
+    result = calculate(workspace)
+    summary.run_id = result.run.run_id
+    summary.emissions = _emissions(workspace.ledger_path(result.run))
     return summary
+
+
+def _emissions(ledger: Path) -> list[dict[str, Any]]:
+    """t CO2e by scope (scope 2 on both bases) and by scope 3 category."""
+    rows = []
+    for basis in ("location", "market"):
+        for row in totals(ledger, ["scope", "category"], basis=basis).to_pylist():
+            if basis == "market" and row["scope"] != 2:
+                continue
+            rows.append(
+                {
+                    "scope": row["scope"],
+                    "category": row["category"],
+                    "basis": basis if row["scope"] == 2 else None,
+                    "t_co2e": round(row["co2e"], 1),
+                }
+            )
+    return sorted(rows, key=lambda r: (r["scope"], r["basis"] or "", r["category"] or 0))
 
 
 def _copy_default_mapping(folder: Path) -> Path:

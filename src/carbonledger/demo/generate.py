@@ -51,7 +51,7 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     """
     rng = np.random.default_rng(seed)
     months = _months(int(company["year"]))
-    return {
+    tables: dict[str, pd.DataFrame] = {
         "entities": pd.DataFrame(company["entities"]),
         "facilities": _facilities(company),
         "electricity": _electricity(company, months, rng),
@@ -63,6 +63,8 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
         "fx_rates": _fx_rates(company),
         "price_index": _price_index(company),
     }
+    tables["energy_instruments"] = _instruments(company, tables["electricity"])
+    return tables
 
 
 def _facilities(company: Company) -> pd.DataFrame:
@@ -252,3 +254,26 @@ def _price_index(company: Company) -> pd.DataFrame:
             for y, v in company["demo_price_index"].items()
         ]
     )
+
+
+def _instruments(company: Company, electricity: pd.DataFrame) -> pd.DataFrame:
+    """Certificates and contracts covering a share of some facilities' metered monthly use
+    (one share above 1, so the excess shows in the run's report)."""
+    rows = []
+    metered = electricity[electricity["quantity"].notna()]
+    for item in company["instruments"]:
+        for record in metered[metered["facility_id"] == item["facility_id"]].itertuples():
+            rows.append(
+                {
+                    "instrument_id": f"{item['scheme']}-{item['facility_id']}-{record.period}",
+                    "instrument_type": item["instrument_type"],
+                    "scheme": item["scheme"],
+                    "facility_id": item["facility_id"],
+                    "period": record.period,
+                    "quantity": round(float(record.quantity) * item["share"] / 1000, 3),
+                    "unit": "MWh",
+                    "emission_factor": item["emission_factor"],
+                    "source": _DEMO_SOURCE,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -127,13 +127,21 @@ class Method(ABC):
         """Activity lines of one record, in plain Python (for the reference engine)."""
 
     def derived_references(
-        self, distinct: Mapping[str, list[Any]], context: FactorContext
+        self,
+        distinct: Mapping[str, list[Any]],
+        context: FactorContext,
+        references: Mapping[str, pa.Table],
     ) -> dict[str, pa.Table]:
         """Small tables derived from the distinct values of input columns (default: none).
 
         ``distinct`` holds, for each column named in :attr:`distinct_columns`, its distinct
-        values in the input; engines pass the result to :meth:`lines` as references.
+        values in the input; ``references`` the run's reference tables. Engines pass the result
+        to :meth:`lines` as references.
         """
+        return {}
+
+    def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
+        """Findings of the method to keep with the run (default: none)."""
         return {}
 
     #: Input columns whose distinct values :meth:`derived_references` needs.

@@ -51,7 +51,10 @@ class FugitiveEmissions(Method):
     distinct_columns = ("gas",)
 
     def derived_references(
-        self, distinct: Mapping[str, list[Any]], context: FactorContext
+        self,
+        distinct: Mapping[str, list[Any]],
+        context: FactorContext,
+        references: Mapping[str, pa.Table],
     ) -> dict[str, pa.Table]:
         """``gas_components``: each gas or blend name as published, split into Kyoto gases."""
         blends = context.library.table(BLEND_RELEASE, "refrigerant_blends")

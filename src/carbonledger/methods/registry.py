@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from carbonledger.methods.base import Method
 from carbonledger.methods.fugitive import FugitiveEmissions
+from carbonledger.methods.market import MarketElectricity
 from carbonledger.methods.scope1_2 import (
     MobileCombustion,
     PurchasedElectricity,
@@ -19,6 +20,7 @@ METHODS: tuple[Method, ...] = (
     MobileCombustion(),
     FugitiveEmissions(),
     PurchasedElectricity(),
+    MarketElectricity(),
     SpendBased(),
 )
 

@@ -1,0 +1,112 @@
+"""``carbonledger calculate``, ``totals`` and ``runs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
+from carbonledger.inventory import DIMENSIONS, totals
+from carbonledger.pipeline import calculate as calculate_run
+from carbonledger.store import Workspace
+
+__all__ = ["calculate", "runs", "totals_command"]
+
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+
+
+def calculate(
+    period: Annotated[str | None, typer.Option(help="Only this period: YYYY or YYYY-MM.")] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (default), reference or spark.")] = "duckdb",
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; larger inputs spill to disk.")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Refuse factor region and year fallbacks.")] = False,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Run every method over the imported batches and store the emission ledger.
+
+    Example: [bold]carbonledger calculate -w acme --period 2025[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        result = calculate_run(ws, period, engine, memory_limit, strict)
+        scopes = totals(ws.ledger_path(result.run), ["scope"]).to_pylist()
+    run = result.run
+    payload = {
+        "run_id": run.run_id,
+        "created": result.created,
+        "rows": run.rows,
+        "ledger": run.ledger_path,
+        "gwp_set": run.gwp_set,
+        "engine": run.engine,
+        "scopes": scopes,
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    verb = "Calculated" if result.created else "Already calculated"
+    console.print(f"{verb} run {run.run_id[:12]}: {run.rows:,} ledger rows ({run.gwp_set}).")
+    console.print(
+        rich_table(
+            "Emissions by scope, t CO2e (scope 2 location-based)",
+            ["scope", "t CO2e", "rows"],
+            [(s["scope"], s["co2e"], s["rows"]) for s in scopes],
+        )
+    )
+
+
+def totals_command(
+    by: Annotated[str, typer.Option(help=f"Comma-separated: {', '.join(DIMENSIONS)}.")] = "scope",
+    basis: Annotated[str, typer.Option(help="Scope 2 basis: location or market.")] = "location",
+    period: Annotated[str | None, typer.Option(help="Only this period: YYYY or YYYY-MM.")] = None,
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Totals of a run's ledger by scope, category, gas, entity, facility or month.
+
+    Example: [bold]carbonledger totals -w acme --by scope,category --basis market[/]
+    """
+    dimensions = [d.strip() for d in by.split(",") if d.strip()]
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        table = totals(ws.ledger_path(stored), dimensions, basis, period)
+    rows = table.to_pylist()
+    if as_json:
+        emit_json({"run_id": stored.run_id, "basis": basis, "unit": "t CO2e", "totals": rows})
+        return
+    console.print(
+        rich_table(
+            f"Totals of run {stored.run_id[:12]} (t CO2e), scope 2 {basis}",
+            [*dimensions, "t CO2e", "biogenic CO2 [t]", "rows"],
+            [tuple(r.values()) for r in rows],
+        )
+    )
+
+
+def runs(workspace: WorkspaceOption = Path(), as_json: JsonOption = False) -> None:
+    """List the calculation runs.
+
+    Example: [bold]carbonledger runs -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        stored = Workspace.open(workspace).runs()
+    if as_json:
+        emit_json([{k: v for k, v in vars(r).items() if k != "manifest"} for r in stored])
+        return
+    console.print(
+        rich_table(
+            "Runs",
+            ["run", "created (UTC)", "period", "engine", "GWP", "rows"],
+            [
+                (r.run_id[:12], r.created_at, r.period or "all", r.engine, r.gwp_set, r.rows)
+                for r in stored
+            ],
+        )
+    )

@@ -1,0 +1,82 @@
+"""Totals of a ledger by any of its dimensions.
+
+Scope 2 appears in a ledger under both bases (location and market); a total picks one, so
+scope 2 is never counted twice. Biogenic CO2 is left out of CO2e and summed apart. Sums are
+exact aggregations of the ledger rows: the parts of any grouping add up to the total.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from carbonledger.errors import CarbonLedgerError
+
+__all__ = ["DIMENSIONS", "totals"]
+
+#: Ledger columns a total can be grouped by, with their public names.
+DIMENSIONS: dict[str, str] = {
+    "scope": "scope",
+    "category": "scope3_category",
+    "iso_category": "iso_category",
+    "gas": "gas",
+    "entity": "entity_id",
+    "facility": "facility_id",
+    "business_unit": "business_unit",
+    "month": "period",
+    "method": "method",
+    "data_quality": "data_quality",
+    "match_level": "match_level",
+}
+
+
+def totals(
+    ledger: Path | pa.Table,
+    by: list[str] | None = None,
+    basis: str = "location",
+    period: str | None = None,
+) -> pa.Table:
+    """Sum CO2e (and biogenic CO2) of a ledger by dimensions.
+
+    Parameters
+    ----------
+    ledger : Path or pyarrow.Table
+        A ledger Parquet file or table.
+    by : list of str, optional
+        Names from :data:`DIMENSIONS` (default: one grand total).
+    basis : {"location", "market"}
+        Scope 2 basis kept; the other basis's rows are left out.
+    period : str, optional
+        Only rows whose month starts with this (``2025`` or ``2025-03``).
+
+    Returns
+    -------
+    pyarrow.Table
+        The grouping columns, ``co2e`` [t CO2e], ``biogenic_co2`` [t] and ``rows``.
+    """
+    if basis not in ("location", "market"):
+        raise CarbonLedgerError(f"unknown scope 2 basis {basis!r}; use location or market")
+    unknown = [d for d in by or [] if d not in DIMENSIONS]
+    if unknown:
+        raise CarbonLedgerError(f"cannot total by {unknown}; dimensions: {', '.join(DIMENSIONS)}")
+    keys = by or []
+    select = "".join(f"{DIMENSIONS[d]} AS {d}, " for d in keys)
+    group = f"GROUP BY ALL ORDER BY {', '.join(keys)}" if keys else ""
+    con = duckdb.connect()
+    try:
+        if isinstance(ledger, pa.Table):
+            con.register("ledger", ledger)
+        else:  # a relation scanned in place, never loaded whole
+            con.register("ledger", con.read_parquet(str(ledger)))
+        sql = (
+            f"SELECT {select}sum(co2e) / 1000 AS co2e, "
+            "coalesce(sum(mass) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
+            "count(*) AS rows FROM ledger "
+            "WHERE (scope2_basis IS NULL OR scope2_basis = ?) "
+            f"AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?)) {group}"
+        )
+        return con.sql(sql, params=[basis, period, period]).to_arrow_table()
+    finally:
+        con.close()
