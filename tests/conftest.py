@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from carbonledger.errors import FactorError
 from carbonledger.factors._raw import raw_data_dir
 from carbonledger.options import WorkspaceConfig
+from carbonledger.pipeline import import_file
 from carbonledger.store import Workspace
 
 
@@ -41,3 +45,57 @@ def electricity_csv(tmp_path: Path) -> Path:
     path = tmp_path / "electricity.csv"
     path.write_text(ELECTRICITY_CSV, encoding="utf-8")
     return path
+
+
+FACILITIES = [
+    {
+        "facility_id": "US1",
+        "entity_id": "E-US",
+        "name": "Edison DC",
+        "facility_type": "fulfilment_centre",
+        "country": "US",
+        "subdivision": "US-NJ",
+        "grid_region": "RFCE",
+    },
+    {
+        "facility_id": "GB1",
+        "entity_id": "E-GB",
+        "name": "Leeds DC",
+        "facility_type": "fulfilment_centre",
+        "country": "GB",
+    },
+    {
+        "facility_id": "CN1",
+        "entity_id": "E-CN",
+        "name": "广州仓",
+        "facility_type": "fulfilment_centre",
+        "country": "CN",
+        "subdivision": "CN-GD",
+    },
+]
+ENTITIES = [
+    {
+        "entity_id": e,
+        "name": e,
+        "country": c,
+        "equity_share": 1,
+        "financial_control": True,
+        "operational_control": True,
+        "business_unit": "retail",
+    }
+    for e, c in (("E-US", "US"), ("E-GB", "GB"), ("E-CN", "CN"))
+]
+
+
+@pytest.fixture
+def load(tmp_path: Path) -> Callable[..., Workspace]:
+    """Build a workspace from tables: ``load(ws, kind=rows, ...)`` imports each as CSV."""
+
+    def _load(workspace: Workspace, **tables: list[dict[str, Any]]) -> Workspace:
+        for kind, rows in {"facilities": FACILITIES, "entities": ENTITIES, **tables}.items():
+            path = tmp_path / f"{kind}-{len(rows)}-{abs(hash(str(rows)))}.csv"
+            pd.DataFrame(rows).to_csv(path, index=False)
+            import_file(workspace, kind, path)
+        return workspace
+
+    return _load

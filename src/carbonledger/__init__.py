@@ -6,6 +6,7 @@ private. Rooms (``carbonledger.units``, ``carbonledger.schema`` ...) have their 
 
 from importlib import metadata
 
+from carbonledger.engine import get_engine
 from carbonledger.errors import (
     CarbonLedgerError,
     ConfigError,
@@ -18,11 +19,14 @@ from carbonledger.errors import (
     WorkspaceError,
 )
 from carbonledger.factors import FactorLibrary, ReleaseInfo, SelectionPolicy, default_library
+from carbonledger.inventory import totals
 from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
+    CalculationResult,
     Estimate,
     ImportResult,
     add_factor_release,
+    calculate,
     estimate,
     import_file,
     validate_file,
@@ -35,6 +39,7 @@ from carbonledger.units import convert, gwp, ureg
 __version__ = metadata.version("carbonledger")
 
 __all__ = [
+    "CalculationResult",
     "CarbonLedgerError",
     "ConfigError",
     "Estimate",
@@ -53,13 +58,16 @@ __all__ = [
     "WorkspaceError",
     "__version__",
     "add_factor_release",
+    "calculate",
     "convert",
     "default_library",
     "estimate",
+    "get_engine",
     "get_schema",
     "gwp",
     "import_file",
     "schema_kinds",
+    "totals",
     "ureg",
     "validate_file",
     "workspace_library",

@@ -92,8 +92,9 @@ class RunManifest:
 
     Parameters
     ----------
-    inputs : dict of str to str
-        Input batch ids (content hashes) by activity kind.
+    inputs : dict of str to list of str or str
+        Input batch ids (content hashes) by activity kind, or the hash of a merged reference
+        table.
     factor_releases : list of str
         Factor release ids used.
     gwp_set : str
@@ -106,7 +107,7 @@ class RunManifest:
         UTC time of the run (not part of :meth:`fingerprint`).
     """
 
-    inputs: dict[str, list[str]]
+    inputs: dict[str, list[str] | str]
     factor_releases: list[str]
     gwp_set: str
     options: dict[str, Any]

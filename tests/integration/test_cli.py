@@ -90,7 +90,15 @@ def test_demo_runs_and_is_deterministic(tmp_path):
         "mobile_fuel",
         "refrigerants",
         "spend",
+        "electricity_prices",
+        "fx_rates",
+        "price_index",
+        "spend_mapping",
+        "energy_instruments",
     }
+    scopes = {(e["scope"], e["basis"]) for e in summary["emissions"]}
+    assert {(1, None), (2, "location"), (2, "market"), (3, None)} <= scopes
+    assert all(e["t_co2e"] > 0 for e in summary["emissions"])
     assert (tmp_path / "d" / "inputs" / "electricity.csv").read_bytes().decode("gbk")
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
     again = _json(second)

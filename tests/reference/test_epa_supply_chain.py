@@ -37,7 +37,7 @@ def test_v1_3_with_and_without_margins(factor, code, line, without, margins, wit
 
 def test_v1_3_by_gas_row(factor):
     # byGHG file line 3: 111110 Soybean Farming, Carbon dioxide, with margins 1.72E-01 kg/USD.
-    row = factor("epa-scf-1.3.0", "eeio/naics/111110", "CO2")
+    row = factor("epa-scf-1.3.0", "eeio/naics/111110/by_gas", "CO2")
     assert row["value"] == pytest.approx(0.172)
     assert row["gwp_set"] is None
 

@@ -68,7 +68,13 @@ class DemoSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
-        return {"workspace": str(self.workspace), "imports": self.imports, "figures": self.figures}
+        return {
+            "workspace": str(self.workspace),
+            "imports": self.imports,
+            "figures": self.figures,
+            "run_id": self.run_id,
+            "emissions": self.emissions,
+        }
 
     def print(self, console: Console) -> None:
         """Print the closing summary tables."""
@@ -198,9 +204,9 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             )
             bar.advance(task)
     summary.figures = _activity_figures(tables)
-    result = calculate(workspace)
-    summary.run_id = result.run.run_id
-    summary.emissions = _emissions(workspace.ledger_path(result.run))
+    run = calculate(workspace).run
+    summary.run_id = run.run_id
+    summary.emissions = _emissions(workspace.ledger_path(run))
     return summary
 
 

@@ -73,7 +73,7 @@ def reference_select(
             )
             if best_rank is None or rank < best_rank:
                 best_rank, best_row = rank, row
-    if best_row is None:
+    if best_row is None or best_rank is None:
         return []
     same = (
         "release_id",

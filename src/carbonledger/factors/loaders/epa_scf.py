@@ -5,6 +5,10 @@ GWPs, v1.2 in 2021 USD with AR4 GWPs. Each NAICS code gives three keys:
 ``eeio/naics/<code>`` (with margins, cradle to shelf: the factor to use with purchaser-price
 spend), ``.../without_margins`` (cradle to factory gate) and ``.../margins`` (transport,
 wholesale and retail margins only). NAICS codes stay strings.
+
+The v1.3.0 by-gas factors are kept under the same keys with ``/by_gas`` appended, not beside
+the CO2e ones: EPA's "HFCs and PFCs, unspecified" row (up to 0.044 per USD) has no GWP of its
+own, so the gases alone would undercount, and the published CO2e stays the factor spend uses.
 """
 
 from __future__ import annotations
@@ -98,7 +102,7 @@ def load(version: str, root: Path | None = None) -> pa.Table:
     release = RELEASES[version]
     price_year, gwp_set, co2e_key, bygas_key = _SETTINGS[version]
     builder = FactorTableBuilder(release)
-    for gas_file in (co2e_key, bygas_key):
+    for gas_file, key_suffix in ((co2e_key, ""), (bygas_key, "by_gas")):
         if gas_file is None:
             continue
         path = raw_file(gas_file, root)
@@ -111,7 +115,9 @@ def load(version: str, root: Path | None = None) -> pa.Table:
             for column, suffix, stage in _COLUMNS:
                 builder.add(
                     FactorRow(
-                        activity_key="/".join(p for p in ("eeio", "naics", code, suffix) if p),
+                        activity_key="/".join(
+                            p for p in ("eeio", "naics", code, suffix, key_suffix) if p
+                        ),
                         name=record["2017 NAICS Title"].strip(),
                         region="US",
                         year=price_year,

@@ -1,0 +1,263 @@
+"""Whole calculation runs against published worked values.
+
+Each expected number is the publisher's factor times the activity, with the table and cell
+cited; the run goes through import, selection, the relational engine and the ledger.
+"""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from carbonledger.inventory import totals
+from carbonledger.options import WorkspaceConfig
+from carbonledger.pipeline import calculate
+from carbonledger.store import Workspace
+
+
+def _ledger(workspace):
+    run = calculate(workspace).run
+    return pq.read_table(workspace.ledger_path(run)).to_pylist()
+
+
+def _by_gas(rows, method):
+    return {r["gas"]: r for r in rows if r["method"] == method}
+
+
+def test_epa_natural_gas_therms(workspace, load):
+    # EPA Hub 2025 Table 1 (E38:G38): 53.06 kg CO2, 1 g CH4, 0.1 g N2O per mmBtu (HHV);
+    # 1,000 therm = 100 mmBtu.
+    load(
+        workspace,
+        stationary_fuel=[
+            {
+                "record_id": "S1",
+                "facility_id": "US1",
+                "period": "2025-01",
+                "fuel": "natural_gas",
+                "quantity": 1000,
+                "unit": "therm",
+                "heating_value_basis": "HHV",
+            }
+        ],
+    )
+    gases = _by_gas(_ledger(workspace), "stationary_combustion")
+    assert gases["CO2"]["mass"] == pytest.approx(5306.0)
+    assert gases["CH4"]["mass"] == pytest.approx(0.1)
+    assert gases["N2O"]["mass"] == pytest.approx(0.01)
+    assert sum(g["co2e"] for g in gases.values()) == pytest.approx(5306 + 2.8 + 2.65)
+    row = gases["CO2"]
+    assert (row["scope"], row["iso_category"], row["match_level"]) == (1, 1, "country")
+    assert row["factor_release"] == "epa-hub-2025" and row["gwp_set"] == "AR5GWP100"
+    assert row["record_id"] == "S1" and len(row["batch_id"]) == 64
+
+
+def test_epa_diesel_gallons_in_the_fleet(workspace, load):
+    # EPA Hub 2025 Table 2 (D107): diesel fuel 10.21 kg CO2 per gallon.
+    load(
+        workspace,
+        mobile_fuel=[
+            {
+                "record_id": "M1",
+                "entity_id": "E-US",
+                "facility_id": "US1",
+                "vehicle_class": "hgv_rigid",
+                "period": "2025-02",
+                "fuel": "diesel",
+                "fuel_quantity": 100,
+                "fuel_unit": "gallon",
+            }
+        ],
+    )
+    gases = _by_gas(_ledger(workspace), "mobile_combustion")
+    assert gases["CO2"]["mass"] == pytest.approx(1021.0)
+
+
+def test_desnz_diesel_litres_and_uk_electricity(workspace, load):
+    # DESNZ 2025 Fuels!D70: diesel (average biofuel blend) 2.57082 kg CO2e per litre, printed
+    # by gas in E..G; UK electricity!E26: 0.17700 kg CO2e per kWh.
+    load(
+        workspace,
+        stationary_fuel=[
+            {
+                "record_id": "S1",
+                "facility_id": "GB1",
+                "period": "2025-03",
+                "fuel": "diesel",
+                "quantity": 1000,
+                "unit": "L",
+            }
+        ],
+        electricity=[
+            {
+                "record_id": "E1",
+                "facility_id": "GB1",
+                "period": "2025-03",
+                "quantity": 10,
+                "unit": "MWh",
+            }
+        ],
+    )
+    rows = _ledger(workspace)
+    diesel = sum(r["co2e"] for r in rows if r["method"] == "stationary_combustion")
+    assert diesel == pytest.approx(2570.82, abs=0.02)
+    grid = sum(r["co2e"] for r in rows if r["method"] == "electricity_location")
+    assert grid == pytest.approx(1770.0, abs=0.2)
+
+
+@pytest.mark.parametrize(("gwp_set", "kg_co2e"), [("AR5", 10 * 1923.5), ("AR6", 10 * 2255.5)])
+def test_r410a_leak_under_ar5_and_ar6(tmp_path, load, gwp_set, kg_co2e):
+    # R-410A is 50 % HFC-32 and 50 % HFC-125 (EPA Hub 2025 Table 12, row 575). GWP-100:
+    # AR5 677 and 3,170 (published blend value 1,924); AR6 771 and 3,740.
+    workspace = Workspace.init(
+        tmp_path / gwp_set, WorkspaceConfig(organisation="x", gwp_set=gwp_set)
+    )
+    load(
+        workspace,
+        refrigerants=[
+            {
+                "record_id": "R1",
+                "facility_id": "US1",
+                "period": "2025-12",
+                "equipment_type": "split_ac",
+                "gas": "R-410A",
+                "method": "top_up",
+                "top_up": 10,
+                "mass_unit": "kg",
+            }
+        ],
+    )
+    rows = [r for r in _ledger(workspace) if r["method"] == "fugitive_emissions"]
+    assert {r["gas"]: r["mass"] for r in rows} == pytest.approx({"HFC32": 5.0, "HFC125": 5.0})
+    assert sum(r["co2e"] for r in rows) == pytest.approx(kg_co2e)
+    assert {r["factor_release"] for r in rows} == {"epa-hub-2025"}
+
+
+def test_market_based_with_certificates_covering_part_of_the_load(workspace, load):
+    # 100 MWh in RFCE (eGRID2023: 594.74 lb CO2/MWh, E355). 60 MWh of RECs at zero; the other
+    # 40 MWh take the grid average, since no residual mix is published in the open data.
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "E1",
+                "facility_id": "US1",
+                "period": "2025-05",
+                "quantity": 100,
+                "unit": "MWh",
+            }
+        ],
+        energy_instruments=[
+            {
+                "instrument_id": "REC-1",
+                "instrument_type": "eac",
+                "scheme": "REC",
+                "facility_id": "US1",
+                "period": "2025-05",
+                "quantity": 60,
+                "unit": "MWh",
+                "emission_factor": 0,
+            }
+        ],
+    )
+    rows = _ledger(workspace)
+    location = [r for r in rows if r["scope2_basis"] == "location"]
+    market = [r for r in rows if r["scope2_basis"] == "market"]
+    co2 = 594.74 * 0.45359237  # kg CO2 per MWh
+    assert sum(r["mass"] for r in location if r["gas"] == "CO2") == pytest.approx(100 * co2)
+    assert sum(r["mass"] for r in market if r["gas"] == "CO2") == pytest.approx(40 * co2)
+    certificate = next(r for r in market if r["factor_id"] == "instrument:REC-1")
+    assert certificate["activity_quantity"] == pytest.approx(60_000)
+    assert certificate["co2e"] == 0
+    assert {r["activity_key"] for r in market} == {"instrument/REC-1", "electricity/grid"}
+
+
+def test_certificates_never_exceed_consumption(workspace, load):
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "E1",
+                "facility_id": "US1",
+                "period": "2025-05",
+                "quantity": 50,
+                "unit": "MWh",
+            }
+        ],
+        energy_instruments=[
+            {
+                "instrument_id": "REC-1",
+                "instrument_type": "eac",
+                "facility_id": "US1",
+                "period": "2025-05",
+                "quantity": 80,
+                "unit": "MWh",
+                "emission_factor": 0,
+            }
+        ],
+    )
+    run = calculate(workspace).run
+    market = totals(workspace.ledger_path(run), ["scope"], basis="market").to_pylist()
+    assert [t["co2e"] for t in market if t["scope"] == 2] == [0.0]
+    excess = run.manifest["reports"]["electricity_market"]["instrument_excess"]
+    assert excess[0]["excess_kwh"] == pytest.approx(30_000)
+
+
+def test_bill_only_month_is_estimated_from_the_price(workspace, load):
+    # 7,200 CNY at 0.72 CNY/kWh = 10,000 kWh; MEE 2023 Guangdong 0.4419 kg CO2/kWh.
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "E1",
+                "facility_id": "CN1",
+                "period": "2025-07",
+                "bill_amount": 7200,
+                "currency": "CNY",
+                "data_source": "invoice",
+            }
+        ],
+        electricity_prices=[
+            {
+                "region": "CN",
+                "year": 2024,
+                "currency": "CNY",
+                "price": 0.72,
+                "per_unit": "kWh",
+                "source": "test",
+            }
+        ],
+    )
+    row = next(r for r in _ledger(workspace) if r["method"] == "electricity_location")
+    assert row["activity_quantity"] == pytest.approx(10_000)
+    assert row["data_quality"] == "estimated"
+    assert row["co2e"] == pytest.approx(4419.0)
+    assert (row["match_level"], row["year_gap"]) == ("exact", 2)
+
+
+def test_spend_line_converted_and_deflated(workspace, load):
+    # EPA SCF v1.3.0 NAICS 484121 with margins 0.595 kg CO2e per 2022 USD (line 639).
+    # 7,190 CNY at 7.19 CNY/USD = 1,000 USD of 2025 = 1,000 x 100/108.8 USD of 2022.
+    load(
+        workspace,
+        spend=[
+            {
+                "record_id": "G1",
+                "entity_id": "E-US",
+                "period": "2025-04",
+                "gl_account": "6402",
+                "supplier_category": "freight_carriers",
+                "amount": 7190,
+                "currency": "CNY",
+            }
+        ],
+        fx_rates=[{"currency": "CNY", "year": 2025, "per_usd": 7.19, "source": "test"}],
+        price_index=[
+            {"year": 2022, "index_value": 100.0, "source": "test"},
+            {"year": 2025, "index_value": 108.8, "source": "test"},
+        ],
+    )
+    (row,) = [r for r in _ledger(workspace) if r["method"] == "spend_eeio"]
+    assert row["gas"] == "CO2e" and row["gwp_set"] == "AR5GWP100"
+    assert row["co2e"] == pytest.approx(1000 * 100 / 108.8 * 0.595)
+    assert (row["scope"], row["scope3_category"], row["data_quality"]) == (3, 4, "spend_based")
