@@ -184,7 +184,10 @@ def reference_ledger(
                 records.append({**record, "batch_id": batch_id})
         if not records:
             continue
-        distinct = {c: sorted({r[c] for r in records}) for c in method.distinct_columns}
+        distinct = {
+            c: sorted({r[c] for r in records}, key=lambda v: (v is None, str(v)))
+            for c in method.distinct_columns
+        }
         derived = method.derived_references(distinct, context, inputs.references)
         refs = {
             **references,

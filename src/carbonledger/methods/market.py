@@ -57,6 +57,7 @@ class MarketElectricity(Method):
         """``energy_units`` (kWh per unit) and ``remainder_keys`` (residual mix or grid)."""
         units = set(distinct["unit"]) | set(references["energy_instruments"]["unit"].to_pylist())
         units |= set(references["electricity_prices"]["per_unit"].to_pylist())
+        units.discard(None)
         energy_units = pa.table(
             {
                 "unit_name": sorted(units),

@@ -145,6 +145,8 @@ def reference_apply(
     }
     if method.name == "fugitive_emissions":
         return [_fugitive_row(line, base, set_name, references["gas_components"])]
+    if line["activity_key"].startswith("instrument/"):
+        return [_instrument_row(line, base, set_name, references["energy_instruments"])]
     rows = reference_select(line, context, method)
     if not rows:
         raise FactorNotFoundError(
@@ -211,4 +213,25 @@ def _fugitive_row(
         "match_level": "exact",
         "year_gap": 0,
         "stage": "fugitive",
+    }
+
+
+def _instrument_row(
+    line: Mapping[str, Any], base: dict[str, Any], set_name: str, instruments: list[dict[str, Any]]
+) -> dict[str, Any]:
+    instrument_id = line["activity_key"].removeprefix("instrument/")
+    rate = next(i["emission_factor"] for i in instruments if i["instrument_id"] == instrument_id)
+    kwh = ureg.Quantity(line["quantity"], line["unit"]).to("kWh").magnitude
+    return {
+        **base,
+        "gas": "CO2e",
+        "mass": kwh * rate,
+        "co2e": kwh * rate,
+        "gwp_set": set_name,
+        "biogenic": False,
+        "factor_id": f"instrument:{instrument_id}",
+        "factor_release": "energy_instruments",
+        "match_level": "exact",
+        "year_gap": 0,
+        "stage": "generation",
     }
