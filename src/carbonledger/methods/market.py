@@ -60,8 +60,10 @@ class MarketElectricity(Method):
         units.discard(None)
         energy_units = pa.table(
             {
-                "unit_name": sorted(units),
-                "kwh_per_unit": [conversion_factor(u, "kWh") for u in sorted(units)],
+                "unit_name": pa.array(sorted(units), pa.string()),
+                "kwh_per_unit": pa.array(
+                    [conversion_factor(u, "kWh") for u in sorted(units)], pa.float64()
+                ),
             }
         )
         factors = context.library.factors
