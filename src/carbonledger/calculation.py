@@ -3,7 +3,8 @@
 The steps, each public:
 
 1. :func:`relational_ledger` builds, per method, the activity lines (an Ibis plan over the
-   batches' Parquet files), checks them (:func:`check_lines`), resolves the distinct factor
+   batches' Parquet files), checks them and collects the distinct factor requests in one pass
+   (:func:`scan_requests`), resolves those
    requests through the factor library, and joins them back (:func:`apply_factors`); the union
    of all methods, ordered, is the ledger expression the engine executes.
 2. :func:`reference_ledger` does the same row by row in plain Python, from the methods'
@@ -32,10 +33,10 @@ __all__ = [
     "LEDGER_ORDER",
     "CalculationInputs",
     "LedgerPlan",
-    "check_lines",
     "ledger_schema",
     "reference_ledger",
     "relational_ledger",
+    "scan_requests",
 ]
 
 #: Sort order of ledger rows, which makes the same inputs give the same bytes.
@@ -78,27 +79,66 @@ def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, l
     return {c: engine.to_arrow(activity.select(c).distinct())[c].to_pylist() for c in columns}
 
 
-def check_lines(engine: Any, lines: Any, method: Method) -> None:
-    """Stop the run on lines no factor can serve: unknown references, no key, negative amounts.
+def scan_requests(engine: Any, lines: Any, method: Method) -> pa.Table:
+    """The distinct factor requests of the lines, checked in the same single pass.
+
+    Lines no factor can serve stop the run: an unknown facility or entity (no region), no
+    activity key (e.g. a spend line no mapping covers), no amount (or no price or rate to
+    estimate it), or a negative amount (e.g. a negative mass balance).
 
     Raises
     ------
     CarbonLedgerError
-        Naming up to five offending records (batch and record id) and the rule.
+        Naming the rule, how many records break it and one of them (batch and record id).
     """
+    quantity = lines.quantity
+    groups = engine.to_arrow(
+        lines.group_by(list(REQUEST_KEYS)).aggregate(
+            _missing=quantity.isnull().cast("int64").sum(),
+            _negative=(quantity < 0).fill_null(False).cast("int64").sum(),
+            _rows=lines.count(),
+            _record=lines.record_id.arbitrary(),
+            _batch=lines.batch_id.arbitrary(),
+            _missing_record=lines.record_id.arbitrary(where=quantity.isnull()),
+            _negative_record=lines.record_id.arbitrary(where=quantity < 0),
+        )
+    ).to_pylist()
+    # (which groups break the rule, field counting the records, field naming one, reason)
     problems = (
-        (lines.region.isnull(), "refers to a facility or entity that is not defined"),
-        (lines.activity_key.isnull(), "has no activity key (e.g. a spend line no mapping covers)"),
-        (lines.quantity.isnull(), "has no amount (or no price or rate to estimate it)"),
-        (lines.quantity < 0, "gives a negative amount (e.g. a negative mass balance)"),
+        (
+            lambda g: g["region"] is None,
+            "_rows",
+            "_record",
+            "refer to a facility or entity that is not defined",
+        ),
+        (
+            lambda g: g["activity_key"] is None,
+            "_rows",
+            "_record",
+            "have no activity key (e.g. a spend line no mapping covers)",
+        ),
+        (
+            lambda g: g["_missing"] > 0,
+            "_missing",
+            "_missing_record",
+            "have no amount (or no price or rate to estimate it)",
+        ),
+        (
+            lambda g: g["_negative"] > 0,
+            "_negative",
+            "_negative_record",
+            "give a negative amount (e.g. a negative mass balance)",
+        ),
     )
-    for condition, reason in problems:
-        bad = engine.to_arrow(lines.filter(condition).select("batch_id", "record_id").limit(5))
-        if bad.num_rows:
-            listed = ", ".join(
-                f"{r['record_id']} (batch {r['batch_id'][:12]})" for r in bad.to_pylist()
+    for broken, count_field, sample_field, reason in problems:
+        bad = [g for g in groups if broken(g)]
+        if bad:
+            count = sum(g[count_field] for g in bad)
+            raise CarbonLedgerError(
+                f"{method.name}: {count} record(s) {reason}, e.g. {bad[0][sample_field]} "
+                f"(batch {bad[0]['_batch'][:12]})"
             )
-            raise CarbonLedgerError(f"{method.name}: record(s) {listed} {reason}")
+    return pa.Table.from_pylist([{k: g[k] for k in REQUEST_KEYS} for g in groups])
 
 
 def relational_ledger(
@@ -147,10 +187,9 @@ def relational_ledger(
         )
         tables = {k: engine.table(v) for k, v in {**references, **derived}.items()}
         lines = method.lines(activity, tables)
-        check_lines(engine, lines, method)
+        requests = scan_requests(engine, lines, method)
         if report := method.report(engine, activity, tables):
             reports[method.name] = report
-        requests = engine.to_arrow(lines.select(*REQUEST_KEYS).distinct())
         if not requests.num_rows:
             continue
         resolved = method.resolve(requests, context, {**references, **derived})

@@ -86,7 +86,7 @@ class MarketElectricity(Method):
     def _allocation(self, activity: Any, references: Mapping[str, Any]) -> tuple[Any, Any]:
         """Location lines with kWh, and instruments with their allocation (Ibis)."""
         units = references["energy_units"]
-        location = PurchasedElectricity().lines(activity, references)
+        location = PurchasedElectricity().lines(activity, references).view()
         located = location.join(units, location.unit == units.unit_name)
         located = located.mutate(kwh=located.quantity * located.kwh_per_unit).drop(
             "unit_name", "kwh_per_unit"

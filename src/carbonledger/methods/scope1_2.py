@@ -225,7 +225,12 @@ class PurchasedElectricity(Method):
     @staticmethod
     def _with_price(a: Any, prices: Any) -> Any:
         """Attach the price for the facility's country, the bill's currency and the nearest
-        earlier year (only rows without a meter reading use it)."""
+        earlier year. The nearest year is found on the small table of distinct (country,
+        currency, year) keys and joined back, never by a window over every record."""
+        other = a.view()  # the keys come from the same relation: a self-join needs a view
+        keys = other.select(
+            _k_country=other.country, _k_currency=other.currency, _k_year=other._year
+        ).distinct()
         p = prices.select(
             _p_region=prices.region,
             _p_year=prices.year,
@@ -233,18 +238,26 @@ class PurchasedElectricity(Method):
             _price=prices.price,
             _price_unit=prices.per_unit,
         )
-        a = a.mutate(_row=ibis.row_number())
-        candidates = a.join(
+        candidates = keys.join(
             p,
-            [a.country == p._p_region, a.currency == p._p_currency, p._p_year <= a._year],
-            how="left",
+            [
+                keys._k_country == p._p_region,
+                keys._k_currency == p._p_currency,
+                p._p_year <= keys._k_year,
+            ],
         )
         ranked = candidates.mutate(
             _rank=ibis.row_number().over(
-                group_by=candidates._row, order_by=ibis.desc(candidates._p_year)
+                group_by=[candidates._k_country, candidates._k_currency, candidates._k_year],
+                order_by=ibis.desc(candidates._p_year),
             )
         )
-        return ranked.filter(ranked._rank == 0)
+        best = ranked.filter(ranked._rank == 0).drop("_rank", "_p_region", "_p_currency", "_p_year")
+        return a.join(
+            best,
+            [a.country == best._k_country, a.currency == best._k_currency, a._year == best._k_year],
+            how="left",
+        )
 
     def reference_lines(
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]

@@ -63,7 +63,7 @@ class SpendBased(Method):
             references["fx_rates"],
         )
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
-        a = a.mutate(_year=a.period.substr(0, 4).cast("int64"), _row=ibis.row_number())
+        a = a.mutate(_year=a.period.substr(0, 4).cast("int64"))
         by_account = mapping.filter(mapping.match_field == "gl_account").select(
             _acc_value=mapping.match_value,
             _acc_naics=mapping.naics_code,
@@ -85,10 +85,8 @@ class SpendBased(Method):
             _excluded=ibis.ifelse(account_hit, a._acc_excluded, a._cat_excluded),
         )
         a = a.filter(a._excluded.isnull())
-        rates = fx.select(_fx_currency=fx.currency, _fx_year=fx.year, _per_usd=fx.per_usd)
-        j = a.join(rates, [a.currency == rates._fx_currency, rates._fx_year <= a._year], how="left")
-        j = j.mutate(_rank=ibis.row_number().over(group_by=j._row, order_by=ibis.desc(j._fx_year)))
-        j = j.filter(j._rank == 0)
+        rates = _nearest_rates(a, fx)
+        j = a.join(rates, [a.currency == rates._k_currency, a._year == rates._k_year], how="left")
         return j.select(
             batch_id=j.batch_id,
             record_id=j.record_id,
@@ -182,3 +180,21 @@ class SpendBased(Method):
             scaled = pc.multiply(resolved[column], factor)
             resolved = resolved.set_column(position, column, scaled)
         return resolved
+
+
+def _nearest_rates(a: Any, fx: Any) -> Any:
+    """The rate of the nearest earlier year for each distinct (currency, year) of the lines,
+    found on that small table and joined back."""
+    other = a.view()  # the keys come from the lines themselves: a self-join needs a view
+    keys = other.select(_k_currency=other.currency, _k_year=other._year).distinct()
+    rates = fx.select(_fx_currency=fx.currency, _fx_year=fx.year, _per_usd=fx.per_usd)
+    candidates = keys.join(
+        rates, [keys._k_currency == rates._fx_currency, rates._fx_year <= keys._k_year]
+    )
+    ranked = candidates.mutate(
+        _rank=ibis.row_number().over(
+            group_by=[candidates._k_currency, candidates._k_year],
+            order_by=ibis.desc(candidates._fx_year),
+        )
+    )
+    return ranked.filter(ranked._rank == 0).select("_k_currency", "_k_year", "_per_usd")

@@ -1,0 +1,360 @@
+"""Calculation benchmark: synthetic activity at 1M / 10M / 100M records, end to end.
+
+    python benchmarks/run.py --rows 1e6 1e7        # sizes to run
+    python benchmarks/run.py --rows 1e8 --memory-limit 5GB
+
+For each size it generates activity batches in their stored form (Parquet, schema types) with
+realistic cardinalities: 3,000 facilities over 200 regions (US states and eGRID subregions,
+Chinese provinces, UK and South-East Asian countries), 1,000 spend categories mapped to NAICS
+codes, fuels in several units, 12 months. Then, each in a fresh process so peak memory is its
+own:
+
+- ``calculate``: every method's relational plan on the DuckDB engine, factor selection for the
+  distinct requests, checks, and the ledger (one row per record and gas) written to Parquet;
+- ``yardstick``: one hand-written DuckDB SQL statement doing the same joins, currency and unit
+  conversion, GWP weighting and ledger write for the location-based, stationary and spend
+  rows, from factors already resolved (no selection, checks, market basis or lineage columns).
+
+It prints rows/s and peak resident memory, and the ratio of the two times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARE = {"spend": 0.6, "electricity": 0.3, "stationary_fuel": 0.1}
+
+
+def _reference_tables(folder: Path) -> None:
+    """Facilities, entities, mapping, rates and index as Parquet, in stored form."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from carbonledger.factors import default_library
+    from carbonledger.pipeline import default_spend_mapping
+    from tests.crosscheck.helpers import typed
+
+    regions = (
+        [
+            ("US", f"US-{s}", g)
+            for s, g in (
+                ("NJ", "RFCE"),
+                ("CA", "CAMX"),
+                ("TX", "ERCT"),
+                ("WA", "NWPP"),
+                ("NY", "NYUP"),
+            )
+        ]
+        + [("CN", f"CN-{p}", None) for p in ("GD", "ZJ", "JS", "SH", "BJ", "SC", "HE")]
+        + [("GB", None, None), ("SG", None, None), ("TH", None, None), ("MY", None, None)]
+    )
+    facilities = [
+        {
+            "facility_id": f"F{i:05d}",
+            "entity_id": f"E-{regions[i % len(regions)][0]}",
+            "name": f"site {i}",
+            "facility_type": "warehouse",
+            "country": regions[i % len(regions)][0],
+            "subdivision": regions[i % len(regions)][1],
+            "grid_region": regions[i % len(regions)][2],
+            "business_unit": f"bu{i % 9}",
+        }
+        for i in range(3000)
+    ]
+    entities = [
+        {
+            "entity_id": f"E-{c}",
+            "name": c,
+            "country": c,
+            "equity_share": 1.0,
+            "financial_control": True,
+            "operational_control": True,
+            "business_unit": "x",
+        }
+        for c in ("US", "CN", "GB", "SG", "TH", "MY")
+    ]
+    factors = default_library().factors
+    codes = sorted(
+        {
+            k.split("/")[2]
+            for k in factors.filter(pc.equal(factors["release_id"], "epa-scf-1.3.0"))[
+                "activity_key"
+            ].to_pylist()
+        }
+    )[:1000]
+    mapping = [
+        {
+            "match_field": "supplier_category",
+            "match_value": f"cat{i:04d}",
+            "naics_code": code,
+            "scope3_category": 1 + (i % 2),
+        }
+        for i, code in enumerate(codes)
+    ]
+    default = default_spend_mapping().to_pylist()
+    fx = [
+        {"currency": c, "year": 2025, "per_usd": v, "source": "benchmark"}
+        for c, v in (("USD", 1.0), ("CNY", 7.19), ("GBP", 0.78), ("SGD", 1.34))
+    ]
+    index = [
+        {"year": y, "index_value": v, "source": "benchmark"}
+        for y, v in ((2022, 100.0), (2025, 108.8))
+    ]
+    tables = {
+        "facilities": typed("facilities", facilities),
+        "entities": typed("entities", entities),
+        "spend_mapping": typed(
+            "spend_mapping",
+            mapping + [{k: v for k, v in r.items() if k != "source_row"} for r in default],
+        ),
+        "fx_rates": typed("fx_rates", fx),
+        "price_index": typed("price_index", index),
+    }
+    for name, table in tables.items():
+        pq.write_table(table, folder / f"{name}.parquet")
+
+
+def generate(folder: Path, rows: int) -> None:
+    """Activity batches of ``rows`` records in total, written by DuckDB."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _reference_tables(folder)
+    con = duckdb.connect()
+    n = {k: int(rows * v) for k, v in SHARE.items()}
+    con.execute(f"""
+        COPY (SELECT 'E' || i AS record_id, 'F' || lpad(CAST(i % 3000 AS VARCHAR), 5, '0')
+                     AS facility_id,
+                     '2025-' || lpad(CAST(1 + i % 12 AS VARCHAR), 2, '0') AS period,
+                     CAST(1000 + (i * 7919) % 100000 AS DOUBLE) AS quantity,
+                     CASE WHEN i % 10 = 0 THEN 'MWh' ELSE 'kWh' END AS unit,
+                     CAST(NULL AS DOUBLE) AS bill_amount, CAST(NULL AS VARCHAR) AS currency,
+                     'State Grid' AS supplier, 'meter' AS data_source,
+                     CAST(i AS BIGINT) AS source_row
+              FROM range({n["electricity"]}) t(i))
+        TO '{folder}/electricity.parquet' (FORMAT parquet)""")
+    con.execute(f"""
+        COPY (SELECT 'S' || i AS record_id,
+                     'F' || lpad(CAST((i * 3) % 3000 AS VARCHAR), 5, '0') AS facility_id,
+                     '2025-' || lpad(CAST(1 + i % 12 AS VARCHAR), 2, '0') AS period,
+                     ['natural_gas', 'diesel', 'lpg'][1 + i % 3] AS fuel,
+                     CAST(10 + (i * 31) % 5000 AS DOUBLE) AS quantity,
+                     ['m ** 3', 'L', 'kg'][1 + i % 3] AS unit,
+                     CAST(NULL AS VARCHAR) AS heating_value_basis,
+                     CAST(i AS BIGINT) AS source_row
+              FROM range({n["stationary_fuel"]}) t(i))
+        TO '{folder}/stationary_fuel.parquet' (FORMAT parquet)""")
+    con.execute(f"""
+        COPY (SELECT 'G' || i AS record_id, ['E-US', 'E-CN', 'E-GB'][1 + i % 3] AS entity_id,
+                     '2025-' || lpad(CAST(1 + i % 12 AS VARCHAR), 2, '0') AS period,
+                     CAST(6000 + i % 50 AS VARCHAR) AS gl_account,
+                     'account' AS gl_account_name, 'supplier' AS supplier,
+                     'cat' || lpad(CAST(i % 1000 AS VARCHAR), 4, '0') AS supplier_category,
+                     CAST(NULL AS VARCHAR) AS cost_centre, CAST(NULL AS VARCHAR) AS facility_id,
+                     CAST(100 + (i * 104729) % 1000000 AS DOUBLE) / 100 AS amount,
+                     ['USD', 'CNY', 'GBP'][1 + i % 3] AS currency,
+                     CAST(NULL AS VARCHAR) AS description, CAST(i AS BIGINT) AS source_row
+              FROM range({n["spend"]}) t(i))
+        TO '{folder}/spend.parquet' (FORMAT parquet)""")
+    con.close()
+
+
+def _inputs(folder: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from carbonledger.calculation import CalculationInputs
+    from carbonledger.pipeline import REFERENCE_KINDS, default_spend_mapping
+    from carbonledger.schema import get_schema
+    from carbonledger.validate import SOURCE_ROW
+
+    batches = {kind: [(kind, folder / f"{kind}.parquet")] for kind in SHARE}
+    references = {}
+    for kind in REFERENCE_KINDS:
+        path = folder / f"{kind}.parquet"
+        if path.exists():
+            references[kind] = pq.read_table(path)
+        else:
+            schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
+            references[kind] = schema.empty_table()
+    references.setdefault("spend_mapping", default_spend_mapping())
+    return CalculationInputs(batches, references)
+
+
+def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -> dict[str, Any]:
+    """The full calculation, ledger written to Parquet (optionally without the market basis,
+    the one method the yardstick does not do)."""
+    import ibis
+
+    from carbonledger.calculation import ledger_schema, relational_ledger
+    from carbonledger.engine import get_engine
+    from carbonledger.factors import SelectionPolicy, default_library
+    from carbonledger.methods import METHODS, FactorContext
+
+    context = FactorContext(default_library(), "AR5", SelectionPolicy(proxy_regions=("GB", "US")))
+    inputs = _inputs(folder)
+    start = time.perf_counter()
+    engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
+    methods = [m for m in METHODS if market or m.name != "electricity_market"]
+    plan = relational_ledger(engine, methods, inputs, context, "benchmark")
+    typed = plan.expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
+    out = folder / "ledger.parquet"
+    engine.to_parquet(typed, out)
+    seconds = time.perf_counter() - start
+    rows = duckdb.connect().execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    # Resolved factors for the yardstick, from the same selection the run used.
+    _write_resolved(engine, inputs, context, folder)
+    engine.close()
+    return {"seconds": seconds, "ledger_rows": rows}
+
+
+def _write_resolved(engine: Any, inputs: Any, context: Any, folder: Path) -> None:
+    """The resolved factors of each method's distinct requests, and a GWP table."""
+    import ibis
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from carbonledger.methods import method_by_name
+    from carbonledger.methods.base import REQUEST_KEYS
+    from carbonledger.units import gwp
+
+    references = {k: engine.table(v) for k, v in inputs.references.items()}
+    for name in ("electricity_location", "stationary_combustion", "spend_eeio"):
+        method = method_by_name(name)
+        path = inputs.batches[method.kind][0][1]
+        activity = engine.read_parquet([path]).mutate(batch_id=ibis.literal(method.kind))
+        lines = method.lines(activity, references)
+        requests = engine.to_arrow(lines.select(*REQUEST_KEYS).distinct())
+        resolved = method.resolve(requests, context, inputs.references)
+        pq.write_table(resolved, folder / f"resolved_{method.kind}.parquet")
+    gases = ["CO2", "CH4", "N2O"]
+    pq.write_table(
+        pa.table({"gas": gases, "gwp": [gwp(g, "AR5") for g in gases]}), folder / "gwp.parquet"
+    )
+
+
+def run_yardstick(folder: Path) -> dict[str, Any]:
+    """Hand-written SQL: join to resolved factors, unit conversion, GWP, ledger write."""
+    con = duckdb.connect()
+    f = folder
+    start = time.perf_counter()
+    con.execute(f"""
+        COPY (
+          WITH resolved AS (
+            SELECT *, coalesce(heating_value_basis, '') AS basis FROM (
+              SELECT * FROM '{f}/resolved_electricity.parquet' UNION ALL
+              SELECT * FROM '{f}/resolved_stationary_fuel.parquet' UNION ALL
+              SELECT * FROM '{f}/resolved_spend.parquet')),
+          activity AS (
+            SELECT 'electricity' AS batch_id, e.record_id, 'electricity_location' AS method,
+                   x.entity_id, e.facility_id, x.business_unit, e.period, 2 AS scope,
+                   CAST(NULL AS BIGINT) AS category, 2 AS iso, 'location' AS basis2,
+                   e.quantity AS q, e.unit,
+                   coalesce('EGRID-' || x.grid_region, x.subdivision, x.country) AS region,
+                   'electricity/grid' AS activity_key, '' AS basis, 'measured' AS quality
+            FROM '{f}/electricity.parquet' e JOIN '{f}/facilities.parquet' x USING (facility_id)
+            UNION ALL
+            SELECT 'stationary_fuel', s.record_id, 'stationary_combustion', x.entity_id,
+                   s.facility_id, x.business_unit, s.period, 1, NULL, 1, NULL, s.quantity,
+                   s.unit, coalesce('EGRID-' || x.grid_region, x.subdivision, x.country),
+                   'fuel/' || s.fuel, coalesce(s.heating_value_basis, ''), 'measured'
+            FROM '{f}/stationary_fuel.parquet' s
+            JOIN '{f}/facilities.parquet' x USING (facility_id)
+            UNION ALL
+            SELECT 'spend', g.record_id, 'spend_eeio', g.entity_id, g.facility_id,
+                   n.business_unit, g.period, 3, m.scope3_category, 4, NULL,
+                   g.amount / r.per_usd, 'USD', n.country, 'eeio/naics/' || m.naics_code, '',
+                   'spend_based'
+            FROM '{f}/spend.parquet' g
+            JOIN '{f}/entities.parquet' n USING (entity_id)
+            JOIN '{f}/spend_mapping.parquet' m ON m.match_value = g.supplier_category
+            JOIN '{f}/fx_rates.parquet' r ON r.currency = g.currency)
+          SELECT 'yardstick' AS run_id, a.batch_id, a.record_id, 0 AS line, a.method,
+                 a.entity_id, a.facility_id, a.business_unit, a.period, a.scope,
+                 a.category AS scope3_category, a.iso AS iso_category,
+                 a.basis2 AS scope2_basis, r.gas, a.q * r.kg_per_unit AS mass,
+                 a.q * r.kg_per_unit * coalesce(w.gwp, 1.0) AS co2e, r.gwp_set, r.biogenic,
+                 a.activity_key, a.q AS activity_quantity, a.unit AS activity_unit,
+                 r.factor_id, r.factor_release, r.match_level, r.year_gap, r.stage,
+                 a.quality AS data_quality
+          FROM activity a
+          JOIN resolved r ON r.activity_key = a.activity_key AND r.region = a.region
+                         AND r.unit = a.unit AND r.basis = a.basis
+          LEFT JOIN '{f}/gwp.parquet' w ON w.gas = r.gas
+          ORDER BY a.batch_id, a.record_id, a.method, r.gas
+        ) TO '{f}/yardstick.parquet' (FORMAT parquet)""")
+    seconds = time.perf_counter() - start
+    rows = con.execute(f"SELECT count(*) FROM '{f}/yardstick.parquet'").fetchone()[0]
+    con.close()
+    return {"seconds": seconds, "ledger_rows": rows}
+
+
+def _child(phase: str, folder: Path, memory_limit: str | None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--phase", phase, "--folder", str(folder)]
+    if memory_limit:
+        command += ["--memory-limit", memory_limit]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", nargs="*", type=float, default=[1e6, 1e7])
+    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--phase", choices=["calculate", "calculate-location", "yardstick"])
+    parser.add_argument("--folder", type=Path)
+    args = parser.parse_args()
+    if args.phase:
+        result = (
+            run_calculate(args.folder, args.memory_limit)
+            if args.phase == "calculate"
+            else run_yardstick(args.folder)
+        )
+        result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(json.dumps(result))
+        return
+    sys.path.insert(0, str(ROOT))
+    for rows in (int(r) for r in args.rows):
+        with tempfile.TemporaryDirectory(prefix="carbonledger-bench-") as tmp:
+            folder = Path(tmp)
+            start = time.perf_counter()
+            generate(folder, rows)
+            generated = time.perf_counter() - start
+            calc = _child("calculate", folder, args.memory_limit)
+            same = _child("calculate-location", folder, args.memory_limit)
+            yard = _child("yardstick", folder, args.memory_limit)
+            print(
+                json.dumps(
+                    {
+                        "records": rows,
+                        "generate_s": round(generated, 1),
+                        "calculate_s": round(calc["seconds"], 2),
+                        "calculate_rows_per_s": round(rows / calc["seconds"]),
+                        "ledger_rows": calc["ledger_rows"],
+                        "calculate_peak_rss_gib": round(calc["peak_rss_gib"], 2),
+                        "yardstick_s": round(yard["seconds"], 2),
+                        "yardstick_ledger_rows": yard["ledger_rows"],
+                        "yardstick_peak_rss_gib": round(yard["peak_rss_gib"], 2),
+                        "calculate_without_market_s": round(same["seconds"], 2),
+                        "calculate_without_market_peak_rss_gib": round(same["peak_rss_gib"], 2),
+                        "ratio_same_work": round(same["seconds"] / yard["seconds"], 2),
+                        "ratio_full": round(calc["seconds"] / yard["seconds"], 2),
+                    }
+                ),
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
