@@ -302,7 +302,9 @@ def _child(phase: str, folder: Path, memory_limit: str | None) -> dict[str, Any]
     command = [sys.executable, __file__, "--phase", phase, "--folder", str(folder)]
     if memory_limit:
         command += ["--memory-limit", memory_limit]
-    output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if output.returncode:
+        raise RuntimeError(f"{phase} failed:\n{output.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
     return result
 

@@ -261,3 +261,30 @@ def test_spend_line_converted_and_deflated(workspace, load):
     assert row["gas"] == "CO2e" and row["gwp_set"] == "AR5GWP100"
     assert row["co2e"] == pytest.approx(1000 * 100 / 108.8 * 0.595)
     assert (row["scope"], row["scope3_category"], row["data_quality"]) == (3, 4, "spend_based")
+
+
+def test_onsite_generation_counts_as_zero_scope2(workspace, load):
+    # GHG Protocol Scope 2 Guidance: electricity generated and consumed on site is not scope 2.
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "PV1",
+                "facility_id": "CN1",
+                "period": "2025-06",
+                "quantity": 5000,
+                "unit": "kWh",
+                "supply": "onsite_generation",
+            },
+            {
+                "record_id": "G1",
+                "facility_id": "CN1",
+                "period": "2025-06",
+                "quantity": 1000,
+                "unit": "kWh",
+            },
+        ],
+    )
+    rows = _ledger(workspace)
+    assert {r["record_id"] for r in rows} == {"G1"}
+    assert sum(r["co2e"] for r in rows if r["scope2_basis"] == "location") == pytest.approx(441.9)

@@ -93,6 +93,20 @@ def _electricity(company: Company, months: list[str], rng: np.random.Generator) 
                     "currency": currency,
                     "supplier": "State Grid" if site["country"] == "CN" else "local utility",
                     "data_source": "invoice" if bill_only else "meter",
+                    "supply": "grid",
+                }
+            )
+    for facility_id, monthly in company["onsite_pv"].items():
+        for i, month in enumerate(months):
+            rows.append(
+                {
+                    "record_id": f"PV-{facility_id}-{month}",
+                    "facility_id": facility_id,
+                    "period": month,
+                    "unit": "kWh",
+                    "data_source": "meter",
+                    "supply": "onsite_generation",
+                    "quantity": round(monthly * _seasonality(i, 0.3) * rng.normal(1, 0.05), 1),
                 }
             )
     return pd.DataFrame(rows)
@@ -260,7 +274,7 @@ def _instruments(company: Company, electricity: pd.DataFrame) -> pd.DataFrame:
     """Certificates and contracts covering a share of some facilities' metered monthly use
     (one share above 1, so the excess shows in the run's report)."""
     rows = []
-    metered = electricity[electricity["quantity"].notna()]
+    metered = electricity[electricity["quantity"].notna() & (electricity["supply"] == "grid")]
     for item in company["instruments"]:
         for record in metered[metered["facility_id"] == item["facility_id"]].itertuples():
             rows.append(

@@ -36,9 +36,11 @@ class DuckDBEngine(RelationalEngine):
         temp_directory: str | Path | None = None,
     ) -> None:
         self._spill = temp_directory or tempfile.mkdtemp(prefix="carbonledger-spill-")
+        # Results are ordered explicitly where order matters (the ledger's ORDER BY is a total
+        # order), so DuckDB may reorder freely, which lets more operators spill to disk.
         config: dict[str, Any] = {
             "temp_directory": str(self._spill),
-            "preserve_insertion_order": True,
+            "preserve_insertion_order": False,
         }
         if memory_limit:
             config["memory_limit"] = memory_limit

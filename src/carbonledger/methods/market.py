@@ -175,11 +175,15 @@ class MarketElectricity(Method):
             line = location.reference_lines(rec, references)[0]
             return float(ureg.Quantity(line["quantity"], line["unit"]).to("kWh").magnitude)
 
+        if record.get("supply") == "onsite_generation":
+            return []  # generated and consumed on site: zero scope 2 MWh
         own = location.reference_lines(record, references)[0]
         month = [
             r
             for r in references["electricity"]
-            if r["facility_id"] == record["facility_id"] and r["period"] == record["period"]
+            if r["facility_id"] == record["facility_id"]
+            and r["period"] == record["period"]
+            and r.get("supply") != "onsite_generation"
         ]
         consumption = sum(kwh(r) for r in month)
         mine = kwh(record)

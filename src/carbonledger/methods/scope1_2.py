@@ -10,7 +10,9 @@ Each method is written twice, as an Ibis plan and in plain Python, from the same
 - **Purchased electricity, location-based** (scope 2, ISO category 2): kWh at the facility's
   finest region (eGRID subregion, else subdivision, else country) against ``electricity/grid``,
   preferring combustion-at-plant (``generation``) factors and using ``lifecycle`` intensities
-  only where no generation factor exists. Months known only from the bill are estimated as
+  only where no generation factor exists. Electricity generated and consumed on site (supply
+  ``onsite_generation``) counts as zero scope 2 MWh and gives no ledger row. Months known only
+  from the bill are estimated as
   ``bill_amount / price`` with the regional price for that currency and year
   (``electricity_prices``), and flagged ``estimated``.
 """
@@ -194,7 +196,8 @@ class PurchasedElectricity(Method):
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
         f = references["facilities"]
-        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        purchased = activity.filter(activity.supply.fill_null("grid") != "onsite_generation")
+        a = purchased.join(f, purchased.facility_id == f.facility_id, how="left")
         a = self._with_price(
             a.mutate(_year=_year(a.period), _region=facility_region(f)),
             references["electricity_prices"],
@@ -263,6 +266,8 @@ class PurchasedElectricity(Method):
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
+        if record.get("supply") == "onsite_generation":
+            return []  # generated and consumed on site: zero scope 2 MWh
         facility = _by_id(references["facilities"], "facility_id")[record["facility_id"]]
         year = int(record["period"][:4])
         if record["quantity"] is not None:
