@@ -193,9 +193,8 @@ def _inputs(folder: Path) -> Any:
 def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -> dict[str, Any]:
     """The full calculation, ledger written to Parquet (optionally without the market basis,
     the one method the yardstick does not do)."""
-    import ibis
 
-    from carbonledger.calculation import ledger_schema, relational_ledger
+    from carbonledger.calculation import relational_ledger
     from carbonledger.engine import get_engine
     from carbonledger.factors import SelectionPolicy, default_library
     from carbonledger.methods import METHODS, FactorContext
@@ -206,9 +205,8 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
     engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
     methods = [m for m in METHODS if market or m.name != "electricity_market"]
     plan = relational_ledger(engine, methods, inputs, context, "benchmark")
-    typed = plan.expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
     out = folder / "ledger.parquet"
-    engine.to_parquet(typed, out)
+    engine.write_ordered(plan.parts, out)
     seconds = time.perf_counter() - start
     rows = duckdb.connect().execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
     # Resolved factors for the yardstick, from the same selection the run used.

@@ -69,10 +69,18 @@ class CalculationInputs:
 
 @dataclass
 class LedgerPlan:
-    """The ledger expression and the findings methods reported while planning it."""
+    """The ledger as ordered parts (one per method, in method order, each sorted by
+    :data:`LEDGER_ORDER`) and the findings methods reported while planning them."""
 
-    expression: Any
+    parts: list[Any] = field(default_factory=list)
     reports: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def expression(self) -> Any:
+        """All parts as one expression (for small ledgers and tests); ``None`` when empty."""
+        if not self.parts:
+            return None
+        return ibis.union(*self.parts) if len(self.parts) > 1 else self.parts[0]
 
 
 def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, list[Any]]:
@@ -148,7 +156,7 @@ def relational_ledger(
     context: FactorContext,
     run_id: str,
 ) -> LedgerPlan:
-    """The ledger as one Ibis expression (``None`` when no method has input), with reports.
+    """The ledger as ordered Ibis parts, one per method with input, with the methods' reports.
 
     Parameters
     ----------
@@ -193,11 +201,13 @@ def relational_ledger(
         if not requests.num_rows:
             continue
         resolved = method.resolve(requests, context, {**references, **derived})
-        parts.append(apply_factors(lines, engine.table(resolved), run_id))
-    if not parts:
-        return LedgerPlan(None, reports)
-    ledger = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    return LedgerPlan(ledger.order_by(list(LEDGER_ORDER)), reports)
+        ledger = apply_factors(lines, engine.table(resolved), run_id)
+        parts.append(ledger.cast(_LEDGER_TYPES()).order_by(list(LEDGER_ORDER)))
+    return LedgerPlan(parts, reports)
+
+
+def _LEDGER_TYPES() -> Any:  # noqa: N802 - a constant computed on use
+    return ibis.Schema.from_pyarrow(ledger_schema())
 
 
 def reference_ledger(

@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -425,11 +424,10 @@ def _write_ledger(
     try:
         assert isinstance(engine, RelationalEngine)
         plan = relational_ledger(engine, METHODS, inputs, context, run_id)
-        if plan.expression is None:
+        if not plan.parts:
             path.write_bytes(parquet_bytes(ledger_schema().empty_table()))
             return 0, plan.reports
-        typed = plan.expression.cast(ibis.Schema.from_pyarrow(ledger_schema()))
-        engine.to_parquet(typed, path)
+        engine.write_ordered(plan.parts, path)
     finally:
         engine.close()
     return int(pq.ParquetFile(path).metadata.num_rows), plan.reports

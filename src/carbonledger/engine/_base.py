@@ -67,3 +67,10 @@ class RelationalEngine(Engine):
     def to_parquet(self, expression: Any, path: Path) -> None:
         """Execute and write Parquet (streamed where the backend can)."""
         self.backend.to_parquet(expression, str(path))
+
+    def write_ordered(self, parts: list[Any], path: Path) -> None:
+        """Write ordered parts one after another into one Parquet file (default: one union,
+        ordered as the parts are, for backends whose writers keep a sorted order)."""
+        import ibis
+
+        self.to_parquet(ibis.union(*parts) if len(parts) > 1 else parts[0], path)

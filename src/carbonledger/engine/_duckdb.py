@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 
 from carbonledger.engine._base import Capabilities, RelationalEngine
 
@@ -40,7 +42,7 @@ class DuckDBEngine(RelationalEngine):
         # order), so DuckDB may reorder freely, which lets more operators spill to disk.
         config: dict[str, Any] = {
             "temp_directory": str(self._spill),
-            "preserve_insertion_order": False,
+            "preserve_insertion_order": True,
         }
         if memory_limit:
             config["memory_limit"] = memory_limit
@@ -52,6 +54,41 @@ class DuckDBEngine(RelationalEngine):
     def backend(self) -> Any:
         """The Ibis DuckDB backend."""
         return self._backend
+
+    def table(self, data: pa.Table) -> Any:
+        """Register an Arrow table with DuckDB under a fresh name and return it as a table."""
+        name = f"carbonledger_{uuid.uuid4().hex}"
+        self._backend.con.register(name, data)
+        return self._backend.table(name)
+
+    def write_ordered(self, parts: list[Any], path: Path) -> None:
+        """Write ordered parts one after another into one Parquet file, deterministically.
+
+        Each part is sorted and written on its own (a sort of one part fits the memory limit
+        where one sort of everything may not), then the files are read back in order into the
+        target with insertion order preserved, so equal inputs give equal bytes.
+        """
+        staged = []
+        try:
+            for number, part in enumerate(parts):
+                staged.append(path.with_name(f"{path.stem}.part{number:03d}.parquet"))
+                self.to_parquet(part, staged[-1])
+            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in staged)
+            target = str(path).replace("'", "''")
+            self._backend.raw_sql(
+                f"COPY (SELECT * FROM read_parquet([{files}])) TO '{target}' "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
+        finally:
+            for file in staged:
+                file.unlink(missing_ok=True)
+
+    def to_parquet(self, expression: Any, path: Path) -> None:
+        """Execute and stream the result into a Parquet file with DuckDB's ``COPY``, which
+        spills to disk under the memory limit (ordering included)."""
+        sql = ibis.to_sql(expression, dialect="duckdb")
+        target = str(path).replace("'", "''")
+        self._backend.raw_sql(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
 
     def close(self) -> None:
         """Close the DuckDB connection."""
