@@ -138,7 +138,8 @@ def generate(folder: Path, rows: int) -> None:
                      CAST(1000 + (i * 7919) % 100000 AS DOUBLE) AS quantity,
                      CASE WHEN i % 10 = 0 THEN 'MWh' ELSE 'kWh' END AS unit,
                      CAST(NULL AS DOUBLE) AS bill_amount, CAST(NULL AS VARCHAR) AS currency,
-                     'State Grid' AS supplier, 'meter' AS data_source, 'grid' AS supply,
+                     'State Grid' AS supplier, 'meter' AS data_source, 'electricity' AS energy_type,
+                     'grid' AS supply,
                      CAST(i AS BIGINT) AS source_row
               FROM range({n["electricity"]}) t(i))
         TO '{folder}/electricity.parquet' (FORMAT parquet)""")

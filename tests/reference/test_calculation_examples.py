@@ -288,3 +288,45 @@ def test_onsite_generation_counts_as_zero_scope2(workspace, load):
     rows = _ledger(workspace)
     assert {r["record_id"] for r in rows} == {"G1"}
     assert sum(r["co2e"] for r in rows if r["scope2_basis"] == "location") == pytest.approx(441.9)
+
+
+def test_purchased_steam_from_epa_table_7(workspace, load):
+    # EPA Hub 2025 Table 7 (D410:F410): 66.33 kg CO2, 1.25 g CH4, 0.125 g N2O per mmBtu of
+    # steam or heat purchased. 100 mmBtu; the market basis carries the same factor.
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "H1",
+                "facility_id": "US1",
+                "period": "2025-01",
+                "quantity": 100,
+                "unit": "mmBtu",
+                "energy_type": "steam",
+            }
+        ],
+    )
+    rows = _ledger(workspace)
+    for basis in ("location", "market"):
+        gases = {r["gas"]: r["mass"] for r in rows if r["scope2_basis"] == basis}
+        assert gases == pytest.approx({"CO2": 6633.0, "CH4": 0.125, "N2O": 0.0125}), basis
+
+
+def test_cooling_without_a_factor_stops_the_run(workspace, load):
+    from carbonledger.errors import FactorNotFoundError
+
+    load(
+        workspace,
+        electricity=[
+            {
+                "record_id": "C1",
+                "facility_id": "US1",
+                "period": "2025-01",
+                "quantity": 100,
+                "unit": "kWh",
+                "energy_type": "cooling",
+            }
+        ],
+    )
+    with pytest.raises(FactorNotFoundError, match="cooling in EGRID-RFCE"):
+        calculate(workspace)

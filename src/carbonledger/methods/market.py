@@ -91,8 +91,9 @@ class MarketElectricity(Method):
         located = located.mutate(kwh=located.quantity * located.kwh_per_unit).drop(
             "unit_name", "kwh_per_unit"
         )
-        consumption = located.group_by(["facility_id", "period"]).aggregate(
-            consumption=located.kwh.sum()
+        electric = located.filter(located.activity_key == GRID)
+        consumption = electric.group_by(["facility_id", "period"]).aggregate(
+            consumption=electric.kwh.sum()
         )
         inst = references["energy_instruments"]
         inst = inst.join(units, inst.unit == units.unit_name)
@@ -126,11 +127,15 @@ class MarketElectricity(Method):
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): one per record and instrument, plus the uncovered remainder."""
         located, inst = self._allocation(activity, references)
-        totals = located.group_by(["facility_id", "period"]).aggregate(
-            consumption=located.kwh.sum()
+        is_grid = located.activity_key == GRID  # instruments cover electricity only
+        totals = (
+            located.filter(is_grid)
+            .group_by(["facility_id", "period"])
+            .aggregate(consumption=located.filter(is_grid).kwh.sum())
         )
-        located = located.join(totals, ["facility_id", "period"])
-        on_instruments = located.join(inst.drop("consumption"), ["facility_id", "period"])
+        located = located.join(totals, ["facility_id", "period"], how="left")
+        electric = located.filter(located.activity_key == GRID)
+        on_instruments = electric.join(inst.drop("consumption"), ["facility_id", "period"])
         instrument_lines = on_instruments.select(
             **_common(on_instruments),
             line=(on_instruments.rank + 1).cast("int64"),
@@ -143,11 +148,12 @@ class MarketElectricity(Method):
         keys = references["remainder_keys"]
         rest = located.join(allocated, ["facility_id", "period"], how="left")
         rest = rest.join(keys, rest.facility_id == keys.facility_id, how="left")
-        covered = rest.allocated_total.fill_null(0.0) / rest.consumption
+        grid = rest.activity_key == GRID
+        covered = ibis.ifelse(grid, rest.allocated_total.fill_null(0.0) / rest.consumption, 0.0)
         remainder_lines = rest.select(
             **_common(rest),
             line=ibis.literal(0, type="int64"),
-            activity_key=rest.remainder_key,
+            activity_key=ibis.ifelse(grid, rest.remainder_key, rest.activity_key),
             quantity=rest.kwh * (1 - covered),
         ).filter(lambda t: t.quantity > 0)
         return ibis.union(instrument_lines, remainder_lines).select(*_LINE_ORDER)
@@ -178,12 +184,24 @@ class MarketElectricity(Method):
         if record.get("supply") == "onsite_generation":
             return []  # generated and consumed on site: zero scope 2 MWh
         own = location.reference_lines(record, references)[0]
+        if own["activity_key"] != GRID:  # heat, steam, cooling: no instruments apply
+            return [
+                {
+                    **own,
+                    "scope2_basis": "market",
+                    "line": 0,
+                    "method": self.name,
+                    "quantity": kwh(record),
+                    "unit": "kWh",
+                }
+            ]
         month = [
             r
             for r in references["electricity"]
             if r["facility_id"] == record["facility_id"]
             and r["period"] == record["period"]
             and r.get("supply") != "onsite_generation"
+            and (r.get("energy_type") or "electricity") == "electricity"
         ]
         consumption = sum(kwh(r) for r in month)
         mine = kwh(record)

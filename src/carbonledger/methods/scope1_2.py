@@ -7,7 +7,8 @@ Each method is written twice, as an Ibis plan and in plain Python, from the same
 - **Mobile combustion** (scope 1, ISO category 1): the own fleet's fuel (key
   ``vehicle_fuel/<fuel>``) or, where fuel is unknown, its distance by vehicle class (key
   ``vehicle/<class>/<fuel>``, per vehicle-km).
-- **Purchased electricity, location-based** (scope 2, ISO category 2): kWh at the facility's
+- **Purchased electricity, heat, steam and cooling, location-based** (scope 2, ISO category 2):
+  energy at the facility's
   finest region (eGRID subregion, else subdivision, else country) against ``electricity/grid``,
   preferring combustion-at-plant (``generation``) factors and using ``lifecycle`` intensities
   only where no generation factor exists. Electricity generated and consumed on site (supply
@@ -216,7 +217,7 @@ class PurchasedElectricity(Method):
             scope3_category=_NULL_INT,
             iso_category=ibis.literal(2, type="int64"),
             scope2_basis=ibis.literal("location"),
-            activity_key=ibis.literal("electricity/grid"),
+            activity_key=_energy_key(a.energy_type),
             region=a._region,
             year=a._year,
             quantity=ibis.ifelse(metered, a.quantity, a.bill_amount / a._price),
@@ -291,7 +292,7 @@ class PurchasedElectricity(Method):
             facility,
             scope=2,
             iso=2,
-            activity_key="electricity/grid",
+            activity_key=ENERGY_KEYS[record.get("energy_type") or "electricity"],
             region=reference_region(facility),
             quantity=quantity,
             unit=unit,
@@ -300,6 +301,19 @@ class PurchasedElectricity(Method):
         )
         line["scope2_basis"] = "location"
         return [line]
+
+
+#: Factor key of each purchased energy type.
+ENERGY_KEYS = {
+    "electricity": "electricity/grid",
+    "heat": "heat_steam",
+    "steam": "heat_steam",
+    "cooling": "cooling",
+}
+
+
+def _energy_key(energy_type: Any) -> Any:
+    return energy_type.fill_null("electricity").cases(*ENERGY_KEYS.items())
 
 
 def _line(
