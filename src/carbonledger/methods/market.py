@@ -83,17 +83,18 @@ class MarketElectricity(Method):
             ),
         }
 
-    def _allocation(self, activity: Any, references: Mapping[str, Any]) -> tuple[Any, Any]:
-        """Location lines with kWh, and instruments with their allocation (Ibis)."""
+    def _allocation(self, activity: Any, references: Mapping[str, Any]) -> tuple[Any, ...]:
+        """Location lines with kWh, the claimed months' electricity and consumption, and the
+        instruments with their allocation (Ibis).
+
+        Consumption is summed only for the facility-months some instrument claims, found by a
+        semi-join on that small set, so records no instrument touches cost one pass.
+        """
         units = references["energy_units"]
         location = PurchasedElectricity().lines(activity, references).view()
         located = location.join(units, location.unit == units.unit_name)
         located = located.mutate(kwh=located.quantity * located.kwh_per_unit).drop(
             "unit_name", "kwh_per_unit"
-        )
-        electric = located.filter(located.activity_key == GRID)
-        consumption = electric.group_by(["facility_id", "period"]).aggregate(
-            consumption=electric.kwh.sum()
         )
         inst = references["energy_instruments"]
         inst = inst.join(units, inst.unit == units.unit_name)
@@ -104,6 +105,12 @@ class MarketElectricity(Method):
             emission_factor=inst.emission_factor,
             covered=inst.quantity * inst.kwh_per_unit,
             priority=inst.instrument_type.cases(*INSTRUMENT_ORDER.items(), else_=99),
+        )
+        claimed_months = inst.select("facility_id", "period").distinct()
+        electric = located.filter(located.activity_key == GRID)
+        claimed = electric.semi_join(claimed_months, ["facility_id", "period"])
+        consumption = claimed.group_by(["facility_id", "period"]).aggregate(
+            consumption=claimed.kwh.sum()
         )
         inst = inst.join(consumption, ["facility_id", "period"], how="left")
         window = ibis.window(
@@ -122,20 +129,14 @@ class MarketElectricity(Method):
                 0.0, ibis.least(inst.covered, inst.consumption - inst.used_before)
             )
         )
-        return located, inst
+        return located, claimed, consumption, inst
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): one per record and instrument, plus the uncovered remainder."""
-        located, inst = self._allocation(activity, references)
-        is_grid = located.activity_key == GRID  # instruments cover electricity only
-        totals = (
-            located.filter(is_grid)
-            .group_by(["facility_id", "period"])
-            .aggregate(consumption=located.filter(is_grid).kwh.sum())
+        located, claimed, consumption, inst = self._allocation(activity, references)
+        on_instruments = claimed.join(consumption, ["facility_id", "period"]).join(
+            inst.drop("consumption"), ["facility_id", "period"]
         )
-        located = located.join(totals, ["facility_id", "period"], how="left")
-        electric = located.filter(located.activity_key == GRID)
-        on_instruments = electric.join(inst.drop("consumption"), ["facility_id", "period"])
         instrument_lines = on_instruments.select(
             **_common(on_instruments),
             line=(on_instruments.rank + 1).cast("int64"),
@@ -145,11 +146,15 @@ class MarketElectricity(Method):
         allocated = inst.group_by(["facility_id", "period"]).aggregate(
             allocated_total=inst.allocated.sum()
         )
+        shares = consumption.join(allocated, ["facility_id", "period"])
+        shares = shares.select(
+            "facility_id", "period", covered=shares.allocated_total / shares.consumption
+        )
         keys = references["remainder_keys"]
-        rest = located.join(allocated, ["facility_id", "period"], how="left")
+        rest = located.join(shares, ["facility_id", "period"], how="left")
         rest = rest.join(keys, rest.facility_id == keys.facility_id, how="left")
-        grid = rest.activity_key == GRID
-        covered = ibis.ifelse(grid, rest.allocated_total.fill_null(0.0) / rest.consumption, 0.0)
+        grid = rest.activity_key == GRID  # instruments cover electricity only
+        covered = ibis.ifelse(grid, rest.covered.fill_null(0.0), 0.0)
         remainder_lines = rest.select(
             **_common(rest),
             line=ibis.literal(0, type="int64"),
@@ -160,7 +165,7 @@ class MarketElectricity(Method):
 
     def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
         """Instrument energy beyond the facility's consumption in its month [kWh]."""
-        _located, inst = self._allocation(activity, references)
+        *_, inst = self._allocation(activity, references)
         excess = inst.filter(inst.covered > inst.allocated).select(
             "instrument_id",
             "facility_id",
