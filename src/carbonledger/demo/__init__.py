@@ -240,11 +240,15 @@ def _copy_default_mapping(folder: Path) -> Path:
 
 def _activity_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float | int]:
     electricity = tables["electricity"]
+    grid = electricity[electricity["supply"] == "grid"]
+    onsite = electricity[electricity["supply"] == "onsite_generation"]
     return {
         "entities": len(tables["entities"]),
         "facilities": len(tables["facilities"]),
-        "metered electricity [MWh]": round(float(electricity["quantity"].sum()) / 1000, 1),
-        "electricity months known only from the bill": int(electricity["quantity"].isna().sum()),
+        "metered grid electricity [MWh]": round(float(grid["quantity"].sum()) / 1000, 1),
+        "electricity months known only from the bill": int(grid["quantity"].isna().sum()),
+        "rooftop PV used on site [MWh]": round(float(onsite["quantity"].sum()) / 1000, 1),
         "fleet vehicles": int(tables["mobile_fuel"]["vehicle_id"].nunique()),
         "general-ledger lines": len(tables["spend"]),
+        "energy certificates and contracts": len(tables["energy_instruments"]),
     }
