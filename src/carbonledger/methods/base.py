@@ -32,6 +32,7 @@ __all__ = [
     "FactorContext",
     "Method",
     "apply_factors",
+    "classification",
     "resolve_requests",
 ]
 
@@ -82,6 +83,48 @@ RESOLVED_SCHEMA = pa.schema(
         ("stage", pa.string()),
     ]
 )
+
+
+def classification(
+    method: str,
+    scope: int,
+    iso_category: int | Any,
+    scope2_basis: str | None = None,
+    scope3_category: Any = None,
+    line: Any = None,
+) -> dict[str, Any]:
+    """The classification columns of activity lines, as Ibis values.
+
+    Parameters
+    ----------
+    method : str
+        Method name.
+    scope : int
+        GHG Protocol scope.
+    iso_category : int or Ibis expression
+        ISO 14064-1 category.
+    scope2_basis : {"location", "market"}, optional
+        Scope 2 basis.
+    scope3_category : Ibis expression, optional
+        Scope 3 category (per line, e.g. from the spend mapping).
+    line : Ibis expression, optional
+        Line of the record (default 0).
+    """
+    int64 = "int64"
+    return {
+        "line": ibis.literal(0, type=int64) if line is None else line,
+        "method": ibis.literal(method),
+        "scope": ibis.literal(scope, type=int64),
+        "scope3_category": (
+            ibis.literal(None, type=int64) if scope3_category is None else scope3_category
+        ),
+        "iso_category": (
+            ibis.literal(iso_category, type=int64)
+            if isinstance(iso_category, int)
+            else iso_category
+        ),
+        "scope2_basis": ibis.literal(scope2_basis, type="string"),
+    }
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError, UnitError
-from carbonledger.methods.base import RESOLVED_SCHEMA, FactorContext, Method
+from carbonledger.methods.base import RESOLVED_SCHEMA, FactorContext, Method, classification
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 from carbonledger.units import conversion_factor, gas_unit, gwp, gwp_set_name
 
@@ -107,18 +107,13 @@ class FugitiveEmissions(Method):
         a = a.mutate(_released=released, _region=facility_region(f))
         j = a.join(parts, a.gas == parts.gas)
         return j.select(
+            **classification(self.name, scope=1, iso_category=1, line=j.line),
             batch_id=j.batch_id,
             record_id=j.record_id,
-            line=j.line,
-            method=ibis.literal(self.name),
             entity_id=j.entity_id,
             facility_id=j.facility_id,
             business_unit=j.business_unit,
             period=j.period,
-            scope=ibis.literal(1, type="int64"),
-            scope3_category=ibis.literal(None, type="int64"),
-            iso_category=ibis.literal(1, type="int64"),
-            scope2_basis=ibis.literal(None, type="string"),
             activity_key="refrigerant/" + j.gas + "/" + j.component,
             region=j._region,
             year=j.period.substr(0, 4).cast("int64"),

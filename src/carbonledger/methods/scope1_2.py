@@ -25,7 +25,7 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method
+from carbonledger.methods.base import Method, classification
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
 
@@ -68,18 +68,13 @@ class StationaryCombustion(Method):
         f = references["facilities"]
         a = activity.join(f, activity.facility_id == f.facility_id, how="left")
         return a.select(
+            **classification(self.name, scope=1, iso_category=1),
             batch_id=a.batch_id,
             record_id=a.record_id,
-            line=ibis.literal(0, type="int64"),
-            method=ibis.literal(self.name),
             entity_id=f.entity_id,
             facility_id=a.facility_id,
             business_unit=f.business_unit,
             period=a.period,
-            scope=ibis.literal(1, type="int64"),
-            scope3_category=_NULL_INT,
-            iso_category=ibis.literal(1, type="int64"),
-            scope2_basis=_NULL_STRING,
             activity_key="fuel/" + a.fuel,
             region=facility_region(f),
             year=_year(a.period),
@@ -126,18 +121,13 @@ class MobileCombustion(Method):
         a = a.join(e, a.entity_id == e.entity_id, how="left")
         fuel_based = a.fuel_quantity.notnull()
         return a.select(
+            **classification(self.name, scope=1, iso_category=1),
             batch_id=a.batch_id,
             record_id=a.record_id,
-            line=ibis.literal(0, type="int64"),
-            method=ibis.literal(self.name),
             entity_id=a.entity_id,
             facility_id=a.facility_id,
             business_unit=ibis.coalesce(f.business_unit, e.business_unit),
             period=a.period,
-            scope=ibis.literal(1, type="int64"),
-            scope3_category=_NULL_INT,
-            iso_category=ibis.literal(1, type="int64"),
-            scope2_basis=_NULL_STRING,
             activity_key=ibis.ifelse(
                 fuel_based, "vehicle_fuel/" + a.fuel, "vehicle/" + a.vehicle_class + "/" + a.fuel
             ),
@@ -205,18 +195,13 @@ class PurchasedElectricity(Method):
         )
         metered = a.quantity.notnull()
         return a.select(
+            **classification(self.name, scope=2, iso_category=2, scope2_basis="location"),
             batch_id=a.batch_id,
             record_id=a.record_id,
-            line=ibis.literal(0, type="int64"),
-            method=ibis.literal(self.name),
             entity_id=a.entity_id,
             facility_id=a.facility_id,
             business_unit=a.business_unit,
             period=a.period,
-            scope=ibis.literal(2, type="int64"),
-            scope3_category=_NULL_INT,
-            iso_category=ibis.literal(2, type="int64"),
-            scope2_basis=ibis.literal("location"),
             activity_key=_energy_key(a.energy_type),
             region=a._region,
             year=a._year,

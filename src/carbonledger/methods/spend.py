@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.methods.base import FactorContext, Method, resolve_requests
+from carbonledger.methods.base import FactorContext, Method, classification, resolve_requests
 
 __all__ = ["SpendBased"]
 
@@ -87,21 +87,20 @@ class SpendBased(Method):
         a = a.filter(a._excluded.isnull())
         rates = _nearest_rates(a, fx)
         j = a.join(rates, [a.currency == rates._k_currency, a._year == rates._k_year], how="left")
+        category = j._category.cast("int64")
         return j.select(
+            **classification(
+                self.name,
+                scope=3,
+                iso_category=category.cases(*_ISO_CATEGORY.items(), else_=6).cast("int64"),
+                scope3_category=category,
+            ),
             batch_id=j.batch_id,
             record_id=j.record_id,
-            line=ibis.literal(0, type="int64"),
-            method=ibis.literal(self.name),
             entity_id=j.entity_id,
             facility_id=j.facility_id,
             business_unit=j.business_unit,
             period=j.period,
-            scope=ibis.literal(3, type="int64"),
-            scope3_category=j._category.cast("int64"),
-            iso_category=j._category.cast("int64")
-            .cases(*_ISO_CATEGORY.items(), else_=6)
-            .cast("int64"),
-            scope2_basis=ibis.literal(None, type="string"),
             activity_key="eeio/naics/" + j._naics,
             region=j.country,
             year=j._year,
