@@ -66,7 +66,36 @@ def activity(draw):
         }
         for i in range(draw(st.integers(0, 4)))
     ]
+    travel = [
+        {
+            "record_id": f"T{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            **draw(
+                st.sampled_from(
+                    [
+                        {"mode": "air", "haul": "international", "cabin": "economy"},
+                        {
+                            "mode": "air",
+                            "haul": "long_haul",
+                            "cabin": "first",
+                            "radiative_forcing": False,
+                        },
+                        {"mode": "rail"},
+                        {"mode": "taxi"},
+                        {"mode": "car", "car_fuel": "diesel"},
+                        {"mode": "hotel", "hotel_country": "SG"},
+                    ]
+                )
+            ),
+            "distance": draw(quantity),
+            "nights": 2.0,
+            "passengers": draw(st.integers(1, 3)),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
     return {
+        "business_travel": travel,
         "electricity": electricity,
         "stationary_fuel": fuels,
         "refrigerants": refrigerants,

@@ -158,6 +158,9 @@ class Method(ABC):
     #: Whether the workspace's proxy regions may serve this method. Grid electricity is
     #: location-specific by definition, so its method says no.
     allow_proxies: ClassVar[bool] = True
+    #: Proxy regions the method itself names, tried after the workspace's (e.g. travel factors
+    #: published for the UK that describe trips anywhere). Rows so served say ``proxy``.
+    method_proxies: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
@@ -194,7 +197,9 @@ class Method(ABC):
         self, requests: pa.Table, context: FactorContext, references: Mapping[str, pa.Table]
     ) -> pa.Table:
         """Resolved factors for distinct requests (default: the factor library)."""
-        return resolve_requests(requests, context, self.stages, self.allow_proxies)
+        return resolve_requests(
+            requests, context, self.stages, self.allow_proxies, self.method_proxies
+        )
 
 
 def resolve_requests(
@@ -202,6 +207,7 @@ def resolve_requests(
     context: FactorContext,
     stages: tuple[str, ...],
     allow_proxies: bool = True,
+    method_proxies: tuple[str, ...] = (),
 ) -> pa.Table:
     """Resolve distinct requests to per-gas factors per activity unit.
 
@@ -225,7 +231,7 @@ def resolve_requests(
         stages=stages,
         strict=context.policy.strict,
         max_year_gap=context.policy.max_year_gap,
-        proxy_regions=context.policy.proxy_regions if allow_proxies else (),
+        proxy_regions=proxy_regions(context.policy.proxy_regions, allow_proxies, method_proxies),
         releases=context.policy.releases,
     )
     result = calculate_activity(activities, context.library, context.gwp_set, policy)
@@ -254,6 +260,13 @@ def resolve_requests(
     finally:
         con.disconnect()
     return table.cast(RESOLVED_SCHEMA)
+
+
+def proxy_regions(
+    workspace: tuple[str, ...], allowed: bool, method: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The proxy regions a method may use: none, or the workspace's then its own, in order."""
+    return tuple(dict.fromkeys((*workspace, *method))) if allowed else ()
 
 
 def apply_factors(lines: Any, resolved: Any, run_id: str) -> Any:

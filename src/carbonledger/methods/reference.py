@@ -15,7 +15,7 @@ from typing import Any
 
 from carbonledger.factors import FactorLibrary, region_chain
 from carbonledger.factors.selection import key_aliases
-from carbonledger.methods.base import FactorContext, Method
+from carbonledger.methods.base import FactorContext, Method, proxy_regions
 from carbonledger.units import gwp, gwp_set_name, ureg
 
 __all__ = ["reference_apply", "reference_select"]
@@ -44,7 +44,8 @@ def reference_select(
     stages = method.stages
     policy = context.policy
     order = list(policy.releases or context.library.default_release_order)
-    chain = region_chain(line["region"], policy.proxy_regions if method.allow_proxies else ())
+    proxies = proxy_regions(policy.proxy_regions, method.allow_proxies, method.method_proxies)
+    chain = region_chain(line["region"], proxies)
     levels = {region: int(level) for region, level in chain}
     positions = {region: position for position, (region, _level) in enumerate(chain)}
     dimension = str(ureg.parse_units(line["unit"]).dimensionality)

@@ -11,6 +11,7 @@ from carbonledger.methods.scope1_2 import (
     StationaryCombustion,
 )
 from carbonledger.methods.spend import SpendBased
+from carbonledger.methods.travel import BusinessTravel
 
 __all__ = ["METHODS", "method_by_name"]
 
@@ -22,6 +23,7 @@ METHODS: tuple[Method, ...] = (
     PurchasedElectricity(),
     MarketElectricity(),
     SpendBased(),
+    BusinessTravel(),
 )
 
 
