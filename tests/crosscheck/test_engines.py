@@ -94,7 +94,20 @@ def activity(draw):
         }
         for i in range(draw(st.integers(0, 3)))
     ]
+    waste = [
+        {
+            "record_id": f"W{i}",
+            "facility_id": draw(st.sampled_from(["US1", "GB1", "CN1"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            "material": draw(st.sampled_from(["paper_board", "plastics", "food", "general"])),
+            "treatment": draw(st.sampled_from(["landfill", "combustion"])),
+            "quantity": draw(quantity),
+            "unit": draw(st.sampled_from(["t", "kg"])),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
     return {
+        "waste": waste,
         "business_travel": travel,
         "electricity": electricity,
         "stationary_fuel": fuels,

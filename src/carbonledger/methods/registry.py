@@ -12,6 +12,7 @@ from carbonledger.methods.scope1_2 import (
 )
 from carbonledger.methods.spend import SpendBased
 from carbonledger.methods.travel import BusinessTravel
+from carbonledger.methods.waste import WasteGenerated
 
 __all__ = ["METHODS", "method_by_name"]
 
@@ -24,6 +25,7 @@ METHODS: tuple[Method, ...] = (
     MarketElectricity(),
     SpendBased(),
     BusinessTravel(),
+    WasteGenerated(),
 )
 
 

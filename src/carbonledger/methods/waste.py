@@ -1,0 +1,80 @@
+"""Waste generated in operations (scope 3 category 5): mass by material and treatment route.
+
+The factor key is ``waste/<material>/<treatment>``, mapped to DESNZ "Waste disposal" and EPA
+Table 9 keys in ``factors/aliases.yaml``. End-of-life factors are country practice, so no proxy
+is named here beyond the workspace's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+
+from carbonledger.methods.base import Method, classification
+from carbonledger.methods.scope1_2 import facility_region, reference_region
+
+__all__ = ["WasteGenerated"]
+
+
+class WasteGenerated(Method):
+    """Waste by material and treatment route."""
+
+    name = "waste_generated"
+    kind = "waste"
+    stages = ("end_of_life",)
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        f = references["facilities"]
+        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        return a.select(
+            **classification(
+                self.name, scope=3, iso_category=4, scope3_category=ibis.literal(5, type="int64")
+            ),
+            batch_id=a.batch_id,
+            record_id=a.record_id,
+            entity_id=f.entity_id,
+            facility_id=a.facility_id,
+            business_unit=f.business_unit,
+            period=a.period,
+            activity_key="waste/" + a.material + "/" + a.treatment,
+            region=facility_region(f),
+            year=a.period.substr(0, 4).cast("int64"),
+            quantity=a.quantity,
+            unit=a.unit,
+            heating_value_basis=ibis.literal(None, type="string"),
+            data_quality=ibis.literal("measured"),
+        )
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        facility = next(
+            f for f in references["facilities"] if f["facility_id"] == record["facility_id"]
+        )
+        return [
+            {
+                "batch_id": record["batch_id"],
+                "record_id": record["record_id"],
+                "line": 0,
+                "method": self.name,
+                "entity_id": facility["entity_id"],
+                "facility_id": record["facility_id"],
+                "business_unit": facility["business_unit"],
+                "period": record["period"],
+                "scope": 3,
+                "scope3_category": 5,
+                "iso_category": 4,
+                "scope2_basis": None,
+                "activity_key": f"waste/{record['material']}/{record['treatment']}",
+                "region": reference_region(facility),
+                "year": int(record["period"][:4]),
+                "quantity": record["quantity"],
+                "unit": record["unit"],
+                "heating_value_basis": None,
+                "data_quality": "measured",
+            }
+        ]
