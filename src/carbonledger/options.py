@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_GWP_SET",
     "DEFAULT_LANGUAGE",
     "DEFAULT_REPORTING_CURRENCY",
+    "DEFAULT_WORKING_HOURS_PER_DAY",
     "Consolidation",
     "Language",
     "WorkspaceConfig",
@@ -30,6 +31,10 @@ DEFAULT_REPORTING_CURRENCY = "CNY"
 
 #: Report language when a workspace does not choose one.
 DEFAULT_LANGUAGE = "en"
+
+#: Working hours per day of a remote-work day when a commuting survey does not say: DESNZ's
+#: homeworking factor is per full-time-equivalent working hour.
+DEFAULT_WORKING_HOURS_PER_DAY = 8
 
 
 class Consolidation(StrEnum):

@@ -106,7 +106,21 @@ def activity(draw):
         }
         for i in range(draw(st.integers(0, 3)))
     ]
+    commuting = [
+        {
+            "record_id": f"K{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            "mode": draw(st.sampled_from(["car", "bus", "rail", "remote", "walk", "motorbike"])),
+            "employees": draw(st.floats(0, 500)),
+            "days": draw(st.floats(0, 23)),
+            "one_way_distance": draw(st.floats(0, 80)),
+            "remote_heating": draw(st.booleans()),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
     return {
+        "commuting": commuting,
         "waste": waste,
         "business_travel": travel,
         "electricity": electricity,

@@ -24,7 +24,8 @@ def test_board_landfilled_in_the_uk_and_the_us(workspace, load):
     load(
         workspace,
         waste=[
-            # DESNZ 2025 Waste disposal!H87: paper and board (board), landfill, 1,164.4894 kg CO2e/t.
+            # DESNZ 2025 Waste disposal!H87: paper and board (board), landfill,
+            # 1,164.4894 kg CO2e per tonne.
             _waste("W1", "GB1", "paper_board", "landfill", 2),
             # EPA Hub 2025 Table 9 (E449): corrugated containers landfilled, 1.00 t CO2e per short
             # ton (AR4 GWPs); 2 t = 2 / 0.90718474 short tons.

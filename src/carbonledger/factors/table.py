@@ -119,6 +119,9 @@ class FactorRow:
         Row-specific notes.
     original_unit : str, optional
         The unit text exactly as published (default: numerator gas / denominator).
+    scale : float, default 1
+        Multiplier from the printed value to the mass of gas, where the publisher prints
+        something else (DESNZ prints CH4 and N2O as CO2e under AR5: scale is 1 / GWP).
     """
 
     activity_key: str
@@ -137,6 +140,7 @@ class FactorRow:
     name_zh: str | None = None
     boundary_notes: str | None = None
     original_unit: str | None = None
+    scale: float = 1
 
 
 def factor_schema() -> pa.Schema:
@@ -192,10 +196,11 @@ class FactorTableBuilder:
             )
         )
         digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-        value = float(row.original_value) * factor
+        value = float(row.original_value) * row.scale * factor
         if (earlier := self._index.get(digest)) is not None:
             first = self.rows[earlier]
-            printed_precision = _PRINTED_PRECISION * (1 + factor)  # both copies rounded
+            # both copies rounded to the printed precision
+            printed_precision = _PRINTED_PRECISION * (1 + factor) * row.scale
             if not math.isclose(
                 first["value"], value, rel_tol=_RESTATEMENT_TOLERANCE, abs_tol=printed_precision
             ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from carbonledger.methods.base import Method
+from carbonledger.methods.commuting import Commuting
 from carbonledger.methods.fugitive import FugitiveEmissions
 from carbonledger.methods.market import MarketElectricity
 from carbonledger.methods.scope1_2 import (
@@ -26,6 +27,7 @@ METHODS: tuple[Method, ...] = (
     SpendBased(),
     BusinessTravel(),
     WasteGenerated(),
+    Commuting(),
 )
 
 

@@ -23,11 +23,12 @@ import yaml
 from carbonledger.factors._keys import slug
 from carbonledger.methods.base import FactorContext, Method, classification
 
-__all__ = ["BusinessTravel", "air_key", "hotel_key"]
+__all__ = ["BusinessTravel", "air_key", "hotel_key", "travel_keys"]
 
 
 @cache
-def _keys() -> dict[str, Any]:
+def travel_keys() -> dict[str, Any]:
+    """The travel and commuting key tables (``methods/travel_keys.yaml``)."""
     text = resources.files("carbonledger.methods").joinpath("travel_keys.yaml").read_text("utf-8")
     keys: dict[str, Any] = yaml.safe_load(text)
     return keys
@@ -35,7 +36,7 @@ def _keys() -> dict[str, Any]:
 
 def air_key(haul: str, cabin: str | None, radiative_forcing: bool | None) -> str:
     """DESNZ key of a flight; a class DESNZ does not publish for the haul is the average."""
-    keys = _keys()
+    keys = travel_keys()
     cabin = cabin or "average"
     if cabin not in keys["air_classes_published"][haul]:
         cabin = "average"
@@ -45,7 +46,7 @@ def air_key(haul: str, cabin: str | None, radiative_forcing: bool | None) -> str
 
 def hotel_key(country: str) -> str:
     """DESNZ key of a hotel night in a country (ISO 3166 alpha-2)."""
-    label = _keys()["hotel_labels"].get(country)
+    label = travel_keys()["hotel_labels"].get(country)
     if label is None:
         found = pycountry.countries.get(alpha_2=country)
         label = slug(getattr(found, "common_name", None) or found.name) if found else country
@@ -70,7 +71,7 @@ class BusinessTravel(Method):
         references: Mapping[str, pa.Table],
     ) -> dict[str, pa.Table]:
         """``air_keys`` for every haul, cabin and RF choice; ``hotel_keys`` for the countries."""
-        keys = _keys()
+        keys = travel_keys()
         combos = [
             (h, c, rf) for h in keys["air_haul"] for c in keys["air_cabin"] for rf in (True, False)
         ]
@@ -94,7 +95,7 @@ class BusinessTravel(Method):
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
-        keys = _keys()
+        keys = travel_keys()
         e, air, hotels = (references["entities"], references["air_keys"], references["hotel_keys"])
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
         a = a.mutate(_rf=a.radiative_forcing.fill_null(True), _cabin=a.cabin.fill_null("average"))
@@ -143,7 +144,7 @@ class BusinessTravel(Method):
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
-        keys = _keys()
+        keys = travel_keys()
         entity = next(e for e in references["entities"] if e["entity_id"] == record["entity_id"])
         mode = record["mode"]
         if mode == "air":

@@ -182,12 +182,12 @@ def _factor(cell: Cell, year: int, config: dict[str, Any]) -> FactorRow:
     labels = [cell.labels.get(label, "") for label in sheet["labels"]]
     activity_key = key(*sheet["prefix"].split("/"), *labels, variant or "")
     name = " / ".join(p for p in (*cell.labels.values(), cell.variant or "") if p)
-    value = cell.value
     numerator, gwp_set, original_unit = "kg", None, f"{cell.measure} / {cell.unit}"
+    scale = 1.0
     if gas == "CO2e":
         gwp_set = _DATA_GWP
     elif gas in ("CH4", "N2O"):
-        value = cell.value / gwp(gas, _DATA_GWP)  # printed as CO2e under AR5
+        scale = 1 / gwp(gas, _DATA_GWP)  # printed as CO2e under AR5
     stage = sheet["stage"]
     biogenic = stage == "outside_of_scopes"
     return FactorRow(
@@ -196,7 +196,8 @@ def _factor(cell: Cell, year: int, config: dict[str, Any]) -> FactorRow:
         region="GB",
         year=int(cell.labels.get("Year", year)),
         gas=gas,
-        original_value=value,
+        original_value=cell.value,
+        scale=scale,
         numerator=numerator,
         denominator=unit["unit"],
         stage=stage,
