@@ -83,6 +83,22 @@ class LedgerPlan:
         return ibis.union(*self.parts) if len(self.parts) > 1 else self.parts[0]
 
 
+_PRESENCE_SCHEMA = pa.schema(
+    [("method", pa.string()), ("entity_id", pa.string()), ("period", pa.string())]
+)
+
+
+def _covering_methods(inputs: CalculationInputs) -> set[str]:
+    coverage = inputs.references.get("spend_coverage")
+    return set(coverage["method"].to_pylist()) if coverage is not None else set()
+
+
+def _presence_table(parts: list[pa.Table]) -> pa.Table:
+    """Where covering process methods have results: (method, entity_id, period)."""
+    tables = [p.cast(_PRESENCE_SCHEMA) for p in parts]
+    return pa.concat_tables(tables) if tables else _PRESENCE_SCHEMA.empty_table()
+
+
 def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, list[Any]]:
     return {c: engine.to_arrow(activity.select(c).distinct())[c].to_pylist() for c in columns}
 
@@ -170,6 +186,8 @@ def relational_ledger(
     """
     parts = []
     reports: dict[str, Any] = {}
+    presence: list[pa.Table] = []
+    covering = _covering_methods(inputs)
     for method in methods:
         batches = inputs.batches.get(method.kind, [])
         if not batches:
@@ -186,7 +204,8 @@ def relational_ledger(
         )
         if inputs.period:
             activity = activity.filter(activity.period.startswith(inputs.period))
-        references = {k: v for k, v in inputs.references.items() if k in method.references}
+        available = {**inputs.references, "process_presence": _presence_table(presence)}
+        references = {k: v for k, v in available.items() if k in method.references}
         missing = [k for k in method.references if k not in references]
         if missing:
             raise CarbonLedgerError(f"{method.name} needs {missing}: import them first")
@@ -196,6 +215,10 @@ def relational_ledger(
         tables = {k: engine.table(v) for k, v in {**references, **derived}.items()}
         lines = method.lines(activity, tables)
         requests = scan_requests(engine, lines, method)
+        if method.name in covering:  # where this process method has results, for the hybrid
+            presence.append(
+                engine.to_arrow(lines.select("method", "entity_id", "period").distinct())
+            )
         if report := method.report(engine, activity, tables):
             reports[method.name] = report
         if not requests.num_rows:
@@ -223,6 +246,8 @@ def reference_ledger(
     from carbonledger.methods.reference import reference_apply
 
     references = {k: v.to_pylist() for k, v in inputs.references.items()}
+    references["process_presence"] = []
+    covering = _covering_methods(inputs)
     rows: list[dict[str, Any]] = []
     for method in methods:
         records = []
@@ -246,5 +271,13 @@ def reference_ledger(
         for record in records:
             for line in method.reference_lines(record, refs):
                 rows += reference_apply(line, method, context, run_id, refs)
+                if method.name in covering:
+                    seen = {
+                        "method": line["method"],
+                        "entity_id": line["entity_id"],
+                        "period": line["period"],
+                    }
+                    if seen not in references["process_presence"]:
+                        references["process_presence"].append(seen)
     rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in LEDGER_ORDER))
     return pa.Table.from_pylist(rows, schema=ledger_schema())

@@ -263,11 +263,12 @@ REFERENCE_KINDS = (
     "electricity_prices",
     "energy_instruments",
     "spend_mapping",
+    "spend_coverage",
     "fx_rates",
     "price_index",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
-_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices")
+_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices", "spend_coverage")
 
 
 @dataclass(frozen=True)

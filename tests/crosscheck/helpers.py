@@ -104,6 +104,7 @@ def inputs(
     folder: Path,
     activity: dict[str, list[dict[str, Any]]],
     instruments: list[dict[str, Any]] | None = None,
+    coverage: list[dict[str, Any]] | None = None,
 ) -> CalculationInputs:
     """Calculation inputs with the fixed reference tables and the given activity."""
     batches = {}
@@ -123,6 +124,7 @@ def inputs(
         "electricity_prices": typed("electricity_prices", PRICES),
         "energy_instruments": typed("energy_instruments", instruments or []),
         "spend_mapping": default_spend_mapping(),
+        "spend_coverage": typed("spend_coverage", coverage or []),
     }
     return CalculationInputs(batches, references)
 

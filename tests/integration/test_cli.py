@@ -95,10 +95,16 @@ def test_demo_runs_and_is_deterministic(tmp_path):
         "price_index",
         "spend_mapping",
         "energy_instruments",
+        "business_travel",
+        "waste",
+        "commuting",
+        "spend_coverage",
     }
     scopes = {(e["scope"], e["basis"]) for e in summary["emissions"]}
     assert {(1, None), (2, "location"), (2, "market"), (3, None)} <= scopes
     assert all(e["t_co2e"] > 0 for e in summary["emissions"])
+    travel = next(r for r in summary["reconciliation"] if r["scope3_category"] == 6)
+    assert travel["lines_superseded"] > 0 and travel["spend_superseded"] > 0
     assert (tmp_path / "d" / "inputs" / "electricity.csv").read_bytes().decode("gbk")
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
     again = _json(second)

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
-from carbonledger.inventory import DIMENSIONS, totals
+from carbonledger.inventory import DIMENSIONS, reconcile, totals, unmatched_process_activity
 from carbonledger.pipeline import calculate as calculate_run
 from carbonledger.store import Workspace
 
-__all__ = ["calculate", "runs", "totals_command"]
+__all__ = ["calculate", "reconcile_command", "runs", "totals_command"]
 
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
@@ -110,3 +110,42 @@ def runs(workspace: WorkspaceOption = Path(), as_json: JsonOption = False) -> No
             ],
         )
     )
+
+
+def reconcile_command(
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The hybrid model's reconciliation: spend estimate, superseded, process, active total.
+
+    Example: [bold]carbonledger reconcile -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        path = ws.ledger_path(stored)
+        table, unmatched = reconcile(path).to_pylist(), unmatched_process_activity(path)
+    if as_json:
+        emit_json(
+            {
+                "run_id": stored.run_id,
+                "unit": "t CO2e",
+                "categories": table,
+                "unmatched_process_activity": unmatched.to_pylist(),
+            }
+        )
+        return
+    columns = ["category", "spend estimate", "superseded", "process", "active total", "lines"]
+    console.print(
+        rich_table(
+            f"Reconciliation of run {stored.run_id[:12]} (t CO2e)",
+            columns,
+            [tuple(r.values()) for r in table],
+        )
+    )
+    if unmatched.num_rows:
+        console.print(
+            f"{unmatched.num_rows} process result(s) matched no spend line; see "
+            "--json for the list (review the coverage map)."
+        )

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
-from carbonledger.inventory import totals
+from carbonledger.inventory import reconcile, totals
 from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import calculate, import_file
 from carbonledger.schema import get_schema
@@ -39,6 +39,10 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "price_index": ("csv", "utf-8", False),
     "spend_mapping": ("csv", "utf-8", False),
     "energy_instruments": ("xlsx", "", False),
+    "business_travel": ("csv", "utf-8", False),
+    "waste": ("csv", "gbk", True),
+    "commuting": ("xlsx", "", False),
+    "spend_coverage": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -56,6 +60,8 @@ class DemoSummary:
         The calculation run.
     emissions : list of dict
         t CO2e by scope, scope 2 basis and scope 3 category.
+    reconciliation : list of dict
+        The hybrid model's reconciliation by scope 3 category [t CO2e].
     figures : dict of str to float or int
         Headline activity figures of the generated company.
     """
@@ -65,6 +71,7 @@ class DemoSummary:
     figures: dict[str, float | int] = field(default_factory=dict)
     run_id: str = ""
     emissions: list[dict[str, Any]] = field(default_factory=list)
+    reconciliation: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -74,6 +81,7 @@ class DemoSummary:
             "figures": self.figures,
             "run_id": self.run_id,
             "emissions": self.emissions,
+            "reconciliation": self.reconciliation,
         }
 
     def print(self, console: Console) -> None:
@@ -104,6 +112,21 @@ class DemoSummary:
         labels = [(_label(e), e["t_co2e"]) for e in self.emissions]
         console.print(
             rich_table(f"Emissions (t CO2e), run {self.run_id[:12]}", ["source", "t CO2e"], labels)
+        )
+        columns = [
+            "category",
+            "spend estimate",
+            "superseded",
+            "process",
+            "active total",
+            "lines replaced",
+        ]
+        console.print(
+            rich_table(
+                "Hybrid model reconciliation, scope 3 (t CO2e)",
+                columns,
+                [tuple(r.values()) for r in self.reconciliation],
+            )
         )
         console.print(
             f"Workspace: [bold]{self.workspace}[/]; input templates in {self.workspace / 'inputs'}"
@@ -207,6 +230,10 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     run = calculate(workspace).run
     summary.run_id = run.run_id
     summary.emissions = _emissions(workspace.ledger_path(run))
+    summary.reconciliation = [
+        {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
+        for row in reconcile(workspace.ledger_path(run)).to_pylist()
+    ]
     return summary
 
 

@@ -64,6 +64,10 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
         "price_index": _price_index(company),
     }
     tables["energy_instruments"] = _instruments(company, tables["electricity"])
+    tables["business_travel"] = _travel(company, months, rng)
+    tables["waste"] = _waste(company, months, rng)
+    tables["commuting"] = _commuting(company, months)
+    tables["spend_coverage"] = pd.DataFrame(company["coverage"])
     return tables
 
 
@@ -288,6 +292,90 @@ def _instruments(company: Company, electricity: pd.DataFrame) -> pd.DataFrame:
                     "unit": "MWh",
                     "emission_factor": item["emission_factor"],
                     "source": _DEMO_SOURCE,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _travel(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """Monthly travel bookings: flights or rail per entity, with a hotel night per trip."""
+    rows = []
+    for item in company["travel"]:
+        for month in months:
+            trips = int(rng.poisson(item["trips"]))
+            base = {"entity_id": item["entity_id"], "period": month}
+            key = f"{item['entity_id']}-{item['mode']}-{month}"
+            rows.append(
+                {
+                    **base,
+                    "record_id": f"BT-{key}",
+                    "mode": item["mode"],
+                    "haul": item.get("haul"),
+                    "cabin": item.get("cabin"),
+                    "distance": float(item["distance"]) * 2,
+                    "passengers": max(trips, 1),
+                }
+            )
+            if item.get("hotel_country"):
+                rows.append(
+                    {
+                        **base,
+                        "record_id": f"HT-{key}",
+                        "mode": "hotel",
+                        "nights": float(2 * max(trips, 1)),
+                        "hotel_country": item["hotel_country"],
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _waste(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for item in company["waste"]:
+        for month in months:
+            rows.append(
+                {
+                    "record_id": f"WS-{item['facility_id']}-{item['material']}-{month}",
+                    "facility_id": item["facility_id"],
+                    "period": month,
+                    "material": item["material"],
+                    "treatment": item["treatment"],
+                    "quantity": round(item["monthly"] * rng.normal(1, 0.08), 2),
+                    "unit": "t",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _commuting(company: Company, months: list[str]) -> pd.DataFrame:
+    """A commuting survey scaled to every month; remote days per employee apart."""
+    days = company["working_days_per_month"]
+    rows = []
+    for item in company["commuting"]:
+        total = sum(item["employees"].values())
+        for month in months:
+            for mode, employees in item["employees"].items():
+                rows.append(
+                    {
+                        "record_id": f"CM-{item['entity_id']}-{mode}-{month}",
+                        "entity_id": item["entity_id"],
+                        "period": month,
+                        "mode": mode,
+                        "employees": float(employees),
+                        "days": float(days - item["remote_days"]),
+                        "one_way_distance": float(item["distance"][mode]),
+                        "distance_unit": "km",
+                    }
+                )
+            rows.append(
+                {
+                    "record_id": f"CM-{item['entity_id']}-remote-{month}",
+                    "entity_id": item["entity_id"],
+                    "period": month,
+                    "mode": "remote",
+                    "employees": float(total),
+                    "days": float(item["remote_days"]),
+                    "remote_heating": item.get("remote_heating", True),
                 }
             )
     return pd.DataFrame(rows)

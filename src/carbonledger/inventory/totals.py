@@ -1,7 +1,8 @@
 """Totals of a ledger by any of its dimensions.
 
 Scope 2 appears in a ledger under both bases (location and market); a total picks one, so
-scope 2 is never counted twice. Biogenic CO2 is left out of CO2e and summed apart. Sums are
+scope 2 is never counted twice. Spend-based rows a process method superseded (hybrid model)
+stay in the ledger but not in totals. Biogenic CO2 is left out of CO2e and summed apart. Sums are
 exact aggregations of the ledger rows: the parts of any grouping add up to the total.
 """
 
@@ -74,7 +75,7 @@ def totals(
             f"SELECT {select}sum(co2e) / 1000 AS co2e, "
             "coalesce(sum(mass) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
             "count(*) AS rows FROM ledger "
-            "WHERE (scope2_basis IS NULL OR scope2_basis = ?) "
+            "WHERE status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
             f"AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?)) {group}"
         )
         return con.sql(sql, params=[basis, period, period]).to_arrow_table()

@@ -317,4 +317,10 @@ def apply_factors(lines: Any, resolved: Any, run_id: str) -> Any:
         year_gap=right.year_gap,
         stage=right.stage,
         data_quality=left.data_quality,
+        status=left.status if "status" in lines.columns else ibis.literal("active"),
+        superseded_by=(
+            left.superseded_by
+            if "superseded_by" in lines.columns
+            else ibis.literal(None, type="string")
+        ),
     )

@@ -143,6 +143,8 @@ def reference_apply(
         "run_id": run_id,
         "activity_quantity": line["quantity"],
         "activity_unit": line["unit"],
+        "status": line.get("status", "active"),
+        "superseded_by": line.get("superseded_by"),
     }
     if method.name == "fugitive_emissions":
         return [_fugitive_row(line, base, set_name, references["gas_components"])]

@@ -24,10 +24,11 @@ METHODS: tuple[Method, ...] = (
     FugitiveEmissions(),
     PurchasedElectricity(),
     MarketElectricity(),
-    SpendBased(),
     BusinessTravel(),
     WasteGenerated(),
     Commuting(),
+    # Last: its lines are superseded where a process method above has results (hybrid model).
+    SpendBased(),
 )
 
 

@@ -52,7 +52,14 @@ class SpendBased(Method):
 
     name = "spend_eeio"
     kind = "spend"
-    references = ("entities", "spend_mapping", "fx_rates", "price_index")
+    references = (
+        "entities",
+        "spend_mapping",
+        "fx_rates",
+        "price_index",
+        "spend_coverage",
+        "process_presence",
+    )
     stages = ("cradle_to_shelf",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
@@ -85,6 +92,7 @@ class SpendBased(Method):
             _excluded=ibis.ifelse(account_hit, a._acc_excluded, a._cat_excluded),
         )
         a = a.filter(a._excluded.isnull())
+        a = _with_coverage(a, references["spend_coverage"], references["process_presence"])
         rates = _nearest_rates(a, fx)
         j = a.join(rates, [a.currency == rates._k_currency, a._year == rates._k_year], how="left")
         category = j._category.cast("int64")
@@ -108,6 +116,8 @@ class SpendBased(Method):
             unit=ibis.literal("USD"),
             heating_value_basis=ibis.literal(None, type="string"),
             data_quality=ibis.literal("spend_based"),
+            status=j._status,
+            superseded_by=j._superseded_by,
         )
 
     def reference_lines(
@@ -133,6 +143,13 @@ class SpendBased(Method):
             key=lambda r: r["year"],
         )
         category = rule["scope3_category"]
+        cover = _reference_cover(record, references["spend_coverage"])
+        replaced = cover is not None and any(
+            p["method"] == cover
+            and p["entity_id"] == record["entity_id"]
+            and p["period"] == record["period"]
+            for p in references["process_presence"]
+        )
         return [
             {
                 "batch_id": record["batch_id"],
@@ -154,6 +171,8 @@ class SpendBased(Method):
                 "unit": "USD",
                 "heating_value_basis": None,
                 "data_quality": "spend_based",
+                "status": "superseded" if replaced else "active",
+                "superseded_by": cover if replaced else None,
             }
         ]
 
@@ -179,6 +198,41 @@ class SpendBased(Method):
             scaled = pc.multiply(resolved[column], factor)
             resolved = resolved.set_column(position, column, scaled)
         return resolved
+
+
+def _reference_cover(record: Mapping[str, Any], rules: list[dict[str, Any]]) -> str | None:
+    """The method covering a spend line: GL account first, then supplier category."""
+    for field in ("gl_account", "supplier_category"):
+        for rule in rules:
+            if rule["match_field"] == field and rule["match_value"] == record[field]:
+                return str(rule["method"])
+    return None
+
+
+def _with_coverage(a: Any, coverage: Any, presence: Any) -> Any:
+    """Mark lines a process method covers and has results for (same entity and month)."""
+    by_account = coverage.filter(coverage.match_field == "gl_account").select(
+        _cv_account=coverage.match_value, _cv_account_method=coverage.method
+    )
+    by_category = coverage.filter(coverage.match_field == "supplier_category").select(
+        _cv_category=coverage.match_value, _cv_category_method=coverage.method
+    )
+    a = a.join(by_account, a.gl_account == by_account._cv_account, how="left")
+    a = a.join(by_category, a.supplier_category == by_category._cv_category, how="left")
+    a = a.mutate(_cover=ibis.coalesce(a._cv_account_method, a._cv_category_method))
+    seen = presence.select(
+        _pr_method=presence.method, _pr_entity=presence.entity_id, _pr_period=presence.period
+    )
+    a = a.join(
+        seen,
+        [a._cover == seen._pr_method, a.entity_id == seen._pr_entity, a.period == seen._pr_period],
+        how="left",
+    )
+    replaced = seen._pr_method.notnull()
+    return a.mutate(
+        _status=ibis.ifelse(replaced, "superseded", "active"),
+        _superseded_by=ibis.ifelse(replaced, a._cover, ibis.literal(None, type="string")),
+    )
 
 
 def _nearest_rates(a: Any, fx: Any) -> Any:
