@@ -33,6 +33,7 @@ __all__ = [
     "Method",
     "apply_factors",
     "classification",
+    "reference_line",
     "resolve_requests",
 ]
 
@@ -125,6 +126,55 @@ def classification(
         ),
         "scope2_basis": ibis.literal(scope2_basis, type="string"),
     }
+
+
+def reference_line(
+    record: Mapping[str, Any],
+    method: str,
+    *,
+    scope: int,
+    iso_category: int,
+    activity_key: str | None,
+    region: str | None,
+    quantity: float | None,
+    unit: str,
+    data_quality: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """One activity line in plain Python (the reference counterpart of :func:`classification`).
+
+    ``fields`` may set ``entity_id``, ``facility_id``, ``business_unit``, ``scope3_category``,
+    ``scope2_basis``, ``heating_value_basis``, ``line``, ``status`` and ``superseded_by``; the
+    rest come from the record.
+    """
+    line = {
+        "batch_id": record["batch_id"],
+        "record_id": record["record_id"],
+        "line": 0,
+        "method": method,
+        "entity_id": record.get("entity_id"),
+        "facility_id": record.get("facility_id"),
+        "business_unit": None,
+        "period": record["period"],
+        "scope": scope,
+        "scope3_category": None,
+        "iso_category": iso_category,
+        "scope2_basis": None,
+        "activity_key": activity_key,
+        "region": region,
+        "year": int(record["period"][:4]),
+        "quantity": quantity,
+        "unit": unit,
+        "heating_value_basis": None,
+        "data_quality": data_quality,
+        "status": "active",
+        "superseded_by": None,
+    }
+    unknown = set(fields) - set(line)
+    if unknown:
+        raise TypeError(f"reference_line got unknown fields {sorted(unknown)}")
+    line.update(fields)
+    return line
 
 
 @dataclass(frozen=True)

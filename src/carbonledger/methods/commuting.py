@@ -14,7 +14,7 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification
+from carbonledger.methods.base import Method, classification, reference_line
 from carbonledger.methods.travel import travel_keys
 from carbonledger.options import DEFAULT_WORKING_HOURS_PER_DAY
 
@@ -109,25 +109,17 @@ class Commuting(Method):
             kind = "vehicle" if mode in ("car", "motorbike") else "passenger"
             unit = f"{kind} * ({record['distance_unit']})"
         return [
-            {
-                "batch_id": record["batch_id"],
-                "record_id": record["record_id"],
-                "line": 0,
-                "method": self.name,
-                "entity_id": record["entity_id"],
-                "facility_id": record["facility_id"],
-                "business_unit": entity["business_unit"],
-                "period": record["period"],
-                "scope": 3,
-                "scope3_category": 7,
-                "iso_category": 3,
-                "scope2_basis": None,
-                "activity_key": key,
-                "region": entity["country"],
-                "year": int(record["period"][:4]),
-                "quantity": quantity,
-                "unit": unit,
-                "heating_value_basis": None,
-                "data_quality": "estimated",
-            }
+            reference_line(
+                record,
+                self.name,
+                scope=3,
+                iso_category=3,
+                activity_key=key,
+                region=entity["country"],
+                quantity=quantity,
+                unit=unit,
+                data_quality="estimated",
+                scope3_category=7,
+                business_unit=entity["business_unit"],
+            )
         ]

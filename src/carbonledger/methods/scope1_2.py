@@ -25,7 +25,7 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification
+from carbonledger.methods.base import Method, classification, reference_line
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
 
@@ -315,24 +315,17 @@ def _line(
     basis: str | None,
     quality: str,
 ) -> dict[str, Any]:
-    return {
-        "batch_id": record["batch_id"],
-        "record_id": record["record_id"],
-        "line": 0,
-        "method": method,
-        "entity_id": facility.get("entity_id"),
-        "facility_id": record.get("facility_id"),
-        "business_unit": facility.get("business_unit"),
-        "period": record["period"],
-        "scope": scope,
-        "scope3_category": None,
-        "iso_category": iso,
-        "scope2_basis": None,
-        "activity_key": activity_key,
-        "region": region,
-        "year": int(record["period"][:4]),
-        "quantity": quantity,
-        "unit": unit,
-        "heating_value_basis": basis,
-        "data_quality": quality,
-    }
+    return reference_line(
+        record,
+        method,
+        scope=scope,
+        iso_category=iso,
+        activity_key=activity_key,
+        region=region,
+        quantity=quantity,
+        unit=unit,
+        data_quality=quality,
+        heating_value_basis=basis,
+        entity_id=facility.get("entity_id"),
+        business_unit=facility.get("business_unit"),
+    )

@@ -24,7 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.methods.base import FactorContext, Method, classification, resolve_requests
+from carbonledger.methods.base import (
+    FactorContext,
+    Method,
+    classification,
+    reference_line,
+    resolve_requests,
+)
 
 __all__ = ["SpendBased"]
 
@@ -151,29 +157,21 @@ class SpendBased(Method):
             for p in references["process_presence"]
         )
         return [
-            {
-                "batch_id": record["batch_id"],
-                "record_id": record["record_id"],
-                "line": 0,
-                "method": self.name,
-                "entity_id": record["entity_id"],
-                "facility_id": record["facility_id"],
-                "business_unit": entity["business_unit"],
-                "period": record["period"],
-                "scope": 3,
-                "scope3_category": category,
-                "iso_category": _ISO_CATEGORY.get(category, 6),
-                "scope2_basis": None,
-                "activity_key": f"eeio/naics/{rule['naics_code']}" if rule["naics_code"] else None,
-                "region": entity["country"],
-                "year": year,
-                "quantity": record["amount"] / rate["per_usd"],
-                "unit": "USD",
-                "heating_value_basis": None,
-                "data_quality": "spend_based",
-                "status": "superseded" if replaced else "active",
-                "superseded_by": cover if replaced else None,
-            }
+            reference_line(
+                record,
+                self.name,
+                scope=3,
+                iso_category=_ISO_CATEGORY.get(category, 6),
+                activity_key=f"eeio/naics/{rule['naics_code']}" if rule["naics_code"] else None,
+                region=entity["country"],
+                quantity=record["amount"] / rate["per_usd"],
+                unit="USD",
+                data_quality="spend_based",
+                scope3_category=category,
+                business_unit=entity["business_unit"],
+                status="superseded" if replaced else "active",
+                superseded_by=cover if replaced else None,
+            )
         ]
 
     def resolve(

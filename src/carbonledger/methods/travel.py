@@ -21,7 +21,7 @@ import pycountry
 import yaml
 
 from carbonledger.factors._keys import slug
-from carbonledger.methods.base import FactorContext, Method, classification
+from carbonledger.methods.base import FactorContext, Method, classification, reference_line
 
 __all__ = ["BusinessTravel", "air_key", "hotel_key", "travel_keys"]
 
@@ -163,25 +163,18 @@ class BusinessTravel(Method):
             quantity = record["distance"] * (record["passengers"] or 1)
             unit = f"passenger * ({record['distance_unit']})"
         return [
-            {
-                "batch_id": record["batch_id"],
-                "record_id": record["record_id"],
-                "line": 0,
-                "method": self.name,
-                "entity_id": record["entity_id"],
-                "facility_id": None,
-                "business_unit": entity["business_unit"],
-                "period": record["period"],
-                "scope": 3,
-                "scope3_category": 6,
-                "iso_category": 3,
-                "scope2_basis": None,
-                "activity_key": key,
-                "region": entity["country"],
-                "year": int(record["period"][:4]),
-                "quantity": quantity,
-                "unit": unit,
-                "heating_value_basis": None,
-                "data_quality": "calculated",
-            }
+            reference_line(
+                record,
+                self.name,
+                scope=3,
+                iso_category=3,
+                activity_key=key,
+                region=entity["country"],
+                quantity=quantity,
+                unit=unit,
+                data_quality="calculated",
+                scope3_category=6,
+                facility_id=None,
+                business_unit=entity["business_unit"],
+            )
         ]

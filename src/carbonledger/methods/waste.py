@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification
+from carbonledger.methods.base import Method, classification, reference_line
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 
 __all__ = ["WasteGenerated"]
@@ -56,25 +56,18 @@ class WasteGenerated(Method):
             f for f in references["facilities"] if f["facility_id"] == record["facility_id"]
         )
         return [
-            {
-                "batch_id": record["batch_id"],
-                "record_id": record["record_id"],
-                "line": 0,
-                "method": self.name,
-                "entity_id": facility["entity_id"],
-                "facility_id": record["facility_id"],
-                "business_unit": facility["business_unit"],
-                "period": record["period"],
-                "scope": 3,
-                "scope3_category": 5,
-                "iso_category": 4,
-                "scope2_basis": None,
-                "activity_key": f"waste/{record['material']}/{record['treatment']}",
-                "region": reference_region(facility),
-                "year": int(record["period"][:4]),
-                "quantity": record["quantity"],
-                "unit": record["unit"],
-                "heating_value_basis": None,
-                "data_quality": "measured",
-            }
+            reference_line(
+                record,
+                self.name,
+                scope=3,
+                iso_category=4,
+                activity_key=f"waste/{record['material']}/{record['treatment']}",
+                region=reference_region(facility),
+                quantity=record["quantity"],
+                unit=record["unit"],
+                data_quality="measured",
+                scope3_category=5,
+                entity_id=facility["entity_id"],
+                business_unit=facility["business_unit"],
+            )
         ]
