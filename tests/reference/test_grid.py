@@ -37,6 +37,11 @@ def test_owid_ember_lifecycle_intensity(factor, region, year, g_per_kwh, line):
         ("CN-ZJ", 0.4974, "浙江省"),
         ("CN-GD", 0.4419, "广东省"),
         ("CN-SC", 0.1564, "四川省"),
+        ("CN-HE", 0.6516, "河北省"),
+        ("CN-SD", 0.6191, "山东省"),
+        ("CN-YN", 0.1333, "云南省"),
+        ("CN-QH", 0.1796, "青海省"),
+        ("CN-HB", 0.4044, "湖北省"),
     ],
 )
 def test_china_provincial_factors_are_co2_only(factor, region, kg_per_kwh, name_zh):
@@ -55,6 +60,10 @@ def test_china_provincial_factors_are_co2_only(factor, region, kg_per_kwh, name_
         ("US-NJ", 470.168),
         ("US-TX", 771.179),
         ("US-WA", 266.585),
+        ("US-FL", 789.133),
+        ("US-NY", 466.616),
+        ("US-VT", 52.239),
+        ("US-WV", 1968.869),
         ("US", 770.884),
     ],
 )
