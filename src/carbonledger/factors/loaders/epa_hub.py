@@ -218,6 +218,30 @@ def _mobile_co2(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         )
 
 
+def _add_ch4_n2o(
+    sheet: _Sheet,
+    builder: FactorTableBuilder,
+    row: int,
+    columns: str,
+    activity_key: str,
+    name: str,
+    denominator: str,
+) -> None:
+    """Tables 3-5: one row's CH4 and N2O factors [g per vehicle-mile or per gallon]."""
+    for gas, column in zip(("CH4", "N2O"), columns, strict=True):
+        _add(
+            builder,
+            activity_key=activity_key,
+            name=name,
+            gas=gas,
+            original_value=_number(sheet.value(column, row)),
+            numerator="g",
+            denominator=denominator,
+            stage="combustion",
+            source_location=f"{_SHEET}!{column}{row}",
+        )
+
+
 def _onroad_gasoline(sheet: _Sheet, builder: FactorTableBuilder) -> None:
     vehicle = ""
     for row in sheet.rows("Table 3", "Vehicle Type"):
@@ -225,18 +249,15 @@ def _onroad_gasoline(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         if isinstance(label, str) and not label.strip().startswith("("):
             vehicle = strip_footnote(label)
         model_year = str(sheet.value("D", row)).strip()
-        for gas, column in (("CH4", "E"), ("N2O", "F")):
-            _add(
-                builder,
-                activity_key=key("vehicle", vehicle, "model_year", model_year),
-                name=f"{vehicle}, model year {model_year}",
-                gas=gas,
-                original_value=_number(sheet.value(column, row)),
-                numerator="g",
-                denominator="vehicle_mile",
-                stage="combustion",
-                source_location=f"{_SHEET}!{column}{row}",
-            )
+        _add_ch4_n2o(
+            sheet,
+            builder,
+            row,
+            "EF",
+            key("vehicle", vehicle, "model_year", model_year),
+            f"{vehicle}, model year {model_year}",
+            "vehicle_mile",
+        )
 
 
 def _onroad_other(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -246,18 +267,8 @@ def _onroad_other(sheet: _Sheet, builder: FactorTableBuilder) -> None:
         fuel = str(sheet.value("D", row) or fuel)
         model_year = sheet.value("E", row)
         parts = ["vehicle", vehicle, fuel] + (["model_year", str(model_year)] if model_year else [])
-        for gas, column in (("CH4", "F"), ("N2O", "G")):
-            _add(
-                builder,
-                activity_key=key(*parts),
-                name=f"{vehicle}, {fuel}" + (f", model year {model_year}" if model_year else ""),
-                gas=gas,
-                original_value=_number(sheet.value(column, row)),
-                numerator="g",
-                denominator="vehicle_mile",
-                stage="combustion",
-                source_location=f"{_SHEET}!{column}{row}",
-            )
+        name = f"{vehicle}, {fuel}" + (f", model year {model_year}" if model_year else "")
+        _add_ch4_n2o(sheet, builder, row, "FG", key(*parts), name, "vehicle_mile")
 
 
 def _nonroad(sheet: _Sheet, builder: FactorTableBuilder) -> None:
@@ -265,18 +276,9 @@ def _nonroad(sheet: _Sheet, builder: FactorTableBuilder) -> None:
     for row in sheet.rows("Table 5", "Vehicle Type"):
         vehicle = strip_footnote(sheet.value("C", row) or vehicle)
         fuel = str(sheet.value("D", row))
-        for gas, column in (("CH4", "E"), ("N2O", "F")):
-            _add(
-                builder,
-                activity_key=key("nonroad", vehicle, fuel),
-                name=f"{vehicle}, {fuel}",
-                gas=gas,
-                original_value=_number(sheet.value(column, row)),
-                numerator="g",
-                denominator="gallon",
-                stage="combustion",
-                source_location=f"{_SHEET}!{column}{row}",
-            )
+        _add_ch4_n2o(
+            sheet, builder, row, "EF", key("nonroad", vehicle, fuel), f"{vehicle}, {fuel}", "gallon"
+        )
 
 
 def _electricity(sheet: _Sheet, builder: FactorTableBuilder) -> None:
