@@ -13,6 +13,11 @@ from carbonledger.methods.scope1_2 import (
 )
 from carbonledger.methods.spend import SpendBased
 from carbonledger.methods.travel import BusinessTravel
+from carbonledger.methods.upstream_energy import (
+    FleetFuelUpstream,
+    StationaryFuelUpstream,
+    TransmissionLosses,
+)
 from carbonledger.methods.waste import WasteGenerated
 
 __all__ = ["METHODS", "method_by_name"]
@@ -24,6 +29,9 @@ METHODS: tuple[Method, ...] = (
     FugitiveEmissions(),
     PurchasedElectricity(),
     MarketElectricity(),
+    StationaryFuelUpstream(),
+    FleetFuelUpstream(),
+    TransmissionLosses(),
     BusinessTravel(),
     WasteGenerated(),
     Commuting(),

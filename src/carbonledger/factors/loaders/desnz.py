@@ -10,6 +10,7 @@ never read as zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -180,6 +181,8 @@ def _factor(cell: Cell, year: int, config: dict[str, Any]) -> FactorRow:
         raise FactorError(f"desnz-{year} {where}: unknown unit or column {exc}") from None
     variant = config["variants"].get(cell.variant, slug(cell.variant)) if cell.variant else None
     labels = [cell.labels.get(label, "") for label in sheet["labels"]]
+    if "strip_label" in sheet:  # "WTT- HGV ...": the stage says WTT, so the key matches TTW's
+        labels = [re.sub(sheet["strip_label"], "", label) for label in labels]
     activity_key = key(*sheet["prefix"].split("/"), *labels, variant or "")
     name = " / ".join(p for p in (*cell.labels.values(), cell.variant or "") if p)
     numerator, gwp_set, original_unit = "kg", None, f"{cell.measure} / {cell.unit}"
