@@ -119,7 +119,47 @@ def activity(draw):
         }
         for i in range(draw(st.integers(0, 3)))
     ]
+    legs = [
+        {
+            "record_id": f"L{i}",
+            "shipment_id": f"S{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            "direction": draw(st.sampled_from(["upstream", "downstream"])),
+            "carrier": draw(st.sampled_from(["subcontracted", "own_fleet"])),
+            "mass": draw(st.floats(0.01, 40)),
+            "mass_unit": draw(st.sampled_from(["t", "kg"])),
+            "distance": draw(st.floats(1, 12000)),
+            "trip_id": draw(st.sampled_from([None, "T1", "T2"])),
+            "load_factor": draw(st.sampled_from([None, 0.1, 0.6, 0.9])),
+            **draw(
+                st.sampled_from(
+                    [
+                        {"mode": "road", "vehicle": "hgv"},
+                        {"mode": "road", "vehicle": "van_diesel", "trip_distance": 80.0},
+                        {
+                            "mode": "road",
+                            "vehicle": "hgv_articulated",
+                            "fuel": "diesel",
+                            "fuel_quantity": 300.0,
+                            "fuel_unit": "L",
+                        },
+                        {"mode": "air", "vehicle": "long_haul", "distance_type": "gcd"},
+                        {
+                            "mode": "sea",
+                            "vehicle": "container_ship",
+                            "distance_type": "gcd",
+                            "distance_adjustment": 1.15,
+                        },
+                        {"mode": "rail", "vehicle": "freight_train", "distance_unit": "mi"},
+                    ]
+                )
+            ),
+        }
+        for i in range(draw(st.integers(0, 4)))
+    ]
     return {
+        "transport_legs": legs,
         "commuting": commuting,
         "waste": waste,
         "business_travel": travel,

@@ -12,6 +12,7 @@ from carbonledger.methods.scope1_2 import (
     StationaryCombustion,
 )
 from carbonledger.methods.spend import SpendBased
+from carbonledger.methods.transport import TransportTTW, TransportVehicle, TransportWTT
 from carbonledger.methods.travel import BusinessTravel
 from carbonledger.methods.upstream_energy import (
     FleetFuelUpstream,
@@ -32,6 +33,9 @@ METHODS: tuple[Method, ...] = (
     StationaryFuelUpstream(),
     FleetFuelUpstream(),
     TransmissionLosses(),
+    TransportTTW(),
+    TransportWTT(),
+    TransportVehicle(),
     BusinessTravel(),
     WasteGenerated(),
     Commuting(),

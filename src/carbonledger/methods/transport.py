@@ -1,0 +1,355 @@
+"""Trip-level freight transport (scope 3 categories 4 and 9; scope 1 for the own fleet).
+
+One record is a transport chain element (TCE) of a shipment, as ISO 14083 and the iLEAP data
+model name them. Its transport activity is ``mass * distance`` [t km], the distance adjusted
+when it is a great-circle one (air: + 95 km; other modes: times the given adjustment). A leg is
+computed in the first way its data allow:
+
+1. **fuel-based**: the trip's fuel, shared among the trip's shipments by tonne-km;
+2. **vehicle-distance-based**: the vehicle's distance for the trip (empty running included)
+   against a per-vehicle-km factor at the nearest published load, shared by tonne-km;
+3. **intensity-based**: the leg's tonne-km against a per-tonne-km factor, which averages
+   loading and empty running over the publisher's fleet.
+
+Each leg gives three parts, as three methods over the same records: tank-to-wheel
+(``transport_ttw``, stage combustion), well-to-tank (``transport_wtt``, stage wtt; hubs have
+none) and, where asked, the vehicle stage (``transport_vehicle``, stage vehicle: manufacture,
+maintenance and disposal, from a user factor). WTW = TTW + WTT; the ledger's ``stage`` column
+keeps them apart. Hubs (mode ``hub``) carry their emissions per tonne handled (key
+``hub/<type>``, stage operational).
+
+Subcontracted legs are category 4 (upstream) or 9 (downstream). Own-fleet legs are scope 1
+(TTW), category 3 (WTT) and category 2 (vehicle stage: the fleet is a capital good). The DESNZ
+freight factors describe UK fleets; elsewhere GB is a named proxy after the workspace's own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any, ClassVar
+
+import ibis
+import pyarrow as pa
+import yaml
+
+from carbonledger.methods.base import FactorContext, Method, reference_line
+from carbonledger.units import conversion_factor
+
+__all__ = [
+    "TransportTTW",
+    "TransportVehicle",
+    "TransportWTT",
+    "laden_label",
+    "transport_keys",
+    "vehicle_key",
+]
+
+_MODES = ("road", "rail", "sea", "air", "inland_water", "hub")
+
+
+@cache
+def transport_keys() -> dict[str, Any]:
+    """The freight key table (``methods/transport_keys.yaml``)."""
+    path = resources.files("carbonledger.methods").joinpath("transport_keys.yaml")
+    keys: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return keys
+
+
+def laden_label(load_factor: float | None) -> str:
+    """DESNZ laden label nearest a load factor [fraction of capacity]; average if unknown."""
+    laden = transport_keys()["laden"]
+    if load_factor is None:
+        return str(laden["unknown"])
+    for bound, label in zip(laden["bounds"], laden["labels"], strict=False):
+        if load_factor < bound:
+            return str(label)
+    return str(laden["labels"][-1])
+
+
+def _laden_label_expr(load_factor: Any) -> Any:
+    """:func:`laden_label` as an Ibis expression."""
+    laden = transport_keys()["laden"]
+    cases = [
+        (load_factor < bound, ibis.literal(label))
+        for bound, label in zip(laden["bounds"], laden["labels"], strict=False)
+    ]
+    return ibis.cases(
+        (load_factor.isnull(), ibis.literal(laden["unknown"])),
+        *cases,
+        else_=ibis.literal(laden["labels"][-1]),
+    )
+
+
+def vehicle_key(mode: str, vehicle: str, laden: str, radiative_forcing: bool | None) -> str:
+    """Factor key of a leg's vehicle; a class the key table does not list is
+    ``freight/<mode>/<vehicle>`` (hubs: ``hub/<type>``), for user factors to serve."""
+    if mode == "hub":
+        return f"hub/{vehicle}"
+    entry = transport_keys()["vehicles"].get(mode, {}).get(vehicle)
+    if entry is None:
+        return f"freight/{mode}/{vehicle}"
+    key = str(entry["key"])
+    if entry.get("laden"):
+        key += f"/{laden}"
+    if entry.get("radiative_forcing"):
+        key += "/without_rf" if radiative_forcing is False else "/with_rf"
+    return key
+
+
+def _scale_table(units: list[Any], target: str, column: str) -> pa.Table:
+    present = sorted(u for u in units if u)
+    return pa.table(
+        {
+            f"{column}_unit": pa.array(present, pa.string()),
+            f"{column}_scale": pa.array(
+                [conversion_factor(u, target) for u in present], pa.float64()
+            ),
+        }
+    )
+
+
+class _TransportLegs(Method):
+    """Lines of one part (TTW, WTT or vehicle) of every transport leg."""
+
+    kind = "transport_legs"
+    references = ("entities",)
+    method_proxies = ("GB",)
+    distinct_columns = ("vehicle", "distance_unit", "mass_unit")
+    #: Which part of the leg this method computes.
+    part: ClassVar[str]
+
+    # -- which legs and how they are classified ---------------------------------------------
+
+    def _category(self, own_fleet: bool, direction: str) -> tuple[int, int | None, int]:
+        """(scope, scope 3 category, ISO 14064-1 category) of a leg's part."""
+        if own_fleet:
+            return {"ttw": (1, None, 1), "wtt": (3, 3, 4), "vehicle": (3, 2, 4)}[self.part]
+        return (3, 4 if direction == "upstream" else 9, 3)
+
+    def derived_references(
+        self,
+        distinct: Mapping[str, list[Any]],
+        context: FactorContext,
+        references: Mapping[str, pa.Table],
+    ) -> dict[str, pa.Table]:
+        """``vehicle_keys`` for every mode, vehicle, load and RF choice; unit scales to km, t."""
+        laden = transport_keys()["laden"]
+        labels = [*laden["labels"], laden["unknown"]]
+        vehicles = [v for v in distinct["vehicle"] if v]
+        combos = list(itertools.product(_MODES, vehicles, labels, (True, False)))
+        return {
+            "vehicle_keys": pa.table(
+                {
+                    "k_mode": pa.array([c[0] for c in combos], pa.string()),
+                    "k_vehicle": pa.array([c[1] for c in combos], pa.string()),
+                    "k_laden": pa.array([c[2] for c in combos], pa.string()),
+                    "k_rf": pa.array([c[3] for c in combos], pa.bool_()),
+                    "vehicle_key": pa.array([vehicle_key(*c) for c in combos], pa.string()),
+                }
+            ),
+            "length_scales": _scale_table(distinct["distance_unit"], "km", "length"),
+            "mass_scales": _scale_table(distinct["mass_unit"], "t", "mass"),
+        }
+
+    # -- the relational plan -----------------------------------------------------------------
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        e, keys = references["entities"], references["vehicle_keys"]
+        lengths, masses = references["length_scales"], references["mass_scales"]
+        a = activity.join(e, activity.entity_id == e.entity_id, how="left")
+        a = a.join(lengths, a.distance_unit == lengths.length_unit, how="left")
+        a = a.join(masses, a.mass_unit == masses.mass_unit, how="left")
+        a = a.mutate(
+            _laden=_laden_label_expr(a.load_factor), _rf=a.radiative_forcing.fill_null(True)
+        )
+        a = a.join(
+            keys,
+            [
+                a.mode == keys.k_mode,
+                a.vehicle == keys.k_vehicle,
+                a._laden == keys.k_laden,
+                a._rf == keys.k_rf,
+            ],
+            how="left",
+        )
+        km = a.distance * a.length_scale
+        addition = transport_keys()["air_gcd_addition_km"]
+        adjusted = ibis.cases(
+            ((a.distance_type == "gcd") & (a.mode == "air"), km + addition),
+            (a.distance_type == "gcd", km * a.distance_adjustment),
+            else_=km,
+        )
+        a = a.mutate(_tkm=a.mass * a.mass_scale * adjusted)
+        trip = ibis.coalesce(a.trip_id, a.record_id)
+        a = a.mutate(_share=a._tkm / a._tkm.sum().over(group_by=trip))
+        a = self._select_legs(a)
+        hub = a.mode == "hub"
+        fuel_based = a.fuel_quantity.notnull() & ~hub & ibis.literal(self.part != "vehicle")
+        by_trip_distance = a.trip_distance.notnull() & ~hub & ~fuel_based
+        own = a.carrier.fill_null("subcontracted") == "own_fleet"
+        scope, category, iso = self._category_expr(own, a.direction)
+        return a.select(
+            batch_id=a.batch_id,
+            record_id=a.record_id,
+            line=ibis.literal(0, type="int64"),
+            method=ibis.literal(self.name),
+            entity_id=a.entity_id,
+            facility_id=a.facility_id,
+            business_unit=a.business_unit,
+            period=a.period,
+            scope=scope,
+            scope3_category=category,
+            iso_category=iso,
+            scope2_basis=ibis.literal(None, type="string"),
+            activity_key=ibis.ifelse(fuel_based, "vehicle_fuel/" + a.fuel, a.vehicle_key),
+            region=ibis.coalesce(a.origin_country, a.country),
+            year=a.period.substr(0, 4).cast("int64"),
+            quantity=ibis.cases(
+                (hub, a.mass),
+                (fuel_based, a.fuel_quantity * a._share),
+                (by_trip_distance, a.trip_distance * a._share),
+                else_=a._tkm,
+            ),
+            unit=ibis.cases(
+                (hub, a.mass_unit),
+                (fuel_based, a.fuel_unit),
+                (by_trip_distance, "vehicle * (" + a.distance_unit + ")"),
+                else_=ibis.literal("t * km"),
+            ),
+            heating_value_basis=ibis.literal(None, type="string"),
+            data_quality=ibis.ifelse(fuel_based, "measured", "calculated"),
+        )
+
+    def _select_legs(self, a: Any) -> Any:
+        """The legs this part applies to (default: all)."""
+        return a
+
+    def _category_expr(self, own: Any, direction: Any) -> tuple[Any, Any, Any]:
+        """:meth:`_category` as Ibis expressions."""
+        own_scope, own_cat, own_iso = self._category(True, "upstream")
+        bought = direction.cases(
+            ("upstream", 4), ("downstream", 9), else_=ibis.literal(None, type="int64")
+        )
+        scope = ibis.ifelse(own, own_scope, 3).cast("int64")
+        category = ibis.ifelse(own, ibis.literal(own_cat, type="int64"), bought)
+        iso = ibis.ifelse(own, own_iso, 3).cast("int64")
+        return scope, category, iso
+
+    # -- the reference engine ----------------------------------------------------------------
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        if not self._applies(record):
+            return []
+        entity = next(
+            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
+        )
+        hub = record["mode"] == "hub"
+        fuel_based = record["fuel_quantity"] is not None and not hub and self.part != "vehicle"
+        key = (
+            f"vehicle_fuel/{record['fuel']}"
+            if fuel_based
+            else vehicle_key(
+                record["mode"],
+                record["vehicle"],
+                laden_label(record["load_factor"]),
+                record["radiative_forcing"],
+            )
+        )
+        if hub:
+            quantity, unit = record["mass"], record["mass_unit"]
+        elif fuel_based:
+            quantity = record["fuel_quantity"] * _share(record, references[self.kind])
+            unit = record["fuel_unit"]
+        elif record["trip_distance"] is not None:
+            quantity = record["trip_distance"] * _share(record, references[self.kind])
+            unit = f"vehicle * ({record['distance_unit']})"
+        else:
+            quantity, unit = _tonne_km(record), "t * km"
+        own = (record["carrier"] or "subcontracted") == "own_fleet"
+        scope, category, iso = self._category(own, record["direction"])
+        return [
+            reference_line(
+                record,
+                self.name,
+                scope=scope,
+                iso_category=iso,
+                activity_key=key,
+                region=record["origin_country"] or entity.get("country"),
+                quantity=quantity,
+                unit=unit,
+                data_quality="measured" if fuel_based else "calculated",
+                scope3_category=category,
+                business_unit=entity.get("business_unit"),
+            )
+        ]
+
+    def _applies(self, record: Mapping[str, Any]) -> bool:
+        """Whether this part applies to a leg (default: every leg)."""
+        return True
+
+
+def _tonne_km(record: Mapping[str, Any]) -> float | None:
+    """Transport activity of a leg [t km], its great-circle distance adjusted."""
+    if record["distance"] is None:
+        return None
+    km = record["distance"] * conversion_factor(record["distance_unit"], "km")
+    if record["distance_type"] == "gcd":
+        if record["mode"] == "air":
+            km += transport_keys()["air_gcd_addition_km"]
+        else:
+            km *= record["distance_adjustment"]
+    return float(record["mass"] * conversion_factor(record["mass_unit"], "t") * km)
+
+
+def _share(record: Mapping[str, Any], legs: list[dict[str, Any]]) -> float | None:
+    """The leg's share of its trip by tonne-km (1 for a leg that is its own trip)."""
+    trip = record["trip_id"] or record["record_id"]
+    total = 0.0
+    for leg in legs:
+        if (leg["trip_id"] or leg["record_id"]) == trip and (tkm := _tonne_km(leg)) is not None:
+            total += tkm
+    own = _tonne_km(record)
+    return None if own is None or total == 0 else own / total
+
+
+class TransportTTW(_TransportLegs):
+    """Tank-to-wheel emissions of transport legs (and hubs' own emissions)."""
+
+    name = "transport_ttw"
+    part = "ttw"
+    stages = ("combustion", "operational")
+
+
+class TransportWTT(_TransportLegs):
+    """Well-to-tank emissions of transport legs' fuel or energy."""
+
+    name = "transport_wtt"
+    part = "wtt"
+    stages = ("wtt",)
+
+    def _select_legs(self, a: Any) -> Any:
+        return a.filter(a.mode != "hub")
+
+    def _applies(self, record: Mapping[str, Any]) -> bool:
+        return bool(record["mode"] != "hub")
+
+
+class TransportVehicle(_TransportLegs):
+    """Manufacture, maintenance and disposal of the vehicles, where a leg asks for it."""
+
+    name = "transport_vehicle"
+    part = "vehicle"
+    stages = ("vehicle",)
+
+    def _select_legs(self, a: Any) -> Any:
+        return a.filter((a.mode != "hub") & a.vehicle_stage.fill_null(False))
+
+    def _applies(self, record: Mapping[str, Any]) -> bool:
+        return bool(record["mode"] != "hub" and record["vehicle_stage"])
