@@ -266,6 +266,8 @@ REFERENCE_KINDS = (
     "spend_coverage",
     "fx_rates",
     "price_index",
+    "package_types",
+    "device_models",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
 _OPTIONAL_KINDS = ("energy_instruments", "electricity_prices", "spend_coverage")

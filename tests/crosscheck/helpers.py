@@ -86,6 +86,54 @@ PRICES = [
 ]
 
 
+PACKAGE_TYPES = [
+    {
+        "package_type": "box",
+        "component": "board",
+        "material": "corrugated_board",
+        "mass": 350,
+        "recycled_content": 0.4,
+        "recycling_share": 0.8,
+        "landfill_share": 0.2,
+    },
+    {
+        "package_type": "box",
+        "component": "tape",
+        "material": "plastic_film",
+        "mass": 5,
+        "mass_unit": "g",
+        "combustion_share": 1,
+    },
+    {
+        "package_type": "bag",
+        "component": "film",
+        "material": "ldpe",
+        "mass": 0.03,
+        "mass_unit": "kg",
+        "landfill_share": 0.5,
+        "combustion_share": 0.5,
+    },
+]
+DEVICE_MODELS = [
+    {
+        "model": "speaker",
+        "component": "board",
+        "material": "electronics_it",
+        "mass": 0.4,
+        "landfill_share": 0.3,
+        "recycling_share": 0.7,
+    },
+    {
+        "model": "speaker",
+        "component": "case",
+        "material": "pp",
+        "mass": 0.6,
+        "recycled_content": 0.3,
+        "combustion_share": 1,
+    },
+]
+
+
 def typed(kind: str, rows: list[dict[str, Any]]) -> pa.Table:
     """A table of rows in the stored form of ``kind`` (schema types plus source_row)."""
     spec = get_schema(kind)
@@ -125,6 +173,8 @@ def inputs(
         "energy_instruments": typed("energy_instruments", instruments or []),
         "spend_mapping": default_spend_mapping(),
         "spend_coverage": typed("spend_coverage", coverage or []),
+        "package_types": typed("package_types", PACKAGE_TYPES),
+        "device_models": typed("device_models", DEVICE_MODELS),
     }
     return CalculationInputs(batches, references)
 

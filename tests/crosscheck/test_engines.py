@@ -158,7 +158,86 @@ def activity(draw):
         }
         for i in range(draw(st.integers(0, 4)))
     ]
+    packaging = [
+        {
+            "record_id": f"P{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            "package_type": draw(st.sampled_from(["box", "bag"])),
+            "packages": draw(quantity),
+            "region": draw(st.sampled_from([None, "GB", "CN"])),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
+    devices = [
+        {
+            "record_id": f"D{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "period": draw(st.sampled_from(MONTHS)),
+            "model": "speaker",
+            "country": draw(st.sampled_from(["GB", "CN", "US", "SG"])),
+            "units_sold": draw(quantity),
+            "annual_energy": draw(st.floats(0, 200)),
+            "lifetime_years": draw(st.floats(0, 10)),
+            "renewable_share": draw(st.sampled_from([None, 0.0, 0.5])),
+            "active_devices": draw(st.sampled_from([None, 1000.0])),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
+    store_trips = [
+        {
+            "record_id": f"C{i}",
+            "facility_id": draw(st.sampled_from(FACILITIES)),
+            "period": draw(st.sampled_from(MONTHS)),
+            "store_environment": "urban",
+            "trips": draw(quantity),
+            "round_trip_distance": draw(st.floats(0, 40)),
+            **draw(
+                st.sampled_from(
+                    [
+                        {"share_car": 0.5, "share_transit": 0.3, "share_non_motorised": 0.2},
+                        {"share_light_truck": 0.7, "share_other": 0.3},
+                    ]
+                )
+            ),
+        }
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    leased = [
+        {
+            "record_id": f"A{i}",
+            "entity_id": draw(st.sampled_from(["E-US", "E-GB", "E-CN"])),
+            "asset_id": "x",
+            "relation": draw(
+                st.sampled_from(["upstream_leased", "downstream_leased", "franchise"])
+            ),
+            "period": draw(st.sampled_from(MONTHS)),
+            "region": draw(st.sampled_from(["GB", "CN-GD", "EGRID-RFCE"])),
+            **draw(
+                st.sampled_from(
+                    [
+                        {"electricity": 5000.0},
+                        {"floor_area": 800.0, "energy_intensity": 150.0, "intensity_source": "s"},
+                        {
+                            "floor_area": 8000.0,
+                            "area_unit": "ft ** 2",
+                            "energy_intensity": 90.0,
+                            "intensity_source": "s",
+                            "fuel": "natural_gas",
+                            "fuel_quantity": 40.0,
+                            "fuel_unit": "m ** 3",
+                        },
+                    ]
+                )
+            ),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
     return {
+        "customer_trips": store_trips,
+        "leased_assets": leased,
+        "packaging_use": packaging,
+        "device_sales": devices,
         "transport_legs": legs,
         "commuting": commuting,
         "waste": waste,

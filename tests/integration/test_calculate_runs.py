@@ -78,7 +78,8 @@ def test_cli_calculate_totals_runs(workspace, load):
     result = runner.invoke(app, ["calculate", "-w", ws, "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert {s["scope"] for s in payload["scopes"]} == {1, 2}
+    # scope 3: category 3, the well-to-tank of the same fuel and the T&D losses
+    assert {s["scope"] for s in payload["scopes"]} == {1, 2, 3}
     by = runner.invoke(app, ["totals", "-w", ws, "--by", "scope,gas", "--json"])
     rows = json.loads(by.stdout)["totals"]
     assert sum(r["co2e"] for r in rows) == pytest.approx(

@@ -45,7 +45,8 @@ def reconcile(ledger: Path | pa.Table) -> pa.Table:
                    coalesce(sum(co2e) FILTER (WHERE method = '{_SPEND}'
                                               AND status = 'superseded'), 0) / 1000
                        AS spend_superseded,
-                   coalesce(sum(co2e) FILTER (WHERE method <> '{_SPEND}'), 0) / 1000 AS process,
+                   coalesce(sum(co2e) FILTER (WHERE method <> '{_SPEND}' AND status = 'active'), 0)
+                       / 1000 AS process,
                    coalesce(sum(co2e) FILTER (WHERE status = 'active'), 0) / 1000
                        AS active_total,
                    count(DISTINCT record_id) FILTER (WHERE status = 'superseded')
@@ -63,7 +64,8 @@ def unmatched_process_activity(ledger: Path | pa.Table) -> pa.Table:
         return con.sql(f"""
             WITH process AS (
                 SELECT method, entity_id, period, sum(co2e) / 1000 AS co2e
-                FROM ledger WHERE scope = 3 AND method <> '{_SPEND}' GROUP BY ALL),
+                FROM ledger WHERE scope = 3 AND method <> '{_SPEND}' AND status = 'active'
+                GROUP BY ALL),
             replaced AS (
                 SELECT DISTINCT superseded_by AS method, entity_id, period FROM ledger
                 WHERE status = 'superseded')

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from carbonledger.methods.base import Method
 from carbonledger.methods.commuting import Commuting
+from carbonledger.methods.customer_trips import CustomerTrips
+from carbonledger.methods.devices import DeviceLifecycle, DeviceUse
 from carbonledger.methods.fugitive import FugitiveEmissions
+from carbonledger.methods.leased import LeasedElectricity, LeasedFuel
 from carbonledger.methods.market import MarketElectricity
+from carbonledger.methods.packaging import Packaging
 from carbonledger.methods.scope1_2 import (
     MobileCombustion,
     PurchasedElectricity,
@@ -36,6 +40,12 @@ METHODS: tuple[Method, ...] = (
     TransportTTW(),
     TransportWTT(),
     TransportVehicle(),
+    Packaging(),
+    DeviceLifecycle(),
+    DeviceUse(),
+    CustomerTrips(),
+    LeasedElectricity(),
+    LeasedFuel(),
     BusinessTravel(),
     WasteGenerated(),
     Commuting(),

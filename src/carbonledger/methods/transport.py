@@ -58,28 +58,36 @@ def transport_keys() -> dict[str, Any]:
     return keys
 
 
-def laden_label(load_factor: float | None) -> str:
-    """DESNZ laden label nearest a load factor [fraction of capacity]; average if unknown."""
+def laden_label(load_factor: float | None, per_vehicle_km: bool) -> str:
+    """DESNZ laden label nearest a load factor [fraction of capacity]; average if unknown.
+
+    Per tonne-km there is no 0 % laden factor, so the choice is among 50 % and 100 %.
+    """
     laden = transport_keys()["laden"]
     if load_factor is None:
         return str(laden["unknown"])
-    for bound, label in zip(laden["bounds"], laden["labels"], strict=False):
+    scale = laden["vehicle_km" if per_vehicle_km else "tonne_km"]
+    for bound, label in zip(scale["bounds"], scale["labels"], strict=False):
         if load_factor < bound:
             return str(label)
-    return str(laden["labels"][-1])
+    return str(scale["labels"][-1])
 
 
-def _laden_label_expr(load_factor: Any) -> Any:
+def _laden_label_expr(load_factor: Any, per_vehicle_km: Any) -> Any:
     """:func:`laden_label` as an Ibis expression."""
     laden = transport_keys()["laden"]
-    cases = [
-        (load_factor < bound, ibis.literal(label))
-        for bound, label in zip(laden["bounds"], laden["labels"], strict=False)
-    ]
+
+    def nearest(scale: dict[str, Any]) -> Any:
+        cases = [
+            (load_factor < bound, ibis.literal(label))
+            for bound, label in zip(scale["bounds"], scale["labels"], strict=False)
+        ]
+        return ibis.cases(*cases, else_=ibis.literal(scale["labels"][-1]))
+
     return ibis.cases(
         (load_factor.isnull(), ibis.literal(laden["unknown"])),
-        *cases,
-        else_=ibis.literal(laden["labels"][-1]),
+        (per_vehicle_km, nearest(laden["vehicle_km"])),
+        else_=nearest(laden["tonne_km"]),
     )
 
 
@@ -137,7 +145,9 @@ class _TransportLegs(Method):
     ) -> dict[str, pa.Table]:
         """``vehicle_keys`` for every mode, vehicle, load and RF choice; unit scales to km, t."""
         laden = transport_keys()["laden"]
-        labels = [*laden["labels"], laden["unknown"]]
+        labels = sorted(
+            {*laden["vehicle_km"]["labels"], *laden["tonne_km"]["labels"], laden["unknown"]}
+        )
         vehicles = [v for v in distinct["vehicle"] if v]
         combos = list(itertools.product(_MODES, vehicles, labels, (True, False)))
         return {
@@ -164,7 +174,8 @@ class _TransportLegs(Method):
         a = a.join(lengths, a.distance_unit == lengths.length_unit, how="left")
         a = a.join(masses, a.mass_unit == masses.mass_unit, how="left")
         a = a.mutate(
-            _laden=_laden_label_expr(a.load_factor), _rf=a.radiative_forcing.fill_null(True)
+            _laden=_laden_label_expr(a.load_factor, a.trip_distance.notnull()),
+            _rf=a.radiative_forcing.fill_null(True),
         )
         a = a.join(
             keys,
@@ -258,7 +269,7 @@ class _TransportLegs(Method):
             else vehicle_key(
                 record["mode"],
                 record["vehicle"],
-                laden_label(record["load_factor"]),
+                laden_label(record["load_factor"], record["trip_distance"] is not None),
                 record["radiative_forcing"],
             )
         )

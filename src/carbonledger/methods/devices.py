@@ -1,0 +1,173 @@
+"""Own-brand devices (scope 3 categories 1, 11 and 12), per model and month of sale.
+
+- **Manufacture** (category 1, the devices being made by contract manufacturers) and **end of
+  life** (category 12): the model's bill of materials as per-device lines
+  (:func:`~carbonledger.methods.materials.unit_lines`) times the devices sold. Method
+  ``device_lifecycle``, stages cradle to gate and end of life, GB a named proxy.
+- **Use phase** (category 11), method ``device_use``: the GHG Protocol's direct use-phase
+  emissions over the products' lifetime, ``units_sold * annual_energy * lifetime_years *
+  (1 - renewable_share)`` against the location-based grid factor of the country of use, the
+  renewable-matched share counted at zero. Beside it, with status ``memo`` (never in totals),
+  the **in-year** figure from telemetry: ``active_devices * annual_energy / 12`` for the month.
+  Transport of the devices to market goes in transport_legs like any other shipment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from carbonledger.methods.base import FactorContext, Method, classification, reference_line
+from carbonledger.methods.materials import unit_lines
+from carbonledger.methods.packaging import item_lines, reference_item_lines
+
+__all__ = ["DeviceLifecycle", "DeviceUse"]
+
+_USE_CATEGORY, _USE_ISO = 11, 5
+_MONTHS_PER_YEAR = 12
+
+
+class DeviceLifecycle(Method):
+    """Manufacture and end of life of the devices sold, from their bill of materials."""
+
+    name = "device_lifecycle"
+    kind = "device_sales"
+    references = ("entities", "device_models")
+    stages = ("cradle_to_gate", "end_of_life")
+    method_proxies = ("GB",)
+
+    def derived_references(
+        self,
+        distinct: Mapping[str, list[Any]],
+        context: FactorContext,
+        references: Mapping[str, pa.Table],
+    ) -> dict[str, pa.Table]:
+        """``device_lines``: the per-device lines of every model."""
+        models = references["device_models"].to_pylist()
+        return {"device_lines": unit_lines(models, "model", "device model")}
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis)."""
+        e = references["entities"]
+        a = activity.join(e, activity.entity_id == e.entity_id, how="left")
+        return item_lines(
+            a,
+            references["device_lines"],
+            a.model,
+            a.units_sold,
+            a.country,
+            self.name,
+            {
+                "entity_id": a.entity_id,
+                "facility_id": ibis.literal(None, type="string"),
+                "business_unit": a.business_unit,
+            },
+        )
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        entity = next(
+            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
+        )
+        return reference_item_lines(
+            record,
+            references["device_lines"],
+            record["model"],
+            record["units_sold"],
+            record["country"],
+            self.name,
+            facility_id=None,
+            business_unit=entity.get("business_unit"),
+        )
+
+
+class DeviceUse(Method):
+    """Electricity the devices sold use over their lifetime, and in-year use as a memo."""
+
+    name = "device_use"
+    kind = "device_sales"
+    references = ("entities",)
+    stages = ("generation", "lifecycle")
+    allow_proxies = False
+
+    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
+        """Activity lines (Ibis): line 0 lifetime (active), line 1 in-year (memo)."""
+        e = references["entities"]
+        a = activity.join(e, activity.entity_id == e.entity_id, how="left")
+        matched = 1 - a.renewable_share.fill_null(0)
+        lifetime = a.units_sold * a.annual_energy * a.lifetime_years * matched
+        in_year = a.active_devices * a.annual_energy / _MONTHS_PER_YEAR * matched
+
+        def select(line: int, quantity: Any, status: str, quality: str) -> Any:
+            return a.select(
+                **classification(
+                    self.name,
+                    scope=3,
+                    iso_category=_USE_ISO,
+                    scope3_category=ibis.literal(_USE_CATEGORY, type="int64"),
+                    line=ibis.literal(line, type="int64"),
+                ),
+                batch_id=a.batch_id,
+                record_id=a.record_id,
+                entity_id=a.entity_id,
+                facility_id=ibis.literal(None, type="string"),
+                business_unit=a.business_unit,
+                period=a.period,
+                activity_key=ibis.literal("electricity/grid"),
+                region=a.country,
+                year=a.period.substr(0, 4).cast("int64"),
+                quantity=quantity,
+                unit=a.energy_unit,
+                heating_value_basis=ibis.literal(None, type="string"),
+                data_quality=ibis.literal(quality),
+                status=ibis.literal(status),
+                superseded_by=ibis.literal(None, type="string"),
+            )
+
+        lifetime_lines = select(0, lifetime, "active", "estimated")
+        telemetry = select(1, in_year, "memo", "measured")
+        return lifetime_lines.union(telemetry.filter(telemetry.quantity.notnull()))
+
+    def reference_lines(
+        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Activity lines of one record (plain Python)."""
+        entity = next(
+            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
+        )
+        matched = 1 - (record["renewable_share"] or 0)
+        parts = [
+            (
+                0,
+                record["units_sold"] * record["annual_energy"] * record["lifetime_years"] * matched,
+                "active",
+                "estimated",
+            )
+        ]
+        if record["active_devices"] is not None:
+            in_year = record["active_devices"] * record["annual_energy"] / _MONTHS_PER_YEAR
+            parts.append((1, in_year * matched, "memo", "measured"))
+        return [
+            reference_line(
+                record,
+                self.name,
+                scope=3,
+                iso_category=_USE_ISO,
+                activity_key="electricity/grid",
+                region=record["country"],
+                quantity=quantity,
+                unit=record["energy_unit"],
+                data_quality=quality,
+                scope3_category=_USE_CATEGORY,
+                facility_id=None,
+                business_unit=entity.get("business_unit"),
+                line=line,
+                status=status,
+            )
+            for line, quantity, status, quality in parts
+        ]
