@@ -36,6 +36,9 @@ DEFAULT_LANGUAGE = "en"
 #: homeworking factor is per full-time-equivalent working hour.
 DEFAULT_WORKING_HOURS_PER_DAY = 8
 
+#: Number of scope 3 categories in the GHG Protocol Scope 3 Standard.
+SCOPE3_CATEGORIES = 15
+
 
 class Consolidation(StrEnum):
     """Organisational-boundary approaches of the GHG Protocol Corporate Standard, ch. 3."""
@@ -76,6 +79,9 @@ class WorkspaceConfig(BaseModel):
         region, its country or the world (e.g. ``["GB", "US"]`` to use DESNZ then EPA fuel
         factors for fuels burnt in China). Empty by default: no proxy is used unless named, and
         every proxied row says so (``match_level = proxy``).
+    scope3_exclusions : dict of int to str
+        Scope 3 categories that do not apply to the organisation, each with the reason (e.g.
+        ``{15: "no investments outside the consolidated boundary"}``); reports repeat them.
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
@@ -88,6 +94,15 @@ class WorkspaceConfig(BaseModel):
     reporting_periods: list[str] = Field(default_factory=list)
     language: Language = Language(DEFAULT_LANGUAGE)
     proxy_regions: list[str] = Field(default_factory=list)
+    scope3_exclusions: dict[int, str] = Field(default_factory=dict)
+
+    @field_validator("scope3_exclusions")
+    @classmethod
+    def _known_categories(cls, value: dict[int, str]) -> dict[int, str]:
+        unknown = sorted(c for c in value if not 1 <= c <= SCOPE3_CATEGORIES)
+        if unknown:
+            raise ValueError(f"scope 3 categories are 1 to {SCOPE3_CATEGORIES}; got {unknown}")
+        return value
 
     @field_validator("gwp_set")
     @classmethod

@@ -14,7 +14,13 @@ from carbonledger.cli._output import (
     fail_cleanly,
     rich_table,
 )
-from carbonledger.cli.calculate import calculate, reconcile_command, runs, totals_command
+from carbonledger.cli.calculate import (
+    calculate,
+    reconcile_command,
+    runs,
+    scope3_command,
+    totals_command,
+)
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.errors import ValidationError
 from carbonledger.options import Consolidation, Language, WorkspaceConfig
@@ -37,6 +43,7 @@ app.command()(estimate)
 app.command()(calculate)
 app.command("totals")(totals_command)
 app.command("reconcile")(reconcile_command)
+app.command("scope3")(scope3_command)
 app.command()(runs)
 
 WorkspaceOption = Annotated[

@@ -8,11 +8,17 @@ from typing import Annotated
 import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
-from carbonledger.inventory import DIMENSIONS, reconcile, totals, unmatched_process_activity
+from carbonledger.inventory import (
+    DIMENSIONS,
+    reconcile,
+    scope3_coverage,
+    totals,
+    unmatched_process_activity,
+)
 from carbonledger.pipeline import calculate as calculate_run
 from carbonledger.store import Workspace
 
-__all__ = ["calculate", "reconcile_command", "runs", "totals_command"]
+__all__ = ["calculate", "reconcile_command", "runs", "scope3_command", "totals_command"]
 
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
@@ -149,3 +155,41 @@ def reconcile_command(
             f"{unmatched.num_rows} process result(s) matched no spend line; see "
             "--json for the list (review the coverage map)."
         )
+
+
+def scope3_command(
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of category names: en or zh.")] = "en",
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Every scope 3 category: calculated, excluded (with the reason) or a gap.
+
+    Example: [bold]carbonledger scope3 -w acme --lang zh[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        table = scope3_coverage(
+            ws.ledger_path(stored), ws.config.scope3_exclusions, lang
+        ).to_pylist()
+    if as_json:
+        emit_json({"run_id": stored.run_id, "unit": "t CO2e", "categories": table})
+        return
+    console.print(
+        rich_table(
+            f"Scope 3 categories, run {stored.run_id[:12]} (t CO2e)",
+            ["category", "name", "status", "t CO2e", "methods used", "reason"],
+            [
+                (
+                    r["category"],
+                    r["name"],
+                    r["status"],
+                    r["co2e_t"],
+                    r["methods_used"] or "-",
+                    r["reason"] or "",
+                )
+                for r in table
+            ],
+        )
+    )

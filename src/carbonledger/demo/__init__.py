@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
-from carbonledger.inventory import reconcile, totals
+from carbonledger.factors import ReleaseInfo
+from carbonledger.inventory import reconcile, scope3_coverage, totals
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import calculate, import_file
+from carbonledger.pipeline import USER_FACTORS_DIR, add_factor_release, calculate, import_file
 from carbonledger.schema import get_schema
 from carbonledger.store import CONFIG_FILE, Workspace
 
@@ -43,6 +44,12 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "waste": ("csv", "gbk", True),
     "commuting": ("xlsx", "", False),
     "spend_coverage": ("csv", "utf-8", False),
+    "transport_legs": ("csv", "utf-8", False),
+    "package_types": ("xlsx", "", False),
+    "packaging_use": ("csv", "gbk", True),
+    "device_models": ("csv", "utf-8", False),
+    "device_sales": ("csv", "utf-8", False),
+    "customer_trips": ("csv", "gbk", True),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -62,6 +69,8 @@ class DemoSummary:
         t CO2e by scope, scope 2 basis and scope 3 category.
     reconciliation : list of dict
         The hybrid model's reconciliation by scope 3 category [t CO2e].
+    scope3 : list of dict
+        Every scope 3 category: calculated, excluded with its reason, or a gap.
     figures : dict of str to float or int
         Headline activity figures of the generated company.
     """
@@ -72,6 +81,7 @@ class DemoSummary:
     run_id: str = ""
     emissions: list[dict[str, Any]] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    scope3: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -82,6 +92,7 @@ class DemoSummary:
             "run_id": self.run_id,
             "emissions": self.emissions,
             "reconciliation": self.reconciliation,
+            "scope3": self.scope3,
         }
 
     def print(self, console: Console) -> None:
@@ -126,6 +137,21 @@ class DemoSummary:
                 "Hybrid model reconciliation, scope 3 (t CO2e)",
                 columns,
                 [tuple(r.values()) for r in self.reconciliation],
+            )
+        )
+        console.print(
+            rich_table(
+                "Scope 3 categories",
+                ["category", "status", "t CO2e", "methods / reason"],
+                [
+                    (
+                        f"{r['category']} {r['name']}",
+                        r["status"],
+                        round(r["co2e_t"], 1),
+                        r["methods_used"] or r["reason"] or "",
+                    )
+                    for r in self.scope3
+                ],
             )
         )
         console.print(
@@ -200,8 +226,10 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             base_year=company["base_year"],
             reporting_periods=[str(company["year"])],
             proxy_regions=company["proxy_regions"],
+            scope3_exclusions=company["scope3_exclusions"],
         )
         workspace = Workspace.init(folder, config)
+    _add_user_factors(workspace, company["user_factor_release"], folder / "inputs")
     summary = DemoSummary(folder)
     with Progress(
         TextColumn("{task.description}"),
@@ -230,11 +258,35 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     run = calculate(workspace).run
     summary.run_id = run.run_id
     summary.emissions = _emissions(workspace.ledger_path(run))
+    summary.scope3 = scope3_coverage(
+        workspace.ledger_path(run), workspace.config.scope3_exclusions
+    ).to_pylist()
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in reconcile(workspace.ledger_path(run)).to_pylist()
     ]
     return summary
+
+
+def _add_user_factors(workspace: Workspace, release: dict[str, Any], inputs: Path) -> None:
+    """Copy the demo's user-factor file to the inputs and add it once as a release."""
+    from importlib import resources
+
+    target = inputs / release["file"]
+    target.write_bytes(resources.files("carbonledger.demo").joinpath(release["file"]).read_bytes())
+    if (workspace.root / USER_FACTORS_DIR / release["release_id"]).exists():
+        return
+    info = ReleaseInfo(
+        release["release_id"],
+        release["publisher"],
+        release["dataset"],
+        release["version"],
+        release["published"],
+        release["licence"],
+        release["url"],
+        (),
+    )
+    add_factor_release(workspace, target, info)
 
 
 def _emissions(ledger: Path) -> list[dict[str, Any]]:

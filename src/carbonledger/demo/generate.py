@@ -68,6 +68,12 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["waste"] = _waste(company, months, rng)
     tables["commuting"] = _commuting(company, months)
     tables["spend_coverage"] = pd.DataFrame(company["coverage"])
+    tables["transport_legs"] = _transport(company, months, rng)
+    tables["package_types"] = pd.DataFrame(company["package_types"])
+    tables["packaging_use"] = _packaging(company, months, rng)
+    tables["device_models"] = pd.DataFrame(company["devices"]["models"])
+    tables["device_sales"] = _device_sales(company, months, rng)
+    tables["customer_trips"] = _store_trips(company, months, rng)
     return tables
 
 
@@ -379,3 +385,94 @@ def _commuting(company: Company, months: list[str]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _transport(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """Transport legs: one row per shipment, grouped in trips that share fuel or distance."""
+    rows = []
+    for lane in company["transport"]:
+        for month in months:
+            for trip in range(int(rng.poisson(lane["trips"]))):
+                trip_id = f"{lane['lane']}-{month}-{trip:04d}"
+                fuel = lane.get("litres_per_trip")
+                for shipment in range(lane["shipments_per_trip"]):
+                    rows.append(
+                        {
+                            "record_id": f"TCE-{trip_id}-{shipment:02d}",
+                            "shipment_id": f"SH-{trip_id}-{shipment:02d}",
+                            "entity_id": lane["entity_id"],
+                            "facility_id": lane["origin"],
+                            "period": month,
+                            "direction": lane["direction"],
+                            "mode": lane["mode"],
+                            "vehicle": lane["vehicle"],
+                            "distance": float(lane["distance"]),
+                            "distance_type": lane.get("distance_type", "actual"),
+                            "mass": round(float(lane["mass"] * rng.uniform(0.5, 1.5)), 4),
+                            "trip_id": trip_id,
+                            "trip_distance": lane.get("trip_distance"),
+                            "fuel": "diesel" if fuel else None,
+                            "fuel_quantity": round(fuel * rng.normal(1, 0.06), 1) if fuel else None,
+                            "fuel_unit": "L" if fuel else None,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def _packaging(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "record_id": f"PK-{item['facility_id']}-{item['package_type']}-{month}",
+                "entity_id": item["entity_id"],
+                "facility_id": item["facility_id"],
+                "period": month,
+                "package_type": item["package_type"],
+                "packages": float(round(item["monthly"] * rng.normal(1, 0.1))),
+            }
+            for item in company["packaging"]
+            for month in months
+        ]
+    )
+
+
+def _device_sales(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """Monthly sales by country, and the installed base growing by what was sold."""
+    rows = []
+    for item in company["devices"]["sales"]:
+        installed = float(item["installed_base"])
+        for month in months:
+            sold = float(rng.poisson(item["monthly_units"]))
+            installed += sold
+            rows.append(
+                {
+                    "record_id": f"DV-{item['country']}-{month}",
+                    "entity_id": item["entity_id"],
+                    "period": month,
+                    "model": company["devices"]["models"][0]["model"],
+                    "country": item["country"],
+                    "units_sold": sold,
+                    "annual_energy": float(item["annual_kwh"]),
+                    "energy_unit": "kWh",
+                    "lifetime_years": float(item["lifetime_years"]),
+                    "renewable_share": float(item["renewable_share"]),
+                    "active_devices": installed,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _store_trips(company: Company, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in item.items() if k != "trips"},
+                "record_id": f"CT-{item['facility_id']}-{month}",
+                "period": month,
+                "trips": float(rng.poisson(item["trips"])),
+                "distance_unit": "km",
+            }
+            for item in company["store_trips"]
+            for month in months
+        ]
+    )

@@ -1,6 +1,14 @@
 """Inventory: aggregation of an emission ledger and the hybrid model's reconciliation."""
 
 from carbonledger.inventory.reconcile import reconcile, unmatched_process_activity
+from carbonledger.inventory.scope3 import scope3_categories, scope3_coverage
 from carbonledger.inventory.totals import DIMENSIONS, totals
 
-__all__ = ["DIMENSIONS", "reconcile", "totals", "unmatched_process_activity"]
+__all__ = [
+    "DIMENSIONS",
+    "reconcile",
+    "scope3_categories",
+    "scope3_coverage",
+    "totals",
+    "unmatched_process_activity",
+]

@@ -14,12 +14,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-__all__ = ["reconcile", "unmatched_process_activity"]
+__all__ = ["ledger_connection", "reconcile", "unmatched_process_activity"]
 
 _SPEND = "spend_eeio"
 
 
-def _connect(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
+def ledger_connection(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the ledger (Parquet path or table) registered as ``ledger``."""
     con = duckdb.connect()
     con.register(
         "ledger", ledger if isinstance(ledger, pa.Table) else con.read_parquet(str(ledger))
@@ -36,7 +37,7 @@ def reconcile(ledger: Path | pa.Table) -> pa.Table:
         ``scope3_category``, ``spend_estimate``, ``spend_superseded``, ``process``,
         ``active_total`` (spend still active plus process), and the lines superseded.
     """
-    con = _connect(ledger)
+    con = ledger_connection(ledger)
     try:
         return con.sql(f"""
             SELECT scope3_category,
@@ -59,7 +60,7 @@ def reconcile(ledger: Path | pa.Table) -> pa.Table:
 
 def unmatched_process_activity(ledger: Path | pa.Table) -> pa.Table:
     """Scope 3 process results (method, entity, month) that superseded no spend line [t CO2e]."""
-    con = _connect(ledger)
+    con = ledger_connection(ledger)
     try:
         return con.sql(f"""
             WITH process AS (

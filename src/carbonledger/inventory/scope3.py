@@ -1,0 +1,89 @@
+"""Scope 3 category by category: which methods serve it, what it holds, or why it is absent.
+
+Every one of the fifteen categories gets a status, so that a missing category is never silent:
+
+- ``calculated``: the ledger has active rows in it;
+- ``excluded``: the workspace names a reason in ``scope3_exclusions`` (for example "no
+  franchises"), which the report repeats;
+- ``gap``: neither. The GHG Protocol requires a justification for every excluded category,
+  so a gap is something to fix, and the table says which methods could fill it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from carbonledger.inventory.reconcile import ledger_connection
+
+__all__ = ["scope3_categories", "scope3_coverage"]
+
+
+@cache
+def scope3_categories() -> dict[int, dict[str, Any]]:
+    """The category table (``inventory/scope3_categories.yaml``), keyed by category number."""
+    path = resources.files("carbonledger.inventory").joinpath("scope3_categories.yaml")
+    table: dict[int, dict[str, Any]] = yaml.safe_load(path.read_text("utf-8"))
+    return table
+
+
+def scope3_coverage(
+    ledger: Path | pa.Table, exclusions: Mapping[int, str] | None = None, language: str = "en"
+) -> pa.Table:
+    """Status of each scope 3 category [t CO2e].
+
+    Parameters
+    ----------
+    ledger : Path or pyarrow.Table
+        A run's ledger.
+    exclusions : mapping of int to str, optional
+        Categories the organisation excludes, with the reason.
+    language : {"en", "zh"}
+        Language of the category names.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``category``, ``name``, ``status`` (calculated, excluded, gap), ``co2e_t`` (active
+        rows), ``methods_used``, ``methods_available``, ``reason`` (the exclusion's, or for a
+        gap the category's usual reason not to apply, if it has one).
+    """
+    con = ledger_connection(ledger)
+    try:
+        found = {
+            row[0]: (row[1], row[2])
+            for row in con.execute(
+                "SELECT scope3_category, sum(co2e) / 1000, list(DISTINCT method ORDER BY method) "
+                "FROM ledger WHERE scope = 3 AND status = 'active' GROUP BY ALL"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    exclusions = exclusions or {}
+    rows = []
+    for category, spec in scope3_categories().items():
+        co2e, used = found.get(category, (0.0, []))
+        if used:
+            status, reason = "calculated", None
+        elif category in exclusions:
+            status, reason = "excluded", exclusions[category]
+        else:
+            status, reason = "gap", spec.get("not_applicable_when")
+        rows.append(
+            {
+                "category": category,
+                "name": spec["name"][language],
+                "status": status,
+                "co2e_t": co2e,
+                "methods_used": ", ".join(used),
+                "methods_available": ", ".join(spec["methods"]),
+                "reason": reason,
+            }
+        )
+    return pa.Table.from_pylist(rows)
