@@ -36,6 +36,9 @@ DEFAULT_LANGUAGE = "en"
 #: homeworking factor is per full-time-equivalent working hour.
 DEFAULT_WORKING_HOURS_PER_DAY = 8
 
+#: How far shares that must add up to one (end-of-life routes, mode shares) may miss it.
+SHARE_TOLERANCE = 1e-6
+
 #: Number of scope 3 categories in the GHG Protocol Scope 3 Standard.
 SCOPE3_CATEGORIES = 15
 

@@ -146,12 +146,32 @@ def test_air_travel_with_and_without_radiative_forcing(factor, key, printed, cel
 def test_freight_hgv_by_size_and_laden(factor):
     # Freighting goods!H42: HGV (all diesel), rigid >3.5-7.5 t, 50% laden, 0.45916 kg CO2e/tkm.
     row = factor(
-        "desnz-2025", "freight/hgv_all_diesel/rigid_3.5_7.5_tonnes/50pct_laden", "CO2e", unit="tkm"
+        "desnz-2025",
+        "freight/hgv_all_diesel/rigid_3.5_7.5_tonnes/50pct_laden",
+        "CO2e",
+        unit="tkm",
+        stage="combustion",
     )
     assert row["original_value"] == pytest.approx(0.45916)
     assert row["source_location"] == "Freighting goods!H42"
 
 
+def test_wtt_freight_shares_the_ttw_key(factor):
+    # WTT- delivery vehs & freight!G57 ("WTT- HGV (all diesel)", all HGVs, average laden):
+    # 0.02359 kg CO2e/tkm, keyed like its tank-to-wheel row and told apart by stage.
+    key = "freight/hgv_all_diesel/all_hgvs/average_laden"
+    row = factor("desnz-2025", key, "CO2e", unit="tkm", stage="wtt")
+    assert row["original_value"] == pytest.approx(0.02359)
+    assert row["source_location"] == "WTT- delivery vehs & freight!G57"
+    assert factor("desnz-2025", key, "CO2e", unit="tkm", stage="combustion")["value"] > row["value"]
+
+
 def test_per_mile_restatements_collapse_onto_per_km(factor):
-    row = factor("desnz-2025", "freight/vans/class_i_up_to_1.305_tonnes/diesel", "CO2e", unit="vkm")
+    row = factor(
+        "desnz-2025",
+        "freight/vans/class_i_up_to_1.305_tonnes/diesel",
+        "CO2e",
+        unit="vkm",
+        stage="combustion",
+    )
     assert row["original_value"] == pytest.approx(0.15738)  # Freighting goods!D27, per km

@@ -94,7 +94,7 @@ def test_unknown_package_type_stops_the_run(workspace, load):
 
 def test_end_of_life_shares_must_add_up(workspace, load):
     load(workspace, package_types=[{**BOX, "landfill_share": 0.1}], packaging_use=[_use()])
-    with pytest.raises(CarbonLedgerError, match="add up to 0.85"):
+    with pytest.raises(CarbonLedgerError, match=r"add up to 0\.85"):
         calculate(workspace)
 
 

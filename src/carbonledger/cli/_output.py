@@ -14,7 +14,13 @@ from rich.table import Table
 
 from carbonledger.errors import CarbonLedgerError, ValidationError
 
-__all__ = ["console", "emit_json", "fail_cleanly", "rich_table"]
+__all__ = [
+    "console",
+    "emit_json",
+    "fail_cleanly",
+    "print_validation_report",
+    "rich_table",
+]
 
 console = Console()
 error_console = Console(stderr=True)
@@ -64,3 +70,11 @@ def fail_cleanly(
             emit_json({"error": reason, "type": type(exc).__name__})
         error_console.print(f"[red]error:[/red] {reason}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def print_validation_report(exc: ValidationError, as_json: bool) -> None:
+    """Print a validation report: the findings, or JSON with them."""
+    report = exc.report
+    if as_json:
+        emit_json({"error": "validation failed", **report.to_dict()})  # type: ignore[attr-defined]
+    error_console.print(f"[red]error:[/] {report}", highlight=False, soft_wrap=True)

@@ -10,8 +10,8 @@ import typer
 from carbonledger.cli._output import (
     console,
     emit_json,
-    error_console,
     fail_cleanly,
+    print_validation_report,
     rich_table,
 )
 from carbonledger.cli.calculate import (
@@ -22,7 +22,7 @@ from carbonledger.cli.calculate import (
     totals_command,
 )
 from carbonledger.cli.factors import estimate, factors_app
-from carbonledger.errors import ValidationError
+from carbonledger.cli.record import estimate_record_command
 from carbonledger.options import Consolidation, Language, WorkspaceConfig
 from carbonledger.pipeline import import_file, validate_file
 from carbonledger.schema import schema_kinds
@@ -40,6 +40,7 @@ app = typer.Typer(
 
 app.add_typer(factors_app, name="factors")
 app.command()(estimate)
+app.command("estimate-record")(estimate_record_command)
 app.command()(calculate)
 app.command("totals")(totals_command)
 app.command("reconcile")(reconcile_command)
@@ -107,7 +108,7 @@ def import_(
 
     Example: [bold]carbonledger import electricity inputs/electricity.csv -w acme[/]
     """
-    with fail_cleanly(as_json, lambda exc: _print_report(exc, as_json)):
+    with fail_cleanly(as_json, lambda exc: print_validation_report(exc, as_json)):
         result = import_file(Workspace.open(workspace), kind, file, sheet, strict)
     batch = result.batch
     payload = {
@@ -198,28 +199,23 @@ def demo(
 def docs(
     out: Annotated[Path, typer.Option(help="Documentation folder.")] = Path("docs"),
 ) -> None:
-    """Render the reference pages (factor releases, import schemas) from the packaged data.
+    """Render the reference pages (factor releases, methods, import schemas) from the package.
 
     Example: [bold]carbonledger docs --out docs[/]
     """
     from carbonledger.factors import default_library
     from carbonledger.factors.docs import write_release_docs
+    from carbonledger.methods.docs import write_method_docs
     from carbonledger.schema import get_schema, render_markdown
 
     written = write_release_docs(default_library(), out / "factors")
+    written += write_method_docs(out / "methods")
     (out / "schema").mkdir(parents=True, exist_ok=True)
     for kind in schema_kinds():
         path = out / "schema" / f"{kind}.md"
         path.write_text(render_markdown(get_schema(kind)), encoding="utf-8")
         written.append(path)
     console.print(f"wrote {len(written)} pages under {out}")
-
-
-def _print_report(exc: ValidationError, as_json: bool) -> None:
-    report = exc.report
-    if as_json:
-        emit_json({"error": "validation failed", **report.to_dict()})  # type: ignore[attr-defined]
-    error_console.print(f"[red]error:[/] {report}", highlight=False, soft_wrap=True)
 
 
 def _config_error(exc: ValueError) -> Exception:

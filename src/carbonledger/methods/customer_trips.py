@@ -18,6 +18,7 @@ import ibis
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.options import SHARE_TOLERANCE
 
 __all__ = ["CUSTOMER_MODES", "CustomerTrips"]
 
@@ -29,7 +30,6 @@ CUSTOMER_MODES = {
     "other": (3, "share_other", "vehicle"),
 }
 _ALL_SHARES = (*(c[1] for c in CUSTOMER_MODES.values()), "share_non_motorised")
-_TOLERANCE = 1e-6
 _CATEGORY, _ISO = 9, 3
 
 
@@ -82,7 +82,7 @@ class CustomerTrips(Method):
             Naming how many records and one of them.
         """
         total = sum((activity[c].fill_null(0) for c in _ALL_SHARES), ibis.literal(0.0))
-        bad = activity.filter((total - 1).abs() > _TOLERANCE)
+        bad = activity.filter((total - 1).abs() > SHARE_TOLERANCE)
         found = engine.to_arrow(
             bad.aggregate(records=bad.count(), example=bad.record_id.arbitrary())
         ).to_pylist()[0]
@@ -97,7 +97,7 @@ class CustomerTrips(Method):
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
-        if abs(sum(record[c] or 0 for c in _ALL_SHARES) - 1) > _TOLERANCE:
+        if abs(sum(record[c] or 0 for c in _ALL_SHARES) - 1) > SHARE_TOLERANCE:
             raise CarbonLedgerError(
                 f"{self.name}: record {record['record_id']} has mode shares that do not add up to 1"
             )

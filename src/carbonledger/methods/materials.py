@@ -26,6 +26,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
+from carbonledger.options import SHARE_TOLERANCE
 from carbonledger.units import conversion_factor
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
 
 #: End-of-life routes with a share column ``<route>_share`` on component rows.
 END_OF_LIFE_ROUTES = ("recycling", "landfill", "combustion")
-_SHARE_TOLERANCE = 1e-6
 
 #: Per-unit activity lines of items: kg of material per unit of the item, by factor key.
 UNIT_LINE_SCHEMA = pa.schema(
@@ -91,7 +91,7 @@ def _component_lines(row: Mapping[str, Any], item: str, kind: str) -> list[tuple
                 ("production", f"{material['production']}/closed-loop_source", kg * recycled)
             )
     shares = {route: row.get(f"{route}_share") or 0.0 for route in END_OF_LIFE_ROUTES}
-    if abs(sum(shares.values()) - 1) > _SHARE_TOLERANCE:
+    if abs(sum(shares.values()) - 1) > SHARE_TOLERANCE:
         raise CarbonLedgerError(
             f"{kind} {item!r}, component {row.get('component')!r}: end-of-life shares "
             f"{shares} add up to {sum(shares.values()):g}, expected 1"

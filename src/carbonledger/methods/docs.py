@@ -1,0 +1,104 @@
+"""Reference pages of the calculation methods, rendered from the code that runs them.
+
+One page per module of methods (its docstring is the method statement) listing each method's
+name, input kind, reference tables, acceptable factor stages and proxy rule, and one index page
+with the scope 3 category table (``inventory/scope3_categories.yaml``). Rendering from the
+code keeps the pages in step with it; a test checks the committed pages are current.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from itertools import groupby
+from pathlib import Path
+
+from carbonledger.inventory import scope3_categories
+from carbonledger.methods.base import Method
+from carbonledger.methods.registry import METHODS
+
+__all__ = ["render_method_page", "render_methods_index", "write_method_docs"]
+
+
+def _module(method: Method) -> str:
+    return type(method).__module__
+
+
+def _page_name(module: str) -> str:
+    return module.rsplit(".", 1)[-1]
+
+
+def _proxies(method: Method) -> str:
+    if not method.allow_proxies:
+        return "none (location-specific)"
+    own = ", ".join(method.method_proxies)
+    return f"the workspace's, then {own}" if own else "the workspace's"
+
+
+def render_method_page(module: str, methods: list[Method]) -> str:
+    """Markdown page of one module's methods."""
+    doc = inspect.cleandoc(sys.modules[module].__doc__ or "")
+    title, _, body = doc.partition("\n")
+    lines = [f"# {title.rstrip('.')}", "", body.strip(), "", "## Methods", ""]
+    lines += [
+        "| method | input kind | references | factor stages (preferred first) | proxy regions |",
+        "|---|---|---|---|---|",
+    ]
+    for method in methods:
+        lines.append(
+            f"| `{method.name}` | [{method.kind}](../schema/{method.kind}.md) | "
+            f"{', '.join(method.references)} | {', '.join(method.stages)} | {_proxies(method)} |"
+        )
+    lines.append("")
+    for method in methods:
+        summary = inspect.cleandoc(type(method).__doc__ or "").partition("\n")[0]
+        lines.append(f"- `{method.name}`: {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def render_methods_index() -> str:
+    """Markdown index: the methods in run order and the scope 3 category table."""
+    lines = [
+        "# Calculation methods",
+        "",
+        "`carbonledger calculate` runs these methods in this order; spend-based estimates come",
+        "last, so that process results can supersede the spend lines they cover.",
+        "",
+        "| method | input kind | page |",
+        "|---|---|---|",
+    ]
+    for method in METHODS:
+        page = _page_name(_module(method))
+        lines.append(f"| `{method.name}` | {method.kind} | [{page}]({page}.md) |")
+    lines += [
+        "",
+        "## Scope 3 categories",
+        "",
+        "Each category, the methods that serve it, and when it usually does not apply. A",
+        "workspace records its own exclusions with reasons (`scope3_exclusions`);",
+        "`carbonledger scope3` reports every category as calculated, excluded or a gap.",
+        "",
+        "| category | methods | usually not applicable when |",
+        "|---|---|---|",
+    ]
+    for number, spec in scope3_categories().items():
+        methods = ", ".join(f"`{m}`" for m in spec["methods"]) or "none"
+        reason = spec.get("not_applicable_when", "")
+        lines.append(
+            f"| {number} {spec['name']['en']} ({spec['name']['zh']}) | {methods} | {reason} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_method_docs(folder: Path) -> list[Path]:
+    """Write the index and one page per module of methods into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    index = folder / "index.md"
+    index.write_text(render_methods_index(), encoding="utf-8")
+    written = [index]
+    ordered = sorted(METHODS, key=_module)
+    for module, group in groupby(ordered, key=_module):
+        path = folder / f"{_page_name(module)}.md"
+        path.write_text(render_method_page(module, list(group)), encoding="utf-8")
+        written.append(path)
+    return written
