@@ -90,3 +90,16 @@ def test_a_bad_field_names_the_column():
     )
     assert result.exit_code == 1
     assert "mode" in result.output
+
+
+def test_shipments_and_scope3_commands_on_the_demo(tmp_path):
+    out = tmp_path / "demo"
+    assert runner.invoke(app, ["demo", "--out", str(out), "--json"]).exit_code == 0
+    result = runner.invoke(app, ["shipments", "-w", str(out), "--by", "tce", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert rows and all(r["co2eWTW"] >= r["co2eTTW"] > 0 for r in rows)
+    assert {r["mode"] for r in rows} == {"road", "sea", "air"}
+    scope3 = runner.invoke(app, ["scope3", "-w", str(out), "--lang", "zh", "--json"])
+    categories = json.loads(scope3.stdout)["categories"]
+    assert categories[14]["name"] == "投资" and categories[14]["status"] == "excluded"

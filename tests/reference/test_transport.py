@@ -11,7 +11,9 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from carbonledger.pipeline import calculate
+from carbonledger.factors import ReleaseInfo
+from carbonledger.inventory import shipment_footprints, tce_footprints
+from carbonledger.pipeline import add_factor_release, calculate
 
 REL = 1e-4
 
@@ -118,3 +120,32 @@ def test_trip_distance_is_shared_by_tonne_km(workspace, load, factor):
     legs = [_leg("P1", mass=0.2, **trip), _leg("P2", mass=0.2, **trip)]
     rows = _ledger(workspace, load, legs)
     assert _co2e(rows, "P1", "transport_ttw") == pytest.approx(60 * 0.25561, rel=REL)
+
+
+def test_hub_per_tonne_handled_and_tce_footprints(workspace, load, tmp_path):
+    # A cross-dock's own emissions per tonne handled, from the operator (a user factor):
+    # 3.2 kg CO2e per t. A 10 t shipment: a 200 km lorry leg, then the hub.
+    path = tmp_path / "hub.csv"
+    path.write_text(
+        "activity_key,name,region,year,gas,gwp_set,value,per_unit,stage,source\n"
+        "hub/cross_dock,Cross-dock,GB,2025,CO2e,AR5GWP100,3.2,t,operational,operator report\n",
+        encoding="utf-8",
+    )
+    info = ReleaseInfo("hub-2025", "operator", "hub factors", "1", "2025-01-01", "CC0-1.0", "", ())
+    add_factor_release(workspace, path, info)
+    legs = [_leg("L1", distance=200), _leg("H1", mode="hub", vehicle="cross_dock")]
+    legs[1]["shipment_id"] = legs[0]["shipment_id"]
+    rows = _ledger(workspace, load, legs)
+    assert _co2e(rows, "H1", "transport_ttw") == pytest.approx(10 * 3.2)
+    assert not [r for r in rows if r["record_id"] == "H1" and r["method"] == "transport_wtt"]
+    run = workspace.runs()[0]
+    tces = tce_footprints(
+        workspace.ledger_path(run),
+        [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
+    )
+    by_tce = {r["tceId"]: r for r in tces.to_pylist()}
+    assert by_tce["L1"]["transportActivity"] == pytest.approx(2000)
+    assert by_tce["L1"]["co2eWTW"] == pytest.approx(2000 * (0.10163 + 0.02359), rel=REL)
+    shipment = shipment_footprints(tces).to_pylist()
+    assert len(shipment) == 1 and shipment[0]["tces"] == 2
+    assert shipment[0]["co2eWTW"] == pytest.approx(by_tce["L1"]["co2eWTW"] + 32)

@@ -19,6 +19,7 @@ from carbonledger.cli.calculate import (
     reconcile_command,
     runs,
     scope3_command,
+    shipments_command,
     totals_command,
 )
 from carbonledger.cli.factors import estimate, factors_app
@@ -45,6 +46,7 @@ app.command()(calculate)
 app.command("totals")(totals_command)
 app.command("reconcile")(reconcile_command)
 app.command("scope3")(scope3_command)
+app.command("shipments")(shipments_command)
 app.command()(runs)
 
 WorkspaceOption = Annotated[

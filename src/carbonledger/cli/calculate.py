@@ -8,17 +8,27 @@ from typing import Annotated
 import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import (
     DIMENSIONS,
     reconcile,
     scope3_coverage,
+    shipment_footprints,
+    tce_footprints,
     totals,
     unmatched_process_activity,
 )
 from carbonledger.pipeline import calculate as calculate_run
 from carbonledger.store import Workspace
 
-__all__ = ["calculate", "reconcile_command", "runs", "scope3_command", "totals_command"]
+__all__ = [
+    "calculate",
+    "reconcile_command",
+    "runs",
+    "scope3_command",
+    "shipments_command",
+    "totals_command",
+]
 
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
@@ -191,5 +201,44 @@ def scope3_command(
                 )
                 for r in table
             ],
+        )
+    )
+
+
+def shipments_command(
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    by: Annotated[str, typer.Option(help="tce (one row per leg) or shipment.")] = "shipment",
+    limit: Annotated[int, typer.Option(help="Rows to print (JSON prints all).")] = 20,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Transport footprints per shipment or transport chain element, with iLEAP field names
+    (transportActivity [t km], co2eTTW and co2eWTW [kg]).
+
+    Example: [bold]carbonledger shipments -w acme --by tce --json[/]
+    """
+    with fail_cleanly(as_json):
+        if by not in ("tce", "shipment"):
+            raise CarbonLedgerError(f"--by must be tce or shipment, got {by!r}")
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
+        if not legs:
+            raise CarbonLedgerError("no transport_legs imported")
+        table = tce_footprints(ws.ledger_path(stored), legs)
+        if by == "shipment":
+            table = shipment_footprints(table)
+    rows = table.to_pylist()
+    if as_json:
+        emit_json(
+            {"run_id": stored.run_id, "unit": {"co2e": "kg", "activity": "t km"}, "rows": rows}
+        )
+        return
+    columns = table.column_names
+    console.print(
+        rich_table(
+            f"Transport footprints by {by}, run {stored.run_id[:12]} ({len(rows)} rows)",
+            columns,
+            [tuple(r[c] for c in columns) for r in rows[:limit]],
         )
     )

@@ -44,7 +44,9 @@ __all__ = [
     "TransportWTT",
     "laden_label",
     "transport_keys",
+    "unit_scales",
     "vehicle_key",
+    "with_tonne_km",
 ]
 
 _MODES = ("road", "rail", "sea", "air", "inland_water", "hub")
@@ -107,6 +109,31 @@ def vehicle_key(mode: str, vehicle: str, laden: str, radiative_forcing: bool | N
     return key
 
 
+def with_tonne_km(legs: Any, length_scales: Any, mass_scales: Any) -> Any:
+    """Legs (Ibis) with ``_tkm``, their transport activity [t km], the distance adjusted.
+
+    ``length_scales`` and ``mass_scales`` map units to km and t (:func:`unit_scales`).
+    """
+    a = legs.join(length_scales, legs.distance_unit == length_scales.length_unit, how="left")
+    a = a.join(mass_scales, a.mass_unit == mass_scales.mass_unit, how="left")
+    km = a.distance * a.length_scale
+    addition = transport_keys()["air_gcd_addition_km"]
+    adjusted = ibis.cases(
+        ((a.distance_type == "gcd") & (a.mode == "air"), km + addition),
+        (a.distance_type == "gcd", km * a.distance_adjustment),
+        else_=km,
+    )
+    return a.mutate(_tkm=a.mass * a.mass_scale * adjusted)
+
+
+def unit_scales(distance_units: list[Any], mass_units: list[Any]) -> dict[str, pa.Table]:
+    """``length_scales`` (unit -> km) and ``mass_scales`` (unit -> t) for the given units."""
+    return {
+        "length_scales": _scale_table(distance_units, "km", "length"),
+        "mass_scales": _scale_table(mass_units, "t", "mass"),
+    }
+
+
 def _scale_table(units: list[Any], target: str, column: str) -> pa.Table:
     present = sorted(u for u in units if u)
     return pa.table(
@@ -160,8 +187,7 @@ class _TransportLegs(Method):
                     "vehicle_key": pa.array([vehicle_key(*c) for c in combos], pa.string()),
                 }
             ),
-            "length_scales": _scale_table(distinct["distance_unit"], "km", "length"),
-            "mass_scales": _scale_table(distinct["mass_unit"], "t", "mass"),
+            **unit_scales(distinct["distance_unit"], distinct["mass_unit"]),
         }
 
     # -- the relational plan -----------------------------------------------------------------
@@ -171,8 +197,7 @@ class _TransportLegs(Method):
         e, keys = references["entities"], references["vehicle_keys"]
         lengths, masses = references["length_scales"], references["mass_scales"]
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
-        a = a.join(lengths, a.distance_unit == lengths.length_unit, how="left")
-        a = a.join(masses, a.mass_unit == masses.mass_unit, how="left")
+        a = with_tonne_km(a, lengths, masses)
         a = a.mutate(
             _laden=_laden_label_expr(a.load_factor, a.trip_distance.notnull()),
             _rf=a.radiative_forcing.fill_null(True),
@@ -187,14 +212,6 @@ class _TransportLegs(Method):
             ],
             how="left",
         )
-        km = a.distance * a.length_scale
-        addition = transport_keys()["air_gcd_addition_km"]
-        adjusted = ibis.cases(
-            ((a.distance_type == "gcd") & (a.mode == "air"), km + addition),
-            (a.distance_type == "gcd", km * a.distance_adjustment),
-            else_=km,
-        )
-        a = a.mutate(_tkm=a.mass * a.mass_scale * adjusted)
         trip = ibis.coalesce(a.trip_id, a.record_id)
         a = a.mutate(_share=a._tkm / a._tkm.sum().over(group_by=trip))
         a = self._select_legs(a)
