@@ -26,6 +26,7 @@ def test_public_members_are_exported():
         "ingest",
         "options",
         "pipeline",
+        "record",
         "provenance",
         "schema",
         "store",

@@ -19,7 +19,7 @@ from carbonledger.errors import (
     WorkspaceError,
 )
 from carbonledger.factors import FactorLibrary, ReleaseInfo, SelectionPolicy, default_library
-from carbonledger.inventory import totals
+from carbonledger.inventory import reconcile, scope3_coverage, totals
 from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
     CalculationResult,
@@ -32,6 +32,7 @@ from carbonledger.pipeline import (
     validate_file,
     workspace_library,
 )
+from carbonledger.record import estimate_record
 from carbonledger.schema import get_schema, schema_kinds
 from carbonledger.store import Workspace
 from carbonledger.units import convert, gwp, ureg
@@ -62,11 +63,14 @@ __all__ = [
     "convert",
     "default_library",
     "estimate",
+    "estimate_record",
     "get_engine",
     "get_schema",
     "gwp",
     "import_file",
+    "reconcile",
     "schema_kinds",
+    "scope3_coverage",
     "totals",
     "ureg",
     "validate_file",
