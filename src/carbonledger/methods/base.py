@@ -33,6 +33,7 @@ __all__ = [
     "Method",
     "apply_factors",
     "classification",
+    "entity_of",
     "reference_line",
     "resolve_requests",
 ]
@@ -175,6 +176,12 @@ def reference_line(
         raise TypeError(f"reference_line got unknown fields {sorted(unknown)}")
     line.update(fields)
     return line
+
+
+def entity_of(references: Mapping[str, list[dict[str, Any]]], entity_id: str) -> dict[str, Any]:
+    """The entity row of an id among the reference rows; empty if unknown, so that its lines
+    have no region and the run stops naming the record, as the relational plan does."""
+    return next((e for e in references["entities"] if e["entity_id"] == entity_id), {})
 
 
 @dataclass(frozen=True)

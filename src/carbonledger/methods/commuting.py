@@ -14,7 +14,7 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.methods.base import Method, classification, entity_of, reference_line
 from carbonledger.methods.travel import travel_keys
 from carbonledger.options import DEFAULT_WORKING_HOURS_PER_DAY
 
@@ -85,7 +85,7 @@ class Commuting(Method):
         if mode in _ZERO_MODES:
             return []
         keys = travel_keys()
-        entity = next(e for e in references["entities"] if e["entity_id"] == record["entity_id"])
+        entity = entity_of(references, record["entity_id"])
         if mode == "remote":
             heated = record["remote_heating"] is not False
             key, unit = _REMOTE[heated], "hour"
@@ -115,11 +115,11 @@ class Commuting(Method):
                 scope=3,
                 iso_category=3,
                 activity_key=key,
-                region=entity["country"],
+                region=entity.get("country"),
                 quantity=quantity,
                 unit=unit,
                 data_quality="estimated",
                 scope3_category=7,
-                business_unit=entity["business_unit"],
+                business_unit=entity.get("business_unit"),
             )
         ]

@@ -18,11 +18,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import ibis
-import pyarrow as pa
 
-from carbonledger.methods.base import FactorContext, Method, classification, reference_line
-from carbonledger.methods.materials import unit_lines
-from carbonledger.methods.packaging import item_lines, reference_item_lines
+from carbonledger.methods.base import (
+    Method,
+    classification,
+    entity_of,
+    reference_line,
+)
+from carbonledger.methods.bill_of_materials import BillOfMaterialsMethod
 
 __all__ = ["DeviceLifecycle", "DeviceUse"]
 
@@ -30,60 +33,25 @@ _USE_CATEGORY, _USE_ISO = 11, 5
 _MONTHS_PER_YEAR = 12
 
 
-class DeviceLifecycle(Method):
+class DeviceLifecycle(BillOfMaterialsMethod):
     """Manufacture and end of life of the devices sold, from their bill of materials."""
 
     name = "device_lifecycle"
     kind = "device_sales"
     references = ("entities", "device_models")
-    stages = ("cradle_to_gate", "end_of_life")
-    method_proxies = ("GB",)
+    bill_kind = "device_models"
+    item_column = "model"
+    units_column = "units_sold"
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
-        """``device_lines``: the per-device lines of every model."""
-        models = references["device_models"].to_pylist()
-        return {"device_lines": unit_lines(models, "model", "device model")}
+    def _region(self, a: Any) -> Any:
+        """The country of use, also where the devices are thrown away."""
+        return a.country
 
-    def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
-        """Activity lines (Ibis)."""
-        e = references["entities"]
-        a = activity.join(e, activity.entity_id == e.entity_id, how="left")
-        return item_lines(
-            a,
-            references["device_lines"],
-            a.model,
-            a.units_sold,
-            a.country,
-            self.name,
-            {
-                "entity_id": a.entity_id,
-                "facility_id": ibis.literal(None, type="string"),
-                "business_unit": a.business_unit,
-            },
-        )
+    def _reference_region(self, record: Mapping[str, Any], entity: Mapping[str, Any]) -> Any:
+        return record["country"]
 
-    def reference_lines(
-        self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
-    ) -> list[dict[str, Any]]:
-        """Activity lines of one record (plain Python)."""
-        entity = next(
-            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
-        )
-        return reference_item_lines(
-            record,
-            references["device_lines"],
-            record["model"],
-            record["units_sold"],
-            record["country"],
-            self.name,
-            facility_id=None,
-            business_unit=entity.get("business_unit"),
-        )
+    def _facility(self, a: Any) -> Any:
+        return ibis.literal(None, type="string")
 
 
 class DeviceUse(Method):
@@ -137,9 +105,7 @@ class DeviceUse(Method):
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
-        entity = next(
-            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
-        )
+        entity = entity_of(references, record["entity_id"])
         matched = 1 - (record["renewable_share"] or 0)
         parts = [
             (

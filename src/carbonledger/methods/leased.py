@@ -19,7 +19,7 @@ from typing import Any
 import ibis
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.methods.base import Method, classification, entity_of, reference_line
 
 __all__ = ["LeasedElectricity", "LeasedFuel"]
 
@@ -61,9 +61,7 @@ class _Leased(Method):
     def _reference(
         self, record: dict[str, Any], references: Mapping[str, Any], **line: Any
     ) -> dict[str, Any]:
-        entity: dict[str, Any] = next(
-            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
-        )
+        entity = entity_of(references, record["entity_id"])
         category, iso = RELATIONS[record["relation"]]
         return reference_line(
             record,

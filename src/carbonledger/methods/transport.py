@@ -35,7 +35,7 @@ import ibis
 import pyarrow as pa
 import yaml
 
-from carbonledger.methods.base import FactorContext, Method, reference_line
+from carbonledger.methods.base import FactorContext, Method, entity_of, reference_line
 from carbonledger.units import conversion_factor
 
 __all__ = [
@@ -275,9 +275,7 @@ class _TransportLegs(Method):
         """Activity lines of one record (plain Python)."""
         if not self._applies(record):
             return []
-        entity = next(
-            (e for e in references["entities"] if e["entity_id"] == record["entity_id"]), {}
-        )
+        entity = entity_of(references, record["entity_id"])
         hub = record["mode"] == "hub"
         fuel_based = record["fuel_quantity"] is not None and not hub and self.part != "vehicle"
         key = (

@@ -21,7 +21,13 @@ import pycountry
 import yaml
 
 from carbonledger.factors._keys import slug
-from carbonledger.methods.base import FactorContext, Method, classification, reference_line
+from carbonledger.methods.base import (
+    FactorContext,
+    Method,
+    classification,
+    entity_of,
+    reference_line,
+)
 
 __all__ = ["BusinessTravel", "air_key", "hotel_key", "travel_keys"]
 
@@ -145,7 +151,7 @@ class BusinessTravel(Method):
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
         keys = travel_keys()
-        entity = next(e for e in references["entities"] if e["entity_id"] == record["entity_id"])
+        entity = entity_of(references, record["entity_id"])
         mode = record["mode"]
         if mode == "air":
             key = air_key(record["haul"], record["cabin"], record["radiative_forcing"])
@@ -169,12 +175,12 @@ class BusinessTravel(Method):
                 scope=3,
                 iso_category=3,
                 activity_key=key,
-                region=entity["country"],
+                region=entity.get("country"),
                 quantity=quantity,
                 unit=unit,
                 data_quality="calculated",
                 scope3_category=6,
                 facility_id=None,
-                business_unit=entity["business_unit"],
+                business_unit=entity.get("business_unit"),
             )
         ]
