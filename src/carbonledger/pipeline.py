@@ -37,6 +37,7 @@ from carbonledger.factors import (
 )
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
+from carbonledger.inventory import Inventory, build_inventory
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
@@ -56,6 +57,7 @@ __all__ = [
     "estimate",
     "gather_inputs",
     "import_file",
+    "inventory",
     "validate_file",
     "workspace_library",
 ]
@@ -231,6 +233,28 @@ def estimate(
     )
 
 
+def inventory(
+    workspace: Workspace, run_id: str | None = None, period: str | None = None
+) -> Inventory:
+    """The consolidated inventory of a run (default: the latest) for a period.
+
+    The boundary approach, GWP set and scope 3 exclusions are the workspace's.
+    """
+    stored = workspace.get_run(run_id)
+    references = gather_inputs(workspace).references
+    if "entities" not in references:
+        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    return build_inventory(
+        workspace.ledger_path(stored),
+        references["entities"],
+        run_id=stored.run_id,
+        approach=workspace.config.consolidation,
+        gwp_set=stored.gwp_set,
+        period=period or stored.period,
+        exclusions=workspace.config.scope3_exclusions,
+    )
+
+
 def workspace_library(workspace: Workspace) -> FactorLibrary:
     """The packaged releases plus the workspace's own factor releases."""
     return FactorLibrary([packaged_dir(), workspace.root / USER_FACTORS_DIR])
@@ -268,9 +292,10 @@ REFERENCE_KINDS = (
     "price_index",
     "package_types",
     "device_models",
+    "denominators",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
-_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices", "spend_coverage")
+_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices", "spend_coverage", "denominators")
 
 
 @dataclass(frozen=True)

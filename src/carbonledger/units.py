@@ -126,6 +126,7 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("passenger = [passenger] = pax")
     registry.define("room_night = [room_night]")
     registry.define("item = [item] = unit_item = package")
+    registry.define("employee = [employee] = FTE = person")
     # US energy statistics (EPA Hub, EIA) use the International Table Btu; pint's plain "Btu"
     # is the ISO 31-4 value. The US therm is 0.1 mmBtu as the EPA Hub uses it.
     registry.define("mmBtu = 1e6 * Btu_it = MMBtu")

@@ -38,6 +38,7 @@ def totals(
     by: list[str] | None = None,
     basis: str = "location",
     period: str | None = None,
+    shares: pa.Table | None = None,
 ) -> pa.Table:
     """Sum CO2e (and biogenic CO2) of a ledger by dimensions.
 
@@ -51,6 +52,10 @@ def totals(
         Scope 2 basis kept; the other basis's rows are left out.
     period : str, optional
         Only rows whose month starts with this (``2025`` or ``2025-03``).
+    shares : pyarrow.Table, optional
+        ``entity_id``, ``share``: the organisational boundary
+        (:func:`~carbonledger.inventory.boundary.consolidation_shares`); each row counts with
+        its entity's share, and entities without one count at zero. Default: every row in full.
 
     Returns
     -------
@@ -71,10 +76,15 @@ def totals(
             con.register("ledger", ledger)
         else:  # a relation scanned in place, never loaded whole
             con.register("ledger", con.read_parquet(str(ledger)))
+        weight, source = "1.0", "ledger"
+        if shares is not None:
+            con.register("shares", shares.select(["entity_id", "share"]))
+            weight = "coalesce(s.share, 0)"
+            source = "ledger LEFT JOIN shares s USING (entity_id)"
         sql = (
-            f"SELECT {select}sum(co2e) / 1000 AS co2e, "
-            "coalesce(sum(mass) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
-            "count(*) AS rows FROM ledger "
+            f"SELECT {select}sum(co2e * {weight}) / 1000 AS co2e, "
+            f"coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
+            f"count(*) AS rows FROM {source} "
             "WHERE status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
             f"AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?)) {group}"
         )

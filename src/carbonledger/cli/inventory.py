@@ -1,0 +1,104 @@
+"""``carbonledger inventory`` and ``carbonledger intensity``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
+from carbonledger.cli.calculate import JsonOption, WorkspaceOption
+from carbonledger.inventory import intensities
+from carbonledger.pipeline import gather_inputs
+from carbonledger.pipeline import inventory as build
+from carbonledger.store import Workspace
+
+__all__ = ["intensity_command", "inventory_command"]
+
+RunOption = Annotated[str | None, typer.Option(help="Run id (default: the latest).")]
+PeriodOption = Annotated[
+    str | None, typer.Option(help="Period YYYY or YYYY-MM (default: the run's).")
+]
+
+
+def inventory_command(
+    period: PeriodOption = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The consolidated inventory: scopes (scope 2 on both bases), categories, gases, entities.
+
+    Example: [bold]carbonledger inventory -w acme --period 2025 --json[/]
+    """
+    with fail_cleanly(as_json):
+        inv = build(Workspace.open(workspace), run, period)
+    if as_json:
+        emit_json(inv.to_dict())
+        return
+    title = f"Inventory {inv.period or 'all periods'}, {inv.approach}, {inv.gwp_set} (t CO2e)"
+    rows = [
+        (f"scope {s['scope']}" + (f" ({s['basis']})" if s["basis"] else ""), s["co2e"])
+        for s in inv.scopes
+    ]
+    rows += [
+        ("total, location-based", inv.total("location")),
+        ("total, market-based", inv.total("market")),
+        ("biogenic CO2, outside the scopes", inv.biogenic_co2),
+    ]
+    console.print(rich_table(title, ["", "t CO2e"], rows))
+    console.print(
+        rich_table(
+            "By gas group (t CO2e)",
+            ["gas", "t CO2e"],
+            [(g["gas_group"], g["co2e"]) for g in inv.breakdowns["gas_group"]],
+        )
+    )
+    entity_rows: dict[str, float] = {}
+    for r in inv.breakdowns["entity"]:
+        entity_rows[r["entity"]] = entity_rows.get(r["entity"], 0.0) + r["co2e"]
+    shares = {s["entity_id"]: s["share"] for s in inv.shares}
+    console.print(
+        rich_table(
+            "By entity, location-based (t CO2e)",
+            ["entity", "share", "t CO2e"],
+            [(e, shares.get(e), v) for e, v in sorted(entity_rows.items(), key=lambda x: -x[1])],
+        )
+    )
+
+
+def intensity_command(
+    period: PeriodOption = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Intensity metrics: emissions per unit of the imported denominators (revenue ...).
+
+    Example: [bold]carbonledger intensity -w acme --period 2025[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        inv = build(ws, run, period)
+        rows = intensities(inv, gather_inputs(ws).references["denominators"])
+    if as_json:
+        emit_json({"run_id": inv.run_id, "period": inv.period, "unit": "t CO2e", "rows": rows})
+        return
+    console.print(
+        rich_table(
+            f"Intensity, {inv.period or 'all periods'} (t CO2e per unit)",
+            ["metric", "entity", "per", "scope", "t CO2e", "intensity"],
+            [
+                (
+                    r["metric"],
+                    r["entity_id"] or "group",
+                    r["unit"],
+                    r["scope"],
+                    r["co2e"],
+                    r["intensity"],
+                )
+                for r in rows
+            ],
+        )
+    )

@@ -1,0 +1,228 @@
+"""The inventory of a period: a ledger consolidated to the organisational boundary and totalled.
+
+:func:`build_inventory` reads one run's ledger and the workspace's entities and returns an
+:class:`Inventory`: totals by scope (scope 2 on both bases), scope 3 category, ISO 14064-1
+category, gas group (the Kyoto basket: CO2, CH4, N2O, HFCs, PFCs, SF6, NF3), entity, facility,
+business unit and month, each consolidated with the entities' shares under the workspace's
+approach; biogenic CO2 apart; the scope 3 categories with their status and the exclusions with
+their reasons. Reports render from this object and never recompute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from carbonledger.inventory.boundary import consolidation_shares
+from carbonledger.inventory.scope3 import scope3_coverage
+from carbonledger.inventory.totals import totals
+from carbonledger.options import Consolidation
+
+__all__ = ["GAS_GROUPS", "Inventory", "build_inventory", "gas_group", "intensities"]
+
+#: Dimensions the inventory is totalled by (names of :data:`~.totals.DIMENSIONS`).
+BREAKDOWNS = ("category", "iso_category", "entity", "facility", "business_unit", "month")
+#: Kyoto-basket groups of single gases; HFCs and PFCs are matched by name below.
+GAS_GROUPS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3")
+_PFCS = {"CF4", "C2F6", "C3F8", "cC3F6", "cC4F8", "C4F10", "C5F12", "C6F14", "C7F16", "C8F18"}
+
+
+def gas_group(gas: str) -> str:
+    """Kyoto-basket group of a ledger gas; ``CO2e`` rows (EEIO, published CO2e factors) are
+    not split by gas, and gases outside the basket (CFCs, HCFCs ...) are ``other``."""
+    if gas in ("CO2", "CH4", "N2O", "SF6", "NF3"):
+        return gas
+    if gas.upper().startswith("HFC") and not gas.upper().startswith("HFE"):
+        return "HFCs"
+    if gas in _PFCS or gas.upper().startswith("PFC"):
+        return "PFCs"
+    if gas == "CO2e":
+        return "CO2e not split by gas"
+    return "other (outside the Kyoto basket)"
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A consolidated inventory [t CO2e].
+
+    Attributes
+    ----------
+    run_id : str
+        The run whose ledger it totals.
+    period : str or None
+        ``YYYY`` or ``YYYY-MM``; None for every period of the run.
+    approach : str
+        Consolidation approach.
+    gwp_set : str
+    shares : list of dict
+        Each entity's consolidated share and the chain it comes from.
+    scopes : list of dict
+        ``scope``, ``basis`` (scope 2 only), ``co2e``.
+    breakdowns : dict of str to list of dict
+        Totals by each of :data:`BREAKDOWNS` (location-based scope 2) and by ``gas_group``.
+    biogenic_co2 : float
+        Biogenic CO2 [t], outside the scopes.
+    scope3 : list of dict
+        Every scope 3 category's status (calculated, excluded with reason, gap).
+    exclusions : dict of int to str
+    """
+
+    run_id: str
+    period: str | None
+    approach: str
+    gwp_set: str
+    shares: list[dict[str, Any]]
+    scopes: list[dict[str, Any]]
+    breakdowns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    biogenic_co2: float = 0.0
+    scope3: list[dict[str, Any]] = field(default_factory=list)
+    exclusions: dict[int, str] = field(default_factory=dict)
+
+    def scope_total(self, scope: int, basis: str = "location") -> float:
+        """Total of one scope [t CO2e] (scope 2 on the given basis)."""
+        return sum(
+            s["co2e"]
+            for s in self.scopes
+            if s["scope"] == scope and (scope != 2 or s["basis"] == basis)
+        )
+
+    def total(self, basis: str = "location") -> float:
+        """Scopes 1, 2 (on the given basis) and 3 [t CO2e]."""
+        return sum(self.scope_total(scope, basis) for scope in (1, 2, 3))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON)."""
+        data = asdict(self)
+        data["unit"] = "t CO2e"
+        data["total_location_based"] = self.total("location")
+        data["total_market_based"] = self.total("market")
+        return data
+
+
+def build_inventory(
+    ledger: Path | pa.Table,
+    entities: pa.Table,
+    *,
+    run_id: str,
+    approach: Consolidation | str,
+    gwp_set: str,
+    period: str | None = None,
+    exclusions: dict[int, str] | None = None,
+) -> Inventory:
+    """Consolidate and total a ledger.
+
+    Parameters
+    ----------
+    ledger : Path or pyarrow.Table
+        The run's ledger.
+    entities : pyarrow.Table
+        The workspace's ``entities`` table.
+    run_id, gwp_set : str
+        Recorded on the inventory.
+    approach : Consolidation or str
+        Equity share, financial control or operational control.
+    period : str, optional
+        ``YYYY`` or ``YYYY-MM``.
+    exclusions : dict of int to str, optional
+        Scope 3 categories excluded, with reasons.
+    """
+    shares = consolidation_shares(entities.to_pylist(), approach)
+    scopes = []
+    for basis in ("location", "market"):
+        for row in totals(ledger, ["scope"], basis, period, shares).to_pylist():
+            if basis == "market" and row["scope"] != 2:
+                continue
+            scopes.append(
+                {
+                    "scope": row["scope"],
+                    "basis": basis if row["scope"] == 2 else None,
+                    "co2e": row["co2e"],
+                }
+            )
+    breakdowns = {
+        name: _rows(totals(ledger, ["scope", name], "location", period, shares))
+        for name in BREAKDOWNS
+    }
+    by_gas: dict[str, float] = {}
+    for row in totals(ledger, ["gas"], "location", period, shares).to_pylist():
+        group = gas_group(row["gas"])
+        by_gas[group] = by_gas.get(group, 0.0) + row["co2e"]
+    breakdowns["gas_group"] = [{"gas_group": g, "co2e": v} for g, v in sorted(by_gas.items())]
+    grand = totals(ledger, None, "location", period, shares).to_pylist()[0]
+    consolidated = {r["category"]: r["co2e"] for r in breakdowns["category"] if r["scope"] == 3}
+    scope3 = [
+        {**row, "co2e_t": consolidated.get(row["category"], 0.0)}
+        for row in scope3_coverage(ledger, exclusions).to_pylist()
+    ]
+    return Inventory(
+        run_id=run_id,
+        period=period,
+        approach=str(Consolidation(approach)),
+        gwp_set=gwp_set,
+        shares=shares.to_pylist(),
+        scopes=sorted(scopes, key=lambda s: (s["scope"], s["basis"] or "")),
+        breakdowns=breakdowns,
+        biogenic_co2=grand["biogenic_co2"] or 0.0,
+        scope3=scope3,
+        exclusions=dict(exclusions or {}),
+    )
+
+
+def intensities(inventory: Inventory, denominators: pa.Table) -> list[dict[str, Any]]:
+    """Emissions per unit of each denominator of the inventory's period [t CO2e per unit].
+
+    A denominator without an entity divides the group's consolidated totals; one with an
+    entity divides that entity's consolidated share (scope 2 location-based only, the basis the
+    per-entity breakdown holds). Denominators of other periods are left out.
+
+    Returns
+    -------
+    list of dict
+        ``metric``, ``entity_id``, ``denominator``, ``unit``, ``scope`` (``1``, ``2 location``,
+        ``2 market``, ``3``, ``1+2 location``, ``total location``), ``co2e`` [t] and
+        ``intensity`` [t CO2e per unit].
+    """
+    rows = []
+    for d in denominators.to_pylist():
+        if inventory.period is not None and d["period"] != inventory.period:
+            continue
+        if d["entity_id"]:
+            by_scope = {
+                r["scope"]: r["co2e"]
+                for r in inventory.breakdowns["entity"]
+                if r["entity"] == d["entity_id"]
+            }
+            figures = {
+                "1": by_scope.get(1, 0.0),
+                "2 location": by_scope.get(2, 0.0),
+                "3": by_scope.get(3, 0.0),
+            }
+        else:
+            figures = {
+                "1": inventory.scope_total(1),
+                "2 location": inventory.scope_total(2, "location"),
+                "2 market": inventory.scope_total(2, "market"),
+                "3": inventory.scope_total(3),
+            }
+        figures["1+2 location"] = figures["1"] + figures["2 location"]
+        figures["total location"] = figures["1+2 location"] + figures["3"]
+        for scope, co2e in figures.items():
+            rows.append(
+                {
+                    "metric": d["metric"],
+                    "entity_id": d["entity_id"],
+                    "denominator": d["value"],
+                    "unit": d["unit"],
+                    "scope": scope,
+                    "co2e": co2e,
+                    "intensity": co2e / d["value"] if d["value"] else None,
+                }
+            )
+    return rows
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "rows"} for row in table.to_pylist()]
