@@ -38,6 +38,7 @@ from carbonledger.factors import (
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
 from carbonledger.inventory import Inventory, build_inventory
+from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
@@ -234,11 +235,16 @@ def estimate(
 
 
 def inventory(
-    workspace: Workspace, run_id: str | None = None, period: str | None = None
+    workspace: Workspace,
+    run_id: str | None = None,
+    period: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
 ) -> Inventory:
     """The consolidated inventory of a run (default: the latest) for a period.
 
-    The boundary approach, GWP set and scope 3 exclusions are the workspace's.
+    The boundary approach, GWP set and scope 3 exclusions are the workspace's; ``samples`` and
+    ``seed`` drive the Monte Carlo uncertainty.
     """
     stored = workspace.get_run(run_id)
     references = gather_inputs(workspace).references
@@ -252,6 +258,8 @@ def inventory(
         gwp_set=stored.gwp_set,
         period=period or stored.period,
         exclusions=workspace.config.scope3_exclusions,
+        samples=samples,
+        seed=seed,
     )
 
 

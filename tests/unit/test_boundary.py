@@ -86,6 +86,10 @@ def _ledger():
             "status": "active",
             "biogenic": False,
             "period": "2025-01",
+            "data_quality": "measured",
+            "match_level": "exact",
+            "factor_id": "f",
+            "method": "m",
         }
         for e in GROUP
     ]

@@ -10,11 +10,12 @@ import typer
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, WorkspaceOption
 from carbonledger.inventory import intensities
+from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import gather_inputs
 from carbonledger.pipeline import inventory as build
 from carbonledger.store import Workspace
 
-__all__ = ["intensity_command", "inventory_command"]
+__all__ = ["intensity_command", "inventory_command", "uncertainty_command"]
 
 RunOption = Annotated[str | None, typer.Option(help="Run id (default: the latest).")]
 PeriodOption = Annotated[
@@ -97,6 +98,44 @@ def intensity_command(
                     r["scope"],
                     r["co2e"],
                     r["intensity"],
+                )
+                for r in rows
+            ],
+        )
+    )
+
+
+def uncertainty_command(
+    period: PeriodOption = None,
+    run: RunOption = None,
+    samples: Annotated[int, typer.Option(help="Monte Carlo draws.")] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same interval.")] = 0,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """95 % intervals per scope and for the total, primary-data shares and pedigree scores.
+
+    Example: [bold]carbonledger uncertainty -w acme --samples 20000 --seed 1[/]
+    """
+    with fail_cleanly(as_json):
+        inv = build(Workspace.open(workspace), run, period, samples=samples, seed=seed)
+        rows = inv.uncertainty
+    if as_json:
+        emit_json({"run_id": inv.run_id, "unit": "t CO2e", "samples": samples, "rows": rows})
+        return
+    console.print(
+        rich_table(
+            f"Uncertainty, {samples:,} draws, seed {seed} (t CO2e, 95 % interval)",
+            ["part", "t CO2e", "low", "high", "primary data", "reliability", "geography"],
+            [
+                (
+                    r["part"],
+                    r["co2e"],
+                    r["low"],
+                    r["high"],
+                    r["primary_share"],
+                    r["reliability"],
+                    r["geographical"],
                 )
                 for r in rows
             ],

@@ -50,6 +50,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "device_models": ("csv", "utf-8", False),
     "device_sales": ("csv", "utf-8", False),
     "customer_trips": ("csv", "gbk", True),
+    "denominators": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -74,6 +74,7 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["device_models"] = pd.DataFrame(company["devices"]["models"])
     tables["device_sales"] = _device_sales(company, months, rng)
     tables["customer_trips"] = _store_trips(company, months, rng)
+    tables["denominators"] = pd.DataFrame(company["denominators"])
     return tables
 
 

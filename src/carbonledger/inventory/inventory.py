@@ -19,6 +19,7 @@ import pyarrow as pa
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.scope3 import scope3_coverage
 from carbonledger.inventory.totals import totals
+from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
 from carbonledger.options import Consolidation
 
 __all__ = ["GAS_GROUPS", "Inventory", "build_inventory", "gas_group", "intensities"]
@@ -68,6 +69,9 @@ class Inventory:
     scope3 : list of dict
         Every scope 3 category's status (calculated, excluded with reason, gap).
     exclusions : dict of int to str
+    uncertainty : list of dict
+        95 % intervals, primary-data shares and pedigree scores per scope and for the total
+        (:func:`~carbonledger.inventory.uncertainty.uncertainty`, seeded).
     """
 
     run_id: str
@@ -80,6 +84,7 @@ class Inventory:
     biogenic_co2: float = 0.0
     scope3: list[dict[str, Any]] = field(default_factory=list)
     exclusions: dict[int, str] = field(default_factory=dict)
+    uncertainty: list[dict[str, Any]] = field(default_factory=list)
 
     def scope_total(self, scope: int, basis: str = "location") -> float:
         """Total of one scope [t CO2e] (scope 2 on the given basis)."""
@@ -111,6 +116,8 @@ def build_inventory(
     gwp_set: str,
     period: str | None = None,
     exclusions: dict[int, str] | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
 ) -> Inventory:
     """Consolidate and total a ledger.
 
@@ -128,6 +135,8 @@ def build_inventory(
         ``YYYY`` or ``YYYY-MM``.
     exclusions : dict of int to str, optional
         Scope 3 categories excluded, with reasons.
+    samples, seed : int
+        Monte Carlo draws and seed of the uncertainty analysis.
     """
     shares = consolidation_shares(entities.to_pylist(), approach)
     scopes = []
@@ -168,6 +177,7 @@ def build_inventory(
         biogenic_co2=grand["biogenic_co2"] or 0.0,
         scope3=scope3,
         exclusions=dict(exclusions or {}),
+        uncertainty=uncertainty(ledger, shares, period, samples, seed),
     )
 
 
