@@ -23,7 +23,12 @@ from carbonledger.cli.calculate import (
     totals_command,
 )
 from carbonledger.cli.factors import estimate, factors_app
-from carbonledger.cli.inventory import intensity_command, inventory_command, uncertainty_command
+from carbonledger.cli.inventory import (
+    hotspots_command,
+    intensity_command,
+    inventory_command,
+    uncertainty_command,
+)
 from carbonledger.cli.record import estimate_record_command
 from carbonledger.options import Consolidation, Language, WorkspaceConfig
 from carbonledger.pipeline import import_file, validate_file
@@ -50,6 +55,7 @@ app.command("scope3")(scope3_command)
 app.command("inventory")(inventory_command)
 app.command("intensity")(intensity_command)
 app.command("uncertainty")(uncertainty_command)
+app.command("hotspots")(hotspots_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

@@ -9,13 +9,20 @@ import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, WorkspaceOption
-from carbonledger.inventory import intensities
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.inventory import consolidation_shares, intensities
+from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import gather_inputs
 from carbonledger.pipeline import inventory as build
 from carbonledger.store import Workspace
 
-__all__ = ["intensity_command", "inventory_command", "uncertainty_command"]
+__all__ = [
+    "hotspots_command",
+    "intensity_command",
+    "inventory_command",
+    "uncertainty_command",
+]
 
 RunOption = Annotated[str | None, typer.Option(help="Run id (default: the latest).")]
 PeriodOption = Annotated[
@@ -140,4 +147,47 @@ def uncertainty_command(
                 for r in rows
             ],
         )
+    )
+
+
+def hotspots_command(
+    by: Annotated[str, typer.Option(help="Dimension: facility, category, entity, activity ...")] = (
+        "facility"
+    ),
+    period: PeriodOption = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="Earlier period: split the change into activity and factor effects."),
+    ] = None,
+    threshold: Annotated[float, typer.Option(help="Pareto share.")] = DEFAULT_PARETO_SHARE,
+    run: RunOption = None,
+    limit: Annotated[int, typer.Option(help="Rows to print.")] = 15,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The vital few sources (Pareto) by a dimension, or with --compare the year-on-year change
+    split into activity and factor effects.
+
+    Example: [bold]carbonledger hotspots -w acme --by facility --period 2025 --compare 2024[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        shares = consolidation_shares(
+            gather_inputs(ws).references["entities"].to_pylist(), ws.config.consolidation
+        )
+        ledger = ws.ledger_path(stored)
+        if compare:
+            if not period:
+                raise CarbonLedgerError("--compare needs --period (the later period)")
+            rows = change_decomposition(ledger, compare, period, shares)
+        else:
+            rows = pareto(ledger, by, shares, period or stored.period, threshold)
+    if as_json:
+        emit_json({"run_id": stored.run_id, "unit": "t CO2e", "rows": rows})
+        return
+    columns = list(rows[0]) if rows else []
+    title = f"Change {compare} -> {period}" if compare else f"Hotspots by {by}"
+    console.print(
+        rich_table(f"{title} (t CO2e)", columns, [tuple(r.values()) for r in rows[:limit]])
     )

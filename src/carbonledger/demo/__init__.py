@@ -18,9 +18,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
 from carbonledger.factors import ReleaseInfo
-from carbonledger.inventory import reconcile, scope3_coverage, totals
+from carbonledger.inventory import intensities, reconcile, scope3_coverage, totals
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import USER_FACTORS_DIR, add_factor_release, calculate, import_file
+from carbonledger.pipeline import (
+    USER_FACTORS_DIR,
+    add_factor_release,
+    calculate,
+    gather_inputs,
+    import_file,
+    inventory,
+)
 from carbonledger.schema import get_schema
 from carbonledger.store import CONFIG_FILE, Workspace
 
@@ -72,6 +79,9 @@ class DemoSummary:
         The hybrid model's reconciliation by scope 3 category [t CO2e].
     scope3 : list of dict
         Every scope 3 category: calculated, excluded with its reason, or a gap.
+    analysis : dict
+        The consolidated inventory's headline analysis: total, 95 % interval, intensity per
+        million CNY of revenue, primary-data share, and the hotspot categories.
     figures : dict of str to float or int
         Headline activity figures of the generated company.
     """
@@ -83,6 +93,7 @@ class DemoSummary:
     emissions: list[dict[str, Any]] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     scope3: list[dict[str, Any]] = field(default_factory=list)
+    analysis: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -94,6 +105,7 @@ class DemoSummary:
             "emissions": self.emissions,
             "reconciliation": self.reconciliation,
             "scope3": self.scope3,
+            "analysis": self.analysis,
         }
 
     def print(self, console: Console) -> None:
@@ -152,6 +164,27 @@ class DemoSummary:
                         r["methods_used"] or r["reason"] or "",
                     )
                     for r in self.scope3
+                ],
+            )
+        )
+        a = self.analysis
+        console.print(
+            rich_table(
+                f"Consolidated inventory ({a['approach']})",
+                ["figure", "value"],
+                [
+                    ("total, location-based [t CO2e]", a["total_t_co2e"]),
+                    (
+                        "95 % interval [t CO2e]",
+                        f"{a['interval_95'][0]:,.0f} - {a['interval_95'][1]:,.0f}",
+                    ),
+                    ("primary-data share", a["primary_data_share"]),
+                    ("t CO2e per million CNY revenue", a["t_co2e_per_million_cny"]),
+                    ("scope 3 t CO2e per million CNY", a["scope3_t_co2e_per_million_cny"]),
+                    (
+                        "hotspot scope 3 categories (share of total)",
+                        ", ".join(f"{c} ({s:.0%})" for c, s in a["hotspot_categories"]),
+                    ),
                 ],
             )
         )
@@ -262,11 +295,35 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.scope3 = scope3_coverage(
         workspace.ledger_path(run), workspace.config.scope3_exclusions
     ).to_pylist()
+    summary.analysis = _analysis(workspace, run.run_id, str(company["year"]))
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in reconcile(workspace.ledger_path(run)).to_pylist()
     ]
     return summary
+
+
+def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
+    """Headline figures of the consolidated inventory of the reporting year."""
+    inv = inventory(workspace, run_id, year)
+    total = next(u for u in inv.uncertainty if u["part"] == "total location")
+    revenue = [
+        r
+        for r in intensities(inv, gather_inputs(workspace).references["denominators"])
+        if r["metric"] == "revenue" and r["entity_id"] is None
+    ]
+    per_revenue = {r["scope"]: r["intensity"] for r in revenue}
+    return {
+        "approach": inv.approach,
+        "total_t_co2e": inv.total(),
+        "interval_95": [total["low"], total["high"]],
+        "primary_data_share": total["primary_share"],
+        "t_co2e_per_million_cny": per_revenue.get("total location"),
+        "scope3_t_co2e_per_million_cny": per_revenue.get("3"),
+        "hotspot_categories": [
+            (h["category"], h["share"]) for h in inv.hotspots["category"] if h["category"]
+        ],
+    }
 
 
 def _add_user_factors(workspace: Workspace, release: dict[str, Any], inputs: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from carbonledger.inventory.boundary import consolidation_shares
+from carbonledger.inventory.hotspots import pareto
 from carbonledger.inventory.scope3 import scope3_coverage
 from carbonledger.inventory.totals import totals
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
@@ -26,6 +27,8 @@ __all__ = ["GAS_GROUPS", "Inventory", "build_inventory", "gas_group", "intensiti
 
 #: Dimensions the inventory is totalled by (names of :data:`~.totals.DIMENSIONS`).
 BREAKDOWNS = ("category", "iso_category", "entity", "facility", "business_unit", "month")
+#: Dimensions whose vital few the inventory lists.
+HOTSPOT_DIMENSIONS = ("facility", "category", "activity")
 #: Kyoto-basket groups of single gases; HFCs and PFCs are matched by name below.
 GAS_GROUPS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3")
 _PFCS = {"CF4", "C2F6", "C3F8", "cC3F6", "cC4F8", "C4F10", "C5F12", "C6F14", "C7F16", "C8F18"}
@@ -72,6 +75,8 @@ class Inventory:
     uncertainty : list of dict
         95 % intervals, primary-data shares and pedigree scores per scope and for the total
         (:func:`~carbonledger.inventory.uncertainty.uncertainty`, seeded).
+    hotspots : dict of str to list of dict
+        The vital few (Pareto, 80 %) facilities, scope 3 categories and activities.
     """
 
     run_id: str
@@ -85,6 +90,7 @@ class Inventory:
     scope3: list[dict[str, Any]] = field(default_factory=list)
     exclusions: dict[int, str] = field(default_factory=dict)
     uncertainty: list[dict[str, Any]] = field(default_factory=list)
+    hotspots: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def scope_total(self, scope: int, basis: str = "location") -> float:
         """Total of one scope [t CO2e] (scope 2 on the given basis)."""
@@ -178,6 +184,10 @@ def build_inventory(
         scope3=scope3,
         exclusions=dict(exclusions or {}),
         uncertainty=uncertainty(ledger, shares, period, samples, seed),
+        hotspots={
+            name: [r for r in pareto(ledger, name, shares, period) if r["vital_few"]]
+            for name in HOTSPOT_DIMENSIONS
+        },
     )
 
 

@@ -30,6 +30,7 @@ DIMENSIONS: dict[str, str] = {
     "method": "method",
     "data_quality": "data_quality",
     "match_level": "match_level",
+    "activity": "activity_key",
 }
 
 

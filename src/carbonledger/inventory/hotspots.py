@@ -1,0 +1,122 @@
+"""Hotspots: the few sources that make most of the emissions, and what changed between years.
+
+- :func:`pareto`: totals by any dimension (facility, category, entity, activity ...), largest
+  first, with the cumulative share; the ``vital_few`` are those needed to reach the threshold
+  (80 % by default).
+- :func:`change_decomposition`: the change in emissions between two periods split, per
+  (method, activity key, unit), into an **activity effect** ``(A1 - A0) * F0`` and a **factor
+  effect** ``(F1 - F0) * A1``, with ``F = E / A`` the implied factor. The two add up exactly to
+  the change; sources present in one period only are all activity effect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from carbonledger.inventory.reconcile import ledger_connection
+from carbonledger.inventory.totals import totals
+
+__all__ = ["DEFAULT_PARETO_SHARE", "change_decomposition", "pareto"]
+
+#: Share of the total the vital few make up.
+DEFAULT_PARETO_SHARE = 0.8
+
+
+def pareto(
+    ledger: Path | pa.Table,
+    dimension: str,
+    shares: pa.Table | None = None,
+    period: str | None = None,
+    threshold: float = DEFAULT_PARETO_SHARE,
+    basis: str = "location",
+) -> list[dict[str, Any]]:
+    """Sources by one dimension, largest first, with cumulative shares [t CO2e].
+
+    Returns
+    -------
+    list of dict
+        ``<dimension>``, ``co2e``, ``share``, ``cumulative_share``, ``vital_few`` (needed to
+        reach ``threshold`` of the total).
+    """
+    rows = totals(ledger, [dimension], basis, period, shares).to_pylist()
+    rows.sort(key=lambda r: -r["co2e"])
+    total = sum(r["co2e"] for r in rows)
+    out, running = [], 0.0
+    for row in rows:
+        before = running
+        running += row["co2e"]
+        out.append(
+            {
+                dimension: row[dimension],
+                "co2e": row["co2e"],
+                "share": row["co2e"] / total if total else None,
+                "cumulative_share": running / total if total else None,
+                "vital_few": bool(total) and before / total < threshold,
+            }
+        )
+    return out
+
+
+def change_decomposition(
+    ledger: Path | pa.Table,
+    before: str,
+    after: str,
+    shares: pa.Table | None = None,
+    basis: str = "location",
+) -> list[dict[str, Any]]:
+    """The change from period ``before`` to ``after`` by source, split into activity and factor
+    effects [t CO2e], largest absolute change first."""
+    con = ledger_connection(ledger)
+    try:
+        weight, source = "1.0", "ledger"
+        if shares is not None:
+            con.register("shares", shares.select(["entity_id", "share"]))
+            weight, source = "coalesce(s.share, 0)", "ledger LEFT JOIN shares s USING (entity_id)"
+        sql = f"""
+            WITH rows AS (
+                SELECT method, activity_key, activity_unit, record_id, line,
+                       starts_with(period, ?) AS is_before,
+                       any_value(activity_quantity) * any_value({weight}) AS activity,
+                       sum(co2e * {weight}) / 1000 AS co2e
+                FROM {source}
+                WHERE status = 'active' AND NOT biogenic
+                  AND (scope2_basis IS NULL OR scope2_basis = ?)
+                  AND (starts_with(period, ?) OR starts_with(period, ?))
+                GROUP BY ALL),
+            sources AS (
+                SELECT method, activity_key, activity_unit,
+                       coalesce(sum(activity) FILTER (WHERE is_before), 0) AS a0,
+                       coalesce(sum(co2e) FILTER (WHERE is_before), 0) AS e0,
+                       coalesce(sum(activity) FILTER (WHERE NOT is_before), 0) AS a1,
+                       coalesce(sum(co2e) FILTER (WHERE NOT is_before), 0) AS e1
+                FROM rows GROUP BY ALL)
+            SELECT * FROM sources ORDER BY abs(e1 - e0) DESC, method, activity_key
+        """
+        rows = con.sql(sql, params=[before, basis, before, after]).to_arrow_table().to_pylist()
+    finally:
+        con.close()
+    out = []
+    for r in rows:
+        if r["a0"] and r["a1"]:
+            f0, f1 = r["e0"] / r["a0"], r["e1"] / r["a1"]
+            activity_effect, factor_effect = (r["a1"] - r["a0"]) * f0, (f1 - f0) * r["a1"]
+        else:
+            activity_effect, factor_effect = r["e1"] - r["e0"], 0.0
+        out.append(
+            {
+                "method": r["method"],
+                "activity_key": r["activity_key"],
+                "activity_unit": r["activity_unit"],
+                "activity_before": r["a0"],
+                "activity_after": r["a1"],
+                "co2e_before": r["e0"],
+                "co2e_after": r["e1"],
+                "change": r["e1"] - r["e0"],
+                "activity_effect": activity_effect,
+                "factor_effect": factor_effect,
+            }
+        )
+    return out
