@@ -17,6 +17,7 @@ __all__ = [
     "FactorNotFoundError",
     "IntegrityError",
     "Location",
+    "PeriodLockedError",
     "SchemaError",
     "UnitError",
     "ValidationError",
@@ -66,6 +67,10 @@ class ConfigError(CarbonLedgerError):
 
 class WorkspaceError(CarbonLedgerError):
     """The workspace does not exist, is not initialised, or its store is inconsistent."""
+
+
+class PeriodLockedError(WorkspaceError):
+    """A change would touch a period locked after sign-off; restate the period first."""
 
 
 class SchemaError(CarbonLedgerError):

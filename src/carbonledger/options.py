@@ -39,6 +39,11 @@ DEFAULT_WORKING_HOURS_PER_DAY = 8
 #: How far shares that must add up to one (end-of-life routes, mode shares) may miss it.
 SHARE_TOLERANCE = 1e-6
 
+#: Share of the base-year total at which the cumulative effect of structural, method or factor
+#: changes and errors triggers a base-year recalculation (GHG Protocol Corporate Standard,
+#: chapter 5, leaves the threshold to the company; 5 % is the common choice).
+DEFAULT_RECALCULATION_THRESHOLD = 0.05
+
 #: Number of scope 3 categories in the GHG Protocol Scope 3 Standard.
 SCOPE3_CATEGORIES = 15
 
@@ -82,6 +87,11 @@ class WorkspaceConfig(BaseModel):
         region, its country or the world (e.g. ``["GB", "US"]`` to use DESNZ then EPA fuel
         factors for fuels burnt in China). Empty by default: no proxy is used unless named, and
         every proxied row says so (``match_level = proxy``).
+    later_year_factors : bool
+        Allow a factor of a later year where none of the activity's year or earlier exists (a
+        base year older than every factor release); each such row records a negative year gap.
+    recalculation_threshold : float
+        Significance threshold of base-year recalculation [fraction of the base-year total].
     scope3_exclusions : dict of int to str
         Scope 3 categories that do not apply to the organisation, each with the reason (e.g.
         ``{15: "no investments outside the consolidated boundary"}``); reports repeat them.
@@ -98,6 +108,8 @@ class WorkspaceConfig(BaseModel):
     language: Language = Language(DEFAULT_LANGUAGE)
     proxy_regions: list[str] = Field(default_factory=list)
     scope3_exclusions: dict[int, str] = Field(default_factory=dict)
+    later_year_factors: bool = False
+    recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)
 
     @field_validator("scope3_exclusions")
     @classmethod

@@ -25,7 +25,7 @@ from carbonledger.calculation import (
     relational_ledger,
 )
 from carbonledger.engine import RelationalEngine, get_engine
-from carbonledger.errors import CarbonLedgerError, ValidationError
+from carbonledger.errors import CarbonLedgerError, PeriodLockedError, ValidationError
 from carbonledger.factors import (
     FactorLibrary,
     ReleaseInfo,
@@ -38,12 +38,14 @@ from carbonledger.factors import (
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
 from carbonledger.inventory import Inventory, build_inventory
+from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
 from carbonledger.schema import get_schema
 from carbonledger.store import BatchInfo, StoredBatch, StoredRun, Workspace
+from carbonledger.store.periods import covering_lock
 from carbonledger.units import gwp_set_name
 from carbonledger.validate import SOURCE_ROW, ValidationReport, validate_table
 
@@ -54,6 +56,7 @@ __all__ = [
     "Estimate",
     "ImportResult",
     "add_factor_release",
+    "base_year",
     "calculate",
     "estimate",
     "gather_inputs",
@@ -84,6 +87,17 @@ class ImportResult:
     batch: StoredBatch
     created: bool
     report: ValidationReport
+
+
+def _refuse_locked_periods(workspace: Workspace, table: pa.Table, path: str | Path) -> None:
+    if "period" not in table.column_names:
+        return
+    for month in sorted({m for m in table["period"].to_pylist() if m}):
+        if lock := covering_lock(workspace, month):
+            raise PeriodLockedError(
+                f"{path}: records for {month} fall in period {lock.period}, locked since "
+                f"{lock.at} (version {lock.version}); restate the period with a reason first"
+            )
 
 
 def validate_file(
@@ -122,6 +136,8 @@ def import_file(
     ------
     ValidationError
         Carrying the :class:`ValidationReport` when the file breaks a rule.
+    PeriodLockedError
+        When records fall in a locked period (restate it first).
     """
     schema = get_schema(kind)
     frame, meta = read_table(path, sheet)
@@ -130,6 +146,7 @@ def import_file(
     validated = validate_table(frame, meta, schema, strict)
     if validated.table is None:
         raise ValidationError(validated.report)
+    _refuse_locked_periods(workspace, validated.table, meta.path)
     info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet)
     batch, created = workspace.store_batch(info, validated.table)
     return ImportResult(batch, created, validated.report)
@@ -246,7 +263,8 @@ def inventory(
     The boundary approach, GWP set and scope 3 exclusions are the workspace's; ``samples`` and
     ``seed`` drive the Monte Carlo uncertainty.
     """
-    stored = workspace.get_run(run_id)
+    lock = covering_lock(workspace, period) if period and run_id is None else None
+    stored = workspace.get_run(lock.run_id if lock else run_id)
     references = gather_inputs(workspace).references
     if "entities" not in references:
         raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
@@ -261,6 +279,31 @@ def inventory(
         samples=samples,
         seed=seed,
     )
+
+
+def base_year(workspace: Workspace, run_id: str | None = None) -> dict[str, Any]:
+    """The workspace's base year, its events and whether they recalculate it [t CO2e].
+
+    The run (default: the latest) must hold the base year's data.
+    """
+    stored = workspace.get_run(run_id)
+    references = gather_inputs(workspace).references
+    if "entities" not in references:
+        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    config = workspace.config
+    record = base_year_recalculation(
+        workspace.ledger_path(stored),
+        references["entities"],
+        references["base_year_events"],
+        base_year=config.base_year,
+        approach=config.consolidation,
+        threshold=config.recalculation_threshold,
+    )
+    if not record["original"]["total"]:
+        raise CarbonLedgerError(
+            f"run {stored.run_id[:12]} has no data for the base year {config.base_year}"
+        )
+    return {"run_id": stored.run_id, **record}
 
 
 def workspace_library(workspace: Workspace) -> FactorLibrary:
@@ -301,9 +344,16 @@ REFERENCE_KINDS = (
     "package_types",
     "device_models",
     "denominators",
+    "base_year_events",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
-_OPTIONAL_KINDS = ("energy_instruments", "electricity_prices", "spend_coverage", "denominators")
+_OPTIONAL_KINDS = (
+    "energy_instruments",
+    "electricity_prices",
+    "spend_coverage",
+    "denominators",
+    "base_year_events",
+)
 
 
 @dataclass(frozen=True)
@@ -398,9 +448,15 @@ def calculate(
     strict : bool, default False
         Refuse factor fallbacks (region, year).
     """
+    if period and (lock := covering_lock(workspace, period)) and lock.run_id:
+        return CalculationResult(workspace.get_run(lock.run_id), False)  # signed off: as locked
     config = workspace.config
     library = workspace_library(workspace)
-    policy = SelectionPolicy(strict=strict, proxy_regions=tuple(config.proxy_regions))
+    policy = SelectionPolicy(
+        strict=strict,
+        proxy_regions=tuple(config.proxy_regions),
+        later_years=config.later_year_factors,
+    )
     context = FactorContext(library, config.gwp_set, policy)
     inputs = gather_inputs(workspace, period)
     releases = {
@@ -417,6 +473,7 @@ def calculate(
             "engine": engine,
             "strict": strict,
             "proxy_regions": list(config.proxy_regions),
+            "later_year_factors": config.later_year_factors,
         },
     )
     run_id = manifest.fingerprint()

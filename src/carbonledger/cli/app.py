@@ -24,9 +24,13 @@ from carbonledger.cli.calculate import (
 )
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
+    base_year_command,
     hotspots_command,
     intensity_command,
     inventory_command,
+    lock_command,
+    periods_command,
+    restate_command,
     uncertainty_command,
 )
 from carbonledger.cli.record import estimate_record_command
@@ -56,6 +60,10 @@ app.command("inventory")(inventory_command)
 app.command("intensity")(intensity_command)
 app.command("uncertainty")(uncertainty_command)
 app.command("hotspots")(hotspots_command)
+app.command("lock")(lock_command)
+app.command("restate")(restate_command)
+app.command("periods")(periods_command)
+app.command("base-year")(base_year_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -13,14 +14,25 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import consolidation_shares, intensities
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
+from carbonledger.pipeline import base_year as base_year_of
 from carbonledger.pipeline import gather_inputs
 from carbonledger.pipeline import inventory as build
 from carbonledger.store import Workspace
+from carbonledger.store.periods import (
+    lock_period,
+    period_history,
+    reopen_period,
+    store_base_year,
+)
 
 __all__ = [
+    "base_year_command",
     "hotspots_command",
     "intensity_command",
     "inventory_command",
+    "lock_command",
+    "periods_command",
+    "restate_command",
     "uncertainty_command",
 ]
 
@@ -191,3 +203,113 @@ def hotspots_command(
     console.print(
         rich_table(f"{title} (t CO2e)", columns, [tuple(r.values()) for r in rows[:limit]])
     )
+
+
+def lock_command(
+    period: Annotated[str, typer.Argument(help="Period to lock: YYYY or YYYY-MM.")],
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Lock a period after sign-off with its run: its inputs and results can no longer change.
+
+    Example: [bold]carbonledger lock 2025 -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        state = lock_period(ws, period, ws.get_run(run).run_id)
+    if as_json:
+        emit_json(asdict(state))
+        return
+    console.print(f"period {period} locked, version {state.version}, run {state.run_id}")
+
+
+def restate_command(
+    period: Annotated[str, typer.Argument(help="Locked period to reopen: YYYY or YYYY-MM.")],
+    reason: Annotated[str, typer.Option(help="Why the period is restated.")],
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Reopen a locked period for a correction; lock it again to sign off the next version.
+
+    Example: [bold]carbonledger restate 2025 --reason "meter FC-HZ1 read twice in May"[/]
+    """
+    with fail_cleanly(as_json):
+        state = reopen_period(Workspace.open(workspace), period, reason)
+    if as_json:
+        emit_json(asdict(state))
+        return
+    console.print(f"period {period} reopened after version {state.version}: {reason}")
+
+
+def periods_command(
+    period: Annotated[str | None, typer.Argument(help="One period (default: all).")] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The history of period locks and restatements.
+
+    Example: [bold]carbonledger periods -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        history = period_history(Workspace.open(workspace), period)
+    if as_json:
+        emit_json([asdict(h) for h in history])
+        return
+    console.print(
+        rich_table(
+            "Period locks",
+            ["period", "version", "status", "run", "at", "reason"],
+            [
+                (h.period, h.version, h.status, (h.run_id or "")[:12], h.at, h.reason or "")
+                for h in history
+            ],
+        )
+    )
+
+
+def base_year_command(
+    run: RunOption = None,
+    store: Annotated[bool, typer.Option(help="Store the result as a new base-year version.")] = (
+        False
+    ),
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The base year, the recalculation events and whether they pass the threshold.
+
+    Example: [bold]carbonledger base-year -w acme --store[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        record = base_year_of(ws, run)
+        if store:
+            record["version"] = store_base_year(ws, ws.config.base_year, record["run_id"], record)
+    if as_json:
+        emit_json(record)
+        return
+    console.print(
+        rich_table(
+            f"Base year {record['base_year_period']} ({record['approach']}, t CO2e)",
+            ["", "scope 1", "scope 2", "scope 3", "total"],
+            [
+                (label, *(figures["by_scope"].get(s, 0.0) for s in (1, 2, 3)), figures["total"])
+                for label, figures in (
+                    ("as drawn", record["original"]),
+                    ("standing", record["base_year"]),
+                )
+            ],
+        )
+    )
+    console.print(
+        rich_table(
+            "Events",
+            ["event", "month", "kind", "entity", "effect [t CO2e]"],
+            [
+                (e["event_id"], e["period"], e["kind"], e["entity_id"] or "", e["effect"])
+                for e in record["events"]
+            ],
+        )
+    )
+    verdict = "recalculated" if record["recalculated"] else "not recalculated"
+    console.print(f"Base year {verdict}: {record['reason']}")

@@ -23,6 +23,7 @@ from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
     USER_FACTORS_DIR,
     add_factor_release,
+    base_year,
     calculate,
     gather_inputs,
     import_file,
@@ -58,6 +59,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "device_sales": ("csv", "utf-8", False),
     "customer_trips": ("csv", "gbk", True),
     "denominators": ("csv", "utf-8", False),
+    "base_year_events": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -173,7 +175,15 @@ class DemoSummary:
                 f"Consolidated inventory ({a['approach']})",
                 ["figure", "value"],
                 [
+                    (f"base year {a['base_year']} as drawn [t CO2e]", a["base_year_as_drawn"]),
+                    (
+                        f"base year {a['base_year']} "
+                        + ("recalculated" if a["base_year_recalculated"] else "standing"),
+                        a["base_year_standing"],
+                    ),
+                    ("recalculation", a["base_year_reason"]),
                     ("total, location-based [t CO2e]", a["total_t_co2e"]),
+                    ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
                     (
                         "95 % interval [t CO2e]",
                         f"{a['interval_95'][0]:,.0f} - {a['interval_95'][1]:,.0f}",
@@ -261,6 +271,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             reporting_periods=[str(company["year"])],
             proxy_regions=company["proxy_regions"],
             scope3_exclusions=company["scope3_exclusions"],
+            later_year_factors=company["later_year_factors"],
         )
         workspace = Workspace.init(folder, config)
     _add_user_factors(workspace, company["user_factor_release"], folder / "inputs")
@@ -313,7 +324,14 @@ def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
         if r["metric"] == "revenue" and r["entity_id"] is None
     ]
     per_revenue = {r["scope"]: r["intensity"] for r in revenue}
+    base = base_year(workspace, run_id)
     return {
+        "base_year": base["base_year_period"],
+        "base_year_as_drawn": base["original"]["total"],
+        "base_year_standing": base["base_year"]["total"],
+        "base_year_recalculated": base["recalculated"],
+        "base_year_reason": base["reason"],
+        "change_since_base_year": inv.total() / base["base_year"]["total"] - 1,
         "approach": inv.approach,
         "total_t_co2e": inv.total(),
         "interval_95": [total["low"], total["high"]],

@@ -75,7 +75,43 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["device_sales"] = _device_sales(company, months, rng)
     tables["customer_trips"] = _store_trips(company, months, rng)
     tables["denominators"] = pd.DataFrame(company["denominators"])
+    tables["base_year_events"] = pd.DataFrame(company["base_year_events"])
+    for kind, frame in _base_year(company, rng).items():
+        tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
     return tables
+
+
+def _base_year(company: Company, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """The base year's scope 1 and 2 activity and general ledger, scaled by the activity
+    index (the group was smaller); record ids are prefixed with the year."""
+    year = int(company["base_year"])
+    months = _months(year)
+    scale = company["activity_index"][year]
+    electricity = _electricity(company, months, rng)
+    frames = {
+        "electricity": electricity,
+        "stationary_fuel": _stationary_fuel(company, months, rng),
+        "mobile_fuel": _mobile_fuel(company, months, rng),
+        "spend": _spend(company, months, rng),
+        "energy_instruments": _instruments(company, electricity),
+    }
+    for kind, frame in frames.items():
+        frame["record_id" if kind != "energy_instruments" else "instrument_id"] = (
+            f"{year}-" + frame["record_id" if kind != "energy_instruments" else "instrument_id"]
+        )
+        for column in _SCALED.get(kind, ()):
+            frame[column] = frame[column] * scale
+    return frames
+
+
+#: Activity amounts the base year scales by the activity index.
+_SCALED = {
+    "electricity": ("quantity", "bill_amount"),
+    "stationary_fuel": ("quantity",),
+    "mobile_fuel": ("fuel_quantity", "distance"),
+    "spend": ("amount",),
+    "energy_instruments": ("quantity",),
+}
 
 
 def _facilities(company: Company) -> pd.DataFrame:
@@ -246,28 +282,28 @@ _DEMO_SOURCE = "demo assumption (fictional company); replace with published data
 
 
 def _prices(company: Company) -> pd.DataFrame:
-    year = int(company["year"])
     return pd.DataFrame(
         [
             {
                 "region": country,
-                "year": year,
+                "year": int(year),
                 "currency": company["currencies"][country],
                 "price": price,
                 "per_unit": "kWh",
                 "source": _DEMO_SOURCE,
             }
             for country, price in company["demo_price_per_kwh"].items()
+            for year in (company["base_year"], company["year"])
         ]
     )
 
 
 def _fx_rates(company: Company) -> pd.DataFrame:
-    year = int(company["year"])
     return pd.DataFrame(
         [
-            {"currency": c, "year": year, "per_usd": v, "source": _DEMO_SOURCE}
+            {"currency": c, "year": int(year), "per_usd": v, "source": _DEMO_SOURCE}
             for c, v in company["demo_fx_per_usd"].items()
+            for year in (company["base_year"], company["year"])
         ]
     )
 

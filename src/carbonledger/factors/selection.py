@@ -8,7 +8,8 @@ considers the factors of the same key whose unit has the same dimension, then ra
 2. **region**: exact region, then its parent region (e.g. a Chinese regional grid), then the
    country, then ``WORLD``, then the proxy regions the policy names, in the policy's order;
 3. **year**: the factor's year equal to the activity's, else the nearest earlier year; a later
-   year is never used;
+   year only under the explicit ``later_years`` policy, and only where no earlier factor exists
+   at any region level (recorded as a negative year gap);
 4. **release**, in the policy's priority order, then the newest release.
 
 Each chosen row records ``match_level`` (exact / parent / country / world / proxy) and
@@ -80,6 +81,10 @@ class SelectionPolicy:
         ``proxy``). Empty by default: no proxy is ever used unless named.
     releases : tuple of str, optional
         Releases allowed, in priority order (default: all, newest year first).
+    later_years : bool, default False
+        Where no factor of the activity's year or earlier qualifies at any region level, take
+        the nearest later one (e.g. for a base year older than every release); recorded with a
+        negative ``year_gap``. Off by default: a later year is never used unless asked.
     """
 
     stages: tuple[str, ...] | None = None
@@ -87,6 +92,7 @@ class SelectionPolicy:
     max_year_gap: int | None = None
     proxy_regions: tuple[str, ...] = ()
     releases: tuple[str, ...] | None = None
+    later_years: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,7 +221,7 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
             ("aliases", key_aliases()),
         ):
             con.register(name, table)
-        con.execute(_PICK_SQL, [max_level, max_gap])
+        con.execute(_PICK_SQL, [policy.later_years and not policy.strict, max_level, max_gap])
         matches = con.sql(_EXPAND_SQL.format(level_label=_LEVEL_LABEL)).to_arrow_table()
         missing = con.sql(_MISSING_SQL).to_arrow_table()
     finally:
@@ -256,12 +262,12 @@ candidates AS (
                   AND g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
     JOIN stage_rank s ON s.stage = g.stage
     JOIN release_rank rr ON rr.release_id = g.release_id
-    WHERE g.year <= r.year AND c.level <= ? AND r.year - g.year <= ?
+    WHERE (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
 ),
 ranked AS (
     SELECT *, row_number() OVER (
         PARTITION BY request_id
-        ORDER BY stage_rank, position, year_gap, release_rank, release_id DESC,
+        ORDER BY stage_rank, year_gap < 0, position, abs(year_gap), release_rank, release_id DESC,
                  variant NULLS FIRST
     ) AS pick
     FROM candidates

@@ -16,13 +16,14 @@ franchise                  equity share  100 % if FC        100 % if it operates
 A holding's share is taken link by link from the entity up to the group parent and multiplied
 through the chain, so an entity held indirectly gets the product of the links (a joint venture
 of a wholly controlled subsidiary: its equity share; the same under equity share: both equity
-shares multiplied). The ledger keeps every entity's gross emissions; consolidation applies
+shares multiplied). An entity counts only in the months it belongs to the group (``joined``
+up to ``left``). The ledger keeps every entity's gross emissions; consolidation applies
 these shares when the inventory is built, never by editing the ledger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -32,7 +33,15 @@ from carbonledger.options import Consolidation
 
 __all__ = ["consolidation_shares", "link_share"]
 
-_SCHEMA = pa.schema([("entity_id", pa.string()), ("share", pa.float64()), ("path", pa.string())])
+_SCHEMA = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("share", pa.float64()),
+        ("path", pa.string()),
+        ("joined", pa.string()),
+        ("left", pa.string()),
+    ]
+)
 
 
 def _relationship(entity: Mapping[str, Any]) -> str:
@@ -58,7 +67,7 @@ def link_share(entity: Mapping[str, Any], approach: Consolidation) -> float:
 
 
 def consolidation_shares(
-    entities: list[Mapping[str, Any]], approach: Consolidation | str
+    entities: Sequence[Mapping[str, Any]], approach: Consolidation | str
 ) -> pa.Table:
     """Each entity's consolidated share, multiplied through the ownership chain.
 
@@ -72,7 +81,8 @@ def consolidation_shares(
     -------
     pyarrow.Table
         ``entity_id``, ``share`` [fraction 0-1], ``path`` (the chain up to the group parent,
-        with each link's share, for the report).
+        with each link's share, for the report), and the months the entity ``joined`` and
+        ``left`` the group: outside them its share does not apply.
 
     Raises
     ------
@@ -100,5 +110,13 @@ def consolidation_shares(
                 )
             current = parent
         links.append(f"{current['entity_id']} (group parent)")
-        rows.append({"entity_id": entity_id, "share": share, "path": " <- ".join(links)})
+        rows.append(
+            {
+                "entity_id": entity_id,
+                "share": share,
+                "path": " <- ".join(links),
+                "joined": by_id[entity_id].get("joined"),
+                "left": by_id[entity_id].get("left"),
+            }
+        )
     return pa.Table.from_pylist(rows, schema=_SCHEMA)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.inventory.reconcile import ledger_connection
+from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.inventory.totals import totals
 
 __all__ = ["DEFAULT_PARETO_SHARE", "change_decomposition", "pareto"]
@@ -71,10 +71,7 @@ def change_decomposition(
     effects [t CO2e], largest absolute change first."""
     con = ledger_connection(ledger)
     try:
-        weight, source = "1.0", "ledger"
-        if shares is not None:
-            con.register("shares", shares.select(["entity_id", "share"]))
-            weight, source = "coalesce(s.share, 0)", "ledger LEFT JOIN shares s USING (entity_id)"
+        source, weight = weighted_source(con, shares)
         sql = f"""
             WITH rows AS (
                 SELECT method, activity_key, activity_unit, record_id, line,

@@ -11,21 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
-__all__ = ["ledger_connection", "reconcile", "unmatched_process_activity"]
+from carbonledger.inventory.ledger_sql import ledger_connection
+
+__all__ = ["reconcile", "unmatched_process_activity"]
 
 _SPEND = "spend_eeio"
-
-
-def ledger_connection(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the ledger (Parquet path or table) registered as ``ledger``."""
-    con = duckdb.connect()
-    con.register(
-        "ledger", ledger if isinstance(ledger, pa.Table) else con.read_parquet(str(ledger))
-    )
-    return con
 
 
 def reconcile(ledger: Path | pa.Table) -> pa.Table:

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from carbonledger.inventory.reconcile import ledger_connection
+from carbonledger.inventory.ledger_sql import ledger_connection
 
 __all__ = ["scope3_categories", "scope3_coverage"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
+from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 
 __all__ = ["DIMENSIONS", "totals"]
 
@@ -71,17 +71,9 @@ def totals(
     keys = by or []
     select = "".join(f"{DIMENSIONS[d]} AS {d}, " for d in keys)
     group = f"GROUP BY ALL ORDER BY {', '.join(keys)}" if keys else ""
-    con = duckdb.connect()
+    con = ledger_connection(ledger)  # a Parquet ledger is scanned in place, never loaded whole
     try:
-        if isinstance(ledger, pa.Table):
-            con.register("ledger", ledger)
-        else:  # a relation scanned in place, never loaded whole
-            con.register("ledger", con.read_parquet(str(ledger)))
-        weight, source = "1.0", "ledger"
-        if shares is not None:
-            con.register("shares", shares.select(["entity_id", "share"]))
-            weight = "coalesce(s.share, 0)"
-            source = "ledger LEFT JOIN shares s USING (entity_id)"
+        source, weight = weighted_source(con, shares)
         sql = (
             f"SELECT {select}sum(co2e * {weight}) / 1000 AS co2e, "
             f"coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "

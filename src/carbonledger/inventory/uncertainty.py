@@ -31,7 +31,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.reconcile import ledger_connection
+from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 
 __all__ = ["CONFIDENCE", "DEFAULT_SAMPLES", "uncertainty", "uncertainty_defaults"]
 
@@ -76,10 +76,7 @@ _GROUPS_SQL = """
 def _groups(ledger: Path | pa.Table, shares: pa.Table | None, period: str | None) -> list[dict]:
     con = ledger_connection(ledger)
     try:
-        weight, source = "1.0", "ledger"
-        if shares is not None:
-            con.register("shares", shares.select(["entity_id", "share"]))
-            weight, source = "coalesce(s.share, 0)", "ledger LEFT JOIN shares s USING (entity_id)"
+        source, weight = weighted_source(con, shares)
         sql = _GROUPS_SQL.format(weight=weight, source=source)
         return con.sql(sql, params=[period, period]).to_arrow_table().to_pylist()
     finally:

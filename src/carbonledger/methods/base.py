@@ -290,6 +290,7 @@ def resolve_requests(
         max_year_gap=context.policy.max_year_gap,
         proxy_regions=proxy_regions(context.policy.proxy_regions, allow_proxies, method_proxies),
         releases=context.policy.releases,
+        later_years=context.policy.later_years,
     )
     result = calculate_activity(activities, context.library, context.gwp_set, policy)
     if result.missing.num_rows:

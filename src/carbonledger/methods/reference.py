@@ -60,14 +60,15 @@ def reference_select(
                 continue
             gap = line["year"] - row["year"]
             level = levels[row["region"]]
-            if gap < 0 or (policy.strict and (level or gap)):
+            if (gap < 0 and not policy.later_years) or (policy.strict and (level or gap)):
                 continue
-            if policy.max_year_gap is not None and gap > policy.max_year_gap:
+            if policy.max_year_gap is not None and abs(gap) > policy.max_year_gap:
                 continue
             rank = (
                 stages.index(row["stage"]),
+                gap < 0,
                 positions[row["region"]],
-                gap,
+                abs(gap),
                 order.index(row["release_id"]),
                 row["variant"] is not None,
                 row["variant"] or "",
@@ -92,7 +93,11 @@ def reference_select(
         if all(r[c] == best_row[c] for c in same)
     ]
     return [
-        {**r, "match_level": _LEVEL_NAMES[levels[best_row["region"]]], "year_gap": best_rank[2]}
+        {
+            **r,
+            "match_level": _LEVEL_NAMES[levels[best_row["region"]]],
+            "year_gap": line["year"] - best_row["year"],
+        }
         for r in group
     ]
 

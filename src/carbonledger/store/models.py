@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "BatchRow", "RunRow"]
+__all__ = ["Base", "BaseYearRow", "BatchRow", "PeriodVersionRow", "RunRow"]
 
 
 class Base(DeclarativeBase):
@@ -44,3 +44,29 @@ class RunRow(Base):
     ledger_sha256: Mapped[str] = mapped_column(String(64))
     ledger_path: Mapped[str] = mapped_column(Text)
     manifest: Mapped[str] = mapped_column(Text)
+
+
+class PeriodVersionRow(Base):
+    """One step in a period's history: locked with a run, or reopened for a restatement."""
+
+    __tablename__ = "period_versions"
+
+    entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class BaseYearRow(Base):
+    """One version of the base-year inventory and its recalculation (a JSON record)."""
+
+    __tablename__ = "base_year_versions"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    base_year: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))
+    run_id: Mapped[str] = mapped_column(String(64))
+    record: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,45 @@
+"""SQL access to a ledger for the inventory's aggregations (DuckDB, scanned in place)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+__all__ = ["ledger_connection", "weighted_source"]
+
+
+def ledger_connection(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the ledger (Parquet path or table) registered as ``ledger``."""
+    con = duckdb.connect()
+    con.register(
+        "ledger", ledger if isinstance(ledger, pa.Table) else con.read_parquet(str(ledger))
+    )
+    return con
+
+
+def weighted_source(con: duckdb.DuckDBPyConnection, shares: pa.Table | None) -> tuple[str, str]:
+    """The ``FROM`` clause and the weight expression of consolidated sums.
+
+    Without shares every row weighs 1. With them (``entity_id``, ``share``, optionally
+    ``joined`` and ``left`` months) a row weighs its entity's share in the months the entity
+    belongs to the group, and 0 otherwise or for an entity without a share.
+
+    Returns
+    -------
+    tuple of str
+        ``(source, weight)`` to use as ``FROM {source}`` and ``sum(co2e * {weight})``.
+    """
+    if shares is None:
+        return "ledger", "1.0"
+    columns = {"entity_id": shares["entity_id"], "share": shares["share"]}
+    for name in ("joined", "left"):
+        present = name in shares.column_names
+        columns[f"_{name}"] = shares[name] if present else pa.nulls(len(shares), pa.string())
+    con.register("shares", pa.table(columns))
+    weight = (
+        "(CASE WHEN (s._joined IS NULL OR l.period >= s._joined) "
+        "AND (s._left IS NULL OR l.period < s._left) THEN coalesce(s.share, 0) ELSE 0 END)"
+    )
+    return "ledger l LEFT JOIN shares s USING (entity_id)", weight

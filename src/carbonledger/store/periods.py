@@ -1,0 +1,160 @@
+"""Period locks and base-year versions: append-only histories in the metadata store.
+
+A period (``2025`` or ``2025-03``) is locked with the run that was signed off. While locked,
+no batch with records in it may be imported and its inventory is the locked run's. A correction
+reopens it with a reason (a restatement) and a new lock makes the next version; nothing is ever
+edited or deleted, so the history shows every signed-off version and why it changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from carbonledger.errors import WorkspaceError
+from carbonledger.provenance import utc_now
+from carbonledger.store.models import BaseYearRow, PeriodVersionRow
+from carbonledger.store.workspace import Workspace
+
+__all__ = [
+    "PeriodState",
+    "base_year_versions",
+    "covering_lock",
+    "lock_period",
+    "period_history",
+    "reopen_period",
+    "store_base_year",
+]
+
+LOCKED, REOPENED = "locked", "reopened"
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    """One entry of a period's history."""
+
+    period: str
+    version: int
+    status: str
+    run_id: str | None
+    at: str
+    reason: str | None
+
+    @classmethod
+    def from_row(cls, row: PeriodVersionRow) -> PeriodState:
+        """From a store row."""
+        return cls(row.period, row.version, row.status, row.run_id, row.at, row.reason)
+
+
+def period_history(workspace: Workspace, period: str | None = None) -> list[PeriodState]:
+    """Entries of one period's history (or of all), oldest first."""
+    query = select(PeriodVersionRow).order_by(PeriodVersionRow.entry)
+    if period is not None:
+        query = query.where(PeriodVersionRow.period == period)
+    with Session(workspace.engine) as session:
+        return [PeriodState.from_row(r) for r in session.scalars(query)]
+
+
+def _current(workspace: Workspace, period: str) -> PeriodState | None:
+    history = period_history(workspace, period)
+    return history[-1] if history else None
+
+
+def covering_lock(workspace: Workspace, month: str) -> PeriodState | None:
+    """The lock that covers a month (``2025`` covers ``2025-03``), if any."""
+    for period in (month[:4], month[:7]):
+        state = _current(workspace, period)
+        if state is not None and state.status == LOCKED:
+            return state
+    return None
+
+
+def lock_period(workspace: Workspace, period: str, run_id: str) -> PeriodState:
+    """Lock a period with its signed-off run (the next version).
+
+    Raises
+    ------
+    WorkspaceError
+        If it is locked already.
+    """
+    with Session(workspace.engine) as session, session.begin():
+        current = _current(workspace, period)
+        if current is not None and current.status == LOCKED:
+            raise WorkspaceError(f"period {period} is locked already (version {current.version})")
+        version = 1 + (
+            session.scalar(
+                select(func.count())
+                .select_from(PeriodVersionRow)
+                .where(PeriodVersionRow.period == period, PeriodVersionRow.status == LOCKED)
+            )
+            or 0
+        )
+        row = PeriodVersionRow(
+            period=period, version=version, status=LOCKED, run_id=run_id, at=utc_now()
+        )
+        session.add(row)
+        session.flush()
+        return PeriodState.from_row(row)
+
+
+def reopen_period(workspace: Workspace, period: str, reason: str) -> PeriodState:
+    """Reopen a locked period for a restatement, with the reason.
+
+    Raises
+    ------
+    WorkspaceError
+        If it is not locked, or no reason is given.
+    """
+    if not reason.strip():
+        raise WorkspaceError("a restatement needs a reason")
+    current = _current(workspace, period)
+    if current is None or current.status != LOCKED:
+        raise WorkspaceError(f"period {period} is not locked")
+    with Session(workspace.engine) as session, session.begin():
+        row = PeriodVersionRow(
+            period=period,
+            version=current.version,
+            status=REOPENED,
+            run_id=current.run_id,
+            at=utc_now(),
+            reason=reason,
+        )
+        session.add(row)
+        session.flush()
+        return PeriodState.from_row(row)
+
+
+def store_base_year(workspace: Workspace, base_year: int, run_id: str, record: dict) -> int:
+    """Store a new version of the base-year inventory and its recalculation; its number."""
+    with Session(workspace.engine) as session, session.begin():
+        version = 1 + (session.scalar(select(func.max(BaseYearRow.version))) or 0)
+        session.add(
+            BaseYearRow(
+                version=version,
+                base_year=base_year,
+                created_at=utc_now(),
+                run_id=run_id,
+                record=json.dumps(record, sort_keys=True, default=str),
+            )
+        )
+    return version
+
+
+def base_year_versions(workspace: Workspace) -> list[dict[str, Any]]:
+    """Every stored base-year version, oldest first."""
+    query = select(BaseYearRow).order_by(BaseYearRow.version)
+    with Session(workspace.engine) as session:
+        return [
+            {
+                "version": r.version,
+                "base_year": r.base_year,
+                "created_at": r.created_at,
+                "run_id": r.run_id,
+                **json.loads(r.record),
+            }
+            for r in session.scalars(query)
+        ]
