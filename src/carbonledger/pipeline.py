@@ -345,6 +345,7 @@ REFERENCE_KINDS = (
     "device_models",
     "denominators",
     "base_year_events",
+    "allocation_keys",
 )
 _DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
 _OPTIONAL_KINDS = (
@@ -353,6 +354,7 @@ _OPTIONAL_KINDS = (
     "spend_coverage",
     "denominators",
     "base_year_events",
+    "allocation_keys",
 )
 
 

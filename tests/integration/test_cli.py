@@ -107,6 +107,7 @@ def test_demo_runs_and_is_deterministic(tmp_path):
         "customer_trips",
         "denominators",
         "base_year_events",
+        "allocation_keys",
     }
     scopes = {(e["scope"], e["basis"]) for e in summary["emissions"]}
     assert {(1, None), (2, "location"), (2, "market"), (3, None)} <= scopes

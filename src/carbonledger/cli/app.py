@@ -25,6 +25,7 @@ from carbonledger.cli.calculate import (
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
+    footprint_command,
     hotspots_command,
     intensity_command,
     inventory_command,
@@ -64,6 +65,7 @@ app.command("lock")(lock_command)
 app.command("restate")(restate_command)
 app.command("periods")(periods_command)
 app.command("base-year")(base_year_command)
+app.command("footprint")(footprint_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

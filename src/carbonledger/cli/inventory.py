@@ -12,6 +12,7 @@ from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_tabl
 from carbonledger.cli.calculate import JsonOption, WorkspaceOption
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import consolidation_shares, intensities
+from carbonledger.inventory.allocation import footprint
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
@@ -27,6 +28,7 @@ from carbonledger.store.periods import (
 
 __all__ = [
     "base_year_command",
+    "footprint_command",
     "hotspots_command",
     "intensity_command",
     "inventory_command",
@@ -313,3 +315,48 @@ def base_year_command(
     )
     verdict = "recalculated" if record["recalculated"] else "not recalculated"
     console.print(f"Base year {verdict}: {record['reason']}")
+
+
+def footprint_command(
+    consumer_type: Annotated[str, typer.Argument(help="shipment, order, customer or product_line")],
+    consumer_id: Annotated[str, typer.Argument(help="Its id.")],
+    basis: Annotated[str, typer.Option(help="Scope 2 basis of the pools.")] = "location",
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The footprint of a shipment, order, customer or product line: its shares of the pools
+    in the allocation keys and, for orders and shipments, their transport legs.
+
+    Example: [bold]carbonledger footprint order LT-ORD-2025-06-000001 -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        references = gather_inputs(ws).references
+        shares = consolidation_shares(references["entities"].to_pylist(), ws.config.consolidation)
+        legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
+        result = footprint(
+            ws.ledger_path(stored),
+            references["allocation_keys"],
+            consumer_type,
+            consumer_id,
+            legs,
+            shares,
+            basis,
+        )
+        if not result["components"]:
+            raise CarbonLedgerError(
+                f"no allocation or transport leg names {consumer_type} {consumer_id!r}"
+            )
+    if as_json:
+        emit_json({"run_id": stored.run_id, **result})
+        return
+    console.print(
+        rich_table(
+            f"Footprint of {consumer_type} {consumer_id} (t CO2e)",
+            ["component", "quantity", "t CO2e"],
+            [(c["component"], c["quantity"], c["co2e"]) for c in result["components"]],
+        )
+    )
+    console.print(f"Total: [bold]{result['co2e'] * 1000:,.3f} kg CO2e[/]")

@@ -18,7 +18,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
 from carbonledger.factors import ReleaseInfo
-from carbonledger.inventory import intensities, reconcile, scope3_coverage, totals
+from carbonledger.inventory import (
+    consolidation_shares,
+    intensities,
+    reconcile,
+    scope3_coverage,
+    totals,
+)
+from carbonledger.inventory.allocation import footprint
 from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
     USER_FACTORS_DIR,
@@ -60,6 +67,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "customer_trips": ("csv", "gbk", True),
     "denominators": ("csv", "utf-8", False),
     "base_year_events": ("csv", "utf-8", False),
+    "allocation_keys": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -182,6 +190,10 @@ class DemoSummary:
                         a["base_year_standing"],
                     ),
                     ("recalculation", a["base_year_reason"]),
+                    (
+                        f"footprint of order {a['sample_order']['order_id']} [kg CO2e]",
+                        a["sample_order"]["kg_co2e"],
+                    ),
                     ("total, location-based [t CO2e]", a["total_t_co2e"]),
                     ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
                     (
@@ -325,7 +337,24 @@ def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
     ]
     per_revenue = {r["scope"]: r["intensity"] for r in revenue}
     base = base_year(workspace, run_id)
+    order_id = load_company()["allocation"]["sample_order"]["order_id"]
+    order = footprint(
+        workspace.ledger_path(workspace.get_run(run_id)),
+        gather_inputs(workspace).references["allocation_keys"],
+        "order",
+        order_id,
+        [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
+        consolidation_shares(
+            gather_inputs(workspace).references["entities"].to_pylist(),
+            workspace.config.consolidation,
+        ),
+    )
     return {
+        "sample_order": {
+            "order_id": order_id,
+            "kg_co2e": order["co2e"] * 1000,
+            "components": order["components"],
+        },
         "base_year": base["base_year_period"],
         "base_year_as_drawn": base["original"]["total"],
         "base_year_standing": base["base_year"]["total"],

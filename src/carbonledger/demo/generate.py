@@ -76,6 +76,10 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["customer_trips"] = _store_trips(company, months, rng)
     tables["denominators"] = pd.DataFrame(company["denominators"])
     tables["base_year_events"] = pd.DataFrame(company["base_year_events"])
+    tables["allocation_keys"] = _allocation_keys(company, months, tables["packaging_use"], rng)
+    sample = company["allocation"]["sample_order"]
+    legs = tables["transport_legs"]
+    legs["order_id"] = legs["record_id"].map(dict.fromkeys(sample["legs"], sample["order_id"]))
     for kind, frame in _base_year(company, rng).items():
         tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
     return tables
@@ -513,3 +517,45 @@ def _store_trips(company: Company, months: list[str], rng: np.random.Generator) 
             for month in months
         ]
     )
+
+
+def _allocation_keys(
+    company: Company, months: list[str], packaging: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Units handled and packages at the fulfilment centre (the sample order and the rest),
+    and vCPU-hours of the cloud customers, per month."""
+    spec = company["allocation"]
+    centre, sample = spec["fulfilment_centre"], spec["sample_order"]
+    rows = []
+    for month in months:
+        base = {"period": month, "pool_type": "facility", "consumer_type": "order"}
+        handled = float(rng.poisson(spec["monthly_units_handled"]))
+        packages = float(
+            packaging[(packaging["facility_id"] == centre) & (packaging["period"] == month)][
+                "packages"
+            ].sum()
+        )
+        own = sample["period"] == month
+        for key, scopes, methods, total, mine in (
+            ("units_handled", "1,2", None, handled, sample["units"]),
+            ("packages", None, "packaging", packages, 1),
+        ):
+            pool = {**base, "pool_id": centre, "scopes": scopes, "methods": methods, "key": key}
+            if own:
+                rows.append({**pool, "consumer_id": sample["order_id"], "quantity": float(mine)})
+            rows.append(
+                {**pool, "consumer_id": "other orders", "quantity": total - (mine if own else 0)}
+            )
+        for customer, hours in spec["cloud_customers"].items():
+            rows.append(
+                {
+                    "period": month,
+                    "pool_type": "facility",
+                    "pool_id": spec["data_centre"],
+                    "key": "vcpu_hours",
+                    "consumer_type": "customer",
+                    "consumer_id": customer,
+                    "quantity": float(round(hours * rng.normal(1, 0.05))),
+                }
+            )
+    return pd.DataFrame(rows)

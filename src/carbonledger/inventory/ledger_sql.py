@@ -32,7 +32,7 @@ def weighted_source(con: duckdb.DuckDBPyConnection, shares: pa.Table | None) -> 
         ``(source, weight)`` to use as ``FROM {source}`` and ``sum(co2e * {weight})``.
     """
     if shares is None:
-        return "ledger", "1.0"
+        return "ledger l", "1.0"
     columns = {"entity_id": shares["entity_id"], "share": shares["share"]}
     for name in ("joined", "left"):
         present = name in shares.column_names

@@ -22,12 +22,15 @@ __all__ = ["shipment_footprints", "tce_footprints"]
 
 
 def tce_footprints(ledger: Path | pa.Table, legs: Sequence[Path]) -> pa.Table:
-    """One row per TCE of the ledger: iLEAP fields [t km, kg CO2e] plus ``co2eVehicle``."""
+    """One row per TCE of the ledger: iLEAP fields [t km, kg CO2e] plus ``orderId`` and
+    ``co2eVehicle``."""
     con = ibis.duckdb.connect()
     try:
         rows = ledger if isinstance(ledger, pa.Table) else pq.read_table(ledger)
         table = ibis.memtable(rows)
-        leg_rows = pa.concat_tables([pq.read_table(p) for p in legs])
+        leg_rows = pa.concat_tables(
+            [_with_order(pq.read_table(p)) for p in legs], promote_options="permissive"
+        )
         scales = unit_scales(
             leg_rows["distance_unit"].unique().to_pylist(),
             leg_rows["mass_unit"].unique().to_pylist(),
@@ -50,6 +53,7 @@ def tce_footprints(ledger: Path | pa.Table, legs: Sequence[Path]) -> pa.Table:
         joined = measured.join(sums, "record_id")
         result = joined.select(
             shipmentId=joined.shipment_id,
+            orderId=joined.order_id,
             tceId=joined.record_id,
             mode=joined.mode,
             transportActivity=joined._tkm,
@@ -60,6 +64,13 @@ def tce_footprints(ledger: Path | pa.Table, legs: Sequence[Path]) -> pa.Table:
         return con.to_pyarrow(result)
     finally:
         con.disconnect()
+
+
+def _with_order(legs: pa.Table) -> pa.Table:
+    """Legs stored before orders were recorded have no ``order_id``: a null one."""
+    if "order_id" in legs.column_names:
+        return legs
+    return legs.append_column("order_id", pa.nulls(len(legs), pa.string()))
 
 
 def shipment_footprints(tces: pa.Table) -> pa.Table:
