@@ -106,5 +106,5 @@ def test_store_schema_is_managed_by_alembic(workspace):
 
     with workspace.engine.connect() as connection:
         version = connection.execute(text("select version_num from alembic_version")).scalar()
-    assert version == "0002"
+    assert version == "0003"
     assert (Path(workspace.root) / "carbonledger.db").exists()
