@@ -37,7 +37,7 @@ from carbonledger.factors import (
 )
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
-from carbonledger.inventory import Inventory, build_inventory
+from carbonledger.inventory import Inventory, build_inventory, consolidation_shares
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
@@ -57,6 +57,7 @@ __all__ = [
     "ImportResult",
     "add_factor_release",
     "base_year",
+    "boundary_shares",
     "calculate",
     "estimate",
     "gather_inputs",
@@ -279,6 +280,15 @@ def inventory(
         samples=samples,
         seed=seed,
     )
+
+
+def boundary_shares(workspace: Workspace) -> pa.Table:
+    """Each entity's consolidated share under the workspace's approach (see
+    :func:`~carbonledger.inventory.consolidation_shares`)."""
+    references = gather_inputs(workspace).references
+    if "entities" not in references:
+        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    return consolidation_shares(references["entities"].to_pylist(), workspace.config.consolidation)
 
 
 def base_year(workspace: Workspace, run_id: str | None = None) -> dict[str, Any]:

@@ -11,12 +11,12 @@ import typer
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, WorkspaceOption
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory import consolidation_shares, intensities
+from carbonledger.inventory import intensities
 from carbonledger.inventory.allocation import footprint
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
-from carbonledger.pipeline import gather_inputs
+from carbonledger.pipeline import boundary_shares, gather_inputs
 from carbonledger.pipeline import inventory as build
 from carbonledger.store import Workspace
 from carbonledger.store.periods import (
@@ -187,9 +187,7 @@ def hotspots_command(
     with fail_cleanly(as_json):
         ws = Workspace.open(workspace)
         stored = ws.get_run(run)
-        shares = consolidation_shares(
-            gather_inputs(ws).references["entities"].to_pylist(), ws.config.consolidation
-        )
+        shares = boundary_shares(ws)
         ledger = ws.ledger_path(stored)
         if compare:
             if not period:
@@ -334,7 +332,7 @@ def footprint_command(
         ws = Workspace.open(workspace)
         stored = ws.get_run(run)
         references = gather_inputs(ws).references
-        shares = consolidation_shares(references["entities"].to_pylist(), ws.config.consolidation)
+        shares = boundary_shares(ws)
         legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
         result = footprint(
             ws.ledger_path(stored),

@@ -19,7 +19,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from carbonledger.demo.generate import generate_tables, load_company
 from carbonledger.factors import ReleaseInfo
 from carbonledger.inventory import (
-    consolidation_shares,
     intensities,
     reconcile,
     scope3_coverage,
@@ -31,6 +30,7 @@ from carbonledger.pipeline import (
     USER_FACTORS_DIR,
     add_factor_release,
     base_year,
+    boundary_shares,
     calculate,
     gather_inputs,
     import_file,
@@ -344,10 +344,7 @@ def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
         "order",
         order_id,
         [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
-        consolidation_shares(
-            gather_inputs(workspace).references["entities"].to_pylist(),
-            workspace.config.consolidation,
-        ),
+        boundary_shares(workspace),
     )
     return {
         "sample_order": {
