@@ -9,6 +9,7 @@ themselves.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -39,6 +40,7 @@ from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
 from carbonledger.inventory import Inventory, build_inventory, consolidation_shares
 from carbonledger.inventory.base_year import base_year_recalculation
+from carbonledger.inventory.forecast import forecast as forecast_emissions
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
@@ -60,6 +62,7 @@ __all__ = [
     "boundary_shares",
     "calculate",
     "estimate",
+    "forecast",
     "gather_inputs",
     "import_file",
     "inventory",
@@ -289,6 +292,26 @@ def boundary_shares(workspace: Workspace) -> pa.Table:
     if "entities" not in references:
         raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
     return consolidation_shares(references["entities"].to_pylist(), workspace.config.consolidation)
+
+
+def forecast(
+    workspace: Workspace, years: Sequence[int], run_id: str | None = None
+) -> dict[str, Any]:
+    """Next years' emissions of the workspace by scope, from a run holding at least one year
+    (two or more give activity trends); see :mod:`carbonledger.inventory.forecast`."""
+    stored = workspace.get_run(run_id)
+    references = gather_inputs(workspace).references
+    return {
+        "run_id": stored.run_id,
+        **forecast_emissions(
+            workspace.ledger_path(stored),
+            references["facilities"],
+            references["entities"],
+            workspace_library(workspace),
+            list(years),
+            boundary_shares(workspace),
+        ),
+    }
 
 
 def base_year(workspace: Workspace, run_id: str | None = None) -> dict[str, Any]:

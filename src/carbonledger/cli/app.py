@@ -26,6 +26,7 @@ from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
     footprint_command,
+    forecast_command,
     hotspots_command,
     intensity_command,
     inventory_command,
@@ -66,6 +67,7 @@ app.command("restate")(restate_command)
 app.command("periods")(periods_command)
 app.command("base-year")(base_year_command)
 app.command("footprint")(footprint_command)
+app.command("forecast")(forecast_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

@@ -16,7 +16,7 @@ from carbonledger.inventory.allocation import footprint
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
-from carbonledger.pipeline import boundary_shares, gather_inputs
+from carbonledger.pipeline import boundary_shares, forecast, gather_inputs
 from carbonledger.pipeline import inventory as build
 from carbonledger.store import Workspace
 from carbonledger.store.periods import (
@@ -29,6 +29,7 @@ from carbonledger.store.periods import (
 __all__ = [
     "base_year_command",
     "footprint_command",
+    "forecast_command",
     "hotspots_command",
     "intensity_command",
     "inventory_command",
@@ -358,3 +359,31 @@ def footprint_command(
         )
     )
     console.print(f"Total: [bold]{result['co2e'] * 1000:,.3f} kg CO2e[/]")
+
+
+def forecast_command(
+    years: Annotated[list[int], typer.Argument(help="Years to forecast.")],
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Next years' emissions from activity trends and grid trajectories (method stated).
+
+    Example: [bold]carbonledger forecast 2026 2028 2030 -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        result = forecast(Workspace.open(workspace), years, run)
+    if as_json:
+        emit_json(result)
+        return
+    console.print(
+        rich_table(
+            "Forecast (t CO2e, scope 2 location-based)",
+            ["year", "scope 1", "scope 2", "scope 3", "total"],
+            [
+                (str(y["year"]), y["scope_1"], y["scope_2"], y["scope_3"], y["total"])
+                for y in result["years"]
+            ],
+        )
+    )
+    console.print(f"Method: {result['method']}")

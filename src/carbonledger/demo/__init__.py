@@ -32,6 +32,7 @@ from carbonledger.pipeline import (
     base_year,
     boundary_shares,
     calculate,
+    forecast,
     gather_inputs,
     import_file,
     inventory,
@@ -197,6 +198,10 @@ class DemoSummary:
                     ("total, location-based [t CO2e]", a["total_t_co2e"]),
                     ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
                     (
+                        f"trend forecast {a['forecast']['year']} [t CO2e]",
+                        a["forecast"]["t_co2e"],
+                    ),
+                    (
                         "95 % interval [t CO2e]",
                         f"{a['interval_95'][0]:,.0f} - {a['interval_95'][1]:,.0f}",
                     ),
@@ -346,7 +351,9 @@ def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
         [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
         boundary_shares(workspace),
     )
+    ahead = forecast(workspace, [int(year) + 5], run_id)["years"][0]
     return {
+        "forecast": {"year": ahead["year"], "t_co2e": ahead["total"]},
         "sample_order": {
             "order_id": order_id,
             "kg_co2e": order["co2e"] * 1000,
