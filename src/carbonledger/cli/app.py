@@ -32,6 +32,7 @@ from carbonledger.cli.inventory import (
     inventory_command,
     lock_command,
     periods_command,
+    quality_command,
     restate_command,
     uncertainty_command,
 )
@@ -68,6 +69,7 @@ app.command("periods")(periods_command)
 app.command("base-year")(base_year_command)
 app.command("footprint")(footprint_command)
 app.command("forecast")(forecast_command)
+app.command("quality")(quality_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

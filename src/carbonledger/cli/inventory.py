@@ -14,6 +14,7 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities
 from carbonledger.inventory.allocation import footprint
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
+from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
 from carbonledger.pipeline import boundary_shares, forecast, gather_inputs
@@ -35,6 +36,7 @@ __all__ = [
     "inventory_command",
     "lock_command",
     "periods_command",
+    "quality_command",
     "restate_command",
     "uncertainty_command",
 ]
@@ -148,19 +150,8 @@ def uncertainty_command(
     console.print(
         rich_table(
             f"Uncertainty, {samples:,} draws, seed {seed} (t CO2e, 95 % interval)",
-            ["part", "t CO2e", "low", "high", "primary data", "reliability", "geography"],
-            [
-                (
-                    r["part"],
-                    r["co2e"],
-                    r["low"],
-                    r["high"],
-                    r["primary_share"],
-                    r["reliability"],
-                    r["geographical"],
-                )
-                for r in rows
-            ],
+            ["part", "t CO2e", "low", "high", "primary data"],
+            [(r["part"], r["co2e"], r["low"], r["high"], r["primary_share"]) for r in rows],
         )
     )
 
@@ -387,3 +378,27 @@ def forecast_command(
         )
     )
     console.print(f"Method: {result['method']}")
+
+
+def quality_command(
+    by: Annotated[str, typer.Option(help="Dimension: scope, method, facility, category ...")] = (
+        "scope"
+    ),
+    period: PeriodOption = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Data quality by a dimension: primary-data share and pedigree scores (1 best, 5 worst).
+
+    Example: [bold]carbonledger quality -w acme --by method --period 2025[/]
+    """
+    with fail_cleanly(as_json):
+        ws = Workspace.open(workspace)
+        stored = ws.get_run(run)
+        rows = quality_by(ws.ledger_path(stored), by, boundary_shares(ws), period or stored.period)
+    if as_json:
+        emit_json({"run_id": stored.run_id, "rows": rows})
+        return
+    columns = list(rows[0]) if rows else []
+    console.print(rich_table(f"Data quality by {by}", columns, [tuple(r.values()) for r in rows]))

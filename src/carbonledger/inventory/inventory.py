@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.hotspots import pareto
+from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.scope3 import scope3_coverage
 from carbonledger.inventory.totals import totals
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
@@ -77,6 +78,8 @@ class Inventory:
         (:func:`~carbonledger.inventory.uncertainty.uncertainty`, seeded).
     hotspots : dict of str to list of dict
         The vital few (Pareto, 80 %) facilities, scope 3 categories and activities.
+    quality : list of dict
+        By scope: primary-data share and CO2e-weighted pedigree scores (1 best, 5 worst).
     """
 
     run_id: str
@@ -91,6 +94,7 @@ class Inventory:
     exclusions: dict[int, str] = field(default_factory=dict)
     uncertainty: list[dict[str, Any]] = field(default_factory=list)
     hotspots: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    quality: list[dict[str, Any]] = field(default_factory=list)
 
     def scope_total(self, scope: int, basis: str = "location") -> float:
         """Total of one scope [t CO2e] (scope 2 on the given basis)."""
@@ -184,6 +188,7 @@ def build_inventory(
         scope3=scope3,
         exclusions=dict(exclusions or {}),
         uncertainty=uncertainty(ledger, shares, period, samples, seed),
+        quality=quality_by(ledger, "scope", shares, period),
         hotspots={
             name: [r for r in pareto(ledger, name, shares, period) if r["vital_few"]]
             for name in HOTSPOT_DIMENSIONS

@@ -12,10 +12,8 @@ generator and in whole arrays:
   is conservative: independent record errors would partly cancel).
 
 Totals per scope (scope 2 on both bases) and for the whole inventory come with the mean, the
-2.5 and 97.5 percentiles, and the primary-data share (measured or calculated rows) of each.
-The pedigree scores (reliability from the data-quality class, temporal from the factor's year
-gap, geographical from its match level, technological from the method family) are reported as
-CO2e-weighted means, 1 best to 5 worst.
+2.5 and 97.5 percentiles, and the primary-data share (measured or calculated rows) of each;
+the pedigree scores are :mod:`carbonledger.inventory.quality`'s.
 """
 
 from __future__ import annotations
@@ -32,6 +30,7 @@ import yaml
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.quality import PRIMARY
 
 __all__ = ["CONFIDENCE", "DEFAULT_SAMPLES", "uncertainty", "uncertainty_defaults"]
 
@@ -64,8 +63,7 @@ def _multipliers(rng: np.random.Generator, sigma: np.ndarray, samples: int) -> n
 _GROUPS_SQL = """
     SELECT CASE WHEN scope = 2 THEN '2 ' || scope2_basis ELSE CAST(scope AS VARCHAR) END AS part,
            factor_id, data_quality, match_level, method = 'spend_eeio' AS spend,
-           sum(co2e * {weight}) / 1000 AS co2e,
-           sum(co2e * {weight} * coalesce(year_gap, 0)) / 1000 AS gap_weighted
+           sum(co2e * {weight}) / 1000 AS co2e
     FROM {source}
     WHERE status = 'active' AND NOT biogenic
       AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))
@@ -112,7 +110,7 @@ def uncertainty(
         Per part (``1``, ``2 location``, ``2 market``, ``3``, ``total location``,
         ``total market``): ``co2e`` (point estimate), ``mean``, ``low``, ``high`` (2.5 and
         97.5 percentiles), ``relative_low``/``relative_high`` [fraction of the point estimate],
-        ``primary_share`` and the pedigree scores.
+        and ``primary_share``.
 
     Raises
     ------
@@ -157,7 +155,7 @@ def _summary(name: str, groups: list[dict], mask: np.ndarray, draws: np.ndarray)
     point = sum(g["co2e"] for g in chosen)
     totals = draws[mask].sum(axis=0)
     low, high = np.percentile(totals, _PERCENTILES)
-    primary = sum(g["co2e"] for g in chosen if g["data_quality"] in ("measured", "calculated"))
+    primary = sum(g["co2e"] for g in chosen if g["data_quality"] in PRIMARY)
     return {
         "part": name,
         "co2e": point,
@@ -167,29 +165,4 @@ def _summary(name: str, groups: list[dict], mask: np.ndarray, draws: np.ndarray)
         "relative_low": float(low / point - 1) if point else None,
         "relative_high": float(high / point - 1) if point else None,
         "primary_share": primary / point if point else None,
-        **_pedigree(chosen, point),
-    }
-
-
-#: Pedigree scores (1 best, 5 worst) of data-quality classes and match levels.
-_RELIABILITY = {"measured": 1, "calculated": 2, "estimated": 3, "spend_based": 4}
-_GEOGRAPHY = {"exact": 1, "parent": 2, "country": 2, "world": 4, "proxy": 4}
-
-
-def _pedigree(groups: list[dict], point: float) -> dict[str, float | None]:
-    if not point:
-        return {"reliability": None, "temporal": None, "geographical": None, "technological": None}
-
-    def mean(score: Any) -> float:
-        return float(sum(score(g) * g["co2e"] for g in groups) / point)
-
-    def temporal(g: dict) -> int:
-        gap = g["gap_weighted"] / g["co2e"] if g["co2e"] else 0.0
-        return 1 if gap < 1 else 2 if gap <= 3 else 3 if gap <= 6 else 4 if gap <= 10 else 5
-
-    return {
-        "reliability": mean(lambda g: _RELIABILITY.get(g["data_quality"], 5)),
-        "temporal": mean(temporal),
-        "geographical": mean(lambda g: _GEOGRAPHY.get(g["match_level"], 5)),
-        "technological": mean(lambda g: 4 if g["spend"] else 2),
     }
