@@ -118,3 +118,47 @@ def test_unknown_parent_and_cycles_are_refused():
     loop = [{**GROUP[1], "parent_id": "JV"}, {**GROUP[2], "parent_id": "S"}]
     with pytest.raises(CarbonLedgerError, match="cycle"):
         consolidation_shares(loop, "financial_control")
+
+
+def test_holland_industries_joint_venture_held_through_a_subsidiary():
+    # GHG Protocol Corporate Standard, chapter 3, table 3 (Holland Industries): BGB, a 50 %
+    # joint venture under joint financial control, is held by Holland America, an 83 %
+    # subsidiary. Holland Industries accounts for 41.5 % of BGB under equity share and 50 %
+    # under financial control. (Only this part of the table is reproduced here: the full table
+    # was not available in this environment; the figures agree with its published reading.)
+    group = [
+        {
+            "entity_id": "Holland Industries",
+            "parent_id": None,
+            "equity_share": 1.0,
+            "financial_control": True,
+            "operational_control": True,
+            "relationship": None,
+        },
+        {
+            "entity_id": "Holland America",
+            "parent_id": "Holland Industries",
+            "equity_share": 0.83,
+            "financial_control": True,
+            "operational_control": True,
+            "relationship": "subsidiary",
+        },
+        {
+            "entity_id": "BGB",
+            "parent_id": "Holland America",
+            "equity_share": 0.5,
+            "financial_control": False,
+            "operational_control": False,
+            "relationship": "joint_venture",
+        },
+    ]
+    equity = {
+        r["entity_id"]: r["share"] for r in consolidation_shares(group, "equity_share").to_pylist()
+    }
+    control = {
+        r["entity_id"]: r["share"]
+        for r in consolidation_shares(group, "financial_control").to_pylist()
+    }
+    assert equity["BGB"] == pytest.approx(0.415)
+    assert control["BGB"] == pytest.approx(0.5)
+    assert (equity["Holland America"], control["Holland America"]) == (pytest.approx(0.83), 1.0)
