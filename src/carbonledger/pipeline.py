@@ -38,13 +38,14 @@ from carbonledger.factors import (
 )
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.ingest import read_table
-from carbonledger.inventory import Inventory, build_inventory, consolidation_shares
+from carbonledger.inventory import Inventory, build_inventory, consolidation_shares, intensities
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.forecast import forecast as forecast_emissions
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
+from carbonledger.report.context import ReportContext
 from carbonledger.schema import get_schema
 from carbonledger.store import BatchInfo, StoredBatch, StoredRun, Workspace
 from carbonledger.store.periods import covering_lock
@@ -66,6 +67,7 @@ __all__ = [
     "gather_inputs",
     "import_file",
     "inventory",
+    "report_context",
     "validate_file",
     "workspace_library",
 ]
@@ -312,6 +314,52 @@ def forecast(
             boundary_shares(workspace),
         ),
     }
+
+
+def report_context(
+    workspace: Workspace, run_id: str | None = None, period: str | None = None
+) -> ReportContext:
+    """Everything a report renders: the inventory of a period and its context.
+
+    The base-year record is included where the run holds the base year's data.
+    """
+    inv = inventory(workspace, run_id, period)
+    stored = workspace.get_run(inv.run_id)
+    references = gather_inputs(workspace).references
+    library = workspace_library(workspace)
+    used = {r.split("@", 1)[0] for r in stored.manifest.get("factor_releases", [])}
+    releases = [
+        {
+            k: m.get(k, "")
+            for k in ("release_id", "publisher", "dataset", "version", "licence", "url")
+        }
+        for m in library.manifests()
+        if m["release_id"] in used
+    ]
+    try:
+        base = base_year(workspace, inv.run_id)
+    except CarbonLedgerError:
+        base = None
+    facilities = references.get("facilities")
+    return ReportContext(
+        organisation=workspace.config.organisation,
+        inventory=inv,
+        base_year=base,
+        intensities=intensities(inv, references["denominators"]),
+        releases=releases,
+        run_manifest=stored.manifest,
+        facility_names=(
+            dict(
+                zip(
+                    facilities["facility_id"].to_pylist(),
+                    facilities["name"].to_pylist(),
+                    strict=True,
+                )
+            )
+            if facilities is not None
+            else {}
+        ),
+    )
 
 
 def base_year(workspace: Workspace, run_id: str | None = None) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from carbonledger.cli.inventory import (
     lock_command,
     periods_command,
     quality_command,
+    report_command,
     restate_command,
     uncertainty_command,
 )
@@ -70,6 +71,7 @@ app.command("base-year")(base_year_command)
 app.command("footprint")(footprint_command)
 app.command("forecast")(forecast_command)
 app.command("quality")(quality_command)
+app.command("report")(report_command)
 app.command("shipments")(shipments_command)
 app.command()(runs)
 

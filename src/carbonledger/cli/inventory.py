@@ -17,8 +17,9 @@ from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decompo
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
-from carbonledger.pipeline import boundary_shares, forecast, gather_inputs
+from carbonledger.pipeline import boundary_shares, forecast, gather_inputs, report_context
 from carbonledger.pipeline import inventory as build
+from carbonledger.report.render import FORMATS, render
 from carbonledger.store import Workspace
 from carbonledger.store.periods import (
     lock_period,
@@ -37,6 +38,7 @@ __all__ = [
     "lock_command",
     "periods_command",
     "quality_command",
+    "report_command",
     "restate_command",
     "uncertainty_command",
 ]
@@ -402,3 +404,28 @@ def quality_command(
         return
     columns = list(rows[0]) if rows else []
     console.print(rich_table(f"Data quality by {by}", columns, [tuple(r.values()) for r in rows]))
+
+
+def report_command(
+    period: PeriodOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf, xlsx or json.")] = "html",
+    lang: Annotated[str, typer.Option(help="Language: en or zh.")] = "en",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The GHG inventory report (GHG Protocol, ISO 14064-1) as HTML, PDF, XLSX or JSON.
+
+    Example: [bold]carbonledger report -w acme --period 2025 --format pdf --lang zh[/]
+    """
+    with fail_cleanly(as_json):
+        if fmt not in FORMATS or lang not in ("en", "zh"):
+            raise CarbonLedgerError(f"--format is one of {FORMATS} and --lang en or zh")
+        ws = Workspace.open(workspace)
+        context = report_context(ws, run, period)
+        path = render(context, fmt, lang, out or Path(f"report.{lang}.{fmt}"))
+    if as_json:
+        emit_json({"path": str(path), "run_id": context.inventory.run_id})
+        return
+    console.print(f"wrote {path}")

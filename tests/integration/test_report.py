@@ -1,0 +1,67 @@
+"""Reports render from the inventory object: same numbers in every format and language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from carbonledger.pipeline import calculate, report_context
+from carbonledger.report.render import render
+
+FUEL = [
+    {
+        "record_id": "S1",
+        "facility_id": "GB1",
+        "period": "2025-02",
+        "fuel": "natural_gas",
+        "quantity": 1000,
+        "unit": "m ** 3",
+    }
+]
+POWER = [
+    {"record_id": "E1", "facility_id": "CN1", "period": "2025-03", "quantity": 50, "unit": "MWh"}
+]
+
+
+@pytest.fixture
+def context(workspace, load):
+    load(workspace, stationary_fuel=FUEL, electricity=POWER)
+    calculate(workspace)
+    return report_context(workspace, period="2025")
+
+
+def test_json_numbers_equal_the_inventory_in_both_languages(context, tmp_path):
+    inv = context.inventory
+    for lang in ("en", "zh"):
+        data = json.loads(render(context, "json", lang, tmp_path / f"r.{lang}.json").read_text())
+        assert data["numbers"]["scope_1"] == pytest.approx(inv.scope_total(1))
+        assert data["numbers"]["scope_2_location"] == pytest.approx(inv.scope_total(2))
+        assert data["numbers"]["total_location"] == pytest.approx(inv.total())
+        assert data["inventory"]["scopes"] == [dict(s) for s in inv.scopes]
+    en = json.loads((tmp_path / "r.en.json").read_text())
+    zh = json.loads((tmp_path / "r.zh.json").read_text())
+    assert en["numbers"] == zh["numbers"]
+    assert en["sections"][1]["title"] != zh["sections"][1]["title"]  # labels differ
+
+
+def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path):
+    import pypdfium2 as pdfium
+
+    path = render(context, "pdf", "en", tmp_path / "r.pdf")
+    pdf = pdfium.PdfDocument(path)
+    assert len(pdf) >= 3
+    pixels = pdf[0].render(scale=1, grayscale=True).to_numpy()
+    dark = int((pixels < 128).sum())
+    assert dark > 1000  # text and rules, not an empty page
+
+
+def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):
+    book = load_workbook(render(context, "xlsx", "zh", tmp_path / "r.xlsx"))
+    assert {"boundary", "summary", "scope3", "gases", "iso", "methods", "quality"} <= set(
+        book.sheetnames
+    )
+    html = render(context, "html", "zh", tmp_path / "r.html").read_text("utf-8")
+    assert "温室气体排放清单报告" in html and "Plotly.newPlot" in html
+    assert "cdn.plot.ly" not in html.split("</script>", 1)[1]  # charts need no network
