@@ -27,6 +27,7 @@ def test_public_members_are_exported():
         "options",
         "pipeline",
         "record",
+        "report",
         "provenance",
         "schema",
         "store",
