@@ -121,6 +121,15 @@ def test_demo_runs_and_is_deterministic(tmp_path):
     assert {c for c, s in statuses.items() if s == "calculated"} >= {1, 2, 3, 4, 5, 6, 7, 9, 11, 12}
     assert "gap" not in statuses.values()
     assert (tmp_path / "d" / "inputs" / "electricity.csv").read_bytes().decode("gbk")
+    reports = {p.rsplit("/", 1)[-1] for p in summary["reports"]}
+    assert {
+        "report.zh.html",
+        "report.en.pdf",
+        "report.xlsx",
+        "disclosures.json",
+        "disclosures.xlsx",
+        "evidence.zip",
+    } <= reports
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
     again = _json(second)
     assert [i["batch_id"] for i in again["imports"]] == [i["batch_id"] for i in summary["imports"]]

@@ -65,3 +65,41 @@ def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):
     html = render(context, "html", "zh", tmp_path / "r.html").read_text("utf-8")
     assert "温室气体排放清单报告" in html and "Plotly.newPlot" in html
     assert "cdn.plot.ly" not in html.split("</script>", 1)[1]  # charts need no network
+
+
+def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, workspace, tmp_path):
+    import zipfile
+
+    from carbonledger.pipeline import boundary_shares, workspace_library
+    from carbonledger.report.evidence import evidence_pack, lineage
+
+    ledger = workspace.ledger_path(workspace.get_run(context.inventory.run_id))
+    shares = boundary_shares(workspace)
+    rows = lineage(context, ledger, shares).to_pylist()
+    for number_id, value in context.numbers().items():
+        parts = sum(r["contribution"] for r in rows if r["number_id"] == number_id)
+        assert parts == pytest.approx(value), number_id
+    manifests = [
+        m
+        for m in workspace_library(workspace).manifests()
+        if m["release_id"] in {r["release_id"] for r in context.releases}
+    ]
+    pack = evidence_pack(context, ledger, shares, manifests, tmp_path / "evidence.zip")
+    names = zipfile.ZipFile(pack).namelist()
+    assert {"run_manifest.json", "ledger.parquet", "lineage.csv", "numbers.json"} <= set(names)
+    assert any(n.startswith("factor_releases/") for n in names)
+
+
+def test_disclosures_take_the_reported_numbers(context, tmp_path):
+    from carbonledger.report.disclosures import disclosures, write_disclosures
+
+    data = disclosures(context)
+    esrs = {p["id"]: p for p in data["esrs_e1"]["datapoints"]}
+    assert esrs["E1-6 44(a)"]["value"] == pytest.approx(context.numbers()["scope_1"])
+    assert esrs["E1-7 56(b)"]["value"] is None and esrs["E1-7 56(b)"]["placeholder"]
+    cn = {p["id"]: p for p in data["cn_enterprise"]["datapoints"]}
+    assert cn["排放总量"]["value"] == pytest.approx(
+        context.numbers()["scope_1"] + context.numbers()["scope_2_location"]
+    )
+    paths = write_disclosures(context, tmp_path)
+    assert set(load_workbook(paths[1]).sheetnames) == {"esrs_e1", "cdp_climate", "cn_enterprise"}

@@ -36,7 +36,12 @@ from carbonledger.pipeline import (
     gather_inputs,
     import_file,
     inventory,
+    report_context,
+    workspace_library,
 )
+from carbonledger.report.disclosures import write_disclosures
+from carbonledger.report.evidence import evidence_pack
+from carbonledger.report.render import render
 from carbonledger.schema import get_schema
 from carbonledger.store import CONFIG_FILE, Workspace
 
@@ -90,6 +95,8 @@ class DemoSummary:
         The hybrid model's reconciliation by scope 3 category [t CO2e].
     scope3 : list of dict
         Every scope 3 category: calculated, excluded with its reason, or a gap.
+    reports : list of str
+        Report, disclosure and evidence files written.
     analysis : dict
         The consolidated inventory's headline analysis: total, 95 % interval, intensity per
         million CNY of revenue, primary-data share, and the hotspot categories.
@@ -105,6 +112,7 @@ class DemoSummary:
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     scope3: list[dict[str, Any]] = field(default_factory=list)
     analysis: dict[str, Any] = field(default_factory=dict)
+    reports: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -117,6 +125,7 @@ class DemoSummary:
             "reconciliation": self.reconciliation,
             "scope3": self.scope3,
             "analysis": self.analysis,
+            "reports": self.reports,
         }
 
     def print(self, console: Console) -> None:
@@ -215,6 +224,7 @@ class DemoSummary:
                 ],
             )
         )
+        console.print(f"Reports, disclosures and evidence pack in {self.workspace / 'reports'}")
         console.print(
             f"Workspace: [bold]{self.workspace}[/]; input templates in {self.workspace / 'inputs'}"
         )
@@ -324,11 +334,37 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
         workspace.ledger_path(run), workspace.config.scope3_exclusions
     ).to_pylist()
     summary.analysis = _analysis(workspace, run.run_id, str(company["year"]))
+    summary.reports = _reports(workspace, run.run_id, str(company["year"]), folder / "reports")
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in reconcile(workspace.ledger_path(run)).to_pylist()
     ]
     return summary
+
+
+def _reports(workspace: Workspace, run_id: str, year: str, folder: Path) -> list[str]:
+    """The reports in both languages, the disclosure exports and the evidence pack."""
+    context = report_context(workspace, run_id, year)
+    written = [
+        render(context, fmt, lang, folder / f"report.{lang}.{fmt}")
+        for lang in ("en", "zh")
+        for fmt in ("html", "pdf", "json")
+    ]
+    written.append(render(context, "xlsx", "en", folder / "report.xlsx"))
+    written.append(render(context, "xlsx", "zh", folder / "report.zh.xlsx"))
+    written += write_disclosures(context, folder)
+    used = {r["release_id"] for r in context.releases}
+    manifests = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
+    written.append(
+        evidence_pack(
+            context,
+            workspace.ledger_path(workspace.get_run(run_id)),
+            boundary_shares(workspace),
+            manifests,
+            folder / "evidence.zip",
+        )
+    )
+    return [str(p) for p in written]
 
 
 def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:

@@ -1,0 +1,86 @@
+"""Disclosure exports: each framework's datapoints, filled from the report context.
+
+Each framework's mapping is a versioned YAML table in this folder (datapoint id, label, and the
+reported number id it takes, a sum of them, an intensity, or a placeholder for what a later
+module will feed), so a new version of a framework is a new file, never code.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carbonledger.report.context import ReportContext
+
+__all__ = ["FRAMEWORKS", "disclosures", "write_disclosures"]
+
+#: Mapping files, by framework key.
+FRAMEWORKS = ("esrs_e1", "cdp_climate", "cn_enterprise")
+
+
+def _mapping(key: str) -> dict[str, Any]:
+    path = resources.files("carbonledger.report.disclosures").joinpath(f"{key}.yaml")
+    mapping: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return mapping
+
+
+def disclosures(context: ReportContext) -> dict[str, Any]:
+    """Every framework's datapoints with their values [t CO2e, or as labelled]."""
+    numbers = context.numbers()
+    out = {}
+    for key in FRAMEWORKS:
+        mapping = _mapping(key)
+        rows = []
+        for point in mapping["datapoints"]:
+            value: float | None = None
+            if "number" in point:
+                value = numbers.get(point["number"], 0.0)
+            elif "sum" in point:
+                value = sum(numbers[n] for n in point["sum"])
+            elif "intensity" in point:
+                spec = point["intensity"]
+                value = next(
+                    (
+                        r["intensity"]
+                        for r in context.intensities
+                        if r["metric"] == spec["metric"]
+                        and r["scope"] == spec["scope"]
+                        and not r["entity_id"]
+                    ),
+                    None,
+                )
+            rows.append({**point, "value": value})
+        out[key] = {
+            "framework": mapping["framework"],
+            "version": mapping["version"],
+            "datapoints": rows,
+        }
+    return out
+
+
+def write_disclosures(context: ReportContext, folder: str | Path) -> list[Path]:
+    """``disclosures.json`` and ``disclosures.xlsx`` (a sheet per framework) in ``folder``."""
+    from openpyxl import Workbook
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    data = disclosures(context)
+    json_path = target / "disclosures.json"
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    book = Workbook()
+    book.remove(book.active)
+    for key, framework in data.items():
+        sheet = book.create_sheet(key)
+        sheet.append([framework["framework"], framework["version"]])
+        sheet.append(["datapoint", "label", "value", "note"])
+        for point in framework["datapoints"]:
+            sheet.append(
+                [point["id"], point["label"], point["value"], point.get("placeholder", "")]
+            )
+    xlsx_path = target / "disclosures.xlsx"
+    book.save(xlsx_path)
+    return [json_path, xlsx_path]
