@@ -9,7 +9,7 @@ themselves.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -257,26 +257,35 @@ def estimate(
     )
 
 
+References = Mapping[str, pa.Table]
+
+
+def _entities(references: References) -> pa.Table:
+    if "entities" not in references:
+        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    return references["entities"]
+
+
 def inventory(
     workspace: Workspace,
     run_id: str | None = None,
     period: str | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
+    references: References | None = None,
 ) -> Inventory:
     """The consolidated inventory of a run (default: the latest) for a period.
 
     The boundary approach, GWP set and scope 3 exclusions are the workspace's; ``samples`` and
-    ``seed`` drive the Monte Carlo uncertainty.
+    ``seed`` drive the Monte Carlo uncertainty. ``references`` are the workspace's reference
+    tables when the caller has gathered them already (:func:`gather_inputs`).
     """
     lock = covering_lock(workspace, period) if period and run_id is None else None
     stored = workspace.get_run(lock.run_id if lock else run_id)
-    references = gather_inputs(workspace).references
-    if "entities" not in references:
-        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    references = references or gather_inputs(workspace).references
     return build_inventory(
         workspace.ledger_path(stored),
-        references["entities"],
+        _entities(references),
         run_id=stored.run_id,
         approach=workspace.config.consolidation,
         gwp_set=stored.gwp_set,
@@ -287,13 +296,11 @@ def inventory(
     )
 
 
-def boundary_shares(workspace: Workspace) -> pa.Table:
+def boundary_shares(workspace: Workspace, references: References | None = None) -> pa.Table:
     """Each entity's consolidated share under the workspace's approach (see
     :func:`~carbonledger.inventory.consolidation_shares`)."""
-    references = gather_inputs(workspace).references
-    if "entities" not in references:
-        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
-    return consolidation_shares(references["entities"].to_pylist(), workspace.config.consolidation)
+    entities = _entities(references or gather_inputs(workspace).references)
+    return consolidation_shares(entities.to_pylist(), workspace.config.consolidation)
 
 
 def forecast(
@@ -308,10 +315,10 @@ def forecast(
         **forecast_emissions(
             workspace.ledger_path(stored),
             references["facilities"],
-            references["entities"],
+            _entities(references),
             workspace_library(workspace),
             list(years),
-            boundary_shares(workspace),
+            boundary_shares(workspace, references),
         ),
     }
 
@@ -323,21 +330,13 @@ def report_context(
 
     The base-year record is included where the run holds the base year's data.
     """
-    inv = inventory(workspace, run_id, period)
-    stored = workspace.get_run(inv.run_id)
     references = gather_inputs(workspace).references
-    library = workspace_library(workspace)
+    inv = inventory(workspace, run_id, period, references=references)
+    stored = workspace.get_run(inv.run_id)
     used = {r.split("@", 1)[0] for r in stored.manifest.get("factor_releases", [])}
-    releases = [
-        {
-            k: m.get(k, "")
-            for k in ("release_id", "publisher", "dataset", "version", "licence", "url")
-        }
-        for m in library.manifests()
-        if m["release_id"] in used
-    ]
+    releases = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
     try:
-        base = base_year(workspace, inv.run_id)
+        base = base_year(workspace, inv.run_id, references)
     except CarbonLedgerError:
         base = None
     facilities = references.get("facilities")
@@ -362,19 +361,19 @@ def report_context(
     )
 
 
-def base_year(workspace: Workspace, run_id: str | None = None) -> dict[str, Any]:
+def base_year(
+    workspace: Workspace, run_id: str | None = None, references: References | None = None
+) -> dict[str, Any]:
     """The workspace's base year, its events and whether they recalculate it [t CO2e].
 
     The run (default: the latest) must hold the base year's data.
     """
     stored = workspace.get_run(run_id)
-    references = gather_inputs(workspace).references
-    if "entities" not in references:
-        raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+    references = references or gather_inputs(workspace).references
     config = workspace.config
     record = base_year_recalculation(
         workspace.ledger_path(stored),
-        references["entities"],
+        _entities(references),
         references["base_year_events"],
         base_year=config.base_year,
         approach=config.consolidation,

@@ -32,6 +32,7 @@ __all__ = [
 
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+RunOption = Annotated[str | None, typer.Option(help="Run id (default: the latest).")]
 
 
 def calculate(
@@ -80,7 +81,7 @@ def totals_command(
     by: Annotated[str, typer.Option(help=f"Comma-separated: {', '.join(DIMENSIONS)}.")] = "scope",
     basis: Annotated[str, typer.Option(help="Scope 2 basis: location or market.")] = "location",
     period: Annotated[str | None, typer.Option(help="Only this period: YYYY or YYYY-MM.")] = None,
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    run: RunOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -129,7 +130,7 @@ def runs(workspace: WorkspaceOption = Path(), as_json: JsonOption = False) -> No
 
 
 def reconcile_command(
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    run: RunOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -168,7 +169,7 @@ def reconcile_command(
 
 
 def scope3_command(
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    run: RunOption = None,
     lang: Annotated[str, typer.Option(help="Language of category names: en or zh.")] = "en",
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
@@ -206,7 +207,7 @@ def scope3_command(
 
 
 def shipments_command(
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    run: RunOption = None,
     by: Annotated[str, typer.Option(help="tce (one row per leg) or shipment.")] = "shipment",
     limit: Annotated[int, typer.Option(help="Rows to print (JSON prints all).")] = 20,
     workspace: WorkspaceOption = Path(),

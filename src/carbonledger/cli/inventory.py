@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
-from carbonledger.cli.calculate import JsonOption, WorkspaceOption
+from carbonledger.cli.calculate import JsonOption, RunOption, WorkspaceOption
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities
 from carbonledger.inventory.allocation import footprint
@@ -43,7 +43,6 @@ __all__ = [
     "uncertainty_command",
 ]
 
-RunOption = Annotated[str | None, typer.Option(help="Run id (default: the latest).")]
 PeriodOption = Annotated[
     str | None, typer.Option(help="Period YYYY or YYYY-MM (default: the run's).")
 ]
@@ -326,7 +325,7 @@ def footprint_command(
         ws = Workspace.open(workspace)
         stored = ws.get_run(run)
         references = gather_inputs(ws).references
-        shares = boundary_shares(ws)
+        shares = boundary_shares(ws, references)
         legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
         result = footprint(
             ws.ledger_path(stored),

@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger.demo.generate import generate_tables, load_company
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.factors import ReleaseInfo
 from carbonledger.inventory import (
-    intensities,
     reconcile,
     scope3_coverage,
     totals,
@@ -29,16 +29,14 @@ from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
     USER_FACTORS_DIR,
     add_factor_release,
-    base_year,
     boundary_shares,
     calculate,
     forecast,
     gather_inputs,
     import_file,
-    inventory,
     report_context,
-    workspace_library,
 )
+from carbonledger.report.context import ReportContext
 from carbonledger.report.disclosures import write_disclosures
 from carbonledger.report.evidence import evidence_pack
 from carbonledger.report.render import render
@@ -333,8 +331,9 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.scope3 = scope3_coverage(
         workspace.ledger_path(run), workspace.config.scope3_exclusions
     ).to_pylist()
-    summary.analysis = _analysis(workspace, run.run_id, str(company["year"]))
-    summary.reports = _reports(workspace, run.run_id, str(company["year"]), folder / "reports")
+    context = report_context(workspace, run.run_id, str(company["year"]))
+    summary.analysis = _analysis(workspace, context)
+    summary.reports = _reports(workspace, context, folder / "reports")
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in reconcile(workspace.ledger_path(run)).to_pylist()
@@ -342,9 +341,8 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     return summary
 
 
-def _reports(workspace: Workspace, run_id: str, year: str, folder: Path) -> list[str]:
+def _reports(workspace: Workspace, context: ReportContext, folder: Path) -> list[str]:
     """The reports in both languages, the disclosure exports and the evidence pack."""
-    context = report_context(workspace, run_id, year)
     written = [
         render(context, fmt, lang, folder / f"report.{lang}.{fmt}")
         for lang in ("en", "zh")
@@ -353,41 +351,40 @@ def _reports(workspace: Workspace, run_id: str, year: str, folder: Path) -> list
     written.append(render(context, "xlsx", "en", folder / "report.xlsx"))
     written.append(render(context, "xlsx", "zh", folder / "report.zh.xlsx"))
     written += write_disclosures(context, folder)
-    used = {r["release_id"] for r in context.releases}
-    manifests = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
     written.append(
         evidence_pack(
             context,
-            workspace.ledger_path(workspace.get_run(run_id)),
+            workspace.ledger_path(workspace.get_run(context.inventory.run_id)),
             boundary_shares(workspace),
-            manifests,
+            context.releases,
             folder / "evidence.zip",
         )
     )
     return [str(p) for p in written]
 
 
-def _analysis(workspace: Workspace, run_id: str, year: str) -> dict[str, Any]:
+def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
     """Headline figures of the consolidated inventory of the reporting year."""
-    inv = inventory(workspace, run_id, year)
+    inv, base = context.inventory, context.base_year
+    if base is None:
+        raise CarbonLedgerError("the demo run has no base-year data")
     total = next(u for u in inv.uncertainty if u["part"] == "total location")
-    revenue = [
-        r
-        for r in intensities(inv, gather_inputs(workspace).references["denominators"])
+    per_revenue = {
+        r["scope"]: r["intensity"]
+        for r in context.intensities
         if r["metric"] == "revenue" and r["entity_id"] is None
-    ]
-    per_revenue = {r["scope"]: r["intensity"] for r in revenue}
-    base = base_year(workspace, run_id)
+    }
+    references = gather_inputs(workspace).references
     order_id = load_company()["allocation"]["sample_order"]["order_id"]
     order = footprint(
-        workspace.ledger_path(workspace.get_run(run_id)),
-        gather_inputs(workspace).references["allocation_keys"],
+        workspace.ledger_path(workspace.get_run(inv.run_id)),
+        references["allocation_keys"],
         "order",
         order_id,
         [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
-        boundary_shares(workspace),
+        boundary_shares(workspace, references),
     )
-    ahead = forecast(workspace, [int(year) + 5], run_id)["years"][0]
+    ahead = forecast(workspace, [int(inv.period or 0) + 5], inv.run_id)["years"][0]
     return {
         "forecast": {"year": ahead["year"], "t_co2e": ahead["total"]},
         "sample_order": {

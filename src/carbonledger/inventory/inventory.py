@@ -172,10 +172,7 @@ def build_inventory(
     breakdowns["gas_group"] = [{"gas_group": g, "co2e": v} for g, v in sorted(by_gas.items())]
     grand = totals(ledger, None, "location", period, shares).to_pylist()[0]
     consolidated = {r["category"]: r["co2e"] for r in breakdowns["category"] if r["scope"] == 3}
-    scope3 = [
-        {**row, "co2e_t": consolidated.get(row["category"], 0.0)}
-        for row in scope3_coverage(ledger, exclusions).to_pylist()
-    ]
+    scope3 = scope3_coverage(ledger, exclusions, co2e=consolidated).to_pylist()
     return Inventory(
         run_id=run_id,
         period=period,

@@ -34,7 +34,10 @@ def scope3_categories() -> dict[int, dict[str, Any]]:
 
 
 def scope3_coverage(
-    ledger: Path | pa.Table, exclusions: Mapping[int, str] | None = None, language: str = "en"
+    ledger: Path | pa.Table,
+    exclusions: Mapping[int, str] | None = None,
+    language: str = "en",
+    co2e: Mapping[int, float] | None = None,
 ) -> pa.Table:
     """Status of each scope 3 category [t CO2e].
 
@@ -46,6 +49,9 @@ def scope3_coverage(
         Categories the organisation excludes, with the reason.
     language : {"en", "zh"}
         Language of the category names.
+    co2e : mapping of int to float, optional
+        Each category's total [t CO2e] where the caller has it (e.g. consolidated); default:
+        the ledger's active rows in full.
 
     Returns
     -------
@@ -68,7 +74,9 @@ def scope3_coverage(
     exclusions = exclusions or {}
     rows = []
     for category, spec in scope3_categories().items():
-        co2e, used = found.get(category, (0.0, []))
+        total, used = found.get(category, (0.0, []))
+        if co2e is not None:
+            total = co2e.get(category, 0.0)
         if used:
             status, reason = "calculated", None
         elif category in exclusions:
@@ -80,7 +88,7 @@ def scope3_coverage(
                 "category": category,
                 "name": spec["name"][language],
                 "status": status,
-                "co2e_t": co2e,
+                "co2e_t": total,
                 "methods_used": ", ".join(used),
                 "methods_available": ", ".join(spec["methods"]),
                 "reason": reason,

@@ -134,9 +134,11 @@ def uncertainty(
             f"no default uncertainty for {exc}; add it to the defaults"
         ) from None
     rng = np.random.default_rng(seed)
-    factors = sorted({g["factor_id"] for g in groups})
-    factor_index = np.array([factors.index(g["factor_id"]) for g in groups])
-    first_use = {f: i for i, f in reversed(list(enumerate(g["factor_id"] for g in groups)))}
+    factors = {f: i for i, f in enumerate(sorted({g["factor_id"] for g in groups}))}
+    factor_index = np.array([factors[g["factor_id"]] for g in groups])
+    first_use: dict[str, int] = {}
+    for i, group in enumerate(groups):  # a factor's uncertainty is that of its first group
+        first_use.setdefault(group["factor_id"], i)
     factor_sigma = _sigma(factor_u[[first_use[f] for f in factors]])
     draws = (
         np.array([g["co2e"] for g in groups])[:, None]

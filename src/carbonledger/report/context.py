@@ -59,7 +59,8 @@ class ReportContext:
         The base-year record (:func:`carbonledger.pipeline.base_year`), if the run holds it.
     intensities : list of dict
     releases : list of dict
-        Factor releases of the run: id, publisher, dataset, version, licence, URL.
+        Manifests of the factor releases the run used (id, publisher, dataset, version,
+        licence, URL, sources ...).
     run_manifest : dict
     facility_names : dict of str to str
     """

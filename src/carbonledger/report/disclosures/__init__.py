@@ -1,8 +1,9 @@
 """Disclosure exports: each framework's datapoints, filled from the report context.
 
 Each framework's mapping is a versioned YAML table in this folder (datapoint id, label, and the
-reported number id it takes, a sum of them, an intensity, or a placeholder for what a later
-module will feed), so a new version of a framework is a new file, never code.
+reported number id it takes, a sum of them, or an intensity; a datapoint carbonledger cannot
+fill yet is exported without a value and with the reason, ``not_available``), so a new version
+of a framework is a new file, never code.
 """
 
 from __future__ import annotations
@@ -76,10 +77,10 @@ def write_disclosures(context: ReportContext, folder: str | Path) -> list[Path]:
     for key, framework in data.items():
         sheet = book.create_sheet(key)
         sheet.append([framework["framework"], framework["version"]])
-        sheet.append(["datapoint", "label", "value", "note"])
+        sheet.append(["datapoint", "label", "value", "not available because"])
         for point in framework["datapoints"]:
             sheet.append(
-                [point["id"], point["label"], point["value"], point.get("placeholder", "")]
+                [point["id"], point["label"], point["value"], point.get("not_available", "")]
             )
     xlsx_path = target / "disclosures.xlsx"
     book.save(xlsx_path)
