@@ -92,9 +92,10 @@ class WorkspaceConfig(BaseModel):
         base year older than every factor release); each such row records a negative year gap.
     recalculation_threshold : float
         Significance threshold of base-year recalculation [fraction of the base-year total].
-    scope3_exclusions : dict of int to str
+    scope3_exclusions : dict of int to str or to dict of str to str
         Scope 3 categories that do not apply to the organisation, each with the reason (e.g.
-        ``{15: "no investments outside the consolidated boundary"}``); reports repeat them.
+        ``{15: "no investments outside the consolidated boundary"}``), or the reason in each
+        report language (``{15: {en: "...", zh: "..."}}``); reports repeat them.
     """
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
@@ -107,13 +108,15 @@ class WorkspaceConfig(BaseModel):
     reporting_periods: list[str] = Field(default_factory=list)
     language: Language = Language(DEFAULT_LANGUAGE)
     proxy_regions: list[str] = Field(default_factory=list)
-    scope3_exclusions: dict[int, str] = Field(default_factory=dict)
+    scope3_exclusions: dict[int, str | dict[str, str]] = Field(default_factory=dict)
     later_year_factors: bool = False
     recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)
 
     @field_validator("scope3_exclusions")
     @classmethod
-    def _known_categories(cls, value: dict[int, str]) -> dict[int, str]:
+    def _known_categories(
+        cls, value: dict[int, str | dict[str, str]]
+    ) -> dict[int, str | dict[str, str]]:
         unknown = sorted(c for c in value if not 1 <= c <= SCOPE3_CATEGORIES)
         if unknown:
             raise ValueError(f"scope 3 categories are 1 to {SCOPE3_CATEGORIES}; got {unknown}")

@@ -41,6 +41,7 @@ from carbonledger.ingest import read_table
 from carbonledger.inventory import Inventory, build_inventory, consolidation_shares, intensities
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.forecast import forecast as forecast_emissions
+from carbonledger.inventory.hotspots import change_decomposition, change_summary
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
@@ -328,37 +329,58 @@ def report_context(
 ) -> ReportContext:
     """Everything a report renders: the inventory of a period and its context.
 
-    The base-year record is included where the run holds the base year's data.
+    The base-year record is included where the run holds the base year's data, the change
+    from the same period a year earlier where the run holds that period's data.
     """
     references = gather_inputs(workspace).references
     inv = inventory(workspace, run_id, period, references=references)
     stored = workspace.get_run(inv.run_id)
+    earlier = previous_period(inv.period)
+    year_on_year = (
+        change_summary(
+            change_decomposition(
+                workspace.ledger_path(stored),
+                earlier,
+                str(inv.period),
+                boundary_shares(workspace, references),
+            ),
+            earlier,
+            str(inv.period),
+        )
+        if earlier
+        else None
+    )
     used = {r.split("@", 1)[0] for r in stored.manifest.get("factor_releases", [])}
     releases = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
     try:
         base = base_year(workspace, inv.run_id, references)
     except CarbonLedgerError:
         base = None
-    facilities = references.get("facilities")
+    entities = _entities(references)
     return ReportContext(
         organisation=workspace.config.organisation,
         inventory=inv,
         base_year=base,
+        year_on_year=year_on_year,
         intensities=intensities(inv, references["denominators"]),
         releases=releases,
         run_manifest=stored.manifest,
-        facility_names=(
-            dict(
-                zip(
-                    facilities["facility_id"].to_pylist(),
-                    facilities["name"].to_pylist(),
-                    strict=True,
-                )
-            )
-            if facilities is not None
-            else {}
-        ),
+        facility_names=_names(references.get("facilities"), "facility_id"),
+        entity_names=_names(entities, "entity_id"),
     )
+
+
+def _names(table: pa.Table | None, key: str) -> dict[str, str]:
+    if table is None:
+        return {}
+    return dict(zip(table[key].to_pylist(), table["name"].to_pylist(), strict=True))
+
+
+def previous_period(period: str | None) -> str | None:
+    """The same period a year earlier: ``2024`` for ``2025``, ``2024-06`` for ``2025-06``."""
+    if not period or not period[:4].isdigit():
+        return None
+    return f"{int(period[:4]) - 1}{period[4:]}"
 
 
 def base_year(

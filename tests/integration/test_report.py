@@ -21,7 +21,8 @@ FUEL = [
     }
 ]
 POWER = [
-    {"record_id": "E1", "facility_id": "CN1", "period": "2025-03", "quantity": 50, "unit": "MWh"}
+    {"record_id": "E1", "facility_id": "CN1", "period": "2025-03", "quantity": 50, "unit": "MWh"},
+    {"record_id": "E0", "facility_id": "CN1", "period": "2024-03", "quantity": 40, "unit": "MWh"},
 ]
 
 
@@ -46,15 +47,56 @@ def test_json_numbers_equal_the_inventory_in_both_languages(context, tmp_path):
     assert en["sections"][1]["title"] != zh["sections"][1]["title"]  # labels differ
 
 
-def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path):
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Greenhouse gas"), ("zh", "温室气体排放清单报告")]
+)
+def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path, lang, title):
     import pypdfium2 as pdfium
 
-    path = render(context, "pdf", "en", tmp_path / "r.pdf")
+    path = render(context, "pdf", lang, tmp_path / "r.pdf")
     pdf = pdfium.PdfDocument(path)
     assert len(pdf) >= 3
     pixels = pdf[0].render(scale=1, grayscale=True).to_numpy()
     dark = int((pixels < 128).sum())
     assert dark > 1000  # text and rules, not an empty page
+    assert title in pdf[0].get_textpage().get_text_range()  # real text, not images
+    if lang == "zh":  # the Chinese glyphs travel inside the file, subset
+        raw = path.read_bytes()
+        assert b"/FontFile2" in raw and len(raw) < 2_000_000
+
+
+def test_a_character_no_font_has_is_an_error_not_a_blank(context, tmp_path):
+    from carbonledger.report.fonts import ReportFontError, report_font
+
+    assert report_font(["Scope 1 – 13,435 t CO2e"]).path is None  # Western text: Helvetica
+    assert report_font(["范围一"]).path is not None  # the bundled Noto Sans SC subset
+    with pytest.raises(ReportFontError, match="𠀀"):  # CJK extension B, beyond GB 2312
+        report_font(["蓝亭 𠀀 公司"])
+    with pytest.raises(ReportFontError, match="no such font file"):
+        report_font(["范围一"], tmp_path / "missing.ttf")
+
+
+def test_year_on_year_reads_the_previous_year_as_its_own_inventory(workspace, context):
+    change = context.year_on_year
+    assert (change["before"], change["after"]) == ("2024", "2025")
+    previous = report_context(workspace, period="2024").inventory
+    total = change["total"]
+    assert total["co2e_before"] == pytest.approx(previous.total())
+    assert total["co2e_after"] == pytest.approx(context.inventory.total())
+    assert total["activity_effect"] + total["factor_effect"] == pytest.approx(total["change"])
+    assert report_context(workspace, period="2024").year_on_year is None  # no 2023 data
+
+
+def test_every_chinese_sentence_is_chinese(context):
+    import re
+
+    from carbonledger.report.sections import sections
+
+    cjk = re.compile("[\u4e00-\u9fff]")
+    for section in sections(context, "zh"):
+        assert cjk.search(section.title), section.title
+        for paragraph in section.paragraphs:
+            assert cjk.search(paragraph), paragraph
 
 
 def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):

@@ -6,10 +6,10 @@ import pyarrow as pa
 import pytest
 
 from carbonledger.calculation import ledger_schema
-from carbonledger.inventory.hotspots import change_decomposition, pareto
+from carbonledger.inventory.hotspots import change_decomposition, change_summary, pareto
 
 
-def _row(record, period, key, quantity, co2e_kg, facility="F1", gas="CO2"):
+def _row(record, period, key, quantity, co2e_kg, facility="F1", gas="CO2", scope=2):
     base = dict.fromkeys(ledger_schema().names)
     return {
         **base,
@@ -25,8 +25,8 @@ def _row(record, period, key, quantity, co2e_kg, facility="F1", gas="CO2"):
         "gas": gas,
         "status": "active",
         "biogenic": False,
-        "scope": 2,
-        "scope2_basis": "location",
+        "scope": scope,
+        "scope2_basis": "location" if scope == 2 else None,
         "facility_id": facility,
         "entity_id": "E",
     }
@@ -53,6 +53,31 @@ def test_change_splits_into_activity_and_factor_effects():
     assert grid["factor_effect"] == pytest.approx((0.4 - 0.5) * 120)
     assert grid["activity_effect"] + grid["factor_effect"] == pytest.approx(grid["change"])
     assert rows["fuel/diesel"]["activity_effect"] == pytest.approx(2.0)  # new source
+
+
+def test_change_summary_adds_the_effects_up_by_scope():
+    # Scope 2: grid 50 kg -> 48 kg (activity +10 kg, factor -12 kg); scope 1: diesel 3 kg ->
+    # 2 kg at the same factor (activity -1 kg).
+    ledger = _ledger(
+        [
+            _row("a", "2024-03", "electricity/grid", 100, 50_000.0),
+            _row("b", "2025-03", "electricity/grid", 120, 48_000.0),
+            _row("c", "2024-04", "fuel/diesel", 15, 3_000.0, scope=1),
+            _row("d", "2025-04", "fuel/diesel", 10, 2_000.0, scope=1),
+        ]
+    )
+    summary = change_summary(change_decomposition(ledger, "2024", "2025"), "2024", "2025")
+    assert summary is not None
+    by_scope = {s["scope"]: s for s in summary["scopes"]}
+    assert by_scope[2]["activity_effect"] == pytest.approx(10.0)
+    assert by_scope[2]["factor_effect"] == pytest.approx(-12.0)
+    assert by_scope[1]["change"] == pytest.approx(-1.0)
+    assert by_scope[1]["factor_effect"] == pytest.approx(0.0)
+    total = summary["total"]
+    assert (total["co2e_before"], total["co2e_after"]) == (pytest.approx(53.0), pytest.approx(50.0))
+    assert total["activity_effect"] + total["factor_effect"] == pytest.approx(total["change"])
+    assert summary["largest"][0]["activity_key"] == "electricity/grid"  # |-2| > |-1|
+    assert change_summary(change_decomposition(ledger, "2023", "2025"), "2023", "2025") is None
 
 
 def test_pareto_marks_the_vital_few():

@@ -6,6 +6,7 @@ import pyarrow as pa
 
 from carbonledger.calculation import ledger_schema
 from carbonledger.inventory import scope3_categories, scope3_coverage
+from carbonledger.inventory.scope3 import reason_text
 from carbonledger.methods import METHODS
 
 
@@ -47,3 +48,24 @@ def test_coverage_statuses():
     assert rows[11]["status"] == "gap"  # a memo row alone is not a result
     assert (rows[15]["status"], rows[15]["reason"]) == ("excluded", "no investments")
     assert rows[14]["reason"].startswith("the organisation has no franchises")
+
+
+def test_reasons_in_the_report_language():
+    ledger = _ledger([])
+    reasons = {15: {"en": "no investments", "zh": "没有对外投资"}, 14: "no franchises"}
+    zh = {r["category"]: r for r in scope3_coverage(ledger, reasons, "zh").to_pylist()}
+    assert zh[15]["reason"] == "没有对外投资"
+    assert zh[14]["reason"] == "no franchises"  # given in one language only: as given
+    assert zh[13]["reason"] == "组织未对外出租任何资产"  # a gap: the table's own reason
+    en = {r["category"]: r for r in scope3_coverage(ledger, reasons, "en").to_pylist()}
+    assert en[15]["reason"] == "no investments"
+    assert reason_text({"zh": "仅中文"}, "en") == "仅中文"
+
+
+def test_workspace_config_takes_reasons_per_language():
+    from carbonledger.options import WorkspaceConfig
+
+    config = WorkspaceConfig(
+        organisation="Acme", scope3_exclusions={"15": {"en": "none", "zh": "无"}, "14": "x"}
+    )
+    assert config.scope3_exclusions == {15: {"en": "none", "zh": "无"}, 14: "x"}

@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from carbonledger.errors import CarbonLedgerError, ValidationError
@@ -32,11 +33,14 @@ def emit_json(payload: Any) -> None:
 
 
 def rich_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
-    """Build a Rich table; numbers are right-aligned."""
-    table = Table(title=title, title_justify="left")
+    """Build a Rich table; numbers are right-aligned, text is shown as it is (brackets such as
+    "[t CO2e]" are not read as markup)."""
+    table = Table(title=escape(title), title_justify="left")
     first = rows[0] if rows else [None] * len(columns)
     for name, sample in zip(columns, first, strict=True):
-        table.add_column(name, justify="right" if isinstance(sample, int | float) else "left")
+        table.add_column(
+            escape(name), justify="right" if isinstance(sample, int | float) else "left"
+        )
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
     return table
@@ -47,7 +51,7 @@ def _cell(value: Any) -> str:
         return f"{value:,.3f}" if abs(value) >= 0.001 or value == 0 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
-    return "" if value is None else str(value)
+    return "" if value is None else escape(str(value))
 
 
 @contextmanager

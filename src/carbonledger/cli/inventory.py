@@ -410,6 +410,12 @@ def report_command(
     fmt: Annotated[str, typer.Option("--format", help="html, pdf, xlsx or json.")] = "html",
     lang: Annotated[str, typer.Option(help="Language: en or zh.")] = "en",
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(
+            help="TrueType font for PDF and charts, if the bundled one lacks a name's characters."
+        ),
+    ] = None,
     run: RunOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
@@ -423,7 +429,7 @@ def report_command(
             raise CarbonLedgerError(f"--format is one of {FORMATS} and --lang en or zh")
         ws = Workspace.open(workspace)
         context = report_context(ws, run, period)
-        path = render(context, fmt, lang, out or Path(f"report.{lang}.{fmt}"))
+        path = render(context, fmt, lang, out or Path(f"report.{lang}.{fmt}"), font)
     if as_json:
         emit_json({"path": str(path), "run_id": context.inventory.run_id})
         return

@@ -205,6 +205,13 @@ class DemoSummary:
                     ("total, location-based [t CO2e]", a["total_t_co2e"]),
                     ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
                     (
+                        f"change since {a['previous_year']['year']}: activity, factor effects "
+                        "[t CO2e]",
+                        f"{a['previous_year']['change']:+.1%}: "
+                        f"{a['previous_year']['activity_effect']:+,.0f}, "
+                        f"{a['previous_year']['factor_effect']:+,.0f}",
+                    ),
+                    (
                         f"trend forecast {a['forecast']['year']} [t CO2e]",
                         a["forecast"]["t_co2e"],
                     ),
@@ -365,9 +372,9 @@ def _reports(workspace: Workspace, context: ReportContext, folder: Path) -> list
 
 def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
     """Headline figures of the consolidated inventory of the reporting year."""
-    inv, base = context.inventory, context.base_year
-    if base is None:
-        raise CarbonLedgerError("the demo run has no base-year data")
+    inv, base, change = context.inventory, context.base_year, context.year_on_year
+    if base is None or change is None:
+        raise CarbonLedgerError("the demo run has no base-year or previous-year data")
     total = next(u for u in inv.uncertainty if u["part"] == "total location")
     per_revenue = {
         r["scope"]: r["intensity"]
@@ -398,6 +405,12 @@ def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
         "base_year_recalculated": base["recalculated"],
         "base_year_reason": base["reason"],
         "change_since_base_year": inv.total() / base["base_year"]["total"] - 1,
+        "previous_year": {
+            "year": change["before"],
+            "change": change["total"]["change"] / change["total"]["co2e_before"],
+            "activity_effect": change["total"]["activity_effect"],
+            "factor_effect": change["total"]["factor_effect"],
+        },
         "approach": inv.approach,
         "total_t_co2e": inv.total(),
         "interval_95": [total["low"], total["high"]],

@@ -80,15 +80,21 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     sample = company["allocation"]["sample_order"]
     legs = tables["transport_legs"]
     legs["order_id"] = legs["record_id"].map(dict.fromkeys(sample["legs"], sample["order_id"]))
-    for kind, frame in _base_year(company, rng).items():
-        tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
+    for year in (y for y in _years(company) if y != int(company["year"])):
+        for kind, frame in _earlier_year(company, year, rng).items():
+            tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
     return tables
 
 
-def _base_year(company: Company, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
-    """The base year's scope 1 and 2 activity and general ledger, scaled by the activity
-    index (the group was smaller); record ids are prefixed with the year."""
-    year = int(company["base_year"])
+def _years(company: Company) -> list[int]:
+    """The years the demo holds data for (those of the activity index), oldest first."""
+    return sorted(int(y) for y in company["activity_index"])
+
+
+def _earlier_year(company: Company, year: int, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """An earlier year's activity, scaled by the activity index; ids are prefixed with the
+    year. The base year holds scope 1 and 2 activity and the general ledger only (its
+    inventory was spend-based); other years hold every kind the reporting year holds."""
     months = _months(year)
     scale = company["activity_index"][year]
     electricity = _electricity(company, months, rng)
@@ -99,22 +105,45 @@ def _base_year(company: Company, rng: np.random.Generator) -> dict[str, pd.DataF
         "spend": _spend(company, months, rng),
         "energy_instruments": _instruments(company, electricity),
     }
+    if year != int(company["base_year"]):
+        frames |= {
+            "refrigerants": _refrigerants(company, months, rng),
+            "business_travel": _travel(company, months, rng),
+            "waste": _waste(company, months, rng),
+            "commuting": _commuting(company, months),
+            "transport_legs": _transport(company, months, rng),
+            "packaging_use": _packaging(company, months, rng),
+            "device_sales": _device_sales(company, months, rng),
+            "customer_trips": _store_trips(company, months, rng),
+        }
     for kind, frame in frames.items():
-        frame["record_id" if kind != "energy_instruments" else "instrument_id"] = (
-            f"{year}-" + frame["record_id" if kind != "energy_instruments" else "instrument_id"]
-        )
+        for column in _IDS.get(kind, ("record_id",)):
+            frame[column] = f"{year}-" + frame[column].astype(str)
         for column in _SCALED.get(kind, ()):
-            frame[column] = frame[column] * scale
+            scaled = frame[column] * scale
+            integral = pd.api.types.is_integer_dtype(frame[column])
+            frame[column] = scaled.round().astype(frame[column].dtype) if integral else scaled
     return frames
 
 
-#: Activity amounts the base year scales by the activity index.
+#: Id columns an earlier year's rows prefix with the year (default: ``record_id``; shipment
+#: and trip ids of transport legs hold their month already).
+_IDS = {"energy_instruments": ("instrument_id",)}
+
+#: Activity amounts earlier years scale by the activity index.
 _SCALED = {
     "electricity": ("quantity", "bill_amount"),
     "stationary_fuel": ("quantity",),
     "mobile_fuel": ("fuel_quantity", "distance"),
     "spend": ("amount",),
     "energy_instruments": ("quantity",),
+    "business_travel": ("distance",),
+    "waste": ("quantity",),
+    "commuting": ("employees",),
+    "transport_legs": ("mass", "fuel_quantity"),
+    "packaging_use": ("packages",),
+    "device_sales": ("units_sold", "active_devices"),
+    "customer_trips": ("trips",),
 }
 
 
@@ -297,7 +326,7 @@ def _prices(company: Company) -> pd.DataFrame:
                 "source": _DEMO_SOURCE,
             }
             for country, price in company["demo_price_per_kwh"].items()
-            for year in (company["base_year"], company["year"])
+            for year in _years(company)
         ]
     )
 
@@ -307,7 +336,7 @@ def _fx_rates(company: Company) -> pd.DataFrame:
         [
             {"currency": c, "year": int(year), "per_usd": v, "source": _DEMO_SOURCE}
             for c, v in company["demo_fx_per_usd"].items()
-            for year in (company["base_year"], company["year"])
+            for year in _years(company)
         ]
     )
 

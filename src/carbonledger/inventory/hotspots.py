@@ -4,9 +4,11 @@
   first, with the cumulative share; the ``vital_few`` are those needed to reach the threshold
   (80 % by default).
 - :func:`change_decomposition`: the change in emissions between two periods split, per
-  (method, activity key, unit), into an **activity effect** ``(A1 - A0) * F0`` and a **factor
+  (scope, method, activity key, unit), into an **activity effect** ``(A1 - A0) * F0`` and a **factor
   effect** ``(F1 - F0) * A1``, with ``F = E / A`` the implied factor. The two add up exactly to
   the change; sources present in one period only are all activity effect.
+- :func:`change_summary`: those effects added up per scope and in total, with the largest
+  changes, for a year-on-year section.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pyarrow as pa
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.inventory.totals import totals
 
-__all__ = ["DEFAULT_PARETO_SHARE", "change_decomposition", "pareto"]
+__all__ = ["DEFAULT_PARETO_SHARE", "change_decomposition", "change_summary", "pareto"]
 
 #: Share of the total the vital few make up.
 DEFAULT_PARETO_SHARE = 0.8
@@ -74,7 +76,7 @@ def change_decomposition(
         source, weight = weighted_source(con, shares)
         sql = f"""
             WITH rows AS (
-                SELECT method, activity_key, activity_unit, record_id, line,
+                SELECT scope, method, activity_key, activity_unit, record_id, line,
                        starts_with(period, ?) AS is_before,
                        any_value(activity_quantity) * any_value({weight}) AS activity,
                        sum(co2e * {weight}) / 1000 AS co2e
@@ -84,13 +86,13 @@ def change_decomposition(
                   AND (starts_with(period, ?) OR starts_with(period, ?))
                 GROUP BY ALL),
             sources AS (
-                SELECT method, activity_key, activity_unit,
+                SELECT scope, method, activity_key, activity_unit,
                        coalesce(sum(activity) FILTER (WHERE is_before), 0) AS a0,
                        coalesce(sum(co2e) FILTER (WHERE is_before), 0) AS e0,
                        coalesce(sum(activity) FILTER (WHERE NOT is_before), 0) AS a1,
                        coalesce(sum(co2e) FILTER (WHERE NOT is_before), 0) AS e1
                 FROM rows GROUP BY ALL)
-            SELECT * FROM sources ORDER BY abs(e1 - e0) DESC, method, activity_key
+            SELECT * FROM sources ORDER BY abs(e1 - e0) DESC, scope, method, activity_key
         """
         rows = con.sql(sql, params=[before, basis, before, after]).to_arrow_table().to_pylist()
     finally:
@@ -104,6 +106,7 @@ def change_decomposition(
             activity_effect, factor_effect = r["e1"] - r["e0"], 0.0
         out.append(
             {
+                "scope": r["scope"],
                 "method": r["method"],
                 "activity_key": r["activity_key"],
                 "activity_unit": r["activity_unit"],
@@ -117,3 +120,34 @@ def change_decomposition(
             }
         )
     return out
+
+
+def change_summary(
+    rows: list[dict[str, Any]], before: str, after: str, largest: int = 10
+) -> dict[str, Any] | None:
+    """The change between two periods by scope and in total, from
+    :func:`change_decomposition` rows [t CO2e]; None when ``before`` has no emissions.
+
+    Returns
+    -------
+    dict or None
+        ``before``, ``after`` (the periods), ``scopes`` and ``total`` (each with
+        ``co2e_before``, ``co2e_after``, ``change``, ``activity_effect``, ``factor_effect``)
+        and ``largest``: the sources with the largest absolute change.
+    """
+    fields = ("co2e_before", "co2e_after", "change", "activity_effect", "factor_effect")
+    if not any(r["co2e_before"] for r in rows):
+        return None
+    scopes: dict[int, dict[str, float]] = {}
+    for row in rows:
+        into = scopes.setdefault(row["scope"], dict.fromkeys(fields, 0.0))
+        for name in fields:
+            into[name] += row[name]
+    total = {name: sum(s[name] for s in scopes.values()) for name in fields}
+    return {
+        "before": before,
+        "after": after,
+        "scopes": [{"scope": k, **scopes[k]} for k in sorted(scopes)],
+        "total": total,
+        "largest": rows[:largest],
+    }

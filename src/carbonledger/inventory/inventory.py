@@ -10,6 +10,7 @@ their reasons. Reports render from this object and never recompute.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pyarrow as pa
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.hotspots import pareto
 from carbonledger.inventory.quality import quality_by
-from carbonledger.inventory.scope3 import scope3_coverage
+from carbonledger.inventory.scope3 import Reason, scope3_coverage
 from carbonledger.inventory.totals import totals
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
 from carbonledger.options import Consolidation
@@ -72,7 +73,7 @@ class Inventory:
         Biogenic CO2 [t], outside the scopes.
     scope3 : list of dict
         Every scope 3 category's status (calculated, excluded with reason, gap).
-    exclusions : dict of int to str
+    exclusions : dict of int to str or to dict of str to str
     uncertainty : list of dict
         95 % intervals, primary-data shares and pedigree scores per scope and for the total
         (:func:`~carbonledger.inventory.uncertainty.uncertainty`, seeded).
@@ -91,7 +92,7 @@ class Inventory:
     breakdowns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     biogenic_co2: float = 0.0
     scope3: list[dict[str, Any]] = field(default_factory=list)
-    exclusions: dict[int, str] = field(default_factory=dict)
+    exclusions: dict[int, Reason] = field(default_factory=dict)
     uncertainty: list[dict[str, Any]] = field(default_factory=list)
     hotspots: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     quality: list[dict[str, Any]] = field(default_factory=list)
@@ -125,7 +126,7 @@ def build_inventory(
     approach: Consolidation | str,
     gwp_set: str,
     period: str | None = None,
-    exclusions: dict[int, str] | None = None,
+    exclusions: Mapping[int, Reason] | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
 ) -> Inventory:
@@ -143,7 +144,7 @@ def build_inventory(
         Equity share, financial control or operational control.
     period : str, optional
         ``YYYY`` or ``YYYY-MM``.
-    exclusions : dict of int to str, optional
+    exclusions : mapping of int to str or to mapping of str to str, optional
         Scope 3 categories excluded, with reasons.
     samples, seed : int
         Monte Carlo draws and seed of the uncertainty analysis.

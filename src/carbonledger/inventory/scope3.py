@@ -22,7 +22,17 @@ import yaml
 
 from carbonledger.inventory.ledger_sql import ledger_connection
 
-__all__ = ["scope3_categories", "scope3_coverage"]
+__all__ = ["Reason", "reason_text", "scope3_categories", "scope3_coverage"]
+
+#: Why a category is excluded: one text, or one per language (``{"en": ..., "zh": ...}``).
+Reason = str | Mapping[str, str]
+
+
+def reason_text(reason: Reason | None, language: str) -> str | None:
+    """A reason in ``language``: that language's text, else English, else the first given."""
+    if reason is None or isinstance(reason, str):
+        return reason
+    return reason.get(language) or reason.get("en") or next(iter(reason.values()), None)
 
 
 @cache
@@ -35,7 +45,7 @@ def scope3_categories() -> dict[int, dict[str, Any]]:
 
 def scope3_coverage(
     ledger: Path | pa.Table,
-    exclusions: Mapping[int, str] | None = None,
+    exclusions: Mapping[int, Reason] | None = None,
     language: str = "en",
     co2e: Mapping[int, float] | None = None,
 ) -> pa.Table:
@@ -45,10 +55,10 @@ def scope3_coverage(
     ----------
     ledger : Path or pyarrow.Table
         A run's ledger.
-    exclusions : mapping of int to str, optional
+    exclusions : mapping of int to str or to a mapping of language to str, optional
         Categories the organisation excludes, with the reason.
     language : {"en", "zh"}
-        Language of the category names.
+        Language of the category names and reasons.
     co2e : mapping of int to float, optional
         Each category's total [t CO2e] where the caller has it (e.g. consolidated); default:
         the ledger's active rows in full.
@@ -80,9 +90,9 @@ def scope3_coverage(
         if used:
             status, reason = "calculated", None
         elif category in exclusions:
-            status, reason = "excluded", exclusions[category]
+            status, reason = "excluded", reason_text(exclusions[category], language)
         else:
-            status, reason = "gap", spec.get("not_applicable_when")
+            status, reason = "gap", reason_text(spec.get("not_applicable_when"), language)
         rows.append(
             {
                 "category": category,

@@ -13,7 +13,7 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
-from carbonledger.inventory import scope3_categories
+from carbonledger.inventory.scope3 import reason_text, scope3_categories
 from carbonledger.methods.base import Method
 from carbonledger.methods.registry import METHODS
 
@@ -83,7 +83,7 @@ def render_methods_index() -> str:
     ]
     for number, spec in scope3_categories().items():
         methods = ", ".join(f"`{m}`" for m in spec["methods"]) or "none"
-        reason = spec.get("not_applicable_when", "")
+        reason = reason_text(spec.get("not_applicable_when"), "en") or ""
         lines.append(
             f"| {number} {spec['name']['en']} ({spec['name']['zh']}) | {methods} | {reason} |"
         )

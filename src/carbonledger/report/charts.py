@@ -4,15 +4,17 @@ static PNG images (matplotlib, for PDF and XLSX) from the same data."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from carbonledger.report.context import ReportContext, label
+from carbonledger.report.fonts import ReportFont
 
-__all__ = ["Chart", "charts", "plotly_html", "png"]
+__all__ = ["Chart", "charts", "plotly_html", "png", "png_images"]
 
 _TOP_FACILITIES = 10
+_TOTAL, _RISE, _FALL = "#1f77b4", "#d62728", "#2ca02c"  # waterfall bars: totals, rises, falls
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,27 @@ class Chart:
     categories: list[str]
     values: list[float]
     kind: str = "bar"  # bar, waterfall, line, barh
+    unit: str = "t CO2e"  # label of the value axis
+    absolute: tuple[int, ...] = ()  # waterfall bars standing on zero (totals); others are steps
+
+    def is_step(self, index: int) -> bool:
+        """Whether bar ``index`` of a waterfall is a step from the running total."""
+        return index not in self.absolute and index - len(self.values) not in self.absolute
 
 
-def charts(context: ReportContext, lang: str, names: bool = True) -> list[Chart]:
-    """The five charts of the report, labelled in ``lang``; facilities by name, or by id
-    where ``names`` is false (static images without a font for the names' script)."""
+def charts(context: ReportContext, lang: str) -> list[Chart]:
+    """The report's charts, labelled in ``lang``: scopes, scope 3 categories (waterfall),
+    months, largest facilities, and the bridges from the previous year (activity and factor
+    effects) and from the base year where the context holds them."""
     inv = context.inventory
     numbers = context.numbers()
+    unit = label("t_co2e", lang)
     scopes = Chart(
         "scopes",
         label("charts", lang, "scopes"),
         [label(k, lang) for k in ("scope_1", "scope_2_location", "scope_2_market", "scope_3")],
         [numbers[k] for k in ("scope_1", "scope_2_location", "scope_2_market", "scope_3")],
+        unit=unit,
     )
     categories = sorted(
         (r for r in inv.breakdowns["category"] if r["scope"] == 3 and r["category"]),
@@ -44,9 +55,11 @@ def charts(context: ReportContext, lang: str, names: bool = True) -> list[Chart]
     waterfall = Chart(
         "waterfall",
         label("charts", lang, "waterfall"),
-        [str(r["category"]) for r in categories],
-        [r["co2e"] for r in categories],
+        [*(str(r["category"]) for r in categories), label("scope_3", lang)],
+        [*(r["co2e"] for r in categories), numbers["scope_3"]],
         "waterfall",
+        unit,
+        absolute=(-1,),
     )
     months: dict[str, float] = {}
     for row in inv.breakdowns["month"]:
@@ -57,6 +70,7 @@ def charts(context: ReportContext, lang: str, names: bool = True) -> list[Chart]
         sorted(months),
         [months[m] for m in sorted(months)],
         "line",
+        unit,
     )
     facilities: dict[str, float] = {}
     for row in inv.breakdowns["facility"]:
@@ -66,11 +80,36 @@ def charts(context: ReportContext, lang: str, names: bool = True) -> list[Chart]
     bar = Chart(
         "facilities",
         label("charts", lang, "facilities"),
-        [context.facility_names.get(f, f) if names else f for f, _ in top],
+        [context.facility_names.get(f, f) for f, _ in top],
         [v for _, v in top],
         "barh",
+        unit,
     )
     result = [scopes, waterfall, monthly, bar]
+    change = context.year_on_year
+    if change:
+        total = change["total"]
+        result.append(
+            Chart(
+                "year_on_year",
+                label("charts", lang, "year_on_year"),
+                [
+                    change["before"],
+                    label("activity_effect", lang),
+                    label("factor_effect", lang),
+                    change["after"],
+                ],
+                [
+                    total["co2e_before"],
+                    total["activity_effect"],
+                    total["factor_effect"],
+                    total["co2e_after"],
+                ],
+                "waterfall",
+                unit,
+                absolute=(0, -1),
+            )
+        )
     if context.base_year:
         standing = context.base_year["base_year"]["by_scope"]
         steps = [
@@ -89,23 +128,29 @@ def charts(context: ReportContext, lang: str, names: bool = True) -> list[Chart]
                     str(inv.period or ""),
                 ],
                 [context.base_year["base_year"]["total"], *steps, numbers["total_location"]],
-                "bridge",
+                "waterfall",
+                unit,
+                absolute=(0, -1),
             )
         )
     return result
 
 
-def plotly_html(chart: Chart) -> str:
-    """The chart as an interactive plotly ``<div>`` (plotly.js included once by the page)."""
+def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
+    """The chart as an interactive plotly ``<div>`` (plotly.js included once by the page),
+    its text in the CSS font ``family``."""
     import plotly.graph_objects as go
 
-    if chart.kind in ("waterfall", "bridge"):
-        measure = (
-            ["relative"] * len(chart.values)
-            if chart.kind == "waterfall"
-            else ["absolute", *["relative"] * (len(chart.values) - 2), "total"]
+    if chart.kind == "waterfall":
+        measure = ["relative" if chart.is_step(i) else "absolute" for i in range(len(chart.values))]
+        trace: Any = go.Waterfall(
+            x=chart.categories,
+            y=chart.values,
+            measure=measure,
+            increasing={"marker": {"color": _RISE}},
+            decreasing={"marker": {"color": _FALL}},
+            totals={"marker": {"color": _TOTAL}},
         )
-        trace: Any = go.Waterfall(x=chart.categories, y=chart.values, measure=measure)
     elif chart.kind == "line":
         trace = go.Scatter(x=chart.categories, y=chart.values, mode="lines+markers")
     elif chart.kind == "barh":
@@ -113,44 +158,69 @@ def plotly_html(chart: Chart) -> str:
     else:
         trace = go.Bar(x=chart.categories, y=chart.values)
     figure = go.Figure(trace)
-    figure.update_layout(title=chart.title, height=380, margin={"l": 60, "r": 20, "t": 50, "b": 40})
+    figure.update_layout(
+        title=chart.title,
+        height=380,
+        margin={"l": 70, "r": 20, "t": 50, "b": 40},
+        font={"family": family},
+    )
+    value_axis = {"title": chart.unit, "tickformat": ",.0f", "rangemode": "tozero"}
+    if chart.kind == "barh":
+        figure.update_xaxes(**value_axis)
+        figure.update_yaxes(autorange="reversed")
+    else:
+        figure.update_yaxes(**value_axis)
+        figure.update_xaxes(type="category")  # months stay "2025-01", not dates
     html: str = figure.to_html(include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.key}")
     return html
 
 
 def png(chart: Chart, font: str | None = None) -> bytes:
-    """The chart as a static PNG image [bytes]."""
+    """The chart as a static PNG image [bytes], its text in the font family ``font``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import StrMethodFormatter
 
-    if font:
-        plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
-    figure, axes = plt.subplots(figsize=(7, 3.4), dpi=110)
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": family}):
+        figure, axes = plt.subplots(figsize=(7, 3.4), dpi=110)
+        _draw(chart, axes)
+        value_axis = axes.xaxis if chart.kind == "barh" else axes.yaxis
+        value_axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        value_axis.set_label_text(chart.unit)
+        if chart.kind == "line":
+            axes.set_ylim(bottom=0)
+        axes.set_title(chart.title)
+        axes.tick_params(axis="x", labelrotation=30, labelsize=7)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def png_images(figures: Sequence[Chart], font: ReportFont) -> dict[str, bytes]:
+    """Every chart as a PNG image [bytes] by key, its text in the report's font."""
+    return {chart.key: png(chart, font.family) for chart in figures}
+
+
+def _draw(chart: Chart, axes: Any) -> None:
     draw: dict[str, Callable[[], Any]] = {
         "line": lambda: axes.plot(chart.categories, chart.values, marker="o"),
         "barh": lambda: axes.barh(chart.categories[::-1], chart.values[::-1]),
     }
     if chart.kind in draw:
         draw[chart.kind]()
-    elif chart.kind in ("waterfall", "bridge"):
-        bottoms, running = [], 0.0
+    elif chart.kind == "waterfall":
+        bottoms, heights, colours, running = [], [], [], 0.0
         for i, value in enumerate(chart.values):
-            absolute = chart.kind == "bridge" and i in (0, len(chart.values) - 1)
-            bottoms.append(0.0 if absolute else (running if value >= 0 else running + value))
-            running = value if absolute else running + value
-        heights = [
-            abs(v) if not (chart.kind == "bridge" and i in (0, len(chart.values) - 1)) else v
-            for i, v in enumerate(chart.values)
-        ]
-        axes.bar(chart.categories, heights, bottom=bottoms)
+            step = chart.is_step(i)
+            bottoms.append(min(running, running + value) if step else 0.0)
+            heights.append(abs(value) if step else value)
+            colours.append(_TOTAL if not step else _RISE if value >= 0 else _FALL)
+            running = running + value if step else value
+        axes.bar(chart.categories, heights, bottom=bottoms, color=colours)
     else:
         axes.bar(chart.categories, chart.values)
-    axes.set_title(chart.title)
-    axes.tick_params(axis="x", labelrotation=30, labelsize=7)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()

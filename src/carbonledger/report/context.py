@@ -16,7 +16,7 @@ import yaml
 
 from carbonledger.inventory import Inventory
 
-__all__ = ["NUMBER_FILTERS", "ReportContext", "label", "labels"]
+__all__ = ["NUMBER_FILTERS", "ReportContext", "label", "label_or_value", "labels"]
 
 
 @cache
@@ -33,6 +33,13 @@ def label(key: str, lang: str, *path: Any) -> str:
     for part in path:
         entry = entry[part]
     return str(entry[lang])
+
+
+def label_or_value(key: str, lang: str, value: Any) -> str:
+    """The label of ``value`` in the table ``key``, or the value itself where the table has
+    none (names users define, such as their own intensity metrics)."""
+    entry = labels()[key].get(value)
+    return str(value) if entry is None else str(entry[lang])
 
 
 #: SQL filters (over ledger rows) of the reported numbers whose ids are fixed; category
@@ -57,21 +64,27 @@ class ReportContext:
     inventory : Inventory
     base_year : dict or None
         The base-year record (:func:`carbonledger.pipeline.base_year`), if the run holds it.
+    year_on_year : dict or None
+        The change from the same period a year earlier
+        (:func:`carbonledger.inventory.hotspots.change_summary`), if the run holds it.
     intensities : list of dict
     releases : list of dict
         Manifests of the factor releases the run used (id, publisher, dataset, version,
         licence, URL, sources ...).
     run_manifest : dict
-    facility_names : dict of str to str
+    facility_names, entity_names : dict of str to str
+        Names by id.
     """
 
     organisation: str
     inventory: Inventory
     base_year: dict[str, Any] | None = None
+    year_on_year: dict[str, Any] | None = None
     intensities: list[dict[str, Any]] = field(default_factory=list)
     releases: list[dict[str, Any]] = field(default_factory=list)
     run_manifest: dict[str, Any] = field(default_factory=dict)
     facility_names: dict[str, str] = field(default_factory=dict)
+    entity_names: dict[str, str] = field(default_factory=dict)
 
     def numbers(self) -> dict[str, float]:
         """The reported totals under their ids [t CO2e], read from the inventory."""

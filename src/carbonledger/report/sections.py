@@ -1,17 +1,26 @@
 """The report's content as sections of text and tables, in one language, from the context.
 
 Every renderer (HTML, PDF, XLSX) draws these same sections, so the formats cannot disagree;
-numbers stay numbers here and are formatted per locale by the renderer.
+numbers in tables stay numbers here and are formatted per locale by the renderer, numbers in
+sentences are formatted here with the same rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from carbonledger.report.context import ReportContext, label
+from carbonledger.inventory.scope3 import reason_text, scope3_categories
+from carbonledger.report.charts import Chart
+from carbonledger.report.context import ReportContext, label, label_or_value
+from carbonledger.report.formatting import format_number, format_percent
 
-__all__ = ["Section", "Table", "sections"]
+__all__ = ["Section", "Table", "sections", "shown_texts"]
+
+_SCOPE_ROWS = ("scope_1", "scope_2_location", "scope_2_market", "scope_3")
+_TOTAL_ROWS = ("total_location", "total_market")
+_SCOPE_LABELS = {1: "scope_1", 2: "scope_2_location", 3: "scope_3"}
 
 
 @dataclass(frozen=True)
@@ -34,226 +43,389 @@ class Section:
 
 
 def sections(context: ReportContext, lang: str) -> list[Section]:
-    """The sections of the GHG inventory report in ``lang`` (``en`` or ``zh``)."""
-    inv = context.inventory
-    numbers = context.numbers()
-    t = label("t_co2e", lang)
+    """The sections of the GHG inventory report in ``lang`` (``en`` or ``zh``), in the order
+    of the GHG Protocol Corporate Standard's reporting requirements (chapter 9)."""
     out = [
-        Section(
-            "boundary",
-            label("boundary", lang),
-            [
-                f"{label('organisation', lang)}: {context.organisation}",
-                f"{label('period', lang)}: {inv.period or ''}",
-                f"{label('approach', lang)}: {label('approaches', lang, inv.approach)}",
-            ],
-            [
-                Table(
-                    [label("entity", lang), label("share", lang)],
-                    [[s["entity_id"], s["share"]] for s in inv.shares],
-                )
-            ],
-        ),
-        Section(
-            "summary",
-            label("summary", lang),
-            [label("independent_of_trades", lang)],
-            [
-                Table(
-                    [label("scope", lang), t],
-                    [
-                        [label(k, lang), numbers[k]]
-                        for k in (
-                            "scope_1",
-                            "scope_2_location",
-                            "scope_2_market",
-                            "scope_3",
-                            "total_location",
-                            "total_market",
-                        )
-                    ]
-                    + [[label("biogenic", lang), inv.biogenic_co2]],
-                )
-            ],
-            ["scopes", "monthly"],
-        ),
-        Section(
-            "scope3",
-            label("scope3_categories", lang),
-            [],
-            [
-                Table(
-                    [label("category", lang), t, label("status", lang), label("reason", lang)],
-                    [
-                        [
-                            f"{r['category']} {r['name'] if lang == 'en' else _zh_name(r)}",
-                            r["co2e_t"],
-                            label("statuses", lang, r["status"]),
-                            r["reason"] or "",
-                        ]
-                        for r in inv.scope3
-                    ],
-                )
-            ],
-            ["waterfall"],
-        ),
-        Section(
-            "gases",
-            label("gases", lang),
-            [],
-            [
-                Table(
-                    [label("gas", lang), t],
-                    [[g["gas_group"], g["co2e"]] for g in inv.breakdowns["gas_group"]],
-                )
-            ],
-        ),
-        Section(
-            "iso",
-            label("iso_categories", lang),
-            [],
-            [Table([label("category", lang), t], _iso_rows(context, lang))],
-        ),
+        _boundary(context, lang),
+        _operational_boundary(context, lang),
+        _summary(context, lang),
+        _scope3(context, lang),
+        _gases(context, lang),
+        _iso(context, lang),
+        _year_on_year(context, lang),
     ]
     if context.base_year:
-        by = context.base_year
-        verdict = label("recalculated" if by["recalculated"] else "not_recalculated", lang)
-        out.append(
-            Section(
-                "base_year",
-                label("base_year", lang),
-                [f"{verdict}: {by['reason']}"],
-                [
-                    Table(
-                        [
-                            "",
-                            label("scope_1", lang),
-                            label("scope_2_location", lang),
-                            label("scope_3", lang),
-                            t,
-                        ],
-                        [
-                            [
-                                f"{by['base_year_period']} {label(name, lang)}",
-                                *(figures["by_scope"].get(s, 0.0) for s in (1, 2, 3)),
-                                figures["total"],
-                            ]
-                            for name, figures in (
-                                ("as_drawn", by["original"]),
-                                ("standing", by["base_year"]),
-                            )
-                        ],
-                    ),
-                    Table(
-                        ["", label("reason", lang), t],
-                        [[e["event_id"], e["description"], e["effect"]] for e in by["events"]],
-                    ),
-                ],
-                ["bridge"],
-            )
-        )
+        out.append(_base_year(context, lang))
     out += [
-        Section(
-            "methods",
-            label("methods", lang),
-            [],
-            [
-                Table(
-                    [
-                        label("release", lang),
-                        label("publisher", lang),
-                        label("version", lang),
-                        label("licence", lang),
-                    ],
-                    [
-                        [r["release_id"], r["publisher"], r["version"], r["licence"]]
-                        for r in context.releases
-                    ],
-                )
-            ],
-        ),
-        Section(
-            "quality",
-            label("quality", lang),
-            [],
-            [
-                Table(
-                    [
-                        label("scope", lang),
-                        t,
-                        label("interval", lang),
-                        "",
-                        label("primary_share", lang),
-                    ],
-                    [
-                        [u["part"], u["co2e"], u["low"], u["high"], u["primary_share"]]
-                        for u in inv.uncertainty
-                    ],
-                )
-            ],
-        ),
-        Section(
-            "intensity",
-            label("intensity", lang),
-            [],
-            [
-                Table(
-                    [
-                        label("metric", lang),
-                        label("entity", lang),
-                        label("per", lang),
-                        label("scope", lang),
-                        t,
-                        label("intensity", lang),
-                    ],
-                    [
-                        [
-                            r["metric"],
-                            r["entity_id"] or "",
-                            r["unit"],
-                            r["scope"],
-                            r["co2e"],
-                            r["intensity"],
-                        ]
-                        for r in context.intensities
-                    ],
-                )
-            ],
-        ),
-        Section(
-            "hotspots",
-            label("hotspots", lang),
-            [],
-            [
-                Table(
-                    [label("facility", lang), t, label("share", lang)],
-                    [
-                        [
-                            context.facility_names.get(h["facility"], h["facility"])
-                            if h["facility"]
-                            else label("none", lang),
-                            h["co2e"],
-                            h["share"],
-                        ]
-                        for h in inv.hotspots.get("facility", [])
-                    ],
-                )
-            ],
-            ["facilities"],
-        ),
+        _methods(context, lang),
+        _quality(context, lang),
+        _intensity(context, lang),
+        _hotspots(context, lang),
     ]
     return out
 
 
-def _iso_rows(context: ReportContext, lang: str) -> list[list[Any]]:
+def shown_texts(lang: str, parts: Sequence[Section], figures: Sequence[Chart]) -> Iterator[str]:
+    """Every text a report page or chart shows, as it is shown (for the font to cover)."""
+    yield from (label("title", lang), label("subtitle", lang), label("generated", lang))
+    for section in parts:
+        yield section.title
+        yield from section.paragraphs
+        for table in section.tables:
+            yield from (str(c) for c in table.columns)
+            yield from (format_number(v, lang) for row in table.rows for v in row)
+    for chart in figures:
+        yield from (chart.title, chart.unit, *chart.categories)
+
+
+def _boundary(context: ReportContext, lang: str) -> Section:
+    inv = context.inventory
+    return Section(
+        "boundary",
+        label("boundary", lang),
+        [
+            f"{label('organisation', lang)}: {context.organisation}",
+            f"{label('period', lang)}: {inv.period or ''}",
+            f"{label('approach', lang)}: {label('approaches', lang, inv.approach)}",
+        ],
+        [
+            Table(
+                [label("entity", lang), label("name", lang), label("share", lang)],
+                [
+                    [s["entity_id"], context.entity_names.get(s["entity_id"], ""), s["share"]]
+                    for s in inv.shares
+                ],
+            )
+        ],
+    )
+
+
+def _operational_boundary(context: ReportContext, lang: str) -> Section:
+    inv = context.inventory
+    statuses = [r["status"] for r in inv.scope3]
+    coverage = label("scope3_coverage", lang).format(
+        calculated=statuses.count("calculated"),
+        excluded=statuses.count("excluded"),
+        gaps=statuses.count("gap"),
+    )
+    return Section(
+        "operational_boundary",
+        label("operational_boundary", lang),
+        [
+            label("scopes_reported", lang),
+            label("gases_covered", lang).format(gwp=inv.gwp_set),
+            coverage,
+        ],
+        [
+            Table(
+                [label("category", lang), label("reason", lang)],
+                [
+                    [_category_name(r, lang), _reason(context, r, lang)]
+                    for r in inv.scope3
+                    if r["status"] != "calculated"
+                ],
+            )
+        ],
+    )
+
+
+def _summary(context: ReportContext, lang: str) -> Section:
+    numbers = context.numbers()
+    return Section(
+        "summary",
+        label("summary", lang),
+        [label("independent_of_trades", lang)],
+        [
+            Table(
+                [label("scope", lang), label("t_co2e", lang)],
+                [[label(k, lang), numbers[k]] for k in (*_SCOPE_ROWS, *_TOTAL_ROWS)]
+                + [[label("biogenic", lang), context.inventory.biogenic_co2]],
+            )
+        ],
+        ["scopes", "monthly"],
+    )
+
+
+def _scope3(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "scope3",
+        label("scope3_categories", lang),
+        [],
+        [
+            Table(
+                [
+                    label("category", lang),
+                    label("t_co2e", lang),
+                    label("status", lang),
+                    label("methods_used", lang),
+                ],
+                [
+                    [
+                        _category_name(r, lang),
+                        r["co2e_t"],
+                        label("statuses", lang, r["status"]),
+                        r["methods_used"] or "",
+                    ]
+                    for r in context.inventory.scope3
+                ],
+            )
+        ],
+        ["waterfall"],
+    )
+
+
+def _gases(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "gases",
+        label("gases", lang),
+        [],
+        [
+            Table(
+                [label("gas", lang), label("t_co2e", lang)],
+                [
+                    [label_or_value("gas_groups", lang, g["gas_group"]), g["co2e"]]
+                    for g in context.inventory.breakdowns["gas_group"]
+                ],
+            )
+        ],
+    )
+
+
+def _iso(context: ReportContext, lang: str) -> Section:
     totals: dict[int, float] = {}
     for row in context.inventory.breakdowns["iso_category"]:
         if row["iso_category"] is not None:
             totals[row["iso_category"]] = totals.get(row["iso_category"], 0.0) + row["co2e"]
-    return [[label("iso_names", lang, k), v] for k, v in sorted(totals.items())]
+    return Section(
+        "iso",
+        label("iso_categories", lang),
+        [],
+        [
+            Table(
+                [label("category", lang), label("t_co2e", lang)],
+                [[label("iso_names", lang, k), v] for k, v in sorted(totals.items())],
+            )
+        ],
+    )
 
 
-def _zh_name(row: dict[str, Any]) -> str:
-    from carbonledger.inventory import scope3_categories
+def _year_on_year(context: ReportContext, lang: str) -> Section:
+    title = label("year_on_year", lang)
+    change = context.year_on_year
+    if change is None:
+        period = context.inventory.period or ""
+        earlier = f"{int(period[:4]) - 1}{period[4:]}" if period[:4].isdigit() else ""
+        return Section("year_on_year", title, [label("no_previous", lang).format(p0=earlier)])
+    total = change["total"]
+    sentence = label("change_sentence", lang).format(
+        before=format_number(total["co2e_before"], lang),
+        after=format_number(total["co2e_after"], lang),
+        p0=change["before"],
+        p1=change["after"],
+        relative=format_percent(total["change"] / total["co2e_before"], lang, signed=True),
+        activity=_signed(total["activity_effect"], lang),
+        factor=_signed(total["factor_effect"], lang),
+    )
+    effects = ("co2e_before", "co2e_after", "change", "activity_effect", "factor_effect")
+    columns = [
+        change["before"],
+        change["after"],
+        label("change_column", lang),
+        label("activity_effect", lang),
+        label("factor_effect", lang),
+    ]
+    return Section(
+        "year_on_year",
+        title,
+        [sentence],
+        [
+            Table(
+                [label("scope", lang), *columns],
+                [
+                    [label(_SCOPE_LABELS[s["scope"]], lang), *(s[k] for k in effects)]
+                    for s in change["scopes"]
+                ]
+                + [[label("total", lang), *(total[k] for k in effects)]],
+            ),
+            Table(
+                [label("method", lang), label("activity", lang), *columns],
+                [
+                    [r["method"], r["activity_key"], *(r[k] for k in effects)]
+                    for r in change["largest"]
+                ],
+            ),
+        ],
+        ["year_on_year"],
+    )
 
-    return str(scope3_categories()[row["category"]]["name"]["zh"])
+
+def _base_year(context: ReportContext, lang: str) -> Section:
+    by = context.base_year
+    assert by is not None
+    verdict = label("recalculated" if by["recalculated"] else "not_recalculated", lang)
+    test = label("recalculation_test", lang).format(
+        effect=format_number(by["cumulative_effect"], lang),
+        share=format_percent(abs(by["relative_effect"] or 0.0), lang),
+        verdict=label("at_or_above" if by["recalculated"] else "below", lang),
+        threshold=format_percent(by["threshold"], lang),
+    )
+    t = label("t_co2e", lang)
+    return Section(
+        "base_year",
+        label("base_year", lang),
+        [f"{verdict}: {test}"],
+        [
+            Table(
+                ["", *(label(k, lang) for k in _SCOPE_LABELS.values()), t],
+                [
+                    [
+                        f"{by['base_year_period']} {label(name, lang)}",
+                        *(figures["by_scope"].get(s, 0.0) for s in _SCOPE_LABELS),
+                        figures["total"],
+                    ]
+                    for name, figures in (
+                        ("as_drawn", by["original"]),
+                        ("standing", by["base_year"]),
+                    )
+                ],
+            ),
+            Table(
+                [label("event", lang), label("kind", lang), label("description", lang), t],
+                [
+                    [
+                        e["event_id"],
+                        label("event_kinds", lang, e["kind"]),
+                        e["description"],
+                        e["effect"],
+                    ]
+                    for e in by["events"]
+                ],
+            ),
+        ],
+        ["bridge"],
+    )
+
+
+def _methods(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "methods",
+        label("methods", lang),
+        [],
+        [
+            Table(
+                [
+                    label("release", lang),
+                    label("publisher", lang),
+                    label("version", lang),
+                    label("licence", lang),
+                ],
+                [
+                    [r["release_id"], r["publisher"], r["version"], r["licence"]]
+                    for r in context.releases
+                ],
+            )
+        ],
+    )
+
+
+def _quality(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "quality",
+        label("quality", lang),
+        [],
+        [
+            Table(
+                [
+                    label("scope", lang),
+                    label("t_co2e", lang),
+                    label("interval", lang),
+                    "",
+                    label("primary_share", lang),
+                ],
+                [
+                    [
+                        label("parts", lang, u["part"]),
+                        u["co2e"],
+                        u["low"],
+                        u["high"],
+                        u["primary_share"],
+                    ]
+                    for u in context.inventory.uncertainty
+                ],
+            )
+        ],
+    )
+
+
+def _intensity(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "intensity",
+        label("intensity", lang),
+        [],
+        [
+            Table(
+                [
+                    label("metric", lang),
+                    label("entity", lang),
+                    label("per", lang),
+                    label("scope", lang),
+                    label("t_co2e", lang),
+                    label("intensity", lang),
+                ],
+                [
+                    [
+                        label_or_value("metrics", lang, r["metric"]),
+                        r["entity_id"] or "",
+                        r["unit"],
+                        label("parts", lang, r["scope"]),
+                        r["co2e"],
+                        r["intensity"],
+                    ]
+                    for r in context.intensities
+                ],
+            )
+        ],
+    )
+
+
+def _hotspots(context: ReportContext, lang: str) -> Section:
+    return Section(
+        "hotspots",
+        label("hotspots", lang),
+        [],
+        [
+            Table(
+                [label("facility", lang), label("t_co2e", lang), label("share", lang)],
+                [
+                    [
+                        context.facility_names.get(h["facility"], h["facility"])
+                        if h["facility"]
+                        else label("none", lang),
+                        h["co2e"],
+                        h["share"],
+                    ]
+                    for h in context.inventory.hotspots.get("facility", [])
+                ],
+            )
+        ],
+        ["facilities"],
+    )
+
+
+def _signed(value: float, lang: str) -> str:
+    text = format_number(value, lang)
+    return text if value < 0 else f"+{text}"
+
+
+def _reason(context: ReportContext, row: dict[str, Any], lang: str) -> str:
+    """Why a category is excluded (the workspace's words) or usually absent, in ``lang``."""
+    category = row["category"]
+    given = context.inventory.exclusions.get(category)
+    if row["status"] == "gap" or given is None:
+        given = scope3_categories()[category].get("not_applicable_when")
+    return reason_text(given, lang) or ""
+
+
+def _category_name(row: dict[str, Any], lang: str) -> str:
+    names = scope3_categories()[row["category"]]["name"]
+    return f"{row['category']} {names[lang] if lang in names else row['name']}"

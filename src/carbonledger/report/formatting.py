@@ -1,0 +1,32 @@
+"""Numbers as report text, grouped and rounded per the report language's locale (babel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["format_number", "format_percent"]
+
+_LOCALES = {"en": "en_US", "zh": "zh_CN"}
+_LARGE = 100  # numbers at least this large are shown without decimals
+_DECIMALS = 3  # decimals of smaller numbers
+
+
+def format_number(value: Any, lang: str) -> str:
+    """A cell as text: numbers grouped and rounded per the language's locale, None blank."""
+    from babel.numbers import format_decimal
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    large = abs(value) >= _LARGE
+    if round(value, 0 if large else _DECIMALS) == 0:
+        value = 0  # no "-0" for a tiny negative residue
+    pattern = "#,##0" if large else "#,##0.###"
+    return str(format_decimal(value, format=pattern, locale=_LOCALES[lang]))
+
+
+def format_percent(fraction: float, lang: str, signed: bool = False) -> str:
+    """A fraction as a percentage with one decimal, ``+`` shown for rises if ``signed``."""
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = "+#,##0.0%;-#,##0.0%" if signed else "#,##0.0%"
+    return str(babel_percent(fraction, format=pattern, locale=_LOCALES[lang]))

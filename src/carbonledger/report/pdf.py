@@ -1,0 +1,160 @@
+"""The report as a PDF (reportlab): the sections' text and tables, static charts, and a footer
+naming the run on every page."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from carbonledger.report.charts import charts, png_images
+from carbonledger.report.context import ReportContext, label
+from carbonledger.report.fonts import ReportFont, register, report_font
+from carbonledger.report.formatting import format_number
+from carbonledger.report.sections import Table, sections, shown_texts
+
+__all__ = ["pdf_bytes"]
+
+#: Sections that start a new page.
+_NEW_PAGE = ("year_on_year", "methods")
+_CELL_PADDING = 12  # [pt] left and right padding of a table cell together
+_CHART_SIZE = (16, 7.8)  # [cm] width, height of a chart image
+_FOOTER_SIZE = 7  # [pt]
+_MAX_WORD_SHARE = 4  # a text column keeps its widest word up to this fraction of the page
+
+
+def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = None) -> bytes:
+    """The report as PDF bytes, in ``lang``, set in Helvetica or an embedded TrueType font
+    (:func:`~carbonledger.report.fonts.report_font`)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import (
+        Image,
+        KeepTogether,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+    )
+    from reportlab.platypus import Table as PdfTable
+
+    parts, figures = sections(context, lang), charts(context, lang)
+    font = report_font(shown_texts(lang, parts, figures), font_path)
+    styles = getSampleStyleSheet()
+    if font.path is not None:
+        register(font)
+        for name in ("Title", "Heading2", "BodyText"):
+            styles[name].fontName = font.name
+    body = styles["BodyText"]
+    number = ParagraphStyle("Number", parent=body, alignment=TA_RIGHT)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=label("title", lang))
+    images = png_images(figures, font)
+    story: list[Any] = [
+        Paragraph(escape(label("title", lang)), styles["Title"]),
+        Paragraph(escape(label("subtitle", lang)), body),
+        Spacer(1, 0.4 * cm),
+    ]
+    for index, section in enumerate(parts):
+        if index and section.key in _NEW_PAGE:
+            story.append(PageBreak())
+        opening: list[Any] = [Paragraph(escape(section.title), styles["Heading2"])]
+        opening += [Paragraph(escape(p), body) for p in section.paragraphs]
+        for number_of_table, table in enumerate(section.tables):
+            cells = [[Paragraph(escape(str(c)), body) for c in table.columns]]
+            cells += [
+                [
+                    Paragraph(escape(format_number(v, lang)), number if _numeric(v) else body)
+                    for v in row
+                ]
+                for row in table.rows
+            ]
+            widths = _column_widths(table, lang, font, body.fontSize, document.width)
+            pdf_table = PdfTable(cells, colWidths=widths, repeatRows=1)
+            pdf_table.setStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+            if number_of_table == 0:  # a heading stays with its first table
+                story.append(KeepTogether([*opening, pdf_table]))
+                opening = []
+            else:
+                story.append(pdf_table)
+            story.append(Spacer(1, 0.3 * cm))
+        story += opening
+        width, height = _CHART_SIZE
+        story += [
+            Image(io.BytesIO(images[key]), width=width * cm, height=height * cm)
+            for key in section.charts
+            if key in images
+        ]
+    footer = f"{label('generated', lang)} {context.inventory.run_id[:12]}"
+
+    def page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font.name, _FOOTER_SIZE)
+        canvas.drawString(doc.leftMargin, doc.bottomMargin / 2, footer)
+        canvas.drawRightString(
+            doc.leftMargin + doc.width, doc.bottomMargin / 2, str(canvas.getPageNumber())
+        )
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=page, onLaterPages=page)
+    return buffer.getvalue()
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _column_widths(
+    table: Table, lang: str, font: ReportFont, size: float, available: float
+) -> list[float]:
+    """Column widths [pt] filling ``available``.
+
+    Number columns are as wide as their widest number (numbers never wrap; their header may);
+    text columns share the rest: each at least its widest word, up to a quarter of the page,
+    and the room beyond that in proportion to what its widest cell asks for.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def width(text: str) -> float:
+        return stringWidth(text, font.name, size) + _CELL_PADDING
+
+    def widest_word(texts: Iterable[str]) -> float:
+        return min(
+            max((width(w) for t in texts for w in t.split()), default=_CELL_PADDING),
+            available / _MAX_WORD_SHARE,
+        )
+
+    widths: list[float | None] = []
+    wanted, least = {}, {}
+    for i, header in enumerate(table.columns):
+        cells = [row[i] for row in table.rows]
+        shown = [format_number(v, lang) for v in cells]
+        if cells and all(_numeric(v) or v is None for v in cells):
+            widths.append(max(max(width(t) for t in shown), widest_word([str(header)])))
+        else:
+            widths.append(None)
+            texts = [str(header), *shown]
+            wanted[i] = max(width(t) for t in texts)
+            least[i] = widest_word(texts)
+    room = available - sum(w for w in widths if w is not None)
+    if not wanted:
+        return [w + room / len(widths) for w in widths if w is not None]
+    extra = sum(wanted.values()) - sum(least.values())
+    for i in wanted:
+        if sum(least.values()) >= room:
+            widths[i] = least[i] * room / sum(least.values())
+        elif sum(wanted.values()) <= room:
+            widths[i] = wanted[i] + (room - sum(wanted.values())) / len(wanted)
+        else:
+            widths[i] = least[i] + (wanted[i] - least[i]) * (room - sum(least.values())) / extra
+    return [w for w in widths if w is not None]
