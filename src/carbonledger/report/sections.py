@@ -131,62 +131,44 @@ def _operational_boundary(context: ReportContext, lang: str) -> Section:
 
 def _summary(context: ReportContext, lang: str) -> Section:
     numbers = context.numbers()
-    return Section(
+    rows = [[label(k, lang), numbers[k]] for k in (*_SCOPE_ROWS, *_TOTAL_ROWS)]
+    return _table_section(
         "summary",
-        label("summary", lang),
-        [label("independent_of_trades", lang)],
-        [
-            Table(
-                [label("scope", lang), label("t_co2e", lang)],
-                [[label(k, lang), numbers[k]] for k in (*_SCOPE_ROWS, *_TOTAL_ROWS)]
-                + [[label("biogenic", lang), context.inventory.biogenic_co2]],
-            )
-        ],
-        ["scopes", "monthly"],
+        lang,
+        ["scope", "t_co2e"],
+        [*rows, [label("biogenic", lang), context.inventory.biogenic_co2]],
+        paragraphs=[label("independent_of_trades", lang)],
+        charts=["scopes", "monthly"],
     )
 
 
 def _scope3(context: ReportContext, lang: str) -> Section:
-    return Section(
+    return _table_section(
         "scope3",
-        label("scope3_categories", lang),
-        [],
+        lang,
+        ["category", "t_co2e", "status", "methods_used"],
         [
-            Table(
-                [
-                    label("category", lang),
-                    label("t_co2e", lang),
-                    label("status", lang),
-                    label("methods_used", lang),
-                ],
-                [
-                    [
-                        _category_name(r, lang),
-                        r["co2e_t"],
-                        label("statuses", lang, r["status"]),
-                        r["methods_used"] or "",
-                    ]
-                    for r in context.inventory.scope3
-                ],
-            )
+            [
+                _category_name(r, lang),
+                r["co2e_t"],
+                label("statuses", lang, r["status"]),
+                r["methods_used"] or "",
+            ]
+            for r in context.inventory.scope3
         ],
-        ["waterfall"],
+        title="scope3_categories",
+        charts=["waterfall"],
     )
 
 
 def _gases(context: ReportContext, lang: str) -> Section:
-    return Section(
+    return _table_section(
         "gases",
-        label("gases", lang),
-        [],
+        lang,
+        ["gas", "t_co2e"],
         [
-            Table(
-                [label("gas", lang), label("t_co2e", lang)],
-                [
-                    [label_or_value("gas_groups", lang, g["gas_group"]), g["co2e"]]
-                    for g in context.inventory.breakdowns["gas_group"]
-                ],
-            )
+            [label_or_value("gas_groups", lang, g["gas_group"]), g["co2e"]]
+            for g in context.inventory.breakdowns["gas_group"]
         ],
     )
 
@@ -196,16 +178,12 @@ def _iso(context: ReportContext, lang: str) -> Section:
     for row in context.inventory.breakdowns["iso_category"]:
         if row["iso_category"] is not None:
             totals[row["iso_category"]] = totals.get(row["iso_category"], 0.0) + row["co2e"]
-    return Section(
+    return _table_section(
         "iso",
-        label("iso_categories", lang),
-        [],
-        [
-            Table(
-                [label("category", lang), label("t_co2e", lang)],
-                [[label("iso_names", lang, k), v] for k, v in sorted(totals.items())],
-            )
-        ],
+        lang,
+        ["category", "t_co2e"],
+        [[label("iso_names", lang, k), v] for k, v in sorted(totals.items())],
+        title="iso_categories",
     )
 
 
@@ -307,108 +285,76 @@ def _base_year(context: ReportContext, lang: str) -> Section:
 
 
 def _methods(context: ReportContext, lang: str) -> Section:
-    return Section(
+    return _table_section(
         "methods",
-        label("methods", lang),
-        [],
-        [
-            Table(
-                [
-                    label("release", lang),
-                    label("publisher", lang),
-                    label("version", lang),
-                    label("licence", lang),
-                ],
-                [
-                    [r["release_id"], r["publisher"], r["version"], r["licence"]]
-                    for r in context.releases
-                ],
-            )
-        ],
+        lang,
+        ["release", "publisher", "version", "licence"],
+        [[r["release_id"], r["publisher"], r["version"], r["licence"]] for r in context.releases],
     )
 
 
 def _quality(context: ReportContext, lang: str) -> Section:
-    return Section(
+    return _table_section(
         "quality",
-        label("quality", lang),
-        [],
+        lang,
+        ["scope", "t_co2e", "interval", "", "primary_share"],
         [
-            Table(
-                [
-                    label("scope", lang),
-                    label("t_co2e", lang),
-                    label("interval", lang),
-                    "",
-                    label("primary_share", lang),
-                ],
-                [
-                    [
-                        label("parts", lang, u["part"]),
-                        u["co2e"],
-                        u["low"],
-                        u["high"],
-                        u["primary_share"],
-                    ]
-                    for u in context.inventory.uncertainty
-                ],
-            )
+            [label("parts", lang, u["part"]), u["co2e"], u["low"], u["high"], u["primary_share"]]
+            for u in context.inventory.uncertainty
         ],
     )
 
 
 def _intensity(context: ReportContext, lang: str) -> Section:
-    return Section(
+    return _table_section(
         "intensity",
-        label("intensity", lang),
-        [],
+        lang,
+        ["metric", "entity", "per", "scope", "t_co2e", "intensity"],
         [
-            Table(
-                [
-                    label("metric", lang),
-                    label("entity", lang),
-                    label("per", lang),
-                    label("scope", lang),
-                    label("t_co2e", lang),
-                    label("intensity", lang),
-                ],
-                [
-                    [
-                        label_or_value("metrics", lang, r["metric"]),
-                        r["entity_id"] or "",
-                        r["unit"],
-                        label("parts", lang, r["scope"]),
-                        r["co2e"],
-                        r["intensity"],
-                    ]
-                    for r in context.intensities
-                ],
-            )
+            [
+                label_or_value("metrics", lang, r["metric"]),
+                r["entity_id"] or "",
+                r["unit"],
+                label("parts", lang, r["scope"]),
+                r["co2e"],
+                r["intensity"],
+            ]
+            for r in context.intensities
         ],
     )
 
 
 def _hotspots(context: ReportContext, lang: str) -> Section:
-    return Section(
+    names = context.facility_names
+    return _table_section(
         "hotspots",
-        label("hotspots", lang),
-        [],
+        lang,
+        ["facility", "t_co2e", "share"],
         [
-            Table(
-                [label("facility", lang), label("t_co2e", lang), label("share", lang)],
-                [
-                    [
-                        context.facility_names.get(h["facility"], h["facility"])
-                        if h["facility"]
-                        else label("none", lang),
-                        h["co2e"],
-                        h["share"],
-                    ]
-                    for h in context.inventory.hotspots.get("facility", [])
-                ],
-            )
+            [
+                names.get(h["facility"], h["facility"]) if h["facility"] else label("none", lang),
+                h["co2e"],
+                h["share"],
+            ]
+            for h in context.inventory.hotspots.get("facility", [])
         ],
-        ["facilities"],
+        charts=["facilities"],
+    )
+
+
+def _table_section(
+    key: str,
+    lang: str,
+    columns: Sequence[str],
+    rows: list[list[Any]],
+    title: str | None = None,
+    paragraphs: Sequence[str] = (),
+    charts: Sequence[str] = (),
+) -> Section:
+    """A section of one table: its title and column headers are labels (``""`` is blank)."""
+    headers = [label(c, lang) if c else "" for c in columns]
+    return Section(
+        key, label(title or key, lang), list(paragraphs), [Table(headers, rows)], list(charts)
     )
 
 
