@@ -77,6 +77,8 @@ class Inventory:
     uncertainty : list of dict
         95 % intervals, primary-data shares and pedigree scores per scope and for the total
         (:func:`~carbonledger.inventory.uncertainty.uncertainty`, seeded).
+    uncertainty_draws : dict of str to int
+        ``samples`` and ``seed`` of that simulation, to repeat it.
     hotspots : dict of str to list of dict
         The vital few (Pareto, 80 %) facilities, scope 3 categories and activities.
     quality : list of dict
@@ -94,6 +96,7 @@ class Inventory:
     scope3: list[dict[str, Any]] = field(default_factory=list)
     exclusions: dict[int, Reason] = field(default_factory=dict)
     uncertainty: list[dict[str, Any]] = field(default_factory=list)
+    uncertainty_draws: dict[str, int] = field(default_factory=dict)
     hotspots: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     quality: list[dict[str, Any]] = field(default_factory=list)
 
@@ -186,6 +189,7 @@ def build_inventory(
         scope3=scope3,
         exclusions=dict(exclusions or {}),
         uncertainty=uncertainty(ledger, shares, period, samples, seed),
+        uncertainty_draws={"samples": samples, "seed": seed},
         quality=quality_by(ledger, "scope", shares, period),
         hotspots={
             name: [r for r in pareto(ledger, name, shares, period) if r["vital_few"]]

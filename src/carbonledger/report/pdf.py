@@ -4,6 +4,7 @@ naming the run on every page."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,14 @@ _NEW_PAGE = ("year_on_year", "methods")
 _CELL_PADDING = 12  # [pt] left and right padding of a table cell together
 _CHART_SIZE = (16, 7.8)  # [cm] width, height of a chart image
 _FOOTER_SIZE = 7  # [pt]
-_MAX_WORD_SHARE = 4  # a text column keeps its widest word up to this fraction of the page
+#: Runs a line cannot break inside: a word, or one Chinese, Japanese or Korean character or
+#: punctuation mark (text in those scripts breaks between any two).
+_UNBREAKABLE = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
+_MAX_WORD_SHARE = 3  # a text column keeps its widest word up to 1/3 of the page width
+_NUMBER_HEADER_SHARE = 6  # a number column fits its header up to 1/6 of the page width
+_SHORT_SHARE = 8  # text up to 1/8 of the page width does not wrap
 
 
 def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = None) -> bytes:
@@ -119,9 +127,10 @@ def _column_widths(
 ) -> list[float]:
     """Column widths [pt] filling ``available``.
 
-    Number columns are as wide as their widest number (numbers never wrap; their header may);
-    text columns share the rest: each at least its widest word, up to a quarter of the page,
-    and the room beyond that in proportion to what its widest cell asks for.
+    Number columns are as wide as their widest number (numbers never wrap) or their header, up
+    to a sixth of the page (a longer header wraps); text columns share the rest: each at
+    least its widest word (up to a third of the page) and its whole text if that is short
+    (an eighth), and the room beyond that in proportion to what its widest cell asks for.
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -130,7 +139,7 @@ def _column_widths(
 
     def widest_word(texts: Iterable[str]) -> float:
         return min(
-            max((width(w) for t in texts for w in t.split()), default=_CELL_PADDING),
+            max((width(w) for t in texts for w in _UNBREAKABLE.findall(t)), default=_CELL_PADDING),
             available / _MAX_WORD_SHARE,
         )
 
@@ -140,12 +149,13 @@ def _column_widths(
         cells = [row[i] for row in table.rows]
         shown = [format_number(v, lang) for v in cells]
         if cells and all(_numeric(v) or v is None for v in cells):
-            widths.append(max(max(width(t) for t in shown), widest_word([str(header)])))
+            heading = min(width(str(header)), available / _NUMBER_HEADER_SHARE)
+            widths.append(max(*(width(t) for t in shown), heading, widest_word([str(header)])))
         else:
             widths.append(None)
             texts = [str(header), *shown]
             wanted[i] = max(width(t) for t in texts)
-            least[i] = widest_word(texts)
+            least[i] = min(wanted[i], max(widest_word(texts), available / _SHORT_SHARE))
     room = available - sum(w for w in widths if w is not None)
     if not wanted:
         return [w + room / len(widths) for w in widths if w is not None]

@@ -21,6 +21,7 @@ __all__ = ["Section", "Table", "sections", "shown_texts"]
 _SCOPE_ROWS = ("scope_1", "scope_2_location", "scope_2_market", "scope_3")
 _TOTAL_ROWS = ("total_location", "total_market")
 _SCOPE_LABELS = {1: "scope_1", 2: "scope_2_location", 3: "scope_3"}
+_PEDIGREE = ("reliability", "completeness", "temporal", "geographical", "technological")
 
 
 @dataclass(frozen=True)
@@ -80,22 +81,25 @@ def shown_texts(lang: str, parts: Sequence[Section], figures: Sequence[Chart]) -
 
 def _boundary(context: ReportContext, lang: str) -> Section:
     inv = context.inventory
-    return Section(
+    return _table_section(
         "boundary",
-        label("boundary", lang),
+        lang,
+        ["entity", "name", "share", "joined", "left"],
         [
+            [
+                s["entity_id"],
+                context.entity_names.get(s["entity_id"], ""),
+                s["share"],
+                s["joined"] or "",
+                s["left"] or "",
+            ]
+            for s in inv.shares
+        ],
+        paragraphs=[
             f"{label('organisation', lang)}: {context.organisation}",
             f"{label('period', lang)}: {inv.period or ''}",
             f"{label('approach', lang)}: {label('approaches', lang, inv.approach)}",
-        ],
-        [
-            Table(
-                [label("entity", lang), label("name", lang), label("share", lang)],
-                [
-                    [s["entity_id"], context.entity_names.get(s["entity_id"], ""), s["share"]]
-                    for s in inv.shares
-                ],
-            )
+            label("share_explained", lang),
         ],
     )
 
@@ -294,7 +298,8 @@ def _methods(context: ReportContext, lang: str) -> Section:
 
 
 def _quality(context: ReportContext, lang: str) -> Section:
-    return _table_section(
+    draws = context.inventory.uncertainty_draws
+    section = _table_section(
         "quality",
         lang,
         ["scope", "t_co2e", "interval", "", "primary_share"],
@@ -302,7 +307,22 @@ def _quality(context: ReportContext, lang: str) -> Section:
             [label("parts", lang, u["part"]), u["co2e"], u["low"], u["high"], u["primary_share"]]
             for u in context.inventory.uncertainty
         ],
+        paragraphs=[
+            label("uncertainty_explained", lang).format(
+                samples=format_number(draws.get("samples"), lang), seed=draws.get("seed")
+            ),
+            label("pedigree_explained", lang),
+        ],
     )
+    pedigree = Table(
+        [label("scope", lang), *(label("pedigree", lang, k) for k in _PEDIGREE)],
+        [
+            [label(_SCOPE_LABELS[q["scope"]], lang), *(q[k] for k in _PEDIGREE)]
+            for q in sorted(context.inventory.quality, key=lambda q: q["scope"])
+        ],
+    )
+    section.tables.append(pedigree)
+    return section
 
 
 def _intensity(context: ReportContext, lang: str) -> Section:
