@@ -76,6 +76,40 @@ def test_a_character_no_font_has_is_an_error_not_a_blank(context, tmp_path):
         report_font(["范围一"], tmp_path / "missing.ttf")
 
 
+def test_a_font_that_cannot_be_embedded_is_named(context, tmp_path):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    from carbonledger.report.charts import charts
+    from carbonledger.report.fonts import ReportFontError
+    from carbonledger.report.sections import sections, shown_texts
+
+    # A PostScript-outline (CFF) font that has the characters: reportlab cannot embed it.
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0))
+    pen.lineTo((0, 500))
+    pen.lineTo((500, 500))
+    pen.closePath()
+    glyph = pen.getCharString()
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "box"])
+    shown = shown_texts("zh", sections(context, "zh"), charts(context, "zh"))
+    builder.setupCharacterMap(dict.fromkeys({ord(c) for t in shown for c in t}, "box"))
+    builder.setupCFF("Box", {"FullName": "Box"}, {".notdef": glyph, "box": glyph}, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "box": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Box", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(tmp_path / "box.otf")
+    with pytest.raises(ReportFontError, match="TrueType outlines"):
+        render(context, "pdf", "zh", tmp_path / "r.pdf", font=tmp_path / "box.otf")
+    (tmp_path / "notes.txt").write_text("not a font")
+    with pytest.raises(ReportFontError, match="not a font file"):
+        render(context, "pdf", "zh", tmp_path / "r.pdf", font=tmp_path / "notes.txt")
+    assert not (tmp_path / "r.pdf").exists()  # nothing half-written
+
+
 def test_year_on_year_reads_the_previous_year_as_its_own_inventory(workspace, context):
     change = context.year_on_year
     assert (change["before"], change["after"]) == ("2024", "2025")

@@ -103,10 +103,16 @@ def register(font: ReportFont) -> None:
     if font.path is None:
         return
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     if font.name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(font.name, str(font.path)))
+        try:
+            pdfmetrics.registerFont(TTFont(font.name, str(font.path)))
+        except TTFError as exc:
+            raise ReportFontError(
+                f"{font.path}: cannot embed it ({exc}); PDFs embed fonts with TrueType "
+                "outlines: a .ttf, or an .otf converted as tools/build_report_font.py does"
+            ) from None
 
 
 def web_font(font: ReportFont, texts: Iterable[str]) -> str | None:
@@ -145,7 +151,10 @@ def _bundled() -> Path:
 
 @cache
 def _code_points(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont, TTLibError
 
-    with TTFont(path, fontNumber=0, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    try:
+        with path.open("rb") as handle, TTFont(handle, fontNumber=0, lazy=True) as font:
+            return frozenset(font.getBestCmap())
+    except (TTLibError, OSError, AssertionError) as exc:
+        raise ReportFontError(f"{path}: not a font file fontTools can read ({exc})") from None
