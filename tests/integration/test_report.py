@@ -53,6 +53,8 @@ def test_json_numbers_equal_the_inventory_in_both_languages(context, tmp_path):
 def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path, lang, title):
     import pypdfium2 as pdfium
 
+    from carbonledger.report.sections import sections
+
     path = render(context, "pdf", lang, tmp_path / "r.pdf")
     pdf = pdfium.PdfDocument(path)
     assert len(pdf) >= 3
@@ -60,6 +62,9 @@ def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path, lang, 
     dark = int((pixels < 128).sum())
     assert dark > 1000  # text and rules, not an empty page
     assert title in pdf[0].get_textpage().get_text_range()  # real text, not images
+    text = "".join(page.get_textpage().get_text_range() for page in pdf).replace("\r\n", " ")
+    for section in sections(context, lang):  # every section is on a page
+        assert section.title in text, section.title
     if lang == "zh":  # the Chinese glyphs travel inside the file, subset
         raw = path.read_bytes()
         assert b"/FontFile2" in raw and len(raw) < 2_000_000

@@ -9,6 +9,7 @@ character the font lacks is an error naming it, never a blank box in a filed rep
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -87,15 +88,18 @@ def report_font(
     font_path = Path(path) if path is not None else _bundled()
     if not font_path.is_file():
         raise ReportFontError(f"{font_path}: no such font file")
-    points = _code_points(font_path) if strict else frozenset(map(ord, characters))
-    missing = sorted(c for c in characters if ord(c) not in points)
-    if missing:
-        shown = "".join(missing[:40])
-        raise ReportFontError(
-            f"{font_path.name} has no glyph for {len(missing)} character(s) of the report: "
-            f"{shown!r}; name a TrueType font that has them (carbonledger report --font PATH)"
-        )
-    return ReportFont(f"carbonledger-{font_path.stem}", font_path)
+    if strict:
+        points = _code_points(font_path)
+        missing = sorted(c for c in characters if ord(c) not in points)
+        if missing:
+            shown = "".join(missing[:40])
+            raise ReportFontError(
+                f"{font_path.name} has no glyph for {len(missing)} character(s) of the report: "
+                f"{shown!r}; name a TrueType font that has them (carbonledger report --font PATH)"
+            )
+    # One registered name per file: two fonts of the same file name never stand in for each other
+    digest = hashlib.sha256(str(font_path.resolve()).encode()).hexdigest()[:8]
+    return ReportFont(f"carbonledger-{font_path.stem}-{digest}", font_path)
 
 
 def register(font: ReportFont) -> None:

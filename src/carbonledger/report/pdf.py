@@ -36,7 +36,6 @@ _SHORT_SHARE = 8  # text up to 1/8 of the page width does not wrap
 def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = None) -> bytes:
     """The report as PDF bytes, in ``lang``, set in Helvetica or an embedded TrueType font
     (:func:`~carbonledger.report.fonts.report_font`)."""
-    from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -49,7 +48,6 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
         SimpleDocTemplate,
         Spacer,
     )
-    from reportlab.platypus import Table as PdfTable
 
     parts, figures = sections(context, lang), charts(context, lang)
     font = report_font(shown_texts(lang, parts, figures), font_path)
@@ -74,22 +72,7 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
         opening: list[Any] = [Paragraph(escape(section.title), styles["Heading2"])]
         opening += [Paragraph(escape(p), body) for p in section.paragraphs]
         for number_of_table, table in enumerate(section.tables):
-            cells = [[Paragraph(escape(str(c)), body) for c in table.columns]]
-            cells += [
-                [
-                    Paragraph(escape(format_number(v, lang)), number if _numeric(v) else body)
-                    for v in row
-                ]
-                for row in table.rows
-            ]
-            widths = _column_widths(table, lang, font, body.fontSize, document.width)
-            pdf_table = PdfTable(cells, colWidths=widths, repeatRows=1)
-            pdf_table.setStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
+            pdf_table = _pdf_table(table, lang, font, (body, number), document.width)
             if number_of_table == 0:  # a heading stays with its first table
                 story.append(KeepTogether([*opening, pdf_table]))
                 opening = []
@@ -116,6 +99,28 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
 
     document.build(story, onFirstPage=page, onLaterPages=page)
     return buffer.getvalue()
+
+
+def _pdf_table(
+    table: Table, lang: str, font: ReportFont, styles: tuple[Any, Any], available: float
+) -> Any:
+    """A table as a reportlab flowable: text left, numbers right, widths fitted to content."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as PdfTable
+
+    text, number = styles
+    cells = [[Paragraph(escape(str(c)), text) for c in table.columns]]
+    cells += [
+        [Paragraph(escape(format_number(v, lang)), number if _numeric(v) else text) for v in row]
+        for row in table.rows
+    ]
+    widths = _column_widths(table, lang, font, text.fontSize, available)
+    flowable = PdfTable(cells, colWidths=widths, repeatRows=1)
+    flowable.setStyle(
+        [("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    )
+    return flowable
 
 
 def _numeric(value: Any) -> bool:
