@@ -70,6 +70,27 @@ def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path, lang, 
         assert b"/FontFile2" in raw and len(raw) < 2_000_000
 
 
+def test_scope3_disclosures_carry_status_and_reason(context):
+    from dataclasses import replace
+
+    from carbonledger.report.disclosures import disclosures
+
+    rows = [dict(r) for r in context.inventory.scope3]
+    rows[3] |= {"status": "calculated", "co2e_t": 12.5}  # category 4
+    rows[13] |= {"status": "excluded", "reason": "no franchises"}  # category 14
+    data = disclosures(replace(context, inventory=replace(context.inventory, scope3=rows)))
+    cdp = {p["id"]: p for p in data["cdp_climate"]["datapoints"]}
+    assert (cdp["7.8 category 4"]["value"], cdp["7.8 category 4"]["status"]) == (
+        12.5,
+        "Relevant, calculated",
+    )
+    assert cdp["7.8 category 14"]["value"] is None
+    assert cdp["7.8 category 14"]["status"] == "Not relevant, explanation provided"
+    assert cdp["7.8 category 14"]["explanation"] == "no franchises"
+    esrs = {p["id"]: p for p in data["esrs_e1"]["datapoints"]}
+    assert esrs["E1-6 51 category 14"]["status"] == "not significant (screened out)"
+
+
 def test_a_character_no_font_has_is_an_error_not_a_blank(context, tmp_path):
     from carbonledger.report.fonts import ReportFontError, report_font
 
@@ -182,5 +203,9 @@ def test_disclosures_take_the_reported_numbers(context, tmp_path):
     assert cn["排放总量"]["value"] == pytest.approx(
         context.numbers()["scope_1"] + context.numbers()["scope_2_location"]
     )
+    cdp = {p["id"]: p for p in data["cdp_climate"]["datapoints"]}
+    assert all(f"7.8 category {n}" in cdp for n in range(1, 16))  # every category, none silent
+    assert cdp["7.8 category 1"]["value"] is None  # no scope 3 data here: not a zero
+    assert cdp["7.8 category 1"]["status"] == "Not evaluated"
     paths = write_disclosures(context, tmp_path)
     assert set(load_workbook(paths[1]).sheetnames) == {"esrs_e1", "cdp_climate", "cn_enterprise"}

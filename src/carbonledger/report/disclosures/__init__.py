@@ -1,9 +1,10 @@
 """Disclosure exports: each framework's datapoints, filled from the report context.
 
 Each framework's mapping is a versioned YAML table in this folder (datapoint id, label, and the
-reported number id it takes, a sum of them, or an intensity; a datapoint carbonledger cannot
-fill yet is exported without a value and with the reason, ``not_available``), so a new version
-of a framework is a new file, never code.
+reported number id it takes, a sum of them, an intensity, or a scope 3 category with the
+framework's words for its evaluation status; a datapoint carbonledger cannot fill yet is
+exported without a value and with the reason, ``not_available``), so a new version of a
+framework is a new file, never code.
 """
 
 from __future__ import annotations
@@ -30,16 +31,32 @@ def _mapping(key: str) -> dict[str, Any]:
 
 
 def disclosures(context: ReportContext) -> dict[str, Any]:
-    """Every framework's datapoints with their values [t CO2e, or as labelled]."""
+    """Every framework's datapoints with their values [t CO2e, or as labelled].
+
+    A scope 3 category datapoint carries the category's value where it is calculated (None
+    otherwise), its ``status`` in the framework's words and the ``explanation`` (for a category
+    not calculated: the workspace's reason for the exclusion, or the category's usual reason not
+    to apply, in English).
+    """
     numbers = context.numbers()
+    categories = {r["category"]: r for r in context.inventory.scope3}
     out = {}
     for key in FRAMEWORKS:
         mapping = _mapping(key)
         rows = []
         for point in mapping["datapoints"]:
             value: float | None = None
+            extra: dict[str, Any] = {}
             if "number" in point:
-                value = numbers.get(point["number"], 0.0)
+                value = numbers[point["number"]]
+            elif "scope3_category" in point:
+                category = categories[point["scope3_category"]]
+                calculated = category["status"] == "calculated"
+                value = category["co2e_t"] if calculated else None
+                extra = {
+                    "status": mapping["scope3_statuses"][category["status"]],
+                    "explanation": (category["reason"] or "") if not calculated else "",
+                }
             elif "sum" in point:
                 value = sum(numbers[n] for n in point["sum"])
             elif "intensity" in point:
@@ -54,7 +71,7 @@ def disclosures(context: ReportContext) -> dict[str, Any]:
                     ),
                     None,
                 )
-            rows.append({**point, "value": value})
+            rows.append({**point, "value": value, **extra})
         out[key] = {
             "framework": mapping["framework"],
             "version": mapping["version"],
@@ -77,10 +94,19 @@ def write_disclosures(context: ReportContext, folder: str | Path) -> list[Path]:
     for key, framework in data.items():
         sheet = book.create_sheet(key)
         sheet.append([framework["framework"], framework["version"]])
-        sheet.append(["datapoint", "label", "value", "not available because"])
+        sheet.append(
+            ["datapoint", "label", "value", "status", "explanation", "not available because"]
+        )
         for point in framework["datapoints"]:
             sheet.append(
-                [point["id"], point["label"], point["value"], point.get("not_available", "")]
+                [
+                    point["id"],
+                    point["label"],
+                    point["value"],
+                    point.get("status", ""),
+                    point.get("explanation", ""),
+                    point.get("not_available", ""),
+                ]
             )
     xlsx_path = target / "disclosures.xlsx"
     book.save(xlsx_path)
