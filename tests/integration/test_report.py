@@ -63,8 +63,9 @@ def test_pdf_has_pages_and_its_first_page_is_not_blank(context, tmp_path, lang, 
     assert dark > 1000  # text and rules, not an empty page
     assert title in pdf[0].get_textpage().get_text_range()  # real text, not images
     text = "".join(page.get_textpage().get_text_range() for page in pdf).replace("\r\n", " ")
-    for section in sections(context, lang):  # every section is on a page
-        assert section.title in text, section.title
+    titles = [section.title for section in sections(context, lang)]
+    assert all(title in text for title in titles)  # every section is on a page
+    assert [entry.get_title() for entry in pdf.get_toc()] == titles  # and in the outline
     if lang == "zh":  # the Chinese glyphs travel inside the file, subset
         raw = path.read_bytes()
         assert b"/FontFile2" in raw and len(raw) < 2_000_000
@@ -166,6 +167,7 @@ def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):
     )
     html = render(context, "html", "zh", tmp_path / "r.html").read_text("utf-8")
     assert "温室气体排放清单报告" in html and "Plotly.newPlot" in html
+    assert '<a href="#year_on_year">同比变化</a>' in html and '<h2 id="year_on_year">' in html
     assert "cdn.plot.ly" not in html.split("</script>", 1)[1]  # charts need no network
 
 

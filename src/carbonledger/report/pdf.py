@@ -45,7 +45,6 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
         KeepTogether,
         PageBreak,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
     )
 
@@ -54,23 +53,31 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
     styles = getSampleStyleSheet()
     if font.path is not None:
         register(font)
-        for name in ("Title", "Heading2", "BodyText"):
+        for name in ("Title", "Heading2", "Heading3", "BodyText"):
             styles[name].fontName = font.name
     body = styles["BodyText"]
     number = ParagraphStyle("Number", parent=body, alignment=TA_RIGHT)
+    # Chinese sentences break between any two characters; table cells keep words whole.
+    prose = ParagraphStyle("Prose", parent=body, wordWrap="CJK" if lang == "zh" else None)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, title=label("title", lang))
+    document = _outlined_document(
+        buffer, pagesize=A4, title=label("title", lang), author=context.organisation
+    )
     images = png_images(figures, font)
+    period = f"{label('period', lang)}: {context.inventory.period or ''}"
     story: list[Any] = [
         Paragraph(escape(label("title", lang)), styles["Title"]),
-        Paragraph(escape(label("subtitle", lang)), body),
+        Paragraph(escape(f"{context.organisation} · {period}"), styles["Heading3"]),
+        Paragraph(escape(label("subtitle", lang)), prose),
         Spacer(1, 0.4 * cm),
     ]
     for index, section in enumerate(parts):
         if index and section.key in _NEW_PAGE:
             story.append(PageBreak())
-        opening: list[Any] = [Paragraph(escape(section.title), styles["Heading2"])]
-        opening += [Paragraph(escape(p), body) for p in section.paragraphs]
+        heading = Paragraph(escape(section.title), styles["Heading2"])
+        heading.outline_key = section.key  # a bookmark in the reader's outline
+        opening: list[Any] = [heading]
+        opening += [Paragraph(escape(p), prose) for p in section.paragraphs]
         for number_of_table, table in enumerate(section.tables):
             pdf_table = _pdf_table(table, lang, font, (body, number), document.width)
             if number_of_table == 0:  # a heading stays with its first table
@@ -99,6 +106,20 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
 
     document.build(story, onFirstPage=page, onLaterPages=page)
     return buffer.getvalue()
+
+
+def _outlined_document(buffer: io.BytesIO, **options: Any) -> Any:
+    """A reportlab document whose section headings become bookmarks in the reader's outline."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    class OutlinedDocument(SimpleDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 (reportlab's hook name)
+            key = getattr(flowable, "outline_key", None)
+            if key is not None:
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+
+    return OutlinedDocument(buffer, **options)
 
 
 def _pdf_table(

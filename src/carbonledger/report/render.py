@@ -103,6 +103,8 @@ def _html(context: ReportContext, lang: str, font_path: str | Path | None) -> st
         lang=lang,
         title=label("title", lang),
         subtitle=label("subtitle", lang),
+        organisation=context.organisation,
+        period=f"{label('period', lang)}: {context.inventory.period or ''}",
         sections=parts,
         font=font,
         charts={c.key: jinja2.utils.markupsafe.Markup(plotly_html(c, family)) for c in figures},
