@@ -172,7 +172,11 @@ def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):
 
 
 def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, workspace, tmp_path):
+    import io
     import zipfile
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     from carbonledger.pipeline import boundary_shares, workspace_library
     from carbonledger.report.evidence import evidence_pack, lineage
@@ -188,10 +192,20 @@ def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, wo
         for m in workspace_library(workspace).manifests()
         if m["release_id"] in {r["release_id"] for r in context.releases}
     ]
-    pack = evidence_pack(context, ledger, shares, manifests, tmp_path / "evidence.zip")
-    names = zipfile.ZipFile(pack).namelist()
-    assert {"run_manifest.json", "ledger.parquet", "lineage.csv", "numbers.json"} <= set(names)
+    pack = evidence_pack(context, ledger, shares, manifests, tmp_path / "out" / "evidence.zip")
+    archive = zipfile.ZipFile(pack)
+    names = set(archive.namelist())
+    assert {"README.txt", "run_manifest.json", "ledger.parquet", "lineage.csv"} <= names
     assert any(n.startswith("factor_releases/") for n in names)
+    assert list((tmp_path / "out").iterdir()) == [pack]  # no working files left beside it
+    # A verifier re-adds every number from the pack alone, as README.txt says.
+    packed = pq.read_table(io.BytesIO(archive.read("lineage.parquet")))
+    numbers = json.loads(archive.read("numbers.json"))
+    for number_id, value in numbers.items():
+        mask = pc.equal(packed["number_id"], number_id)
+        assert pc.sum(packed.filter(mask)["contribution"]).as_py() == pytest.approx(value)
+    csv_rows = archive.read("lineage.csv").decode().splitlines()
+    assert len(csv_rows) == packed.num_rows + 1  # the same rows, with a header
 
 
 def test_disclosures_take_the_reported_numbers(context, tmp_path):
