@@ -25,7 +25,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.factors import region_chain
-from carbonledger.methods.base import RESOLVED_SCHEMA, FactorContext, Method, resolve_requests
+from carbonledger.methods.base import (
+    LINE_SCHEMA,
+    RESOLVED_SCHEMA,
+    FactorContext,
+    Method,
+    resolve_requests,
+)
 from carbonledger.methods.scope1_2 import PurchasedElectricity, reference_region
 from carbonledger.units import conversion_factor, gwp_set_name, ureg
 
@@ -161,7 +167,7 @@ class MarketElectricity(Method):
             activity_key=ibis.ifelse(grid, rest.remainder_key, rest.activity_key),
             quantity=rest.kwh * (1 - covered),
         ).filter(lambda t: t.quantity > 0)
-        return ibis.union(instrument_lines, remainder_lines).select(*_LINE_ORDER)
+        return ibis.union(instrument_lines, remainder_lines).select(*LINE_SCHEMA.names)
 
     def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
         """Instrument energy beyond the facility's consumption in its month [kWh]."""
@@ -294,29 +300,6 @@ class MarketElectricity(Method):
             )
         parts.append(pa.Table.from_pylist(rows, schema=RESOLVED_SCHEMA))
         return pa.concat_tables(parts)
-
-
-_LINE_ORDER = (
-    "batch_id",
-    "record_id",
-    "line",
-    "method",
-    "entity_id",
-    "facility_id",
-    "business_unit",
-    "period",
-    "scope",
-    "scope3_category",
-    "iso_category",
-    "scope2_basis",
-    "activity_key",
-    "region",
-    "year",
-    "quantity",
-    "unit",
-    "heating_value_basis",
-    "data_quality",
-)
 
 
 def _common(t: Any) -> dict[str, Any]:

@@ -15,10 +15,13 @@ from typing import Any
 
 from carbonledger.factors import FactorLibrary, region_chain
 from carbonledger.factors.selection import key_aliases
-from carbonledger.methods.base import FactorContext, Method, proxy_regions
+from carbonledger.methods.base import LINE_SCHEMA, FactorContext, Method, proxy_regions
 from carbonledger.units import gwp, gwp_set_name, ureg
 
 __all__ = ["reference_apply", "reference_select"]
+
+#: Line columns that describe the factor request or the amount rather than the row's place.
+_REQUEST_ONLY = frozenset({"region", "year", "quantity", "unit", "heating_value_basis"})
 
 
 @cache
@@ -126,25 +129,7 @@ def reference_apply(
 
     set_name = gwp_set_name(context.gwp_set)
     base = {
-        **{
-            k: line[k]
-            for k in (
-                "batch_id",
-                "record_id",
-                "line",
-                "method",
-                "entity_id",
-                "facility_id",
-                "business_unit",
-                "period",
-                "scope",
-                "scope3_category",
-                "iso_category",
-                "scope2_basis",
-                "activity_key",
-                "data_quality",
-            )
-        },
+        **{k: line[k] for k in LINE_SCHEMA.names if k not in _REQUEST_ONLY},
         "run_id": run_id,
         "activity_quantity": line["quantity"],
         "activity_unit": line["unit"],
