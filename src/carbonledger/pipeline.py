@@ -41,7 +41,11 @@ from carbonledger.ingest import read_table
 from carbonledger.inventory import Inventory, build_inventory, consolidation_shares, intensities
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.forecast import forecast as forecast_emissions
-from carbonledger.inventory.hotspots import change_decomposition, change_summary
+from carbonledger.inventory.hotspots import (
+    change_decomposition,
+    change_summary,
+    previous_period,
+)
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
@@ -374,13 +378,6 @@ def _names(table: pa.Table | None, key: str) -> dict[str, str]:
     if table is None:
         return {}
     return dict(zip(table[key].to_pylist(), table["name"].to_pylist(), strict=True))
-
-
-def previous_period(period: str | None) -> str | None:
-    """The same period a year earlier: ``2024`` for ``2025``, ``2024-06`` for ``2025-06``."""
-    if not period or not period[:4].isdigit():
-        return None
-    return f"{int(period[:4]) - 1}{period[4:]}"
 
 
 def base_year(

@@ -6,7 +6,12 @@ import pyarrow as pa
 import pytest
 
 from carbonledger.calculation import ledger_schema
-from carbonledger.inventory.hotspots import change_decomposition, change_summary, pareto
+from carbonledger.inventory.hotspots import (
+    change_decomposition,
+    change_summary,
+    pareto,
+    previous_period,
+)
 
 
 def _row(record, period, key, quantity, co2e_kg, facility="F1", gas="CO2", scope=2):
@@ -91,3 +96,9 @@ def test_pareto_marks_the_vital_few():
     assert [r["facility"] for r in rows if r["vital_few"]] == ["F0", "F1"]
     assert rows[-1]["cumulative_share"] == pytest.approx(1.0)
     assert rows[0]["share"] == pytest.approx(0.7)
+
+
+def test_previous_period_is_the_same_period_a_year_earlier():
+    assert previous_period("2025") == "2024"
+    assert previous_period("2025-06") == "2024-06"
+    assert previous_period(None) is None

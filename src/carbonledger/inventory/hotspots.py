@@ -21,7 +21,13 @@ import pyarrow as pa
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.inventory.totals import totals
 
-__all__ = ["DEFAULT_PARETO_SHARE", "change_decomposition", "change_summary", "pareto"]
+__all__ = [
+    "DEFAULT_PARETO_SHARE",
+    "change_decomposition",
+    "change_summary",
+    "pareto",
+    "previous_period",
+]
 
 #: Share of the total the vital few make up.
 DEFAULT_PARETO_SHARE = 0.8
@@ -151,3 +157,10 @@ def change_summary(
         "total": total,
         "largest": rows[:largest],
     }
+
+
+def previous_period(period: str | None) -> str | None:
+    """The same period a year earlier: ``2024`` for ``2025``, ``2024-06`` for ``2025-06``."""
+    if not period or not period[:4].isdigit():
+        return None
+    return f"{int(period[:4]) - 1}{period[4:]}"

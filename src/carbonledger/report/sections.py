@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from carbonledger.inventory.hotspots import previous_period
 from carbonledger.inventory.scope3 import reason_text, scope3_categories
 from carbonledger.report.charts import Chart
 from carbonledger.report.context import ReportContext, label, label_or_value
@@ -195,8 +196,7 @@ def _year_on_year(context: ReportContext, lang: str) -> Section:
     title = label("year_on_year", lang)
     change = context.year_on_year
     if change is None:
-        period = context.inventory.period or ""
-        earlier = f"{int(period[:4]) - 1}{period[4:]}" if period[:4].isdigit() else ""
+        earlier = previous_period(context.inventory.period) or ""
         return Section("year_on_year", title, [label("no_previous", lang).format(p0=earlier)])
     total = change["total"]
     sentence = label("change_sentence", lang).format(
