@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["format_number", "format_percent"]
+__all__ = ["format_number", "format_percent", "format_period"]
 
 _LOCALES = {"en": "en_US", "zh": "zh_CN"}
 _LARGE = 100  # numbers at least this large are shown without decimals
@@ -30,3 +30,12 @@ def format_percent(fraction: float, lang: str, signed: bool = False) -> str:
 
     pattern = "+#,##0.0%;-#,##0.0%" if signed else "#,##0.0%"
     return str(babel_percent(fraction, format=pattern, locale=_LOCALES[lang]))
+
+
+def format_period(period: str, lang: str) -> str:
+    """A period in a sentence: ``2024`` or ``2024-06`` in English, ``2024 年`` or
+    ``2024 年 6 月`` in Chinese."""
+    if lang != "zh" or not period[:4].isdigit():
+        return period
+    year, _, month = period.partition("-")
+    return f"{year} 年 {int(month)} 月" if month else f"{year} 年"

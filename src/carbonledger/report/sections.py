@@ -15,7 +15,7 @@ from carbonledger.inventory.hotspots import previous_period
 from carbonledger.inventory.scope3 import reason_text, scope3_categories
 from carbonledger.report.charts import Chart
 from carbonledger.report.context import ReportContext, label, label_or_value
-from carbonledger.report.formatting import format_number, format_percent
+from carbonledger.report.formatting import format_number, format_percent, format_period
 
 __all__ = ["Section", "Table", "sections", "shown_texts"]
 
@@ -196,14 +196,14 @@ def _year_on_year(context: ReportContext, lang: str) -> Section:
     title = label("year_on_year", lang)
     change = context.year_on_year
     if change is None:
-        earlier = previous_period(context.inventory.period) or ""
+        earlier = format_period(previous_period(context.inventory.period) or "", lang)
         return Section("year_on_year", title, [label("no_previous", lang).format(p0=earlier)])
     total = change["total"]
     sentence = label("change_sentence", lang).format(
         before=format_number(total["co2e_before"], lang),
         after=format_number(total["co2e_after"], lang),
-        p0=change["before"],
-        p1=change["after"],
+        p0=format_period(change["before"], lang),
+        p1=format_period(change["after"], lang),
         relative=format_percent(total["change"] / total["co2e_before"], lang, signed=True),
         activity=_signed(total["activity_effect"], lang),
         factor=_signed(total["factor_effect"], lang),
