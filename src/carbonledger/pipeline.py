@@ -46,6 +46,7 @@ from carbonledger.inventory.hotspots import (
     change_summary,
     previous_period,
 )
+from carbonledger.inventory.ledger_sql import latest_year
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.methods import METHODS, FactorContext, calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
@@ -279,7 +280,8 @@ def inventory(
     seed: int = 0,
     references: References | None = None,
 ) -> Inventory:
-    """The consolidated inventory of a run (default: the latest) for a period.
+    """The consolidated inventory of a run (default: the latest) for a period (default: the
+    run's, or the latest year the run holds: an inventory is of one reporting period).
 
     The boundary approach, GWP set and scope 3 exclusions are the workspace's; ``samples`` and
     ``seed`` drive the Monte Carlo uncertainty. ``references`` are the workspace's reference
@@ -288,13 +290,14 @@ def inventory(
     lock = covering_lock(workspace, period) if period and run_id is None else None
     stored = workspace.get_run(lock.run_id if lock else run_id)
     references = references or gather_inputs(workspace).references
+    ledger = workspace.ledger_path(stored)
     return build_inventory(
-        workspace.ledger_path(stored),
+        ledger,
         _entities(references),
         run_id=stored.run_id,
         approach=workspace.config.consolidation,
         gwp_set=stored.gwp_set,
-        period=period or stored.period,
+        period=period or stored.period or latest_year(ledger),
         exclusions=workspace.config.scope3_exclusions,
         samples=samples,
         seed=seed,

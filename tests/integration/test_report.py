@@ -148,6 +148,12 @@ def test_year_on_year_reads_the_previous_year_as_its_own_inventory(workspace, co
     assert report_context(workspace, period="2024").year_on_year is None  # no 2023 data
 
 
+def test_without_a_period_the_report_is_of_the_latest_year_not_a_sum_of_years(workspace, context):
+    latest = report_context(workspace)
+    assert latest.inventory.period == "2025"
+    assert latest.numbers() == pytest.approx(context.numbers())
+
+
 def test_every_chinese_sentence_is_chinese(context):
     import re
 

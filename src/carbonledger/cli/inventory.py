@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 PeriodOption = Annotated[
-    str | None, typer.Option(help="Period YYYY or YYYY-MM (default: the run's).")
+    str | None,
+    typer.Option(help="Period YYYY or YYYY-MM (default: the run's, or its latest year)."),
 ]
 
 
@@ -63,7 +64,7 @@ def inventory_command(
     if as_json:
         emit_json(inv.to_dict())
         return
-    title = f"Inventory {inv.period or 'all periods'}, {inv.approach}, {inv.gwp_set} (t CO2e)"
+    title = f"Inventory {inv.period or '-'}, {inv.approach}, {inv.gwp_set} (t CO2e)"
     rows = [
         (f"scope {s['scope']}" + (f" ({s['basis']})" if s["basis"] else ""), s["co2e"])
         for s in inv.scopes
@@ -113,7 +114,7 @@ def intensity_command(
         return
     console.print(
         rich_table(
-            f"Intensity, {inv.period or 'all periods'} (t CO2e per unit)",
+            f"Intensity, {inv.period or '-'} (t CO2e per unit)",
             ["metric", "entity", "per", "scope", "t CO2e", "intensity"],
             [
                 (

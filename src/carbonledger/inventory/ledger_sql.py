@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-__all__ = ["ledger_connection", "weighted_source"]
+__all__ = ["latest_year", "ledger_connection", "weighted_source"]
 
 
 def ledger_connection(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
@@ -43,3 +43,15 @@ def weighted_source(con: duckdb.DuckDBPyConnection, shares: pa.Table | None) -> 
         "AND (s._left IS NULL OR l.period < s._left) THEN coalesce(s.share, 0) ELSE 0 END)"
     )
     return "ledger l LEFT JOIN shares s USING (entity_id)", weight
+
+
+def latest_year(ledger: Path | pa.Table) -> str | None:
+    """The latest year (``YYYY``) with active rows in the ledger; None for an empty ledger."""
+    con = ledger_connection(ledger)
+    try:
+        row = con.execute(
+            "SELECT max(substr(period, 1, 4)) FROM ledger WHERE status = 'active'"
+        ).fetchone()
+    finally:
+        con.close()
+    return None if row is None or row[0] is None else str(row[0])
