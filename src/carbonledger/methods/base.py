@@ -28,12 +28,16 @@ from carbonledger.methods.activity import calculate_activity
 
 __all__ = [
     "LINE_SCHEMA",
+    "NULL_INT",
+    "NULL_STRING",
     "RESOLVED_SCHEMA",
     "FactorContext",
     "Method",
     "apply_factors",
     "classification",
     "entity_of",
+    "entity_place",
+    "period_year",
     "reference_line",
     "resolve_requests",
 ]
@@ -87,6 +91,29 @@ RESOLVED_SCHEMA = pa.schema(
 )
 
 
+#: Typed nulls for line columns a method leaves empty.
+NULL_STRING = ibis.literal(None, type="string")
+NULL_INT = ibis.literal(None, type="int64")
+
+
+def period_year(period: Any) -> Any:
+    """The year (int64) of a ``YYYY`` or ``YYYY-MM`` period column (Ibis)."""
+    return period.substr(0, 4).cast("int64")
+
+
+def entity_place(a: Any) -> dict[str, Any]:
+    """Where a line of an entity-level record (no facility) belongs: batch, record, entity,
+    business unit and period columns of activity ``a`` (Ibis), for ``select``."""
+    return {
+        "batch_id": a.batch_id,
+        "record_id": a.record_id,
+        "entity_id": a.entity_id,
+        "facility_id": NULL_STRING,
+        "business_unit": a.business_unit,
+        "period": a.period,
+    }
+
+
 def classification(
     method: str,
     scope: int,
@@ -117,9 +144,7 @@ def classification(
         "line": ibis.literal(0, type=int64) if line is None else line,
         "method": ibis.literal(method),
         "scope": ibis.literal(scope, type=int64),
-        "scope3_category": (
-            ibis.literal(None, type=int64) if scope3_category is None else scope3_category
-        ),
+        "scope3_category": (NULL_INT if scope3_category is None else scope3_category),
         "iso_category": (
             ibis.literal(iso_category, type=int64)
             if isinstance(iso_category, int)
@@ -376,9 +401,5 @@ def apply_factors(lines: Any, resolved: Any, run_id: str) -> Any:
         stage=right.stage,
         data_quality=left.data_quality,
         status=left.status if "status" in lines.columns else ibis.literal("active"),
-        superseded_by=(
-            left.superseded_by
-            if "superseded_by" in lines.columns
-            else ibis.literal(None, type="string")
-        ),
+        superseded_by=(left.superseded_by if "superseded_by" in lines.columns else NULL_STRING),
     )

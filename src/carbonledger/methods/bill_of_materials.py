@@ -14,7 +14,15 @@ from typing import Any, ClassVar
 import ibis
 import pyarrow as pa
 
-from carbonledger.methods.base import FactorContext, Method, entity_of, reference_line
+from carbonledger.methods.base import (
+    NULL_INT,
+    NULL_STRING,
+    FactorContext,
+    Method,
+    entity_of,
+    period_year,
+    reference_line,
+)
 from carbonledger.methods.materials import unit_lines
 
 __all__ = ["PART_CATEGORIES", "BillOfMaterialsMethod", "item_lines", "reference_item_lines"]
@@ -48,18 +56,18 @@ def item_lines(
         period=j.period,
         scope=ibis.literal(3, type="int64"),
         scope3_category=part.cases(
-            *[(p, c[0]) for p, c in PART_CATEGORIES.items()], else_=ibis.literal(None, "int64")
+            *[(p, c[0]) for p, c in PART_CATEGORIES.items()], else_=NULL_INT
         ),
         iso_category=part.cases(
             *[(p, c[1]) for p, c in PART_CATEGORIES.items()], else_=ibis.literal(4, "int64")
         ),
-        scope2_basis=ibis.literal(None, type="string"),
+        scope2_basis=NULL_STRING,
         activity_key=j.activity_key,
         region=region,
-        year=j.period.substr(0, 4).cast("int64"),
+        year=period_year(j.period),
         quantity=units * j.kg_per_unit,
         unit=ibis.literal("kg"),
-        heating_value_basis=ibis.literal(None, type="string"),
+        heating_value_basis=NULL_STRING,
         data_quality=ibis.literal("calculated"),
     )
 

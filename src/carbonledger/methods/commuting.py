@@ -14,7 +14,14 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification, entity_of, reference_line
+from carbonledger.methods.base import (
+    NULL_STRING,
+    Method,
+    classification,
+    entity_of,
+    period_year,
+    reference_line,
+)
 from carbonledger.methods.travel import travel_keys
 from carbonledger.options import DEFAULT_WORKING_HOURS_PER_DAY
 
@@ -50,9 +57,7 @@ class Commuting(Method):
             (a.mode == "car", keys["car"] + "/" + a.car_fuel.fill_null("unknown")),
             (a.mode == "motorbike", ibis.literal("land_travel/motorbike/average")),
             (a.mode == "remote", ibis.ifelse(heated, _REMOTE[True], _REMOTE[False])),
-            else_=a.mode.cases(
-                *keys["passenger_modes"].items(), else_=ibis.literal(None, type="string")
-            ),
+            else_=a.mode.cases(*keys["passenger_modes"].items(), else_=NULL_STRING),
         )
         return a.select(
             **classification(
@@ -66,14 +71,14 @@ class Commuting(Method):
             period=a.period,
             activity_key=key,
             region=a.country,
-            year=a.period.substr(0, 4).cast("int64"),
+            year=period_year(a.period),
             quantity=ibis.ifelse(a.mode == "remote", hours, trips),
             unit=ibis.cases(
                 (a.mode == "remote", ibis.literal("hour")),
                 (vehicle, "vehicle * (" + a.distance_unit + ")"),
                 else_="passenger * (" + a.distance_unit + ")",
             ),
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.literal("estimated"),
         )
 

@@ -17,7 +17,13 @@ from typing import Any
 import ibis
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.methods.base import (
+    NULL_STRING,
+    Method,
+    classification,
+    period_year,
+    reference_line,
+)
 from carbonledger.options import SHARE_TOLERANCE
 
 __all__ = ["CUSTOMER_MODES", "CustomerTrips"]
@@ -64,10 +70,10 @@ class CustomerTrips(Method):
                 period=a.period,
                 activity_key=ibis.literal(f"customer_trip/{mode}"),
                 region=f.country,
-                year=a.period.substr(0, 4).cast("int64"),
+                year=period_year(a.period),
                 quantity=a.trips * a.round_trip_distance * share,
                 unit=f"{unit_kind} * (" + a.distance_unit + ")",
-                heating_value_basis=ibis.literal(None, type="string"),
+                heating_value_basis=NULL_STRING,
                 data_quality=ibis.literal("estimated"),
             )
             parts.append(part)

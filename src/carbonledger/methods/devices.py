@@ -20,9 +20,12 @@ from typing import Any
 import ibis
 
 from carbonledger.methods.base import (
+    NULL_STRING,
     Method,
     classification,
     entity_of,
+    entity_place,
+    period_year,
     reference_line,
 )
 from carbonledger.methods.bill_of_materials import BillOfMaterialsMethod
@@ -51,7 +54,7 @@ class DeviceLifecycle(BillOfMaterialsMethod):
         return record["country"]
 
     def _facility(self, a: Any) -> Any:
-        return ibis.literal(None, type="string")
+        return NULL_STRING
 
 
 class DeviceUse(Method):
@@ -80,21 +83,16 @@ class DeviceUse(Method):
                     scope3_category=ibis.literal(_USE_CATEGORY, type="int64"),
                     line=ibis.literal(line, type="int64"),
                 ),
-                batch_id=a.batch_id,
-                record_id=a.record_id,
-                entity_id=a.entity_id,
-                facility_id=ibis.literal(None, type="string"),
-                business_unit=a.business_unit,
-                period=a.period,
+                **entity_place(a),
                 activity_key=ibis.literal("electricity/grid"),
                 region=a.country,
-                year=a.period.substr(0, 4).cast("int64"),
+                year=period_year(a.period),
                 quantity=quantity,
                 unit=a.energy_unit,
-                heating_value_basis=ibis.literal(None, type="string"),
+                heating_value_basis=NULL_STRING,
                 data_quality=ibis.literal(quality),
                 status=ibis.literal(status),
-                superseded_by=ibis.literal(None, type="string"),
+                superseded_by=NULL_STRING,
             )
 
         lifetime_lines = select(0, lifetime, "active", "estimated")

@@ -25,7 +25,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError, UnitError
-from carbonledger.methods.base import RESOLVED_SCHEMA, FactorContext, Method, classification
+from carbonledger.methods.base import (
+    NULL_STRING,
+    RESOLVED_SCHEMA,
+    FactorContext,
+    Method,
+    classification,
+    period_year,
+)
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 from carbonledger.units import conversion_factor, gas_unit, gwp, gwp_set_name
 
@@ -116,10 +123,10 @@ class FugitiveEmissions(Method):
             period=j.period,
             activity_key="refrigerant/" + j.gas + "/" + j.component,
             region=j._region,
-            year=j.period.substr(0, 4).cast("int64"),
+            year=period_year(j.period),
             quantity=j._released * j.mass_fraction,
             unit=j.mass_unit,
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.ifelse(j.method == "screening", "estimated", "measured"),
         )
 

@@ -19,7 +19,16 @@ from typing import Any
 import ibis
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.methods.base import Method, classification, entity_of, reference_line
+from carbonledger.methods.base import (
+    NULL_INT,
+    NULL_STRING,
+    Method,
+    classification,
+    entity_of,
+    entity_place,
+    period_year,
+    reference_line,
+)
 
 __all__ = ["LeasedElectricity", "LeasedFuel"]
 
@@ -29,7 +38,7 @@ _MONTHS_PER_YEAR = 12
 
 
 def _categories(relation: Any) -> tuple[Any, Any]:
-    null = ibis.literal(None, type="int64")
+    null = NULL_INT
     category = relation.cases(*[(r, c[0]) for r, c in RELATIONS.items()], else_=null)
     iso = relation.cases(*[(r, c[1]) for r, c in RELATIONS.items()], else_=null)
     return category, iso
@@ -43,15 +52,10 @@ class _Leased(Method):
         category, iso = _categories(a.relation)
         return a.select(
             **classification(self.name, scope=3, iso_category=iso, scope3_category=category),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=a.entity_id,
-            facility_id=ibis.literal(None, type="string"),
-            business_unit=a.business_unit,
-            period=a.period,
+            **entity_place(a),
             activity_key=key,
             region=a.region,
-            year=a.period.substr(0, 4).cast("int64"),
+            year=period_year(a.period),
             quantity=quantity,
             unit=unit,
             heating_value_basis=basis,
@@ -96,7 +100,7 @@ class LeasedElectricity(_Leased):
                 metered, a.electricity, a.floor_area * a.energy_intensity / _MONTHS_PER_YEAR
             ),
             ibis.ifelse(metered, a.electricity_unit, "kWh * (" + a.area_unit + ") / m ** 2"),
-            ibis.literal(None, type="string"),
+            NULL_STRING,
             ibis.ifelse(metered, "measured", "estimated"),
         )
 

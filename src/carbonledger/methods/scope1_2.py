@@ -25,18 +25,21 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.methods.base import (
+    NULL_STRING,
+    Method,
+    classification,
+    period_year,
+    reference_line,
+)
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
-
-_NULL_STRING = ibis.literal(None, type="string")
-_NULL_INT = ibis.literal(None, type="int64")
 
 
 def facility_region(facility: Any) -> Any:
     """The finest region of a facility: ``EGRID-<subregion>``, else subdivision, else country."""
     egrid = ibis.ifelse(
-        facility.grid_region.notnull(), "EGRID-" + facility.grid_region, _NULL_STRING
+        facility.grid_region.notnull(), "EGRID-" + facility.grid_region, NULL_STRING
     )
     return ibis.coalesce(egrid, facility.subdivision, facility.country)
 
@@ -46,10 +49,6 @@ def reference_region(facility: Mapping[str, Any]) -> str:
     if facility.get("grid_region"):
         return f"EGRID-{facility['grid_region']}"
     return str(facility.get("subdivision") or facility["country"])
-
-
-def _year(period: Any) -> Any:
-    return period.substr(0, 4).cast("int64")
 
 
 def _by_id(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
@@ -77,7 +76,7 @@ class StationaryCombustion(Method):
             period=a.period,
             activity_key="fuel/" + a.fuel,
             region=facility_region(f),
-            year=_year(a.period),
+            year=period_year(a.period),
             quantity=a.quantity,
             unit=a.unit,
             heating_value_basis=a.heating_value_basis,
@@ -132,10 +131,10 @@ class MobileCombustion(Method):
                 fuel_based, "vehicle_fuel/" + a.fuel, "vehicle/" + a.vehicle_class + "/" + a.fuel
             ),
             region=ibis.coalesce(facility_region(f), e.country),
-            year=_year(a.period),
+            year=period_year(a.period),
             quantity=ibis.ifelse(fuel_based, a.fuel_quantity, a.distance),
             unit=ibis.ifelse(fuel_based, a.fuel_unit, "vehicle * (" + a.distance_unit + ")"),
-            heating_value_basis=_NULL_STRING,
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.ifelse(fuel_based, "measured", "calculated"),
         )
 
@@ -190,7 +189,7 @@ class PurchasedElectricity(Method):
         purchased = activity.filter(activity.supply.fill_null("grid") != "onsite_generation")
         a = purchased.join(f, purchased.facility_id == f.facility_id, how="left")
         a = self._with_price(
-            a.mutate(_year=_year(a.period), _region=facility_region(f)),
+            a.mutate(_year=period_year(a.period), _region=facility_region(f)),
             references["electricity_prices"],
         )
         metered = a.quantity.notnull()
@@ -207,7 +206,7 @@ class PurchasedElectricity(Method):
             year=a._year,
             quantity=ibis.ifelse(metered, a.quantity, a.bill_amount / a._price),
             unit=ibis.ifelse(metered, a.unit, a._price_unit),
-            heating_value_basis=_NULL_STRING,
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.ifelse(metered, "measured", "estimated"),
         )
 

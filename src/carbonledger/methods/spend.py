@@ -25,9 +25,11 @@ import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import (
+    NULL_STRING,
     FactorContext,
     Method,
     classification,
+    period_year,
     reference_line,
     resolve_requests,
 )
@@ -76,7 +78,7 @@ class SpendBased(Method):
             references["fx_rates"],
         )
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
-        a = a.mutate(_year=a.period.substr(0, 4).cast("int64"))
+        a = a.mutate(_year=period_year(a.period))
         by_account = mapping.filter(mapping.match_field == "gl_account").select(
             _acc_value=mapping.match_value,
             _acc_naics=mapping.naics_code,
@@ -120,7 +122,7 @@ class SpendBased(Method):
             year=j._year,
             quantity=j.amount / j._per_usd,
             unit=ibis.literal("USD"),
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.literal("spend_based"),
             status=j._status,
             superseded_by=j._superseded_by,
@@ -229,7 +231,7 @@ def _with_coverage(a: Any, coverage: Any, presence: Any) -> Any:
     replaced = seen._pr_method.notnull()
     return a.mutate(
         _status=ibis.ifelse(replaced, "superseded", "active"),
-        _superseded_by=ibis.ifelse(replaced, a._cover, ibis.literal(None, type="string")),
+        _superseded_by=ibis.ifelse(replaced, a._cover, NULL_STRING),
     )
 
 

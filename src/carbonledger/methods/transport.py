@@ -35,7 +35,15 @@ import ibis
 import pyarrow as pa
 import yaml
 
-from carbonledger.methods.base import FactorContext, Method, entity_of, reference_line
+from carbonledger.methods.base import (
+    NULL_INT,
+    NULL_STRING,
+    FactorContext,
+    Method,
+    entity_of,
+    period_year,
+    reference_line,
+)
 from carbonledger.units import conversion_factor
 
 __all__ = [
@@ -232,10 +240,10 @@ class _TransportLegs(Method):
             scope=scope,
             scope3_category=category,
             iso_category=iso,
-            scope2_basis=ibis.literal(None, type="string"),
+            scope2_basis=NULL_STRING,
             activity_key=ibis.ifelse(fuel_based, "vehicle_fuel/" + a.fuel, a.vehicle_key),
             region=ibis.coalesce(a.origin_country, a.country),
-            year=a.period.substr(0, 4).cast("int64"),
+            year=period_year(a.period),
             quantity=ibis.cases(
                 (hub, a.mass),
                 (fuel_based, a.fuel_quantity * a._share),
@@ -248,7 +256,7 @@ class _TransportLegs(Method):
                 (by_trip_distance, "vehicle * (" + a.distance_unit + ")"),
                 else_=ibis.literal("t * km"),
             ),
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.ifelse(fuel_based, "measured", "calculated"),
         )
 
@@ -259,9 +267,7 @@ class _TransportLegs(Method):
     def _category_expr(self, own: Any, direction: Any) -> tuple[Any, Any, Any]:
         """:meth:`_category` as Ibis expressions."""
         own_scope, own_cat, own_iso = self._category(True, "upstream")
-        bought = direction.cases(
-            ("upstream", 4), ("downstream", 9), else_=ibis.literal(None, type="int64")
-        )
+        bought = direction.cases(("upstream", 4), ("downstream", 9), else_=NULL_INT)
         scope = ibis.ifelse(own, own_scope, 3).cast("int64")
         category = ibis.ifelse(own, ibis.literal(own_cat, type="int64"), bought)
         iso = ibis.ifelse(own, own_iso, 3).cast("int64")

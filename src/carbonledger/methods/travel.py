@@ -22,10 +22,13 @@ import yaml
 
 from carbonledger.factors._keys import slug
 from carbonledger.methods.base import (
+    NULL_STRING,
     FactorContext,
     Method,
     classification,
     entity_of,
+    entity_place,
+    period_year,
     reference_line,
 )
 
@@ -110,9 +113,7 @@ class BusinessTravel(Method):
         )
         a = a.join(hotels, a.hotel_country == hotels.k_country, how="left")
         passengers = a.passengers.fill_null(1).cast("float64")
-        ground = a.mode.cases(
-            *keys["passenger_modes"].items(), else_=ibis.literal(None, type="string")
-        )
+        ground = a.mode.cases(*keys["passenger_modes"].items(), else_=NULL_STRING)
         key = ibis.cases(
             (a.mode == "air", a.air_key),
             (a.mode == "hotel", a.hotel_key),
@@ -123,15 +124,10 @@ class BusinessTravel(Method):
             **classification(
                 self.name, scope=3, iso_category=3, scope3_category=ibis.literal(6, type="int64")
             ),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=a.entity_id,
-            facility_id=ibis.literal(None, type="string"),
-            business_unit=a.business_unit,
-            period=a.period,
+            **entity_place(a),
             activity_key=key,
             region=a.country,
-            year=a.period.substr(0, 4).cast("int64"),
+            year=period_year(a.period),
             quantity=ibis.cases(
                 (a.mode == "hotel", a.nights),
                 (a.mode == "car", a.distance),
@@ -142,7 +138,7 @@ class BusinessTravel(Method):
                 (a.mode == "car", "vehicle * (" + a.distance_unit + ")"),
                 else_="passenger * (" + a.distance_unit + ")",
             ),
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.literal("calculated"),
         )
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import ibis
 import pyarrow as pa
 
-from carbonledger.methods.base import FactorContext, Method
+from carbonledger.methods.base import NULL_STRING, FactorContext, Method
 from carbonledger.methods.scope1_2 import (
     MobileCombustion,
     PurchasedElectricity,
@@ -48,7 +48,7 @@ def _as_category_3(lines: Any, method: str) -> Any:
         scope=ibis.literal(3, type="int64"),
         scope3_category=ibis.literal(_CATEGORY, type="int64"),
         iso_category=ibis.literal(_ISO_CATEGORY, type="int64"),
-        scope2_basis=ibis.literal(None, type="string"),
+        scope2_basis=NULL_STRING,
     )
 
 

@@ -12,7 +12,13 @@ from typing import Any
 
 import ibis
 
-from carbonledger.methods.base import Method, classification, reference_line
+from carbonledger.methods.base import (
+    NULL_STRING,
+    Method,
+    classification,
+    period_year,
+    reference_line,
+)
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 
 __all__ = ["WasteGenerated"]
@@ -41,10 +47,10 @@ class WasteGenerated(Method):
             period=a.period,
             activity_key="waste/" + a.material + "/" + a.treatment,
             region=facility_region(f),
-            year=a.period.substr(0, 4).cast("int64"),
+            year=period_year(a.period),
             quantity=a.quantity,
             unit=a.unit,
-            heating_value_basis=ibis.literal(None, type="string"),
+            heating_value_basis=NULL_STRING,
             data_quality=ibis.literal("measured"),
         )
 
