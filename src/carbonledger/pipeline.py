@@ -312,12 +312,15 @@ def boundary_shares(workspace: Workspace, references: References | None = None) 
 
 
 def forecast(
-    workspace: Workspace, years: Sequence[int], run_id: str | None = None
+    workspace: Workspace,
+    years: Sequence[int],
+    run_id: str | None = None,
+    references: References | None = None,
 ) -> dict[str, Any]:
     """Next years' emissions of the workspace by scope, from a run holding at least one year
     (two or more give activity trends); see :mod:`carbonledger.inventory.forecast`."""
     stored = workspace.get_run(run_id)
-    references = gather_inputs(workspace).references
+    references = references or gather_inputs(workspace).references
     return {
         "run_id": stored.run_id,
         **forecast_emissions(
@@ -332,14 +335,18 @@ def forecast(
 
 
 def report_context(
-    workspace: Workspace, run_id: str | None = None, period: str | None = None
+    workspace: Workspace,
+    run_id: str | None = None,
+    period: str | None = None,
+    references: References | None = None,
 ) -> ReportContext:
     """Everything a report renders: the inventory of a period and its context.
 
     The base-year record is included where the run holds the base year's data, the change
     from the same period a year earlier where the run holds that period's data.
+    ``references`` as for :func:`inventory`.
     """
-    references = gather_inputs(workspace).references
+    references = references or gather_inputs(workspace).references
     inv = inventory(workspace, run_id, period, references=references)
     stored = workspace.get_run(inv.run_id)
     earlier = previous_period(inv.period)

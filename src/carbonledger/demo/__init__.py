@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -28,6 +29,7 @@ from carbonledger.inventory.allocation import footprint
 from carbonledger.options import WorkspaceConfig
 from carbonledger.pipeline import (
     USER_FACTORS_DIR,
+    References,
     add_factor_release,
     boundary_shares,
     calculate,
@@ -338,9 +340,11 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.scope3 = scope3_coverage(
         workspace.ledger_path(run), workspace.config.scope3_exclusions
     ).to_pylist()
-    context = report_context(workspace, run.run_id, str(company["year"]))
-    summary.analysis = _analysis(workspace, context)
-    summary.reports = _reports(workspace, context, folder / "reports")
+    references = gather_inputs(workspace).references
+    context = report_context(workspace, run.run_id, str(company["year"]), references)
+    shares = boundary_shares(workspace, references)
+    summary.analysis = _analysis(workspace, context, references, shares)
+    summary.reports = _reports(workspace, context, shares, folder / "reports")
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in reconcile(workspace.ledger_path(run)).to_pylist()
@@ -348,7 +352,9 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     return summary
 
 
-def _reports(workspace: Workspace, context: ReportContext, folder: Path) -> list[str]:
+def _reports(
+    workspace: Workspace, context: ReportContext, shares: pa.Table, folder: Path
+) -> list[str]:
     """The reports in both languages, the disclosure exports and the evidence pack."""
     written = [
         render(context, fmt, lang, folder / f"report.{lang}.{fmt}")
@@ -362,7 +368,7 @@ def _reports(workspace: Workspace, context: ReportContext, folder: Path) -> list
         evidence_pack(
             context,
             workspace.ledger_path(workspace.get_run(context.inventory.run_id)),
-            boundary_shares(workspace),
+            shares,
             context.releases,
             folder / "evidence.zip",
         )
@@ -370,7 +376,9 @@ def _reports(workspace: Workspace, context: ReportContext, folder: Path) -> list
     return [str(p) for p in written]
 
 
-def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
+def _analysis(
+    workspace: Workspace, context: ReportContext, references: References, shares: pa.Table
+) -> dict[str, Any]:
     """Headline figures of the consolidated inventory of the reporting year."""
     inv, base, change = context.inventory, context.base_year, context.year_on_year
     if base is None or change is None:
@@ -381,7 +389,6 @@ def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
         for r in context.intensities
         if r["metric"] == "revenue" and r["entity_id"] is None
     }
-    references = gather_inputs(workspace).references
     order_id = load_company()["allocation"]["sample_order"]["order_id"]
     order = footprint(
         workspace.ledger_path(workspace.get_run(inv.run_id)),
@@ -389,9 +396,9 @@ def _analysis(workspace: Workspace, context: ReportContext) -> dict[str, Any]:
         "order",
         order_id,
         [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
-        boundary_shares(workspace, references),
+        shares,
     )
-    ahead = forecast(workspace, [int(inv.period or 0) + 5], inv.run_id)["years"][0]
+    ahead = forecast(workspace, [int(inv.period or 0) + 5], inv.run_id, references)["years"][0]
     return {
         "forecast": {"year": ahead["year"], "t_co2e": ahead["total"]},
         "sample_order": {
