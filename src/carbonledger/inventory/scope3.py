@@ -22,10 +22,31 @@ import yaml
 
 from carbonledger.inventory.ledger_sql import ledger_connection
 
-__all__ = ["Reason", "reason_text", "scope3_categories", "scope3_coverage"]
+__all__ = [
+    "Reason",
+    "category_reason",
+    "reason_text",
+    "scope3_categories",
+    "scope3_coverage",
+]
 
 #: Why a category is excluded: one text, or one per language (``{"en": ..., "zh": ...}``).
 Reason = str | Mapping[str, str]
+
+
+def category_reason(
+    category: int, status: str, exclusions: Mapping[int, Reason], language: str
+) -> str | None:
+    """Why a scope 3 category holds nothing, in ``language``: the workspace's reason for an
+    exclusion, the category table's usual reason not to apply for a gap; None if calculated."""
+    if status == "calculated":
+        return None
+    given = (
+        exclusions.get(category)
+        if status == "excluded"
+        else scope3_categories()[category].get("not_applicable_when")
+    )
+    return reason_text(given, language)
 
 
 def reason_text(reason: Reason | None, language: str) -> str | None:
@@ -87,12 +108,8 @@ def scope3_coverage(
         total, used = found.get(category, (0.0, []))
         if co2e is not None:
             total = co2e.get(category, 0.0)
-        if used:
-            status, reason = "calculated", None
-        elif category in exclusions:
-            status, reason = "excluded", reason_text(exclusions[category], language)
-        else:
-            status, reason = "gap", reason_text(spec.get("not_applicable_when"), language)
+        status = "calculated" if used else "excluded" if category in exclusions else "gap"
+        reason = category_reason(category, status, exclusions, language)
         rows.append(
             {
                 "category": category,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from carbonledger.inventory.hotspots import previous_period
-from carbonledger.inventory.scope3 import reason_text, scope3_categories
+from carbonledger.inventory.scope3 import category_reason, scope3_categories
 from carbonledger.report.charts import Chart
 from carbonledger.report.context import ReportContext, label, label_or_value
 from carbonledger.report.formatting import format_number, format_percent, format_period
@@ -125,7 +125,10 @@ def _operational_boundary(context: ReportContext, lang: str) -> Section:
             Table(
                 [label("category", lang), label("reason", lang)],
                 [
-                    [_category_name(r, lang), _reason(context, r, lang)]
+                    [
+                        _category_name(r, lang),
+                        category_reason(r["category"], r["status"], inv.exclusions, lang) or "",
+                    ]
                     for r in inv.scope3
                     if r["status"] != "calculated"
                 ],
@@ -381,15 +384,6 @@ def _table_section(
 def _signed(value: float, lang: str) -> str:
     text = format_number(value, lang)
     return text if value < 0 else f"+{text}"
-
-
-def _reason(context: ReportContext, row: dict[str, Any], lang: str) -> str:
-    """Why a category is excluded (the workspace's words) or usually absent, in ``lang``."""
-    category = row["category"]
-    given = context.inventory.exclusions.get(category)
-    if row["status"] == "gap" or given is None:
-        given = scope3_categories()[category].get("not_applicable_when")
-    return reason_text(given, lang) or ""
 
 
 def _category_name(row: dict[str, Any], lang: str) -> str:
