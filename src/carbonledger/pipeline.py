@@ -74,6 +74,7 @@ __all__ = [
     "import_file",
     "inventory",
     "report_context",
+    "reporting_period",
     "validate_file",
     "workspace_library",
 ]
@@ -290,18 +291,23 @@ def inventory(
     lock = covering_lock(workspace, period) if period and run_id is None else None
     stored = workspace.get_run(lock.run_id if lock else run_id)
     references = references or gather_inputs(workspace).references
-    ledger = workspace.ledger_path(stored)
     return build_inventory(
-        ledger,
+        workspace.ledger_path(stored),
         _entities(references),
         run_id=stored.run_id,
         approach=workspace.config.consolidation,
         gwp_set=stored.gwp_set,
-        period=period or stored.period or latest_year(ledger),
+        period=reporting_period(workspace, stored, period),
         exclusions=workspace.config.scope3_exclusions,
         samples=samples,
         seed=seed,
     )
+
+
+def reporting_period(workspace: Workspace, stored: StoredRun, period: str | None) -> str | None:
+    """The period an analysis of a run is of: the one asked for, else the run's, else the
+    latest year the run holds (never a sum of years)."""
+    return period or stored.period or latest_year(workspace.ledger_path(stored))
 
 
 def boundary_shares(workspace: Workspace, references: References | None = None) -> pa.Table:

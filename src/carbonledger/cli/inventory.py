@@ -17,7 +17,13 @@ from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decompo
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.pipeline import base_year as base_year_of
-from carbonledger.pipeline import boundary_shares, forecast, gather_inputs, report_context
+from carbonledger.pipeline import (
+    boundary_shares,
+    forecast,
+    gather_inputs,
+    report_context,
+    reporting_period,
+)
 from carbonledger.pipeline import inventory as build
 from carbonledger.report.render import FORMATS, render
 from carbonledger.store import Workspace
@@ -107,8 +113,9 @@ def intensity_command(
     """
     with fail_cleanly(as_json):
         ws = Workspace.open(workspace)
-        inv = build(ws, run, period)
-        rows = intensities(inv, gather_inputs(ws).references["denominators"])
+        references = gather_inputs(ws).references
+        inv = build(ws, run, period, references=references)
+        rows = intensities(inv, references["denominators"])
     if as_json:
         emit_json({"run_id": inv.run_id, "period": inv.period, "unit": "t CO2e", "rows": rows})
         return
@@ -188,7 +195,7 @@ def hotspots_command(
                 raise CarbonLedgerError("--compare needs --period (the later period)")
             rows = change_decomposition(ledger, compare, period, shares)
         else:
-            rows = pareto(ledger, by, shares, period or stored.period, threshold)
+            rows = pareto(ledger, by, shares, reporting_period(ws, stored, period), threshold)
     if as_json:
         emit_json({"run_id": stored.run_id, "unit": "t CO2e", "rows": rows})
         return
@@ -398,7 +405,9 @@ def quality_command(
     with fail_cleanly(as_json):
         ws = Workspace.open(workspace)
         stored = ws.get_run(run)
-        rows = quality_by(ws.ledger_path(stored), by, boundary_shares(ws), period or stored.period)
+        rows = quality_by(
+            ws.ledger_path(stored), by, boundary_shares(ws), reporting_period(ws, stored, period)
+        )
     if as_json:
         emit_json({"run_id": stored.run_id, "rows": rows})
         return
