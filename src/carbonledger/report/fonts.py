@@ -53,12 +53,7 @@ class ReportFont:
     @property
     def family(self) -> str | None:
         """The family name matplotlib knows the font by (registered on first use)."""
-        if self.path is None:
-            return None
-        from matplotlib import font_manager
-
-        font_manager.fontManager.addfont(str(self.path))
-        return str(font_manager.FontProperties(fname=str(self.path)).get_name())
+        return None if self.path is None else _matplotlib_family(self.path)
 
 
 def report_font(
@@ -151,6 +146,15 @@ def _western(character: str) -> bool:
 
 def _bundled() -> Path:
     return Path(str(resources.files("carbonledger.report").joinpath("fonts", BUNDLED_FONT)))
+
+
+@cache
+def _matplotlib_family(path: Path) -> str:
+    """Register a font file with matplotlib once per process; its family name."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    return str(font_manager.FontProperties(fname=str(path)).get_name())
 
 
 @cache
