@@ -42,7 +42,7 @@ def _reference_tables(folder: Path) -> None:
     import pyarrow.parquet as pq
 
     from carbonledger.factors import default_library
-    from carbonledger.pipeline import default_spend_mapping
+    from carbonledger.run import default_spend_mapping
     from tests.crosscheck.helpers import typed
 
     regions = (
@@ -173,8 +173,7 @@ def _inputs(folder: Path) -> Any:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from carbonledger.calculation import CalculationInputs
-    from carbonledger.pipeline import REFERENCE_KINDS, default_spend_mapping
+    from carbonledger.run import REFERENCE_KINDS, RunInputs, default_spend_mapping
     from carbonledger.schema import get_schema
     from carbonledger.validate import SOURCE_ROW
 
@@ -188,7 +187,7 @@ def _inputs(folder: Path) -> Any:
             schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
             references[kind] = schema.empty_table()
     references.setdefault("spend_mapping", default_spend_mapping())
-    return CalculationInputs(batches, references)
+    return RunInputs(batches, references)
 
 
 #: The methods whose work the yardstick does by hand.
@@ -199,16 +198,16 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
     """The full calculation, ledger written to Parquet (with ``market=False``, only the
     methods the yardstick does: no market basis, no category 3 upstream of the same rows)."""
 
-    from carbonledger.calculation import relational_ledger
     from carbonledger.engine import get_engine
     from carbonledger.factors import SelectionPolicy, default_library
-    from carbonledger.methods import METHODS, FactorContext
+    from carbonledger.methods import FactorContext, registered_methods
+    from carbonledger.run import relational_ledger
 
     context = FactorContext(default_library(), "AR5", SelectionPolicy(proxy_regions=("GB", "US")))
     inputs = _inputs(folder)
     start = time.perf_counter()
     engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
-    methods = [m for m in METHODS if market or m.name in SAME_WORK]
+    methods = [m for m in registered_methods() if market or m.name in SAME_WORK]
     plan = relational_ledger(engine, methods, inputs, context, "benchmark")
     out = folder / "ledger.parquet"
     engine.write_ordered(plan.parts, out)

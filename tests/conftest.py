@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from carbonledger.app import import_file
 from carbonledger.errors import FactorError
 from carbonledger.factors._raw import raw_data_dir
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import import_file
 from carbonledger.store import Workspace
 
 

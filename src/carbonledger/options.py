@@ -92,6 +92,10 @@ class WorkspaceConfig(BaseModel):
         base year older than every factor release); each such row records a negative year gap.
     recalculation_threshold : float
         Significance threshold of base-year recalculation [fraction of the base-year total].
+    database_url : str, optional
+        SQLAlchemy URL of the metadata store (e.g.
+        ``postgresql+psycopg://user@host/carbonledger``); default: the SQLite file in the
+        workspace folder. The ``CARBONLEDGER_DATABASE_URL`` environment variable overrides it.
     scope3_exclusions : dict of int to str or to dict of str to str
         Scope 3 categories that do not apply to the organisation, each with the reason (e.g.
         ``{15: "no investments outside the consolidated boundary"}``), or the reason in each
@@ -111,6 +115,7 @@ class WorkspaceConfig(BaseModel):
     scope3_exclusions: dict[int, str | dict[str, str]] = Field(default_factory=dict)
     later_year_factors: bool = False
     recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)
+    database_url: str | None = None
 
     @field_validator("scope3_exclusions")
     @classmethod

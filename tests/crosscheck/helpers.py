@@ -10,11 +10,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from carbonledger.calculation import CalculationInputs, reference_ledger, relational_ledger
 from carbonledger.engine import get_engine
 from carbonledger.factors import SelectionPolicy, default_library
-from carbonledger.methods import METHODS, FactorContext
-from carbonledger.pipeline import default_spend_mapping
+from carbonledger.methods import FactorContext, registered_methods
+from carbonledger.run import RunInputs, default_spend_mapping, reference_ledger, relational_ledger
 from carbonledger.schema import get_schema
 
 FACILITIES = [
@@ -153,7 +152,7 @@ def inputs(
     activity: dict[str, list[dict[str, Any]]],
     instruments: list[dict[str, Any]] | None = None,
     coverage: list[dict[str, Any]] | None = None,
-) -> CalculationInputs:
+) -> RunInputs:
     """Calculation inputs with the fixed reference tables and the given activity."""
     batches = {}
     for kind, rows in activity.items():
@@ -176,7 +175,7 @@ def inputs(
         "package_types": typed("package_types", PACKAGE_TYPES),
         "device_models": typed("device_models", DEVICE_MODELS),
     }
-    return CalculationInputs(batches, references)
+    return RunInputs(batches, references)
 
 
 def context(gwp_set: str = "AR5") -> FactorContext:
@@ -184,16 +183,16 @@ def context(gwp_set: str = "AR5") -> FactorContext:
     return FactorContext(default_library(), gwp_set, SelectionPolicy(proxy_regions=("GB", "US")))
 
 
-def run_both(calc_inputs: CalculationInputs, gwp_set: str = "AR5") -> tuple[pa.Table, pa.Table]:
+def run_both(calc_inputs: RunInputs, gwp_set: str = "AR5") -> tuple[pa.Table, pa.Table]:
     """The ledger from the DuckDB engine and from the reference engine."""
     ctx = context(gwp_set)
     engine = get_engine("duckdb")
     try:
-        plan = relational_ledger(engine, METHODS, calc_inputs, ctx, "run")
+        plan = relational_ledger(engine, registered_methods(), calc_inputs, ctx, "run")
         relational = engine.to_arrow(plan.expression)
     finally:
         engine.close()
-    return relational, reference_ledger(METHODS, calc_inputs, ctx, "run")
+    return relational, reference_ledger(registered_methods(), calc_inputs, ctx, "run")
 
 
 def scratch() -> tempfile.TemporaryDirectory[str]:

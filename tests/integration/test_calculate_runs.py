@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from carbonledger.app import calculate
 from carbonledger.cli import app
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import calculate
 from carbonledger.store import Workspace
 
 runner = CliRunner()

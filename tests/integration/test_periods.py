@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from carbonledger.app import calculate, estimate
 from carbonledger.errors import FactorNotFoundError, PeriodLockedError, WorkspaceError
 from carbonledger.factors import SelectionPolicy
-from carbonledger.pipeline import calculate, estimate
 from carbonledger.store.periods import lock_period, period_history, reopen_period
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from carbonledger.pipeline import calculate, report_context
+from carbonledger.app import calculate, report_context
 from carbonledger.report.render import render
 
 FUEL = [
@@ -184,11 +184,11 @@ def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, wo
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from carbonledger.pipeline import boundary_shares, workspace_library
+    from carbonledger.app import open_run, workspace_library
     from carbonledger.report.evidence import evidence_pack, lineage
 
     ledger = workspace.ledger_path(workspace.get_run(context.inventory.run_id))
-    shares = boundary_shares(workspace)
+    shares = open_run(workspace).shares
     rows = lineage(context, ledger, shares).to_pylist()
     for number_id, value in context.numbers().items():
         parts = sum(r["contribution"] for r in rows if r["number_id"] == number_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from carbonledger.app import add_factor_release, estimate, workspace_library
 from carbonledger.errors import FactorError, ValidationError
 from carbonledger.factors import ReleaseInfo
-from carbonledger.pipeline import add_factor_release, estimate, workspace_library
 
 INFO = ReleaseInfo("cn-own-2023", "Lanting", "own factors", "1", "2026-01-01", "CC0-1.0", "", ())
 HEADER = (

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carbonledger.calculation import CalculationInputs
 from carbonledger.engine import get_engine
 from carbonledger.inventory import totals
+from carbonledger.run import RunInputs
 from tests.crosscheck.helpers import context, inputs, scratch
 
 BASE = {
@@ -71,14 +71,16 @@ BASE = {
 }
 
 
-def _ledger(calc_inputs: CalculationInputs):
-    from carbonledger.calculation import relational_ledger
-    from carbonledger.methods import METHODS
+def _ledger(calc_inputs: RunInputs):
+    from carbonledger.methods import registered_methods
+    from carbonledger.run import relational_ledger
 
     engine = get_engine("duckdb")
     try:
         return engine.to_arrow(
-            relational_ledger(engine, METHODS, calc_inputs, context(), "run").expression
+            relational_ledger(
+                engine, registered_methods(), calc_inputs, context(), "run"
+            ).expression
         )
     finally:
         engine.close()

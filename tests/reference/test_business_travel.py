@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from carbonledger.app import calculate
 from carbonledger.methods.travel import air_key, hotel_key
-from carbonledger.pipeline import calculate
 
 
 def _trip(record_id, **fields):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from carbonledger.app import calculate
 from carbonledger.inventory import totals
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import calculate
 from carbonledger.store import Workspace
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from carbonledger.pipeline import calculate
+from carbonledger.app import calculate
 
 
 def _line(record_id, mode, **fields):

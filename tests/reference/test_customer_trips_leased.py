@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from carbonledger.app import calculate
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.pipeline import calculate
 
 REL = 1e-4  # per-gas rows weighed with AR5 against the published CO2e, rounded to 5 decimals
 

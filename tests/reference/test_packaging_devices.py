@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from carbonledger.app import add_factor_release, calculate
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.factors import ReleaseInfo
-from carbonledger.pipeline import add_factor_release, calculate
 
 BOX = {
     "package_type": "box_m",

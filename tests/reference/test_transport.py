@@ -11,9 +11,9 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
+from carbonledger.app import add_factor_release, calculate
 from carbonledger.factors import ReleaseInfo
 from carbonledger.inventory import shipment_footprints, tce_footprints
-from carbonledger.pipeline import add_factor_release, calculate
 
 REL = 1e-4
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.totals import totals
+from carbonledger.run import ledger_schema
 
 ENTITIES = [
     {

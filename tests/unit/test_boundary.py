@@ -17,9 +17,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import build_inventory, consolidation_shares
+from carbonledger.run import ledger_schema
 
 GROUP = [
     {

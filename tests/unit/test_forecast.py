@@ -7,9 +7,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.factors import default_library
 from carbonledger.inventory.forecast import TRAJECTORY_YEARS, forecast, grid_trajectory
+from carbonledger.run import ledger_schema
 
 FACILITIES = pa.table({"facility_id": ["F"], "country": ["CN"]})
 ENTITIES = pa.table({"entity_id": ["E"], "country": ["CN"]})

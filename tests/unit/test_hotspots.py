@@ -5,13 +5,13 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.inventory.hotspots import (
     change_decomposition,
     change_summary,
     pareto,
     previous_period,
 )
+from carbonledger.run import ledger_schema
 
 
 def _row(record, period, key, quantity, co2e_kg, facility="F1", gas="CO2", scope=2):

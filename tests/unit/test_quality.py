@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.inventory.quality import quality_by
+from carbonledger.run import ledger_schema
 
 
 def test_scores_follow_the_rules():

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from carbonledger.app import import_file
 from carbonledger.errors import IntegrityError, ValidationError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import import_file
 from carbonledger.store import Workspace
 
 
@@ -77,15 +77,15 @@ def test_malformed_file_leaves_workspace_unchanged(workspace, electricity_csv, t
 
 @pytest.mark.parametrize("failing", ["write", "rename"])
 def test_crash_mid_import_leaves_no_partial_batch(workspace, electricity_csv, monkeypatch, failing):
-    import carbonledger.store.workspace as module
+    from carbonledger.store.files import FileStore
 
     def boom(*_args, **_kwargs):
         raise OSError("disk full")
 
     if failing == "write":
-        monkeypatch.setattr(module, "_write_synced", boom)
+        monkeypatch.setattr(FileStore, "stage_bytes", boom)
     else:
-        monkeypatch.setattr(module.Path, "replace", boom)
+        monkeypatch.setattr(FileStore, "commit", boom)
     with pytest.raises(OSError, match="disk full"):
         import_file(workspace, "electricity", electricity_csv)
     monkeypatch.undo()
@@ -95,16 +95,59 @@ def test_crash_mid_import_leaves_no_partial_batch(workspace, electricity_csv, mo
 
 
 def test_crash_leftovers_in_staging_are_swept(workspace):
-    leftover = workspace.root / "batches" / ".staging" / "dead.parquet"
-    leftover.write_bytes(b"partial")
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    folder = workspace.root / ".staging" / f"{dead}-abc"
+    folder.mkdir(parents=True)
+    (folder / "partial.parquet").write_bytes(b"partial")
+    loose = workspace.root / ".staging" / "dead.parquet"
+    loose.write_bytes(b"partial")
     Workspace.open(workspace.root)
-    assert not leftover.exists()
+    assert not folder.exists() and not loose.exists()
+
+
+def test_sweep_spares_a_live_process_staging(workspace):
+    import os
+
+    live = workspace.root / ".staging" / f"{os.getppid()}-abc"  # the test runner's parent
+    live.mkdir(parents=True)
+    (live / "writing.parquet").write_bytes(b"in progress")
+    Workspace.open(workspace.root)
+    assert (live / "writing.parquet").exists()
+
+
+def test_every_change_passes_the_write_path_with_one_event(workspace, electricity_csv):
+    from carbonledger.app import lock
+
+    batch = import_file(workspace, "electricity", electricity_csv).batch
+    import_file(workspace, "electricity", electricity_csv)  # nothing new, no event
+    kinds = [(e.kind, e.subject) for e in workspace.events()]
+    assert kinds == [("batch.stored", batch.batch_id)]
+    assert workspace.events()[0].payload["rows"] == 3
+    with pytest.raises(WorkspaceError):
+        lock(workspace, "2024")  # no run yet: nothing is written
+    assert len(workspace.events()) == 1
+
+
+def test_a_tampered_batch_is_an_integrity_error_naming_it(workspace, electricity_csv):
+    batch = import_file(workspace, "electricity", electricity_csv).batch
+    path = workspace.root / batch.parquet_path
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(IntegrityError, match=batch.batch_id):
+        workspace.batch_path(batch)
 
 
 def test_store_schema_is_managed_by_alembic(workspace):
     from sqlalchemy import text
 
-    with workspace.engine.connect() as connection:
+    with workspace.metadata.engine.connect() as connection:
         version = connection.execute(text("select version_num from alembic_version")).scalar()
-    assert version == "0003"
+    assert version == "0004"
     assert (Path(workspace.root) / "carbonledger.db").exists()

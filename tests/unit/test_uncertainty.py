@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from carbonledger.calculation import ledger_schema
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.uncertainty import uncertainty
+from carbonledger.run import ledger_schema
 
 
 def _ledger(quality, match="exact", n=20):

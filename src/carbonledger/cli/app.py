@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from carbonledger import app as jobs
 from carbonledger.cli._output import (
     console,
     emit_json,
@@ -39,9 +40,7 @@ from carbonledger.cli.inventory import (
 )
 from carbonledger.cli.record import estimate_record_command
 from carbonledger.options import Consolidation, Language, WorkspaceConfig
-from carbonledger.pipeline import import_file, validate_file
 from carbonledger.schema import schema_kinds
-from carbonledger.store import Workspace
 
 __all__ = ["app", "main"]
 
@@ -115,7 +114,7 @@ def init(
             )
         except ValueError as exc:
             raise _config_error(exc) from None
-        workspace = Workspace.init(directory, config)
+        workspace = jobs.create_workspace(directory, config)
     payload = {"workspace": str(workspace.root), **config.model_dump(mode="json")}
     if as_json:
         emit_json(payload)
@@ -137,7 +136,7 @@ def import_(
     Example: [bold]carbonledger import electricity inputs/electricity.csv -w acme[/]
     """
     with fail_cleanly(as_json, lambda exc: print_validation_report(exc, as_json)):
-        result = import_file(Workspace.open(workspace), kind, file, sheet, strict)
+        result = jobs.import_file(jobs.open_workspace(workspace), kind, file, sheet, strict)
     batch = result.batch
     payload = {
         "batch_id": batch.batch_id,
@@ -169,7 +168,7 @@ def validate(
     Example: [bold]carbonledger validate spend ledger.xlsx --sheet 2024 --json[/]
     """
     with fail_cleanly(as_json):
-        report = validate_file(kind, file, sheet, strict)
+        report = jobs.validate_file(kind, file, sheet, strict)
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -189,7 +188,7 @@ def batches(
     Example: [bold]carbonledger batches -w acme --kind spend[/]
     """
     with fail_cleanly(as_json):
-        stored = Workspace.open(workspace).batches(kind)
+        stored = jobs.list_batches(jobs.open_workspace(workspace), kind)
     if as_json:
         emit_json([vars(b) for b in stored])
         return
@@ -213,6 +212,7 @@ def demo(
 
     Example: [bold]carbonledger demo --out /tmp/demo[/]
     """
+    from carbonledger.cli._demo import print_demo_summary
     from carbonledger.demo import run_demo
 
     with fail_cleanly(as_json):
@@ -220,7 +220,7 @@ def demo(
     if as_json:
         emit_json(summary.to_dict())
     else:
-        summary.print(console)
+        print_demo_summary(summary, console)
 
 
 @app.command()
@@ -231,18 +231,7 @@ def docs(
 
     Example: [bold]carbonledger docs --out docs[/]
     """
-    from carbonledger.factors import default_library
-    from carbonledger.factors.docs import write_release_docs
-    from carbonledger.methods.docs import write_method_docs
-    from carbonledger.schema import get_schema, render_markdown
-
-    written = write_release_docs(default_library(), out / "factors")
-    written += write_method_docs(out / "methods")
-    (out / "schema").mkdir(parents=True, exist_ok=True)
-    for kind in schema_kinds():
-        path = out / "schema" / f"{kind}.md"
-        path.write_text(render_markdown(get_schema(kind)), encoding="utf-8")
-        written.append(path)
+    written = jobs.write_reference_docs(out)
     console.print(f"wrote {len(written)} pages under {out}")
 
 

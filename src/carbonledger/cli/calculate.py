@@ -7,19 +7,9 @@ from typing import Annotated
 
 import typer
 
+from carbonledger import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
-from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory import (
-    DIMENSIONS,
-    reconcile,
-    scope3_coverage,
-    shipment_footprints,
-    tce_footprints,
-    totals,
-    unmatched_process_activity,
-)
-from carbonledger.pipeline import calculate as calculate_run
-from carbonledger.store import Workspace
+from carbonledger.inventory import DIMENSIONS
 
 __all__ = [
     "calculate",
@@ -50,9 +40,9 @@ def calculate(
     Example: [bold]carbonledger calculate -w acme --period 2025[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        result = calculate_run(ws, period, engine, memory_limit, strict)
-        scopes = totals(ws.ledger_path(result.run), ["scope"]).to_pylist()
+        ws = app.open_workspace(workspace)
+        result = app.calculate(ws, period, engine, memory_limit, strict)
+        scopes = app.run_totals(ws, ["scope"], run=result.run.run_id)[1].to_pylist()
     run = result.run
     payload = {
         "run_id": run.run_id,
@@ -91,9 +81,8 @@ def totals_command(
     """
     dimensions = [d.strip() for d in by.split(",") if d.strip()]
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        table = totals(ws.ledger_path(stored), dimensions, basis, period)
+        view, table = app.run_totals(app.open_workspace(workspace), dimensions, basis, period, run)
+        stored = view.stored
     rows = table.to_pylist()
     if as_json:
         emit_json({"run_id": stored.run_id, "basis": basis, "unit": "t CO2e", "totals": rows})
@@ -113,7 +102,7 @@ def runs(workspace: WorkspaceOption = Path(), as_json: JsonOption = False) -> No
     Example: [bold]carbonledger runs -w acme[/]
     """
     with fail_cleanly(as_json):
-        stored = Workspace.open(workspace).runs()
+        stored = app.list_runs(app.open_workspace(workspace))
     if as_json:
         emit_json([{k: v for k, v in vars(r).items() if k != "manifest"} for r in stored])
         return
@@ -139,10 +128,8 @@ def reconcile_command(
     Example: [bold]carbonledger reconcile -w acme[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        path = ws.ledger_path(stored)
-        table, unmatched = reconcile(path).to_pylist(), unmatched_process_activity(path)
+        view, reconciled, unmatched = app.reconciliation(app.open_workspace(workspace), run)
+        stored, table = view.stored, reconciled.to_pylist()
     if as_json:
         emit_json(
             {
@@ -179,11 +166,8 @@ def scope3_command(
     Example: [bold]carbonledger scope3 -w acme --lang zh[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        table = scope3_coverage(
-            ws.ledger_path(stored), ws.config.scope3_exclusions, lang
-        ).to_pylist()
+        view, coverage = app.scope3_table(app.open_workspace(workspace), run, lang)
+        stored, table = view.stored, coverage.to_pylist()
     if as_json:
         emit_json({"run_id": stored.run_id, "unit": "t CO2e", "categories": table})
         return
@@ -219,16 +203,8 @@ def shipments_command(
     Example: [bold]carbonledger shipments -w acme --by tce --json[/]
     """
     with fail_cleanly(as_json):
-        if by not in ("tce", "shipment"):
-            raise CarbonLedgerError(f"--by must be tce or shipment, got {by!r}")
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
-        if not legs:
-            raise CarbonLedgerError("no transport_legs imported")
-        table = tce_footprints(ws.ledger_path(stored), legs)
-        if by == "shipment":
-            table = shipment_footprints(table)
+        view, table = app.shipments(app.open_workspace(workspace), by, run)
+        stored = view.stored
     rows = table.to_pylist()
     if as_json:
         emit_json(

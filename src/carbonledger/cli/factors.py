@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from carbonledger import app
+from carbonledger.app.factors import DEFAULT_STAGE_ORDER, ReleaseInfo, SelectionPolicy
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.errors import ValidationError
-from carbonledger.factors import (
-    DEFAULT_STAGE_ORDER,
-    FactorLibrary,
-    ReleaseInfo,
-    SelectionPolicy,
-    build_releases,
-    default_library,
-    verify_releases,
-)
-from carbonledger.factors._raw import raw_data_dir
 from carbonledger.options import DEFAULT_GWP_SET
-from carbonledger.pipeline import add_factor_release, workspace_library
-from carbonledger.pipeline import estimate as estimate_activity
-from carbonledger.store import CONFIG_FILE, Workspace
 
 __all__ = ["estimate", "factors_app"]
 
@@ -41,10 +30,8 @@ WorkspaceOption = Annotated[
 ]
 
 
-def _library(workspace: Path) -> FactorLibrary:
-    if (workspace / CONFIG_FILE).is_file():
-        return workspace_library(Workspace.open(workspace))
-    return default_library()
+def _library(workspace: Path) -> Any:
+    return app.factor_library(workspace)
 
 
 @factors_app.command("list")
@@ -149,7 +136,7 @@ def build(
     Example: [bold]carbonledger factors build --raw ../shared/data --out /tmp/releases[/]
     """
     with fail_cleanly(as_json):
-        manifests = build_releases(out, raw or raw_data_dir())
+        manifests = app.build_factor_releases(out, raw)
     counts = {k: {t: e["rows"] for t, e in m["tables"].items()} for k, m in manifests.items()}
     if as_json:
         emit_json(counts)
@@ -168,7 +155,7 @@ def verify(
     Example: [bold]carbonledger factors verify --raw ../shared/data[/]
     """
     with fail_cleanly(as_json):
-        report = verify_releases(raw or raw_data_dir())
+        report = app.verify_factor_releases(raw)
     if as_json:
         emit_json(report)
     else:
@@ -212,7 +199,7 @@ def estimate(
         proxy_regions=tuple(proxy or ()),
     )
     with fail_cleanly(as_json):
-        result = estimate_activity(
+        result = app.estimate(
             activity_key, quantity, unit, region, year, gwp, basis, policy, _library(workspace)
         )
     if as_json:
@@ -277,7 +264,7 @@ def add(
         console.print(f"[red]error:[/] {exc.report}", highlight=False, soft_wrap=True)
 
     with fail_cleanly(as_json, report):
-        manifest = add_factor_release(Workspace.open(workspace), file, info, sheet)
+        manifest = app.add_factor_release(app.open_workspace(workspace), file, info, sheet)
     if as_json:
         emit_json(manifest)
     else:

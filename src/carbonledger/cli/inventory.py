@@ -8,31 +8,11 @@ from typing import Annotated
 
 import typer
 
+from carbonledger import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, RunOption, WorkspaceOption
-from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory import intensities
-from carbonledger.inventory.allocation import footprint
-from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
-from carbonledger.inventory.quality import quality_by
+from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
-from carbonledger.pipeline import base_year as base_year_of
-from carbonledger.pipeline import (
-    boundary_shares,
-    forecast,
-    gather_inputs,
-    report_context,
-    reporting_period,
-)
-from carbonledger.pipeline import inventory as build
-from carbonledger.report.render import FORMATS, render
-from carbonledger.store import Workspace
-from carbonledger.store.periods import (
-    lock_period,
-    period_history,
-    reopen_period,
-    store_base_year,
-)
 
 __all__ = [
     "base_year_command",
@@ -66,7 +46,7 @@ def inventory_command(
     Example: [bold]carbonledger inventory -w acme --period 2025 --json[/]
     """
     with fail_cleanly(as_json):
-        inv = build(Workspace.open(workspace), run, period)
+        inv = app.inventory(app.open_workspace(workspace), run, period)
     if as_json:
         emit_json(inv.to_dict())
         return
@@ -112,10 +92,7 @@ def intensity_command(
     Example: [bold]carbonledger intensity -w acme --period 2025[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        references = gather_inputs(ws).references
-        inv = build(ws, run, period, references=references)
-        rows = intensities(inv, references["denominators"])
+        inv, rows = app.intensity(app.open_workspace(workspace), run, period)
     if as_json:
         emit_json({"run_id": inv.run_id, "period": inv.period, "unit": "t CO2e", "rows": rows})
         return
@@ -151,7 +128,7 @@ def uncertainty_command(
     Example: [bold]carbonledger uncertainty -w acme --samples 20000 --seed 1[/]
     """
     with fail_cleanly(as_json):
-        inv = build(Workspace.open(workspace), run, period, samples=samples, seed=seed)
+        inv = app.inventory(app.open_workspace(workspace), run, period, samples, seed)
         rows = inv.uncertainty
     if as_json:
         emit_json({"run_id": inv.run_id, "unit": "t CO2e", "samples": samples, "rows": rows})
@@ -186,16 +163,12 @@ def hotspots_command(
     Example: [bold]carbonledger hotspots -w acme --by facility --period 2025 --compare 2024[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        shares = boundary_shares(ws)
-        ledger = ws.ledger_path(stored)
+        ws = app.open_workspace(workspace)
         if compare:
-            if not period:
-                raise CarbonLedgerError("--compare needs --period (the later period)")
-            rows = change_decomposition(ledger, compare, period, shares)
+            view, rows = app.change(ws, compare, period or "", run)
         else:
-            rows = pareto(ledger, by, shares, reporting_period(ws, stored, period), threshold)
+            view, rows = app.hotspots(ws, by, period, threshold, run)
+        stored = view.stored
     if as_json:
         emit_json({"run_id": stored.run_id, "unit": "t CO2e", "rows": rows})
         return
@@ -217,8 +190,7 @@ def lock_command(
     Example: [bold]carbonledger lock 2025 -w acme[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        state = lock_period(ws, period, ws.get_run(run).run_id)
+        state = app.lock(app.open_workspace(workspace), period, run)
     if as_json:
         emit_json(asdict(state))
         return
@@ -236,7 +208,7 @@ def restate_command(
     Example: [bold]carbonledger restate 2025 --reason "meter FC-HZ1 read twice in May"[/]
     """
     with fail_cleanly(as_json):
-        state = reopen_period(Workspace.open(workspace), period, reason)
+        state = app.restate(app.open_workspace(workspace), period, reason)
     if as_json:
         emit_json(asdict(state))
         return
@@ -253,7 +225,7 @@ def periods_command(
     Example: [bold]carbonledger periods -w acme[/]
     """
     with fail_cleanly(as_json):
-        history = period_history(Workspace.open(workspace), period)
+        history = app.periods(app.open_workspace(workspace), period)
     if as_json:
         emit_json([asdict(h) for h in history])
         return
@@ -282,10 +254,7 @@ def base_year_command(
     Example: [bold]carbonledger base-year -w acme --store[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        record = base_year_of(ws, run)
-        if store:
-            record["version"] = store_base_year(ws, ws.config.base_year, record["run_id"], record)
+        record = app.base_year(app.open_workspace(workspace), run, store)
     if as_json:
         emit_json(record)
         return
@@ -330,26 +299,11 @@ def footprint_command(
     Example: [bold]carbonledger footprint order LT-ORD-2025-06-000001 -w acme[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        references = gather_inputs(ws).references
-        shares = boundary_shares(ws, references)
-        legs = [ws.root / b.parquet_path for b in ws.batches("transport_legs")]
-        result = footprint(
-            ws.ledger_path(stored),
-            references["allocation_keys"],
-            consumer_type,
-            consumer_id,
-            legs,
-            shares,
-            basis,
+        result = app.footprint(
+            app.open_workspace(workspace), consumer_type, consumer_id, basis, run
         )
-        if not result["components"]:
-            raise CarbonLedgerError(
-                f"no allocation or transport leg names {consumer_type} {consumer_id!r}"
-            )
     if as_json:
-        emit_json({"run_id": stored.run_id, **result})
+        emit_json(result)
         return
     console.print(
         rich_table(
@@ -372,7 +326,7 @@ def forecast_command(
     Example: [bold]carbonledger forecast 2026 2028 2030 -w acme[/]
     """
     with fail_cleanly(as_json):
-        result = forecast(Workspace.open(workspace), years, run)
+        result = app.forecast(app.open_workspace(workspace), years, run)
     if as_json:
         emit_json(result)
         return
@@ -403,11 +357,8 @@ def quality_command(
     Example: [bold]carbonledger quality -w acme --by method --period 2025[/]
     """
     with fail_cleanly(as_json):
-        ws = Workspace.open(workspace)
-        stored = ws.get_run(run)
-        rows = quality_by(
-            ws.ledger_path(stored), by, boundary_shares(ws), reporting_period(ws, stored, period)
-        )
+        view, rows = app.quality(app.open_workspace(workspace), by, period, run)
+        stored = view.stored
     if as_json:
         emit_json({"run_id": stored.run_id, "rows": rows})
         return
@@ -435,11 +386,8 @@ def report_command(
     Example: [bold]carbonledger report -w acme --period 2025 --format pdf --lang zh[/]
     """
     with fail_cleanly(as_json):
-        if fmt not in FORMATS or lang not in ("en", "zh"):
-            raise CarbonLedgerError(f"--format is one of {FORMATS} and --lang en or zh")
-        ws = Workspace.open(workspace)
-        context = report_context(ws, run, period)
-        path = render(context, fmt, lang, out or Path(f"report.{lang}.{fmt}"), font)
+        context = app.report_context(app.open_workspace(workspace), run, period)
+        path = app.render_report(context, fmt, lang, out or Path(f"report.{lang}.{fmt}"), font)
     if as_json:
         emit_json({"path": str(path), "run_id": context.inventory.run_id})
         return

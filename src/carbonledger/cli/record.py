@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pyarrow as pa
 import typer
 
+from carbonledger import app
 from carbonledger.cli._output import (
     console,
     emit_json,
@@ -15,15 +15,8 @@ from carbonledger.cli._output import (
     print_validation_report,
     rich_table,
 )
-from carbonledger.errors import CarbonLedgerError, ValidationError
-from carbonledger.factors import FactorLibrary
-from carbonledger.ingest import read_table
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.options import DEFAULT_GWP_SET
-from carbonledger.pipeline import gather_inputs, workspace_library
-from carbonledger.record import estimate_record
-from carbonledger.schema import get_schema
-from carbonledger.store import CONFIG_FILE, Workspace
-from carbonledger.validate import validate_table
 
 __all__ = ["estimate_record_command"]
 
@@ -36,17 +29,6 @@ def _fields(pairs: list[str]) -> dict[str, str]:
             raise CarbonLedgerError(f"expected FIELD=VALUE, got {pair!r}")
         fields[name.strip()] = value.strip()
     return fields
-
-
-def _reference_files(pairs: list[str]) -> dict[str, pa.Table]:
-    tables = {}
-    for kind, path in _fields(pairs).items():
-        frame, meta = read_table(path)
-        validated = validate_table(frame, meta, get_schema(kind))
-        if validated.table is None:
-            raise ValidationError(validated.report)
-        tables[kind] = validated.table
-    return tables
 
 
 def estimate_record_command(
@@ -79,26 +61,14 @@ def estimate_record_command(
     --reference package_types=types.csv --country CN[/]
     """
     with fail_cleanly(as_json, lambda exc: print_validation_report(exc, as_json)):
-        references: dict[str, pa.Table] = {}
-        library: FactorLibrary | None = None
-        proxies: tuple[str, ...] = ()
-        if (workspace / CONFIG_FILE).is_file():
-            ws = Workspace.open(workspace)
-            references = gather_inputs(ws).references
-            library, proxies, gwp = (
-                workspace_library(ws),
-                tuple(ws.config.proxy_regions),
-                ws.config.gwp_set,
-            )
-        references |= _reference_files(reference or [])
-        ledger = estimate_record(
+        ws = app.open_if_workspace(workspace)
+        ledger = app.estimate_one_record(
             kind,
             _fields(fields),
+            workspace=ws,
             country=country,
-            references=references,
-            library=library,
+            reference_files=_fields(reference or []),
             gwp_set=gwp,
-            proxy_regions=proxies,
         ).to_pylist()
     total = sum(r["co2e"] for r in ledger if r["status"] == "active" and not r["biogenic"])
     if as_json:

@@ -13,37 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from carbonledger import app
+from carbonledger.app.factors import ReleaseInfo
 from carbonledger.demo.generate import generate_tables, load_company
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.factors import ReleaseInfo
-from carbonledger.inventory import (
-    reconcile,
-    scope3_coverage,
-    totals,
-)
-from carbonledger.inventory.allocation import footprint
 from carbonledger.options import WorkspaceConfig
-from carbonledger.pipeline import (
-    USER_FACTORS_DIR,
-    References,
-    add_factor_release,
-    boundary_shares,
-    calculate,
-    forecast,
-    gather_inputs,
-    import_file,
-    report_context,
-)
 from carbonledger.report.context import ReportContext
-from carbonledger.report.disclosures import write_disclosures
-from carbonledger.report.evidence import evidence_pack
-from carbonledger.report.render import render
 from carbonledger.schema import get_schema
-from carbonledger.store import CONFIG_FILE, Workspace
+from carbonledger.store import Workspace
 
 __all__ = ["DemoSummary", "run_demo", "write_inputs"]
 
@@ -128,122 +107,6 @@ class DemoSummary:
             "reports": self.reports,
         }
 
-    def print(self, console: Console) -> None:
-        """Print the closing summary tables."""
-        from carbonledger.cli._output import rich_table
-
-        rows = [
-            (
-                i["kind"],
-                i["file"],
-                i["encoding"] or i["format"],
-                i["rows"],
-                i["batch_id"][:12],
-                "new" if i["created"] else "already stored",
-            )
-            for i in self.imports
-        ]
-        console.print(
-            rich_table(
-                "Imported batches", ["kind", "file", "format", "rows", "batch", "status"], rows
-            )
-        )
-        console.print(
-            rich_table(
-                "Activity of the demo company", ["figure", "value"], list(self.figures.items())
-            )
-        )
-        labels = [(_label(e), e["t_co2e"]) for e in self.emissions]
-        console.print(
-            rich_table(f"Emissions (t CO2e), run {self.run_id[:12]}", ["source", "t CO2e"], labels)
-        )
-        columns = [
-            "category",
-            "spend estimate",
-            "superseded",
-            "process",
-            "active total",
-            "lines replaced",
-        ]
-        console.print(
-            rich_table(
-                "Hybrid model reconciliation, scope 3 (t CO2e)",
-                columns,
-                [tuple(r.values()) for r in self.reconciliation],
-            )
-        )
-        console.print(
-            rich_table(
-                "Scope 3 categories",
-                ["category", "status", "t CO2e", "methods / reason"],
-                [
-                    (
-                        f"{r['category']} {r['name']}",
-                        r["status"],
-                        round(r["co2e_t"], 1),
-                        r["methods_used"] or r["reason"] or "",
-                    )
-                    for r in self.scope3
-                ],
-            )
-        )
-        a = self.analysis
-        console.print(
-            rich_table(
-                f"Consolidated inventory ({a['approach']})",
-                ["figure", "value"],
-                [
-                    (f"base year {a['base_year']} as drawn [t CO2e]", a["base_year_as_drawn"]),
-                    (
-                        f"base year {a['base_year']} "
-                        + ("recalculated" if a["base_year_recalculated"] else "standing"),
-                        a["base_year_standing"],
-                    ),
-                    ("recalculation", a["base_year_reason"]),
-                    (
-                        f"footprint of order {a['sample_order']['order_id']} [kg CO2e]",
-                        a["sample_order"]["kg_co2e"],
-                    ),
-                    ("total, location-based [t CO2e]", a["total_t_co2e"]),
-                    ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
-                    (
-                        f"change since {a['previous_year']['year']}: activity, factor effects "
-                        "[t CO2e]",
-                        f"{a['previous_year']['change']:+.1%}: "
-                        f"{a['previous_year']['activity_effect']:+,.0f}, "
-                        f"{a['previous_year']['factor_effect']:+,.0f}",
-                    ),
-                    (
-                        f"trend forecast {a['forecast']['year']} [t CO2e]",
-                        a["forecast"]["t_co2e"],
-                    ),
-                    (
-                        "95 % interval [t CO2e]",
-                        f"{a['interval_95'][0]:,.0f} - {a['interval_95'][1]:,.0f}",
-                    ),
-                    ("primary-data share", a["primary_data_share"]),
-                    ("t CO2e per million CNY revenue", a["t_co2e_per_million_cny"]),
-                    ("scope 3 t CO2e per million CNY", a["scope3_t_co2e_per_million_cny"]),
-                    (
-                        "hotspot scope 3 categories (share of total)",
-                        ", ".join(f"{c} ({s:.0%})" for c, s in a["hotspot_categories"]),
-                    ),
-                ],
-            )
-        )
-        console.print(f"Reports, disclosures and evidence pack in {self.workspace / 'reports'}")
-        console.print(
-            f"Workspace: [bold]{self.workspace}[/]; input templates in {self.workspace / 'inputs'}"
-        )
-
-
-def _label(entry: dict[str, Any]) -> str:
-    if entry["scope"] == 2:
-        return f"scope 2 ({entry['basis']}-based)"
-    if entry["scope"] == 3:
-        return f"scope 3, category {entry['category']}"
-    return f"scope {entry['scope']}"
-
 
 def write_inputs(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
     """Write each kind's table into ``folder`` in its demo file style.
@@ -295,9 +158,8 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     tables = generate_tables(company, seed)
     files = write_inputs(folder / "inputs", tables)
     files["spend_mapping"] = _copy_default_mapping(folder / "inputs")
-    if (folder / CONFIG_FILE).exists():
-        workspace = Workspace.open(folder)
-    else:
+    workspace = app.open_if_workspace(folder)
+    if workspace is None:
         config = WorkspaceConfig(
             organisation=company["organisation"],
             reporting_currency=company["reporting_currency"],
@@ -307,7 +169,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             scope3_exclusions=company["scope3_exclusions"],
             later_year_factors=company["later_year_factors"],
         )
-        workspace = Workspace.init(folder, config)
+        workspace = app.create_workspace(folder, config)
     _add_user_factors(workspace, company["user_factor_release"], folder / "inputs")
     summary = DemoSummary(folder)
     with Progress(
@@ -320,7 +182,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
         task = bar.add_task("importing", total=len(files))
         for kind, path in files.items():
             bar.update(task, description=f"importing {kind}")
-            result = import_file(workspace, kind, path)
+            result = app.import_file(workspace, kind, path)
             summary.imports.append(
                 {
                     "kind": kind,
@@ -334,51 +196,37 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             )
             bar.advance(task)
     summary.figures = _activity_figures(tables)
-    run = calculate(workspace).run
-    summary.run_id = run.run_id
-    summary.emissions = _emissions(workspace.ledger_path(run))
-    summary.scope3 = scope3_coverage(
-        workspace.ledger_path(run), workspace.config.scope3_exclusions
-    ).to_pylist()
-    references = gather_inputs(workspace).references
-    context = report_context(workspace, run.run_id, str(company["year"]), references)
-    shares = boundary_shares(workspace, references)
-    summary.analysis = _analysis(workspace, context, references, shares)
-    summary.reports = _reports(workspace, context, shares, folder / "reports")
+    view = app.open_run(workspace, app.calculate(workspace).run.run_id)
+    summary.run_id = view.run_id
+    summary.emissions = _emissions(workspace, view)
+    summary.scope3 = app.scope3_table(workspace, view)[1].to_pylist()
+    context = app.report_context(workspace, view, str(company["year"]))
+    summary.analysis = _analysis(workspace, context, view)
+    summary.reports = _reports(workspace, context, view, folder / "reports")
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
-        for row in reconcile(workspace.ledger_path(run)).to_pylist()
+        for row in app.reconciliation(workspace, view)[1].to_pylist()
     ]
     return summary
 
 
 def _reports(
-    workspace: Workspace, context: ReportContext, shares: pa.Table, folder: Path
+    workspace: Workspace, context: ReportContext, view: app.RunView, folder: Path
 ) -> list[str]:
     """The reports in both languages, the disclosure exports and the evidence pack."""
     written = [
-        render(context, fmt, lang, folder / f"report.{lang}.{fmt}")
+        app.render_report(context, fmt, lang, folder / f"report.{lang}.{fmt}")
         for lang in ("en", "zh")
         for fmt in ("html", "pdf", "json")
     ]
-    written.append(render(context, "xlsx", "en", folder / "report.xlsx"))
-    written.append(render(context, "xlsx", "zh", folder / "report.zh.xlsx"))
-    written += write_disclosures(context, folder)
-    written.append(
-        evidence_pack(
-            context,
-            workspace.ledger_path(workspace.get_run(context.inventory.run_id)),
-            shares,
-            context.releases,
-            folder / "evidence.zip",
-        )
-    )
+    written.append(app.render_report(context, "xlsx", "en", folder / "report.xlsx"))
+    written.append(app.render_report(context, "xlsx", "zh", folder / "report.zh.xlsx"))
+    written += app.disclosure_files(context, folder)
+    written.append(app.evidence(workspace, context, folder / "evidence.zip", view))
     return [str(p) for p in written]
 
 
-def _analysis(
-    workspace: Workspace, context: ReportContext, references: References, shares: pa.Table
-) -> dict[str, Any]:
+def _analysis(workspace: Workspace, context: ReportContext, view: app.RunView) -> dict[str, Any]:
     """Headline figures of the consolidated inventory of the reporting year."""
     inv, base, change = context.inventory, context.base_year, context.year_on_year
     if base is None or change is None:
@@ -390,15 +238,8 @@ def _analysis(
         if r["metric"] == "revenue" and r["entity_id"] is None
     }
     order_id = load_company()["allocation"]["sample_order"]["order_id"]
-    order = footprint(
-        workspace.ledger_path(workspace.get_run(inv.run_id)),
-        references["allocation_keys"],
-        "order",
-        order_id,
-        [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
-        shares,
-    )
-    ahead = forecast(workspace, [int(inv.period or 0) + 5], inv.run_id, references)["years"][0]
+    order = app.footprint(workspace, "order", order_id, run=view)
+    ahead = app.forecast(workspace, [int(inv.period or 0) + 5], view)["years"][0]
     return {
         "forecast": {"year": ahead["year"], "t_co2e": ahead["total"]},
         "sample_order": {
@@ -436,7 +277,7 @@ def _add_user_factors(workspace: Workspace, release: dict[str, Any], inputs: Pat
 
     target = inputs / release["file"]
     target.write_bytes(resources.files("carbonledger.demo").joinpath(release["file"]).read_bytes())
-    if (workspace.root / USER_FACTORS_DIR / release["release_id"]).exists():
+    if any(r["release_id"] == release["release_id"] for r in workspace.factor_releases()):
         return
     info = ReleaseInfo(
         release["release_id"],
@@ -448,14 +289,15 @@ def _add_user_factors(workspace: Workspace, release: dict[str, Any], inputs: Pat
         release["url"],
         (),
     )
-    add_factor_release(workspace, target, info)
+    app.add_factor_release(workspace, target, info)
 
 
-def _emissions(ledger: Path) -> list[dict[str, Any]]:
+def _emissions(workspace: Workspace, view: app.RunView) -> list[dict[str, Any]]:
     """t CO2e by scope (scope 2 on both bases) and by scope 3 category."""
     rows = []
     for basis in ("location", "market"):
-        for row in totals(ledger, ["scope", "category"], basis=basis).to_pylist():
+        table = app.run_totals(workspace, ["scope", "category"], basis, run=view)[1]
+        for row in table.to_pylist():
             if basis == "market" and row["scope"] != 2:
                 continue
             rows.append(

@@ -21,6 +21,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.inventory.ledger_sql import ledger_connection
+from carbonledger.methods import method_specs
 
 __all__ = [
     "Reason",
@@ -57,11 +58,23 @@ def reason_text(reason: Reason | None, language: str) -> str | None:
 
 
 @cache
-def scope3_categories() -> dict[int, dict[str, Any]]:
-    """The category table (``inventory/scope3_categories.yaml``), keyed by category number."""
+def _category_table() -> dict[int, dict[str, Any]]:
     path = resources.files("carbonledger.inventory").joinpath("scope3_categories.yaml")
     table: dict[int, dict[str, Any]] = yaml.safe_load(path.read_text("utf-8"))
     return table
+
+
+def scope3_categories() -> dict[int, dict[str, Any]]:
+    """The category table (``inventory/scope3_categories.yaml``), keyed by category number,
+    with the registered methods that serve each (``methods``, from the methods' specs)."""
+    specs = method_specs()
+    return {
+        number: {
+            **entry,
+            "methods": [name for name, spec in specs.items() if number in spec.scope3],
+        }
+        for number, entry in _category_table().items()
+    }
 
 
 def scope3_coverage(

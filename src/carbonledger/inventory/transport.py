@@ -16,7 +16,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from carbonledger.methods.transport import unit_scales, with_tonne_km
+from carbonledger.methods import unit_scales, with_tonne_km
 
 __all__ = ["shipment_footprints", "tce_footprints"]
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 from carbonledger.factors import FactorLibrary, SelectionPolicy
 from carbonledger.factors.selection import not_found
 from carbonledger.methods.activity import calculate_activity
+from carbonledger.methods.spec import MethodSpec, method_spec
 
 __all__ = [
     "LINE_SCHEMA",
@@ -170,8 +171,8 @@ def reference_line(
     """One activity line in plain Python (the reference counterpart of :func:`classification`).
 
     ``fields`` may set ``entity_id``, ``facility_id``, ``business_unit``, ``scope3_category``,
-    ``scope2_basis``, ``heating_value_basis``, ``line``, ``status`` and ``superseded_by``; the
-    rest come from the record.
+    ``scope2_basis``, ``heating_value_basis``, ``line`` and ``covered_by`` (the process method
+    the coverage map assigns a spend line to); the rest come from the record.
     """
     line = {
         "batch_id": record["batch_id"],
@@ -195,6 +196,7 @@ def reference_line(
         "data_quality": data_quality,
         "status": "active",
         "superseded_by": None,
+        "covered_by": None,
     }
     unknown = set(fields) - set(line)
     if unknown:
@@ -227,22 +229,88 @@ class FactorContext:
 
 
 class Method(ABC):
-    """A calculation method: declares its input kind, reference kinds and stage preference."""
+    """A calculation method: its facts are its spec (``methods/specs.yaml``), its code the
+    activity lines (twice: as an Ibis plan and in plain Python)."""
 
-    #: Method name written on ledger rows.
+    #: Method name written on ledger rows; the key of its spec.
     name: ClassVar[str]
-    #: Activity kind (schema) it reads.
-    kind: ClassVar[str]
-    #: Reference kinds it joins (facilities, entities, price tables ...).
-    references: ClassVar[tuple[str, ...]] = ("facilities",)
-    #: Acceptable factor stages, in order of preference.
-    stages: ClassVar[tuple[str, ...]] = ("combustion",)
-    #: Whether the workspace's proxy regions may serve this method. Grid electricity is
-    #: location-specific by definition, so its method says no.
-    allow_proxies: ClassVar[bool] = True
-    #: Proxy regions the method itself names, tried after the workspace's (e.g. travel factors
-    #: published for the UK that describe trips anywhere). Rows so served say ``proxy``.
-    method_proxies: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def spec(self) -> MethodSpec:
+        """The method's facts (kind, scope, categories, stages, references ...)."""
+        return method_spec(self.name)
+
+    @property
+    def kind(self) -> str:
+        """Activity kind (schema) it reads."""
+        return self.spec.kind
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Reference kinds it joins (facilities, entities, price tables ...)."""
+        return self.spec.references
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Acceptable factor stages, in order of preference."""
+        return self.spec.stages
+
+    @property
+    def allow_proxies(self) -> bool:
+        """Whether the workspace's proxy regions may serve this method (grid electricity is
+        location-specific by definition, so its methods say no)."""
+        return self.spec.proxies
+
+    @property
+    def method_proxies(self) -> tuple[str, ...]:
+        """Proxy regions the method itself names, tried after the workspace's (e.g. travel
+        factors published for the UK that describe trips anywhere); such rows say ``proxy``."""
+        return self.spec.own_proxies
+
+    @property
+    def distinct_columns(self) -> tuple[str, ...]:
+        """Input columns whose distinct values :meth:`derived_references` needs."""
+        return self.spec.distinct
+
+    def classify(
+        self,
+        *,
+        iso_category: int | Any = None,
+        scope3_category: Any = None,
+        scope: int | None = None,
+        line: Any = None,
+    ) -> dict[str, Any]:
+        """The classification columns of its activity lines (Ibis), from its spec; a method
+        whose lines fall in several categories passes the per-line expressions."""
+        spec = self.spec
+        fixed_s3 = spec.scope3_category
+        return classification(
+            self.name,
+            scope=spec.scope if scope is None else scope,
+            iso_category=spec.iso_category if iso_category is None else iso_category,
+            scope2_basis=spec.scope2_basis,
+            scope3_category=(
+                scope3_category
+                if scope3_category is not None
+                else (ibis.literal(fixed_s3, type="int64") if fixed_s3 is not None else None)
+            ),
+            line=line,
+        )
+
+    def reference_line(self, record: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+        """One activity line in plain Python with the classification of its spec (fields as
+        for :func:`reference_line`; per-line categories may be passed)."""
+        spec = self.spec
+        defaults: dict[str, Any] = {
+            "scope": spec.scope,
+            "iso_category": spec.iso_category,
+            "data_quality": spec.data_quality,
+        }
+        if spec.scope3_category is not None:
+            defaults["scope3_category"] = spec.scope3_category
+        if spec.scope2_basis is not None:
+            defaults["scope2_basis"] = spec.scope2_basis
+        return reference_line(record, self.name, **(defaults | fields))
 
     @abstractmethod
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
@@ -271,9 +339,6 @@ class Method(ABC):
     def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
         """Findings of the method to keep with the run (default: none)."""
         return {}
-
-    #: Input columns whose distinct values :meth:`derived_references` needs.
-    distinct_columns: ClassVar[tuple[str, ...]] = ()
 
     def resolve(
         self, requests: pa.Table, context: FactorContext, references: Mapping[str, pa.Table]

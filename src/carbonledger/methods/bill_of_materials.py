@@ -120,10 +120,6 @@ def reference_item_lines(
 class BillOfMaterialsMethod(Method):
     """Counts of items against their bills of materials: cradle-to-gate and end of life."""
 
-    references: ClassVar[tuple[str, ...]] = ("entities",)
-    stages = ("cradle_to_gate", "end_of_life")
-    #: Material and waste factors describe UK practice: a named, recorded proxy elsewhere.
-    method_proxies = ("GB",)
     #: Reference kind holding the bills of materials, and its item column.
     bill_kind: ClassVar[str]
     item_column: ClassVar[str]

@@ -17,7 +17,6 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
-    classification,
     entity_of,
     period_year,
     reference_line,
@@ -38,10 +37,6 @@ class Commuting(Method):
     """Commuting by mode and remote-work days."""
 
     name = "employee_commuting"
-    kind = "commuting"
-    references = ("entities",)
-    stages = ("combustion", "operational")
-    method_proxies = ("GB", "US")
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
@@ -60,9 +55,7 @@ class Commuting(Method):
             else_=a.mode.cases(*keys["passenger_modes"].items(), else_=NULL_STRING),
         )
         return a.select(
-            **classification(
-                self.name, scope=3, iso_category=3, scope3_category=ibis.literal(7, type="int64")
-            ),
+            **self.classify(),
             batch_id=a.batch_id,
             record_id=a.record_id,
             entity_id=a.entity_id,

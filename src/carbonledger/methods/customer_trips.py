@@ -20,7 +20,6 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
-    classification,
     period_year,
     reference_line,
 )
@@ -36,16 +35,12 @@ CUSTOMER_MODES = {
     "other": (3, "share_other", "vehicle"),
 }
 _ALL_SHARES = (*(c[1] for c in CUSTOMER_MODES.values()), "share_non_motorised")
-_CATEGORY, _ISO = 9, 3
 
 
 class CustomerTrips(Method):
     """Customers' trips to stores by mode."""
 
     name = "customer_trips"
-    kind = "customer_trips"
-    stages = ("combustion",)
-    method_proxies = ("GB", "US")
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): one per motorised mode with a share above zero."""
@@ -55,13 +50,7 @@ class CustomerTrips(Method):
         for mode, (line, share_column, unit_kind) in CUSTOMER_MODES.items():
             share = a[share_column]
             part = a.filter(share > 0).select(
-                **classification(
-                    self.name,
-                    scope=3,
-                    iso_category=_ISO,
-                    scope3_category=ibis.literal(_CATEGORY, type="int64"),
-                    line=ibis.literal(line, type="int64"),
-                ),
+                **self.classify(line=ibis.literal(line, type="int64")),
                 batch_id=a.batch_id,
                 record_id=a.record_id,
                 entity_id=f.entity_id,
@@ -116,13 +105,13 @@ class CustomerTrips(Method):
                 record,
                 self.name,
                 scope=3,
-                iso_category=_ISO,
+                iso_category=self.spec.iso[0],
                 activity_key=f"customer_trip/{mode}",
                 region=facility["country"] if facility else None,
                 quantity=record["trips"] * record["round_trip_distance"] * record[share_column],
                 unit=f"{unit_kind} * ({record['distance_unit']})",
                 data_quality="estimated",
-                scope3_category=_CATEGORY,
+                scope3_category=self.spec.scope3_category,
                 line=line,
                 entity_id=facility["entity_id"] if facility else None,
                 business_unit=facility["business_unit"] if facility else None,

@@ -22,7 +22,6 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
-    classification,
     entity_of,
     entity_place,
     period_year,
@@ -32,7 +31,6 @@ from carbonledger.methods.bill_of_materials import BillOfMaterialsMethod
 
 __all__ = ["DeviceLifecycle", "DeviceUse"]
 
-_USE_CATEGORY, _USE_ISO = 11, 5
 _MONTHS_PER_YEAR = 12
 
 
@@ -40,8 +38,6 @@ class DeviceLifecycle(BillOfMaterialsMethod):
     """Manufacture and end of life of the devices sold, from their bill of materials."""
 
     name = "device_lifecycle"
-    kind = "device_sales"
-    references = ("entities", "device_models")
     bill_kind = "device_models"
     item_column = "model"
     units_column = "units_sold"
@@ -61,10 +57,6 @@ class DeviceUse(Method):
     """Electricity the devices sold use over their lifetime, and in-year use as a memo."""
 
     name = "device_use"
-    kind = "device_sales"
-    references = ("entities",)
-    stages = ("generation", "lifecycle")
-    allow_proxies = False
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): line 0 lifetime (active), line 1 in-year (memo)."""
@@ -76,13 +68,7 @@ class DeviceUse(Method):
 
         def select(line: int, quantity: Any, status: str, quality: str) -> Any:
             return a.select(
-                **classification(
-                    self.name,
-                    scope=3,
-                    iso_category=_USE_ISO,
-                    scope3_category=ibis.literal(_USE_CATEGORY, type="int64"),
-                    line=ibis.literal(line, type="int64"),
-                ),
+                **self.classify(line=ibis.literal(line, type="int64")),
                 **entity_place(a),
                 activity_key=ibis.literal("electricity/grid"),
                 region=a.country,
@@ -121,13 +107,13 @@ class DeviceUse(Method):
                 record,
                 self.name,
                 scope=3,
-                iso_category=_USE_ISO,
+                iso_category=self.spec.iso[0],
                 activity_key="electricity/grid",
                 region=record["country"],
                 quantity=quantity,
                 unit=record["energy_unit"],
                 data_quality=quality,
-                scope3_category=_USE_CATEGORY,
+                scope3_category=self.spec.scope3_category,
                 facility_id=None,
                 business_unit=entity.get("business_unit"),
                 line=line,

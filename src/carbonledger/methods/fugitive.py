@@ -30,7 +30,6 @@ from carbonledger.methods.base import (
     RESOLVED_SCHEMA,
     FactorContext,
     Method,
-    classification,
     period_year,
 )
 from carbonledger.methods.scope1_2 import facility_region, reference_region
@@ -53,9 +52,6 @@ class FugitiveEmissions(Method):
     """Refrigerant, SF6 and fire-suppressant releases, weighted by GWP."""
 
     name = "fugitive_emissions"
-    kind = "refrigerants"
-    stages = ("fugitive",)
-    distinct_columns = ("gas",)
 
     def derived_references(
         self,
@@ -114,7 +110,7 @@ class FugitiveEmissions(Method):
         a = a.mutate(_released=released, _region=facility_region(f))
         j = a.join(parts, a.gas == parts.gas)
         return j.select(
-            **classification(self.name, scope=1, iso_category=1, line=j.line),
+            **self.classify(line=j.line),
             batch_id=j.batch_id,
             record_id=j.record_id,
             entity_id=j.entity_id,

@@ -45,9 +45,6 @@ def _categories(relation: Any) -> tuple[Any, Any]:
 
 
 class _Leased(Method):
-    kind = "leased_assets"
-    references = ("entities",)
-
     def _line(self, a: Any, key: Any, quantity: Any, unit: Any, basis: Any, quality: Any) -> Any:
         category, iso = _categories(a.relation)
         return a.select(
@@ -84,8 +81,6 @@ class LeasedElectricity(_Leased):
     """Electricity of leased assets and franchises, metered or area-based."""
 
     name = "leased_electricity"
-    stages = ("generation", "lifecycle")
-    allow_proxies = False
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
@@ -154,7 +149,6 @@ class LeasedFuel(_Leased):
     """Fuel burnt at leased assets and franchises."""
 
     name = "leased_fuel"
-    stages = ("combustion",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""

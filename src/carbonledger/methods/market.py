@@ -48,11 +48,6 @@ class MarketElectricity(Method):
     """Market-based scope 2 from instruments, residual mix or grid average."""
 
     name = "electricity_market"
-    kind = "electricity"
-    references = ("facilities", "electricity_prices", "energy_instruments")
-    stages = ("generation", "lifecycle")
-    allow_proxies = False
-    distinct_columns = ("unit",)
 
     def derived_references(
         self,

@@ -18,8 +18,6 @@ class Packaging(BillOfMaterialsMethod):
     """Materials and end of life of the packages used."""
 
     name = "packaging"
-    kind = "packaging_use"
-    references = ("entities", "package_types")
     bill_kind = "package_types"
     item_column = "package_type"
     units_column = "packages"

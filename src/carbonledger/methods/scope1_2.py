@@ -28,7 +28,6 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
-    classification,
     period_year,
     reference_line,
 )
@@ -59,15 +58,13 @@ class StationaryCombustion(Method):
     """Fuel burnt in stationary equipment at a facility (scope 1)."""
 
     name = "stationary_combustion"
-    kind = "stationary_fuel"
-    stages = ("combustion",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
         f = references["facilities"]
         a = activity.join(f, activity.facility_id == f.facility_id, how="left")
         return a.select(
-            **classification(self.name, scope=1, iso_category=1),
+            **self.classify(),
             batch_id=a.batch_id,
             record_id=a.record_id,
             entity_id=f.entity_id,
@@ -109,9 +106,6 @@ class MobileCombustion(Method):
     """The own fleet's fuel, or its distance where fuel is unknown (scope 1)."""
 
     name = "mobile_combustion"
-    kind = "mobile_fuel"
-    references = ("facilities", "entities")
-    stages = ("combustion",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): fuel-based where fuel is known, distance-based otherwise."""
@@ -120,7 +114,7 @@ class MobileCombustion(Method):
         a = a.join(e, a.entity_id == e.entity_id, how="left")
         fuel_based = a.fuel_quantity.notnull()
         return a.select(
-            **classification(self.name, scope=1, iso_category=1),
+            **self.classify(),
             batch_id=a.batch_id,
             record_id=a.record_id,
             entity_id=a.entity_id,
@@ -178,10 +172,6 @@ class PurchasedElectricity(Method):
     """Purchased electricity, location-based (scope 2), with kWh estimated from bills."""
 
     name = "electricity_location"
-    kind = "electricity"
-    references = ("facilities", "electricity_prices")
-    stages = ("generation", "lifecycle")
-    allow_proxies = False
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
@@ -194,7 +184,7 @@ class PurchasedElectricity(Method):
         )
         metered = a.quantity.notnull()
         return a.select(
-            **classification(self.name, scope=2, iso_category=2, scope2_basis="location"),
+            **self.classify(),
             batch_id=a.batch_id,
             record_id=a.record_id,
             entity_id=a.entity_id,

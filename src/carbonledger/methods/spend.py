@@ -59,16 +59,6 @@ class SpendBased(Method):
     """EEIO estimate of every mapped general-ledger line."""
 
     name = "spend_eeio"
-    kind = "spend"
-    references = (
-        "entities",
-        "spend_mapping",
-        "fx_rates",
-        "price_index",
-        "spend_coverage",
-        "process_presence",
-    )
-    stages = ("cradle_to_shelf",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
@@ -100,7 +90,7 @@ class SpendBased(Method):
             _excluded=ibis.ifelse(account_hit, a._acc_excluded, a._cat_excluded),
         )
         a = a.filter(a._excluded.isnull())
-        a = _with_coverage(a, references["spend_coverage"], references["process_presence"])
+        a = _with_cover(a, references["spend_coverage"])
         rates = _nearest_rates(a, fx)
         j = a.join(rates, [a.currency == rates._k_currency, a._year == rates._k_year], how="left")
         category = j._category.cast("int64")
@@ -124,8 +114,7 @@ class SpendBased(Method):
             unit=ibis.literal("USD"),
             heating_value_basis=NULL_STRING,
             data_quality=ibis.literal("spend_based"),
-            status=j._status,
-            superseded_by=j._superseded_by,
+            covered_by=j._cover,
         )
 
     def reference_lines(
@@ -152,12 +141,6 @@ class SpendBased(Method):
         )
         category = rule["scope3_category"]
         cover = _reference_cover(record, references["spend_coverage"])
-        replaced = cover is not None and any(
-            p["method"] == cover
-            and p["entity_id"] == record["entity_id"]
-            and p["period"] == record["period"]
-            for p in references["process_presence"]
-        )
         return [
             reference_line(
                 record,
@@ -171,8 +154,7 @@ class SpendBased(Method):
                 data_quality="spend_based",
                 scope3_category=category,
                 business_unit=entity["business_unit"],
-                status="superseded" if replaced else "active",
-                superseded_by=cover if replaced else None,
+                covered_by=cover,
             )
         ]
 
@@ -209,8 +191,10 @@ def _reference_cover(record: Mapping[str, Any], rules: list[dict[str, Any]]) -> 
     return None
 
 
-def _with_coverage(a: Any, coverage: Any, presence: Any) -> Any:
-    """Mark lines a process method covers and has results for (same entity and month)."""
+def _with_cover(a: Any, coverage: Any) -> Any:
+    """The process method the coverage map assigns each line to (``_cover``), if any; the
+    hybrid pass (:mod:`carbonledger.methods.hybrid`) supersedes the line where that method
+    has results."""
     by_account = coverage.filter(coverage.match_field == "gl_account").select(
         _cv_account=coverage.match_value, _cv_account_method=coverage.method
     )
@@ -219,20 +203,7 @@ def _with_coverage(a: Any, coverage: Any, presence: Any) -> Any:
     )
     a = a.join(by_account, a.gl_account == by_account._cv_account, how="left")
     a = a.join(by_category, a.supplier_category == by_category._cv_category, how="left")
-    a = a.mutate(_cover=ibis.coalesce(a._cv_account_method, a._cv_category_method))
-    seen = presence.select(
-        _pr_method=presence.method, _pr_entity=presence.entity_id, _pr_period=presence.period
-    )
-    a = a.join(
-        seen,
-        [a._cover == seen._pr_method, a.entity_id == seen._pr_entity, a.period == seen._pr_period],
-        how="left",
-    )
-    replaced = seen._pr_method.notnull()
-    return a.mutate(
-        _status=ibis.ifelse(replaced, "superseded", "active"),
-        _superseded_by=ibis.ifelse(replaced, a._cover, NULL_STRING),
-    )
+    return a.mutate(_cover=ibis.coalesce(a._cv_account_method, a._cv_category_method))
 
 
 def _nearest_rates(a: Any, fx: Any) -> Any:

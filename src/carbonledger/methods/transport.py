@@ -157,10 +157,6 @@ def _scale_table(units: list[Any], target: str, column: str) -> pa.Table:
 class _TransportLegs(Method):
     """Lines of one part (TTW, WTT or vehicle) of every transport leg."""
 
-    kind = "transport_legs"
-    references = ("entities",)
-    method_proxies = ("GB",)
-    distinct_columns = ("vehicle", "distance_unit", "mass_unit")
     #: Which part of the leg this method computes.
     part: ClassVar[str]
 
@@ -356,7 +352,6 @@ class TransportTTW(_TransportLegs):
 
     name = "transport_ttw"
     part = "ttw"
-    stages = ("combustion", "operational")
 
 
 class TransportWTT(_TransportLegs):
@@ -364,7 +359,6 @@ class TransportWTT(_TransportLegs):
 
     name = "transport_wtt"
     part = "wtt"
-    stages = ("wtt",)
 
     def _select_legs(self, a: Any) -> Any:
         return a.filter(a.mode != "hub")
@@ -378,7 +372,6 @@ class TransportVehicle(_TransportLegs):
 
     name = "transport_vehicle"
     part = "vehicle"
-    stages = ("vehicle",)
 
     def _select_legs(self, a: Any) -> Any:
         return a.filter((a.mode != "hub") & a.vehicle_stage.fill_null(False))

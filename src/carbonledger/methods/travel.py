@@ -25,7 +25,6 @@ from carbonledger.methods.base import (
     NULL_STRING,
     FactorContext,
     Method,
-    classification,
     entity_of,
     entity_place,
     period_year,
@@ -66,12 +65,6 @@ class BusinessTravel(Method):
     """Flights, ground travel and hotel nights of employees."""
 
     name = "business_travel"
-    kind = "business_travel"
-    references = ("entities",)
-    stages = ("combustion", "operational")
-    distinct_columns = ("hotel_country",)
-    #: DESNZ travel factors hold for trips anywhere; named, recorded proxies.
-    method_proxies = ("GB", "US")
 
     def derived_references(
         self,
@@ -121,9 +114,7 @@ class BusinessTravel(Method):
             else_=ground,
         )
         return a.select(
-            **classification(
-                self.name, scope=3, iso_category=3, scope3_category=ibis.literal(6, type="int64")
-            ),
+            **self.classify(),
             **entity_place(a),
             activity_key=key,
             region=a.country,

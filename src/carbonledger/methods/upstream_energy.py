@@ -33,21 +33,21 @@ from carbonledger.methods.scope1_2 import (
     PurchasedElectricity,
     StationaryCombustion,
 )
+from carbonledger.methods.spec import method_spec
 
 __all__ = ["FleetFuelUpstream", "StationaryFuelUpstream", "TransmissionLosses", "grid_losses"]
 
-_CATEGORY = 3
-_ISO_CATEGORY = 4
 _LOSS_SCHEMA = pa.schema([("region", pa.string()), ("loss_rate", pa.float64())])
 
 
 def _as_category_3(lines: Any, method: str) -> Any:
     """Reclassify scope 1 or 2 lines as scope 3 category 3 lines of ``method`` (Ibis)."""
+    spec = method_spec(method)
     return lines.mutate(
         method=ibis.literal(method),
-        scope=ibis.literal(3, type="int64"),
-        scope3_category=ibis.literal(_CATEGORY, type="int64"),
-        iso_category=ibis.literal(_ISO_CATEGORY, type="int64"),
+        scope=ibis.literal(spec.scope, type="int64"),
+        scope3_category=ibis.literal(spec.scope3_category, type="int64"),
+        iso_category=ibis.literal(spec.iso_category, type="int64"),
         scope2_basis=NULL_STRING,
     )
 
@@ -57,9 +57,9 @@ def _as_category_3_line(line: dict[str, Any], method: str) -> dict[str, Any]:
     return {
         **line,
         "method": method,
-        "scope": 3,
-        "scope3_category": _CATEGORY,
-        "iso_category": _ISO_CATEGORY,
+        "scope": method_spec(method).scope,
+        "scope3_category": method_spec(method).scope3_category,
+        "iso_category": method_spec(method).iso_category,
         "scope2_basis": None,
     }
 
@@ -68,9 +68,7 @@ class _FuelUpstream(Method):
     """WTT lines of the fuel records of a scope 1 method."""
 
     base: ClassVar[Method]
-    stages = ("wtt",)
     #: DESNZ WTT factors describe UK supply chains: a named, recorded proxy elsewhere.
-    method_proxies = ("GB",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): the base method's fuel lines, as category 3."""
@@ -97,7 +95,6 @@ class StationaryFuelUpstream(_FuelUpstream):
     """Well-to-tank of fuels burnt in stationary equipment."""
 
     name = "fuel_wtt_stationary"
-    kind = "stationary_fuel"
     base = StationaryCombustion()
 
 
@@ -105,8 +102,6 @@ class FleetFuelUpstream(_FuelUpstream):
     """Well-to-tank of the own fleet's fuel (records that give the fuel quantity)."""
 
     name = "fuel_wtt_fleet"
-    kind = "mobile_fuel"
-    references = ("facilities", "entities")
     base = MobileCombustion()
 
     @staticmethod
@@ -141,10 +136,6 @@ class TransmissionLosses(Method):
     """Electricity lost in transmission and distribution on the way to the facility."""
 
     name = "electricity_td_losses"
-    kind = "electricity"
-    references = ("facilities", "electricity_prices")
-    stages = PurchasedElectricity.stages
-    allow_proxies = False
     base = PurchasedElectricity()
 
     def derived_references(

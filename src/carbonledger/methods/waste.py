@@ -15,7 +15,6 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
-    classification,
     period_year,
     reference_line,
 )
@@ -28,17 +27,13 @@ class WasteGenerated(Method):
     """Waste by material and treatment route."""
 
     name = "waste_generated"
-    kind = "waste"
-    stages = ("end_of_life",)
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
         f = references["facilities"]
         a = activity.join(f, activity.facility_id == f.facility_id, how="left")
         return a.select(
-            **classification(
-                self.name, scope=3, iso_category=4, scope3_category=ibis.literal(5, type="int64")
-            ),
+            **self.classify(),
             batch_id=a.batch_id,
             record_id=a.record_id,
             entity_id=f.entity_id,

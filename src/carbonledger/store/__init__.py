@@ -1,5 +1,22 @@
-"""The workspace store: SQL metadata (SQLite by default) and content-addressed Parquet."""
+"""The workspace store: SQL metadata (SQLite by default, PostgreSQL by URL), a content-addressed
+file store, and the one write path every change passes through."""
 
-from carbonledger.store.workspace import CONFIG_FILE, BatchInfo, StoredBatch, StoredRun, Workspace
+from carbonledger.store.workspace import (
+    CONFIG_FILE,
+    BatchInfo,
+    Event,
+    StoredBatch,
+    StoredRun,
+    Workspace,
+    unchanged,
+)
 
-__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "StoredRun", "Workspace"]
+__all__ = [
+    "CONFIG_FILE",
+    "BatchInfo",
+    "Event",
+    "StoredBatch",
+    "StoredRun",
+    "Workspace",
+    "unchanged",
+]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "BaseYearRow", "BatchRow", "PeriodVersionRow", "RunRow"]
+__all__ = [
+    "Base",
+    "BaseYearRow",
+    "BatchRow",
+    "EventRow",
+    "FactorReleaseRow",
+    "PeriodVersionRow",
+    "RunRow",
+]
 
 
 class Base(DeclarativeBase):
@@ -70,3 +78,35 @@ class BaseYearRow(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     run_id: Mapped[str] = mapped_column(String(64))
     record: Mapped[str] = mapped_column(Text)
+
+
+class FactorReleaseRow(Base):
+    """A user factor release added to the workspace (its files live in the file store)."""
+
+    __tablename__ = "factor_releases"
+
+    release_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    publisher: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(64))
+    licence: Mapped[str] = mapped_column(Text)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    folder: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[str] = mapped_column(String(32))
+
+
+class EventRow(Base):
+    """One change to the workspace, written by the store's single write path.
+
+    Every change (a batch stored, a run stored, a period locked or reopened, a base-year
+    version, a factor release) adds exactly one event in the same transaction, so the history
+    of a workspace is this table in ``entry`` order. Events hold hashes and metadata, not data.
+    """
+
+    __tablename__ = "events"
+
+    entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(255))
+    payload: Mapped[str] = mapped_column(Text)

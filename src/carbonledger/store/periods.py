@@ -25,6 +25,7 @@ __all__ = [
     "base_year_versions",
     "covering_lock",
     "lock_period",
+    "locks_covering",
     "period_history",
     "reopen_period",
     "store_base_year",
@@ -50,27 +51,37 @@ class PeriodState:
         return cls(row.period, row.version, row.status, row.run_id, row.at, row.reason)
 
 
-def period_history(workspace: Workspace, period: str | None = None) -> list[PeriodState]:
-    """Entries of one period's history (or of all), oldest first."""
+def _history(session: Session, period: str | None) -> list[PeriodState]:
     query = select(PeriodVersionRow).order_by(PeriodVersionRow.entry)
     if period is not None:
         query = query.where(PeriodVersionRow.period == period)
-    with Session(workspace.engine) as session:
-        return [PeriodState.from_row(r) for r in session.scalars(query)]
+    return [PeriodState.from_row(r) for r in session.scalars(query)]
 
 
-def _current(workspace: Workspace, period: str) -> PeriodState | None:
-    history = period_history(workspace, period)
+def period_history(workspace: Workspace, period: str | None = None) -> list[PeriodState]:
+    """Entries of one period's history (or of all), oldest first."""
+    with workspace.metadata.read() as session:
+        return _history(session, period)
+
+
+def _current(session: Session, period: str) -> PeriodState | None:
+    history = _history(session, period)
     return history[-1] if history else None
+
+
+def locks_covering(session: Session, month: str) -> PeriodState | None:
+    """The lock that covers a month, read in an open session (e.g. inside a write)."""
+    for period in (month[:4], month[:7]):
+        state = _current(session, period)
+        if state is not None and state.status == LOCKED:
+            return state
+    return None
 
 
 def covering_lock(workspace: Workspace, month: str) -> PeriodState | None:
     """The lock that covers a month (``2025`` covers ``2025-03``), if any."""
-    for period in (month[:4], month[:7]):
-        state = _current(workspace, period)
-        if state is not None and state.status == LOCKED:
-            return state
-    return None
+    with workspace.metadata.read() as session:
+        return locks_covering(session, month)
 
 
 def lock_period(workspace: Workspace, period: str, run_id: str) -> PeriodState:
@@ -81,8 +92,8 @@ def lock_period(workspace: Workspace, period: str, run_id: str) -> PeriodState:
     WorkspaceError
         If it is locked already.
     """
-    with Session(workspace.engine) as session, session.begin():
-        current = _current(workspace, period)
+    with workspace.write("period.locked", period, {"run_id": run_id}) as session:
+        current = _current(session, period)
         if current is not None and current.status == LOCKED:
             raise WorkspaceError(f"period {period} is locked already (version {current.version})")
         version = 1 + (
@@ -111,10 +122,10 @@ def reopen_period(workspace: Workspace, period: str, reason: str) -> PeriodState
     """
     if not reason.strip():
         raise WorkspaceError("a restatement needs a reason")
-    current = _current(workspace, period)
-    if current is None or current.status != LOCKED:
-        raise WorkspaceError(f"period {period} is not locked")
-    with Session(workspace.engine) as session, session.begin():
+    with workspace.write("period.reopened", period, {"reason": reason}) as session:
+        current = _current(session, period)
+        if current is None or current.status != LOCKED:
+            raise WorkspaceError(f"period {period} is not locked")
         row = PeriodVersionRow(
             period=period,
             version=current.version,
@@ -130,7 +141,8 @@ def reopen_period(workspace: Workspace, period: str, reason: str) -> PeriodState
 
 def store_base_year(workspace: Workspace, base_year: int, run_id: str, record: dict) -> int:
     """Store a new version of the base-year inventory and its recalculation; its number."""
-    with Session(workspace.engine) as session, session.begin():
+    payload = {"base_year": base_year, "run_id": run_id}
+    with workspace.write("base_year.stored", str(base_year), payload) as session:
         version = 1 + (session.scalar(select(func.max(BaseYearRow.version))) or 0)
         session.add(
             BaseYearRow(
@@ -147,7 +159,7 @@ def store_base_year(workspace: Workspace, base_year: int, run_id: str, record: d
 def base_year_versions(workspace: Workspace) -> list[dict[str, Any]]:
     """Every stored base-year version, oldest first."""
     query = select(BaseYearRow).order_by(BaseYearRow.version)
-    with Session(workspace.engine) as session:
+    with workspace.metadata.read() as session:
         return [
             {
                 "version": r.version,

@@ -3,48 +3,62 @@
 Layout of a workspace folder::
 
     carbonledger.toml      settings (WorkspaceConfig)
-    carbonledger.db        SQLite metadata store, schema managed by Alembic
+    carbonledger.db        SQLite metadata store (or PostgreSQL by URL), managed by Alembic
     batches/<kind>/<sha256>.parquet   imported batches, immutable, named by content hash
-    batches/.staging/      files being written; never read, swept on open
+    ledgers/<sha256>.parquet          emission ledgers of calculation runs
+    factors/<release>/     the workspace's own factor releases
+    .staging/<pid>-<token>/           files being written by a live process
+    .writer.lock           held while a writer registers a change
 
-A batch becomes visible only when its row is committed to the store and its file has been
-renamed into place; a failure between the two rolls back the row and removes the file, so no
-partial batch is ever registered.
+Every change passes through :meth:`Workspace.write`: it takes the writer lock, opens one
+transaction, lets the caller add its rows (and move its staged files into place), adds one
+event row, and commits. A batch or run becomes visible only when that commit succeeds; a
+failure rolls back the rows and removes the moved file, so nothing is ever half-written.
+Readers never take the lock: stored files are immutable and every read checks their hash.
 """
 
 from __future__ import annotations
 
 import contextlib
+import getpass
 import io
 import json
 import os
 import tomllib
-import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import tomli_w
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carbonledger.errors import ConfigError, IntegrityError, WorkspaceError
+from carbonledger.errors import ConfigError, FactorError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file, utc_now
-from carbonledger.store.models import BatchRow, RunRow
+from carbonledger.store.files import FileStore
+from carbonledger.store.lock import writer_lock
+from carbonledger.store.metadata import MetadataStore
+from carbonledger.store.models import BatchRow, EventRow, FactorReleaseRow, RunRow
 
-__all__ = ["CONFIG_FILE", "BatchInfo", "StoredBatch", "StoredRun", "Workspace"]
+__all__ = [
+    "CONFIG_FILE",
+    "BatchInfo",
+    "Event",
+    "StoredBatch",
+    "StoredRun",
+    "Workspace",
+    "unchanged",
+]
 
 CONFIG_FILE = "carbonledger.toml"
-DATABASE_FILE = "carbonledger.db"
 BATCH_DIR = "batches"
 LEDGER_DIR = "ledgers"
-_STAGING = ".staging"
+FACTOR_DIR = "factors"
+#: Who a change is recorded as made by, unless the caller names a user.
+ACTOR_ENV = "CARBONLEDGER_USER"
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,35 @@ class StoredBatch:
 
 
 @dataclass(frozen=True)
+class Event:
+    """One change to a workspace, as the write path recorded it.
+
+    Attributes
+    ----------
+    entry : int
+        Position in the workspace's history (1, 2, ...).
+    at : str
+        UTC time of the change.
+    kind : str
+        ``batch.stored``, ``run.stored``, ``period.locked``, ``period.reopened``,
+        ``base_year.stored``, ``factor_release.added`` ...
+    subject : str
+        Id of what changed (batch id, run id, period, release id).
+    actor : str
+        Who made the change.
+    payload : dict
+        Hashes and metadata of the change (never the data).
+    """
+
+    entry: int
+    at: str
+    kind: str
+    subject: str
+    actor: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class StoredRun:
     """A calculation run registered in the store.
 
@@ -164,7 +207,7 @@ class StoredRun:
 
 
 class Workspace:
-    """A carbonledger workspace folder.
+    """A carbonledger workspace: its settings, metadata store and file store.
 
     Use :meth:`init` to create one and :meth:`open` to use an existing one; the constructor is
     not meant to be called directly.
@@ -178,10 +221,13 @@ class Workspace:
     'AR5GWP100'
     """
 
-    def __init__(self, root: Path, config: WorkspaceConfig, engine: Engine) -> None:
+    def __init__(self, root: Path, config: WorkspaceConfig, metadata: MetadataStore) -> None:
         self.root = root
         self.config = config
-        self.engine = engine
+        self.metadata = metadata
+        self.files = FileStore(root)
+        #: Hooks called with every event the write path records, inside its transaction.
+        self.event_hooks: list[Callable[[Session, Event], None]] = []
 
     # -- creation and opening -------------------------------------------------------------
     @classmethod
@@ -196,15 +242,16 @@ class Workspace:
         folder = Path(root)
         if (folder / CONFIG_FILE).exists():
             raise WorkspaceError(f"{folder} already holds a workspace ({CONFIG_FILE} exists)")
-        (folder / BATCH_DIR / _STAGING).mkdir(parents=True, exist_ok=True)
+        workspace = cls(folder, config, MetadataStore.for_workspace(folder, config.database_url))
+        workspace.files.ensure()
+        workspace.metadata.migrate()
         (folder / CONFIG_FILE).write_text(_config_toml(config), encoding="utf-8")
-        workspace = cls(folder, config, _engine(folder))
-        workspace.migrate()
         return workspace
 
     @classmethod
     def open(cls, root: str | Path = ".") -> Workspace:
-        """Open the workspace in ``root``, upgrading its store schema if needed.
+        """Open the workspace in ``root``, upgrading its store schema if needed, and clear
+        what dead processes left in its staging folder.
 
         Raises
         ------
@@ -224,19 +271,64 @@ class Workspace:
             config = WorkspaceConfig.model_validate(tomllib.loads(config_path.read_text("utf-8")))
         except (tomllib.TOMLDecodeError, ValueError) as exc:
             raise ConfigError(f"{config_path}: {exc}") from None
-        workspace = cls(folder, config, _engine(folder))
-        workspace.migrate()
-        workspace._sweep_staging()
+        workspace = cls(folder, config, MetadataStore.for_workspace(folder, config.database_url))
+        workspace.metadata.migrate()
+        workspace.files.sweep()
         return workspace
 
     def migrate(self) -> None:
         """Bring the metadata store to the newest schema revision (Alembic ``upgrade head``)."""
-        config = Config()
-        location = resources.files("carbonledger.store").joinpath("migrations")
-        config.set_main_option("script_location", str(location))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        self.metadata.migrate()
+
+    # -- the one write path ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(
+        self, kind: str, subject: str, payload: dict[str, Any] | None = None
+    ) -> Iterator[Session]:
+        """The one way to change a workspace: lock, transaction, the change, its event.
+
+        The block adds its rows to the session it is given (and may move staged files into
+        place); when it ends, one :class:`Event` of ``kind`` about ``subject`` is added and
+        everything commits together. If the block raises, nothing is committed.
+
+        Parameters
+        ----------
+        kind : str
+            Event kind, e.g. ``"batch.stored"``.
+        subject : str
+            Id of what changes.
+        payload : dict, optional
+            Hashes and metadata to record.
+
+        A block that finds, under the lock, that there is nothing to change (the same batch
+        stored meanwhile by another process) calls :func:`unchanged` on the session: then no
+        event is recorded.
+        """
+        details: dict[str, Any] = dict(payload or {})
+        with writer_lock(self.root, f"{kind} {subject[:16]}"), self.metadata.transaction() as s:
+            yield s
+            if s.info.pop(_UNCHANGED, False):
+                return
+            row = EventRow(
+                at=utc_now(),
+                kind=kind,
+                subject=subject,
+                actor=os.environ.get(ACTOR_ENV) or _login(),
+                payload=json.dumps(details, sort_keys=True, default=str),
+            )
+            s.add(row)
+            s.flush()
+            event = _event(row)
+            for hook in self.event_hooks:
+                hook(s, event)
+
+    def events(self, kind: str | None = None) -> list[Event]:
+        """The workspace's history, oldest first, optionally of one kind."""
+        query = select(EventRow).order_by(EventRow.entry)
+        if kind is not None:
+            query = query.where(EventRow.kind == kind)
+        with self.metadata.read() as session:
+            return [_event(r) for r in session.scalars(query)]
 
     # -- batches ------------------------------------------------------------------------
     def batches(self, kind: str | None = None) -> list[StoredBatch]:
@@ -244,7 +336,7 @@ class Workspace:
         query = select(BatchRow).order_by(BatchRow.imported_at, BatchRow.batch_id)
         if kind is not None:
             query = query.where(BatchRow.kind == kind)
-        with Session(self.engine) as session:
+        with self.metadata.read() as session:
             return [StoredBatch.from_row(r) for r in session.scalars(query)]
 
     def find_batch(self, kind: str, source_sha256: str) -> StoredBatch | None:
@@ -252,9 +344,40 @@ class Workspace:
         query = select(BatchRow).where(
             BatchRow.kind == kind, BatchRow.source_sha256 == source_sha256
         )
-        with Session(self.engine) as session:
+        with self.metadata.read() as session:
             row = session.scalars(query).first()
             return StoredBatch.from_row(row) if row else None
+
+    def get_batch(self, batch_id: str) -> StoredBatch:
+        """A stored batch by id.
+
+        Raises
+        ------
+        WorkspaceError
+            If the batch is unknown.
+        """
+        with self.metadata.read() as session:
+            row = session.get(BatchRow, batch_id)
+            if row is None:
+                raise WorkspaceError(f"no batch {batch_id!r} in {self.root}")
+            return StoredBatch.from_row(row)
+
+    def batch_path(self, batch: StoredBatch | str) -> Path:
+        """The file of a stored batch, after checking that it still has its content hash.
+
+        Raises
+        ------
+        WorkspaceError
+            If the batch is unknown.
+        IntegrityError
+            If the file is missing or was changed since it was stored (naming the batch).
+        """
+        stored = batch if isinstance(batch, StoredBatch) else self.get_batch(batch)
+        return self.files.path(stored.parquet_path, stored.batch_id)
+
+    def batch_paths(self, kind: str) -> list[tuple[str, Path]]:
+        """``(batch_id, verified path)`` of every batch of a kind, oldest first."""
+        return [(b.batch_id, self.batch_path(b)) for b in self.batches(kind)]
 
     def read_batch(self, batch_id: str) -> pa.Table:
         """Read a stored batch, checking that its file still has its content hash.
@@ -266,17 +389,15 @@ class Workspace:
         IntegrityError
             If the file was changed since it was stored.
         """
-        with Session(self.engine) as session:
-            row = session.get(BatchRow, batch_id)
-            if row is None:
-                raise WorkspaceError(f"no batch {batch_id!r} in {self.root}")
-            path = self.root / row.parquet_path
-        content = path.read_bytes()
-        if sha256_bytes(content) != batch_id:
-            raise IntegrityError(f"batch file {path} no longer matches its hash {batch_id}")
-        return pq.read_table(io.BytesIO(content))
+        stored = self.get_batch(batch_id)
+        return pq.read_table(io.BytesIO(self.files.read_bytes(stored.parquet_path, batch_id)))
 
-    def store_batch(self, info: BatchInfo, table: pa.Table) -> tuple[StoredBatch, bool]:
+    def store_batch(
+        self,
+        info: BatchInfo,
+        table: pa.Table,
+        check: Callable[[Session], None] | None = None,
+    ) -> tuple[StoredBatch, bool]:
         """Store a validated table as an immutable batch, atomically and idempotently.
 
         Parameters
@@ -285,6 +406,10 @@ class Workspace:
             Kind and source of the batch.
         table : pyarrow.Table
             Validated, typed records.
+        check : callable, optional
+            Called inside the write transaction, under the writer lock, before the batch is
+            registered (e.g. to refuse records of a period locked meanwhile); raising there
+            stores nothing.
 
         Returns
         -------
@@ -297,47 +422,57 @@ class Workspace:
             return existing, False
         content = parquet_bytes(table)
         batch_id = sha256_bytes(content)
-        with Session(self.engine) as session:
-            if row := session.get(BatchRow, batch_id):
-                return StoredBatch.from_row(row), False
-        relative = Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet"
-        final = self.root / relative
-        staged = self.root / BATCH_DIR / _STAGING / f"{uuid.uuid4().hex}.parquet"
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        row = BatchRow(
-            batch_id=batch_id,
-            kind=info.kind,
-            source_path=info.source_path,
-            source_sha256=info.source_sha256,
-            source_format=info.source_format,
-            encoding=info.encoding,
-            sheet=info.sheet,
-            rows=table.num_rows,
-            parquet_path=relative.as_posix(),
-            imported_at=utc_now(),
-        )
-        stored = StoredBatch.from_row(row)
+        relative = (Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet").as_posix()
+        staged = self.files.stage_bytes(content)
+        payload = {"kind": info.kind, "rows": table.num_rows, "source": info.source_path}
+        payload["source_sha256"] = info.source_sha256
+        moved = False
         try:
-            _write_synced(staged, content)
-            with Session(self.engine) as session, session.begin():
+            with self.write("batch.stored", batch_id, payload) as session:
+                same = (
+                    session.get(BatchRow, batch_id)
+                    or session.scalars(
+                        select(BatchRow).where(
+                            BatchRow.kind == info.kind, BatchRow.source_sha256 == info.source_sha256
+                        )
+                    ).first()
+                )
+                if same is not None:
+                    unchanged(session)
+                    return StoredBatch.from_row(same), False
+                if check is not None:
+                    check(session)
+                row = BatchRow(
+                    batch_id=batch_id,
+                    kind=info.kind,
+                    source_path=info.source_path,
+                    source_sha256=info.source_sha256,
+                    source_format=info.source_format,
+                    encoding=info.encoding,
+                    sheet=info.sheet,
+                    rows=table.num_rows,
+                    parquet_path=relative,
+                    imported_at=utc_now(),
+                )
                 session.add(row)
                 session.flush()
-                staged.replace(final)
+                self.files.commit(staged, relative)
+                moved = True
+                stored = StoredBatch.from_row(row)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                staged.unlink()
-            if not self._is_registered(batch_id):
-                with contextlib.suppress(FileNotFoundError):
-                    final.unlink()
+            staged.unlink(missing_ok=True)
+            if moved and not self._is_registered(batch_id):
+                self.files.discard(relative)
             raise
+        finally:
+            staged.unlink(missing_ok=True)
         return stored, True
 
     # -- runs ---------------------------------------------------------------------------
     def runs(self) -> list[StoredRun]:
         """Every run, oldest first."""
         query = select(RunRow).order_by(RunRow.created_at, RunRow.run_id)
-        with Session(self.engine) as session:
+        with self.metadata.read() as session:
             return [StoredRun.from_row(r) for r in session.scalars(query)]
 
     def get_run(self, run_id: str | None = None) -> StoredRun:
@@ -366,18 +501,13 @@ class Workspace:
         Raises
         ------
         IntegrityError
-            If the ledger file changed since the run stored it.
+            If the ledger file is missing or changed since the run stored it.
         """
-        path = self.root / run.ledger_path
-        if sha256_file(path) != run.ledger_sha256:
-            raise IntegrityError(f"ledger {path} no longer matches its hash {run.ledger_sha256}")
-        return path
+        return self.files.path(run.ledger_path, run.ledger_sha256)
 
     def staging_path(self, suffix: str = ".parquet") -> Path:
-        """A fresh path in the staging folder for a file about to be stored."""
-        staging = self.root / BATCH_DIR / _STAGING
-        staging.mkdir(parents=True, exist_ok=True)
-        return staging / f"{uuid.uuid4().hex}{suffix}"
+        """A fresh path in this process's staging folder for a file about to be stored."""
+        return self.files.staging_path(suffix)
 
     def store_run(self, staged: Path, run: dict[str, Any]) -> tuple[StoredRun, bool]:
         """Register a run whose ledger was written to ``staged`` (from :meth:`staging_path`).
@@ -390,70 +520,108 @@ class Workspace:
         run : StoredRun
         created : bool
         """
-        with Session(self.engine) as session:
-            if existing := session.get(RunRow, run["run_id"]):
-                staged.unlink(missing_ok=True)
-                return StoredRun.from_row(existing), False
         digest = sha256_file(staged)
-        relative = Path(LEDGER_DIR) / f"{digest}.parquet"
-        final = self.root / relative
-        final.parent.mkdir(parents=True, exist_ok=True)
-        row = RunRow(
-            run_id=run["run_id"],
-            created_at=run["created_at"],
-            period=run["period"],
-            engine=run["engine"],
-            gwp_set=run["gwp_set"],
-            rows=run["rows"],
-            ledger_sha256=digest,
-            ledger_path=relative.as_posix(),
-            manifest=json.dumps(run["manifest"], sort_keys=True),
-        )
-        stored = StoredRun.from_row(row)
+        relative = (Path(LEDGER_DIR) / f"{digest}.parquet").as_posix()
+        payload = {"ledger_sha256": digest, "rows": run["rows"], "period": run["period"]}
         try:
-            with Session(self.engine) as session, session.begin():
+            with self.write("run.stored", run["run_id"], payload) as session:
+                if existing := session.get(RunRow, run["run_id"]):
+                    unchanged(session)
+                    return StoredRun.from_row(existing), False
+                row = RunRow(
+                    run_id=run["run_id"],
+                    created_at=run["created_at"],
+                    period=run["period"],
+                    engine=run["engine"],
+                    gwp_set=run["gwp_set"],
+                    rows=run["rows"],
+                    ledger_sha256=digest,
+                    ledger_path=relative,
+                    manifest=json.dumps(run["manifest"], sort_keys=True),
+                )
                 session.add(row)
                 session.flush()
-                staged.replace(final)
-        except BaseException:
+                stored = StoredRun.from_row(row)
+                self.files.commit(staged, relative)
+        finally:
             staged.unlink(missing_ok=True)
-            raise
         return stored, True
 
+    # -- factor releases ------------------------------------------------------------------
+    @property
+    def factors_dir(self) -> Path:
+        """Folder of the workspace's own factor releases (read by the factor library)."""
+        return self.root / FACTOR_DIR
+
+    def store_factor_release(
+        self, release: dict[str, Any], write_folder: Callable[[Path], None]
+    ) -> None:
+        """Add a factor release: ``write_folder`` writes its files under :attr:`factors_dir`
+        (atomically), and its metadata row and event commit with it.
+
+        Parameters
+        ----------
+        release : dict
+            ``release_id``, ``publisher``, ``version``, ``licence`` and ``manifest_sha256``.
+        write_folder : callable
+            Writes the release folder into the folder it is given; raising stores nothing.
+
+        Raises
+        ------
+        FactorError
+            If a release of that id is registered already (releases are immutable).
+        """
+        release_id = release["release_id"]
+        with self.write("factor_release.added", release_id, release) as session:
+            if session.get(FactorReleaseRow, release_id) is not None:
+                raise FactorError(
+                    f"factor release {release_id!r} exists already in {self.root}; "
+                    "releases are immutable, give the new one another id"
+                )
+            session.add(
+                FactorReleaseRow(
+                    **release,
+                    folder=(Path(FACTOR_DIR) / release_id).as_posix(),
+                    added_at=utc_now(),
+                )
+            )
+            session.flush()
+            write_folder(self.factors_dir)
+
+    def factor_releases(self) -> list[dict[str, Any]]:
+        """The workspace's own factor releases, in the order they were added."""
+        query = select(FactorReleaseRow).order_by(FactorReleaseRow.added_at)
+        with self.metadata.read() as session:
+            return [
+                {c.name: getattr(r, c.name) for c in FactorReleaseRow.__table__.columns}
+                for r in session.scalars(query)
+            ]
+
     def _is_registered(self, batch_id: str) -> bool:
-        with Session(self.engine) as session:
+        with self.metadata.read() as session:
             return session.get(BatchRow, batch_id) is not None
 
-    def _sweep_staging(self) -> None:
-        """Remove staged files that a crashed import left behind.
 
-        A crash after the rename but before the commit can leave an unregistered file at its
-        final, content-addressed path; it is never read, and re-importing rewrites the same
-        bytes there, so it is left alone rather than racing a concurrent import.
-        """
-        for leftover in (self.root / BATCH_DIR / _STAGING).glob("*.parquet"):
-            leftover.unlink(missing_ok=True)
+_UNCHANGED = "carbonledger.unchanged"
 
 
-def _engine(folder: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{folder / DATABASE_FILE}")
+def unchanged(session: Session) -> None:
+    """Mark a write-path block as having changed nothing: no event is recorded."""
+    session.info[_UNCHANGED] = True
 
-    @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
 
-    return engine
+def _event(row: EventRow) -> Event:
+    return Event(row.entry, row.at, row.kind, row.subject, row.actor, json.loads(row.payload))
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (containers)
+        return f"uid:{os.getuid()}"
 
 
 def _config_toml(config: WorkspaceConfig) -> str:
-    return tomli_w.dumps(config.model_dump(mode="json"))
+    import tomli_w
 
-
-def _write_synced(path: Path, content: bytes) -> None:
-    with path.open("wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
+    return tomli_w.dumps(config.model_dump(mode="json", exclude_none=True))

@@ -20,17 +20,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from carbonledger.calculation import CalculationInputs, reference_ledger
 from carbonledger.errors import CarbonLedgerError, ValidationError
 from carbonledger.factors import FactorLibrary, SelectionPolicy, default_library
 from carbonledger.ingest import read_table
-from carbonledger.methods import METHODS, FactorContext
+from carbonledger.methods import FactorContext, registered_methods
 from carbonledger.options import DEFAULT_GWP_SET
-from carbonledger.pipeline import REFERENCE_KINDS, default_spend_mapping
+from carbonledger.run import (
+    REFERENCE_KINDS,
+    RunInputs,
+    default_spend_mapping,
+    reference_ledger,
+    workspace_inputs,
+    workspace_library,
+)
 from carbonledger.schema import get_schema
+from carbonledger.store import Workspace
 from carbonledger.validate import validate_table
 
-__all__ = ["STAND_IN", "estimate_record"]
+__all__ = ["STAND_IN", "estimate_one_record", "estimate_record"]
 
 #: Identifier of the stand-in entity and facility of a record that names none.
 STAND_IN = "estimate"
@@ -127,11 +134,10 @@ def estimate_record(
     FactorNotFoundError
         If no factor qualifies.
     """
-    methods = [m for m in METHODS if m.kind == kind]
+    methods = [m for m in registered_methods() if m.kind == kind]
     if not methods:
-        raise CarbonLedgerError(
-            f"no method reads {kind!r}; kinds with methods: {sorted({m.kind for m in METHODS})}"
-        )
+        kinds = sorted({m.kind for m in registered_methods()})
+        raise CarbonLedgerError(f"no method reads {kind!r}; kinds with methods: {kinds}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         record = _validated(kind, [_defaults(kind, fields)], folder, kind)
@@ -146,7 +152,7 @@ def estimate_record(
             tables[name] = pa.concat_tables([tables[name], stand_in])
         path = folder / "record.parquet"
         pq.write_table(record, path)
-        inputs = CalculationInputs({kind: [(STAND_IN, path)]}, tables)
+        inputs = RunInputs({kind: [(STAND_IN, path)]}, tables)
         policy = SelectionPolicy(proxy_regions=proxy_regions)
         context = FactorContext(library or default_library(), gwp_set, policy)
         return reference_ledger(methods, inputs, context, STAND_IN)
@@ -168,3 +174,44 @@ def _aligned(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         else:
             aligned[name] = table
     return aligned
+
+
+def estimate_one_record(
+    kind: str,
+    fields: Mapping[str, Any],
+    *,
+    workspace: Workspace | None = None,
+    country: str | None = None,
+    reference_files: Mapping[str, str | Path] | None = None,
+    gwp_set: str = DEFAULT_GWP_SET,
+) -> pa.Table:
+    """:func:`estimate_record` with a workspace's references, factors, proxies and GWP set
+    where one is given, and reference tables read (and validated) from files.
+
+    Raises
+    ------
+    ValidationError
+        If a reference file or the record breaks its schema.
+    """
+    references: dict[str, pa.Table] = {}
+    library: FactorLibrary | None = None
+    proxies: tuple[str, ...] = ()
+    if workspace is not None:
+        references = workspace_inputs(workspace).references
+        library = workspace_library(workspace)
+        proxies, gwp_set = tuple(workspace.config.proxy_regions), workspace.config.gwp_set
+    for reference_kind, path in (reference_files or {}).items():
+        frame, meta = read_table(path)
+        validated = validate_table(frame, meta, get_schema(reference_kind))
+        if validated.table is None:
+            raise ValidationError(validated.report)
+        references[reference_kind] = validated.table
+    return estimate_record(
+        kind,
+        fields,
+        country=country,
+        references=references,
+        library=library,
+        gwp_set=gwp_set,
+        proxy_regions=proxies,
+    )

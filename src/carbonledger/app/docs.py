@@ -14,10 +14,14 @@ from itertools import groupby
 from pathlib import Path
 
 from carbonledger.inventory.scope3 import reason_text, scope3_categories
-from carbonledger.methods.base import Method
-from carbonledger.methods.registry import METHODS
+from carbonledger.methods import Method, registered_methods
 
-__all__ = ["render_method_page", "render_methods_index", "write_method_docs"]
+__all__ = [
+    "render_method_page",
+    "render_methods_index",
+    "write_method_docs",
+    "write_reference_docs",
+]
 
 
 def _module(method: Method) -> str:
@@ -41,12 +45,16 @@ def render_method_page(module: str, methods: list[Method]) -> str:
     title, _, body = doc.partition("\n")
     lines = [f"# {title.rstrip('.')}", "", body.strip(), "", "## Methods", ""]
     lines += [
-        "| method | input kind | references | factor stages (preferred first) | proxy regions |",
-        "|---|---|---|---|---|",
+        "| method | input kind | scope | scope 3 categories | ISO 14064-1 categories "
+        "| references | factor stages (preferred first) | proxy regions |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for method in methods:
+        spec = method.spec
+        scope = f"{spec.scope} ({spec.scope2_basis})" if spec.scope2_basis else str(spec.scope)
         lines.append(
-            f"| `{method.name}` | [{method.kind}](../schema/{method.kind}.md) | "
+            f"| `{method.name}` | [{method.kind}](../schema/{method.kind}.md) | {scope} | "
+            f"{', '.join(map(str, spec.scope3)) or '-'} | {', '.join(map(str, spec.iso))} | "
             f"{', '.join(method.references)} | {', '.join(method.stages)} | {_proxies(method)} |"
         )
     lines.append("")
@@ -61,13 +69,14 @@ def render_methods_index() -> str:
     lines = [
         "# Calculation methods",
         "",
-        "`carbonledger calculate` runs these methods in this order; spend-based estimates come",
-        "last, so that process results can supersede the spend lines they cover.",
+        "`carbonledger calculate` runs every registered method; each method's facts are its spec",
+        "in `methods/specs.yaml`. After all methods have planned their lines, the hybrid pass",
+        "supersedes the spend lines whose covering process method has results.",
         "",
         "| method | input kind | page |",
         "|---|---|---|",
     ]
-    for method in METHODS:
+    for method in registered_methods():
         page = _page_name(_module(method))
         lines.append(f"| `{method.name}` | {method.kind} | [{page}]({page}.md) |")
     lines += [
@@ -96,9 +105,25 @@ def write_method_docs(folder: Path) -> list[Path]:
     index = folder / "index.md"
     index.write_text(render_methods_index(), encoding="utf-8")
     written = [index]
-    ordered = sorted(METHODS, key=_module)
+    ordered = sorted(registered_methods(), key=_module)
     for module, group in groupby(ordered, key=_module):
         path = folder / f"{_page_name(module)}.md"
         path.write_text(render_method_page(module, list(group)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write_reference_docs(out: Path) -> list[Path]:
+    """Render the factor release, method and import schema pages into ``out``."""
+    from carbonledger.factors import default_library
+    from carbonledger.factors.docs import write_release_docs
+    from carbonledger.schema import get_schema, render_markdown, schema_kinds
+
+    written = write_release_docs(default_library(), out / "factors")
+    written += write_method_docs(out / "methods")
+    (out / "schema").mkdir(parents=True, exist_ok=True)
+    for kind in schema_kinds():
+        path = out / "schema" / f"{kind}.md"
+        path.write_text(render_markdown(get_schema(kind)), encoding="utf-8")
         written.append(path)
     return written

@@ -1,24 +1,19 @@
-"""Calculation runs: activity batches through the methods to one emission ledger.
+"""The plan of a calculation: activity batches through the methods to one emission ledger.
 
-The steps, each public:
+:func:`relational_ledger` builds, per method, the activity lines (an Ibis plan over the
+batches' Parquet files), checks them and collects the distinct factor requests in one pass
+(:func:`scan_requests`), resolves those requests through the factor library, and joins them
+back (:func:`~carbonledger.methods.apply_factors`); the union of all methods, ordered, is the
+ledger expression the engine executes. :mod:`carbonledger.run.reference` does the same row by
+row in plain Python as the oracle the relational engines are checked against.
 
-1. :func:`relational_ledger` builds, per method, the activity lines (an Ibis plan over the
-   batches' Parquet files), checks them and collects the distinct factor requests in one pass
-   (:func:`scan_requests`), resolves those
-   requests through the factor library, and joins them back (:func:`apply_factors`); the union
-   of all methods, ordered, is the ledger expression the engine executes.
-2. :func:`reference_ledger` does the same row by row in plain Python, from the methods'
-   independent ``reference_lines`` and a plain-Python factor selection, as the oracle the
-   relational engines are checked against.
-
-Inputs are tables and paths, never a workspace: :mod:`carbonledger.pipeline` gathers them.
+Inputs are tables and paths, never a workspace: :mod:`carbonledger.run.inputs` gathers them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -27,14 +22,15 @@ import pyarrow as pa
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods import FactorContext, Method, apply_factors
 from carbonledger.methods.base import REQUEST_KEYS
+from carbonledger.methods.hybrid import PRESENCE_SCHEMA, supersede
+from carbonledger.run.inputs import RunInputs
 from carbonledger.schema import get_table_schema
 
 __all__ = [
     "LEDGER_ORDER",
-    "CalculationInputs",
     "LedgerPlan",
+    "covering_methods",
     "ledger_schema",
-    "reference_ledger",
     "relational_ledger",
     "scan_requests",
 ]
@@ -46,25 +42,6 @@ LEDGER_ORDER = ("batch_id", "record_id", "method", "line", "scope2_basis", "stag
 def ledger_schema() -> pa.Schema:
     """Arrow schema of the emission ledger (``schema/tables/ledger.yaml``)."""
     return get_table_schema("ledger").arrow_schema()
-
-
-@dataclass
-class CalculationInputs:
-    """What a run reads.
-
-    Attributes
-    ----------
-    batches : dict of str to list of (str, Path)
-        For each activity kind, its batches as ``(batch_id, parquet path)``.
-    references : dict of str to pyarrow.Table
-        Reference tables by kind (facilities, entities, prices, mappings ...).
-    period : str, optional
-        ``YYYY`` or ``YYYY-MM``: only activity of that period.
-    """
-
-    batches: dict[str, list[tuple[str, Path]]]
-    references: dict[str, pa.Table] = field(default_factory=dict)
-    period: str | None = None
 
 
 @dataclass
@@ -83,20 +60,10 @@ class LedgerPlan:
         return ibis.union(*self.parts) if len(self.parts) > 1 else self.parts[0]
 
 
-_PRESENCE_SCHEMA = pa.schema(
-    [("method", pa.string()), ("entity_id", pa.string()), ("period", pa.string())]
-)
-
-
-def _covering_methods(inputs: CalculationInputs) -> set[str]:
+def covering_methods(inputs: RunInputs) -> set[str]:
+    """Methods the coverage map names as replacing spend lines (the hybrid model)."""
     coverage = inputs.references.get("spend_coverage")
     return set(coverage["method"].to_pylist()) if coverage is not None else set()
-
-
-def _presence_table(parts: list[pa.Table]) -> pa.Table:
-    """Where covering process methods have results: (method, entity_id, period)."""
-    tables = [p.cast(_PRESENCE_SCHEMA) for p in parts]
-    return pa.concat_tables(tables) if tables else _PRESENCE_SCHEMA.empty_table()
 
 
 def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, list[Any]]:
@@ -168,26 +135,30 @@ def scan_requests(engine: Any, lines: Any, method: Method) -> pa.Table:
 def relational_ledger(
     engine: Any,
     methods: Sequence[Method],
-    inputs: CalculationInputs,
+    inputs: RunInputs,
     context: FactorContext,
     run_id: str,
 ) -> LedgerPlan:
     """The ledger as ordered Ibis parts, one per method with input, with the methods' reports.
+
+    First every method plans its activity lines; then the hybrid pass marks the covered spend
+    lines a process method has results for (:mod:`carbonledger.methods.hybrid`); then each
+    part's factor requests are checked and resolved and the factors applied.
 
     Parameters
     ----------
     engine : RelationalEngine
         Executes the small steps (distinct values, checks, requests) and will run the result.
     methods : sequence of Method
-    inputs : CalculationInputs
+    inputs : RunInputs
     context : FactorContext
     run_id : str
         Written on every row.
     """
-    parts = []
-    reports: dict[str, Any] = {}
+    covering = covering_methods(inputs)
+    planned = []
     presence: list[pa.Table] = []
-    covering = _covering_methods(inputs)
+    reports: dict[str, Any] = {}
     for method in methods:
         batches = inputs.batches.get(method.kind, [])
         if not batches:
@@ -204,8 +175,7 @@ def relational_ledger(
         )
         if inputs.period:
             activity = activity.filter(activity.period.startswith(inputs.period))
-        available = {**inputs.references, "process_presence": _presence_table(presence)}
-        references = {k: v for k, v in available.items() if k in method.references}
+        references = {k: v for k, v in inputs.references.items() if k in method.references}
         missing = [k for k in method.references if k not in references]
         if missing:
             raise CarbonLedgerError(f"{method.name} needs {missing}: import them first")
@@ -214,16 +184,26 @@ def relational_ledger(
         )
         tables = {k: engine.table(v) for k, v in {**references, **derived}.items()}
         lines = method.lines(activity, tables)
-        requests = scan_requests(engine, lines, method)
         if method.name in covering:  # where this process method has results, for the hybrid
             presence.append(
                 engine.to_arrow(lines.select("method", "entity_id", "period").distinct())
             )
         if report := method.report(engine, activity, tables):
             reports[method.name] = report
+        planned.append((method, lines, {**references, **derived}))
+    present = engine.table(
+        pa.concat_tables([p.cast(PRESENCE_SCHEMA) for p in presence])
+        if presence
+        else PRESENCE_SCHEMA.empty_table()
+    )
+    parts = []
+    for method, lines, references in planned:
+        if method.spec.hybrid == "covered":
+            lines = supersede(lines, present)
+        requests = scan_requests(engine, lines, method)
         if not requests.num_rows:
             continue
-        resolved = method.resolve(requests, context, {**references, **derived})
+        resolved = method.resolve(requests, context, references)
         ledger = apply_factors(lines, engine.table(resolved), run_id)
         parts.append(ledger.cast(_LEDGER_TYPES()).order_by(list(LEDGER_ORDER)))
     return LedgerPlan(parts, reports)
@@ -231,53 +211,3 @@ def relational_ledger(
 
 def _LEDGER_TYPES() -> Any:  # noqa: N802 - a constant computed on use
     return ibis.Schema.from_pyarrow(ledger_schema())
-
-
-def reference_ledger(
-    methods: Sequence[Method], inputs: CalculationInputs, context: FactorContext, run_id: str
-) -> pa.Table:
-    """The ledger computed row by row in plain Python (the reference engine).
-
-    Factor selection here is :func:`carbonledger.methods.reference.reference_select`, written
-    independently of the relational selection.
-    """
-    import pyarrow.parquet as pq
-
-    from carbonledger.methods.reference import reference_apply
-
-    references = {k: v.to_pylist() for k, v in inputs.references.items()}
-    references["process_presence"] = []
-    covering = _covering_methods(inputs)
-    rows: list[dict[str, Any]] = []
-    for method in methods:
-        records = []
-        for batch_id, path in inputs.batches.get(method.kind, []):
-            for record in pq.read_table(path).to_pylist():
-                if inputs.period and not record["period"].startswith(inputs.period):
-                    continue
-                records.append({**record, "batch_id": batch_id})
-        if not records:
-            continue
-        distinct = {
-            c: sorted({r[c] for r in records}, key=lambda v: (v is None, str(v)))
-            for c in method.distinct_columns
-        }
-        derived = method.derived_references(distinct, context, inputs.references)
-        refs = {
-            **references,
-            **{k: v.to_pylist() for k, v in derived.items()},
-            method.kind: records,
-        }
-        for record in records:
-            for line in method.reference_lines(record, refs):
-                rows += reference_apply(line, method, context, run_id, refs)
-                if method.name in covering:
-                    seen = {
-                        "method": line["method"],
-                        "entity_id": line["entity_id"],
-                        "period": line["period"],
-                    }
-                    if seen not in references["process_presence"]:
-                        references["process_presence"].append(seen)
-    rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in LEDGER_ORDER))
-    return pa.Table.from_pylist(rows, schema=ledger_schema())

@@ -1,0 +1,97 @@
+"""The application layer: one function per user job.
+
+The CLI, the REST API, the dashboard and the demo call these and nothing deeper; each takes a
+workspace (and, from the API on, a user) and returns plain results.
+"""
+
+from carbonledger.app.analysis import (
+    RunRef,
+    base_year,
+    change,
+    footprint,
+    forecast,
+    hotspots,
+    intensity,
+    inventory,
+    quality,
+    reconciliation,
+    run_totals,
+    scope3_table,
+    shipments,
+)
+from carbonledger.app.data import ImportResult, import_file, list_batches, validate_file
+from carbonledger.app.docs import write_reference_docs
+from carbonledger.app.factors import (
+    Estimate,
+    add_factor_release,
+    build_factor_releases,
+    estimate,
+    factor_library,
+    verify_factor_releases,
+    workspace_library,
+)
+from carbonledger.app.periods import lock, periods, restate
+from carbonledger.app.record import estimate_one_record, estimate_record
+from carbonledger.app.reports import (
+    FORMATS,
+    disclosure_files,
+    evidence,
+    render_report,
+    report_context,
+)
+from carbonledger.app.view import RunView, open_run
+from carbonledger.app.workspace import (
+    create_workspace,
+    history,
+    list_runs,
+    open_if_workspace,
+    open_workspace,
+)
+from carbonledger.run import CalculationResult, calculate
+
+__all__ = [
+    "FORMATS",
+    "CalculationResult",
+    "Estimate",
+    "ImportResult",
+    "RunRef",
+    "RunView",
+    "add_factor_release",
+    "base_year",
+    "build_factor_releases",
+    "calculate",
+    "change",
+    "create_workspace",
+    "disclosure_files",
+    "estimate",
+    "estimate_one_record",
+    "estimate_record",
+    "evidence",
+    "factor_library",
+    "footprint",
+    "forecast",
+    "history",
+    "hotspots",
+    "import_file",
+    "intensity",
+    "inventory",
+    "list_batches",
+    "list_runs",
+    "lock",
+    "open_if_workspace",
+    "open_run",
+    "open_workspace",
+    "periods",
+    "quality",
+    "reconciliation",
+    "render_report",
+    "report_context",
+    "restate",
+    "run_totals",
+    "scope3_table",
+    "shipments",
+    "validate_file",
+    "verify_factor_releases",
+    "workspace_library",
+    "write_reference_docs",
+]

@@ -1,0 +1,91 @@
+"""Jobs that turn a run into documents: the report context, reports in every format and
+language, disclosure exports and the evidence pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carbonledger.app.analysis import RunRef, base_year, inventory
+from carbonledger.app.view import open_run
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.inventory import intensities
+from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
+from carbonledger.report.context import ReportContext
+from carbonledger.report.disclosures import write_disclosures
+from carbonledger.report.evidence import evidence_pack
+from carbonledger.report.render import FORMATS, render
+from carbonledger.run import workspace_library
+from carbonledger.store import Workspace
+
+__all__ = ["FORMATS", "disclosure_files", "evidence", "render_report", "report_context"]
+
+
+def report_context(
+    workspace: Workspace, run: RunRef = None, period: str | None = None
+) -> ReportContext:
+    """Everything a report renders: the inventory of a period and its context.
+
+    The base-year record is included where the run holds the base year's data, the change
+    from the same period a year earlier where the run holds that period's data.
+    """
+    view = open_run(workspace, run, period)
+    inv = inventory(workspace, view, period)
+    earlier = previous_period(inv.period)
+    year_on_year = (
+        change_summary(
+            change_decomposition(view.ledger, earlier, str(inv.period), view.shares),
+            earlier,
+            str(inv.period),
+        )
+        if earlier
+        else None
+    )
+    used = {r.split("@", 1)[0] for r in view.stored.manifest.get("factor_releases", [])}
+    releases = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
+    try:
+        base = base_year(workspace, view)
+    except CarbonLedgerError:
+        base = None
+    return ReportContext(
+        organisation=workspace.config.organisation,
+        inventory=inv,
+        base_year=base,
+        year_on_year=year_on_year,
+        intensities=intensities(inv, view.inputs.references["denominators"]),
+        releases=releases,
+        run_manifest=view.stored.manifest,
+        facility_names=view.inputs.names("facilities", "facility_id"),
+        entity_names=view.inputs.names("entities", "entity_id"),
+    )
+
+
+def render_report(
+    context: ReportContext,
+    fmt: str,
+    language: str,
+    out: str | Path,
+    font: str | Path | None = None,
+) -> Path:
+    """Write a report of the context as ``fmt`` (html, pdf, xlsx, json) in ``language``.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the format or language is unknown.
+    """
+    if fmt not in FORMATS or language not in ("en", "zh"):
+        raise CarbonLedgerError(f"--format is one of {FORMATS} and --lang en or zh")
+    return render(context, fmt, language, Path(out), Path(font) if font else None)
+
+
+def disclosure_files(context: ReportContext, folder: str | Path) -> list[Path]:
+    """``disclosures.json`` and ``disclosures.xlsx`` (ESRS E1, CDP, China) in ``folder``."""
+    return write_disclosures(context, folder)
+
+
+def evidence(
+    workspace: Workspace, context: ReportContext, path: str | Path, run: RunRef = None
+) -> Path:
+    """The evidence ZIP of a report context: every reported number traced to ledger rows."""
+    view = open_run(workspace, run or context.inventory.run_id)
+    return evidence_pack(context, view.ledger, view.shares, context.releases, path)

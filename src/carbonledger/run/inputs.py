@@ -1,0 +1,148 @@
+"""A run's inputs, gathered once: the verified batch files of every method's kind and the
+merged reference tables.
+
+The one :class:`RunInputs` object serves the calculation, the inventory, the reports, the
+forecast and the evidence pack alike, so nothing reads a reference table twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.ingest import read_table
+from carbonledger.schema import get_schema
+from carbonledger.store import Workspace
+from carbonledger.validate import SOURCE_ROW, validate_table
+
+__all__ = [
+    "OPTIONAL_KINDS",
+    "REFERENCE_KINDS",
+    "RunInputs",
+    "default_spend_mapping",
+    "gather_inputs",
+]
+
+#: Kinds read as reference tables (merged across batches) rather than calculated.
+REFERENCE_KINDS = (
+    "facilities",
+    "entities",
+    "electricity_prices",
+    "energy_instruments",
+    "spend_mapping",
+    "spend_coverage",
+    "fx_rates",
+    "price_index",
+    "package_types",
+    "device_models",
+    "denominators",
+    "base_year_events",
+    "allocation_keys",
+)
+#: Reference kinds that may be absent: an empty table stands for them, so the methods still run.
+OPTIONAL_KINDS = (
+    "energy_instruments",
+    "electricity_prices",
+    "spend_coverage",
+    "denominators",
+    "base_year_events",
+    "allocation_keys",
+)
+_DEFAULT_SPEND_MAPPING = ("data", "spend_mapping_default.csv")
+
+
+@dataclass
+class RunInputs:
+    """What a run reads.
+
+    Attributes
+    ----------
+    batches : dict of str to list of (str, Path)
+        For each activity kind, its batches as ``(batch_id, verified parquet path)``.
+    references : dict of str to pyarrow.Table
+        Reference tables by kind (facilities, entities, prices, mappings ...).
+    period : str, optional
+        ``YYYY`` or ``YYYY-MM``: only activity of that period.
+    """
+
+    batches: dict[str, list[tuple[str, Path]]]
+    references: dict[str, pa.Table] = field(default_factory=dict)
+    period: str | None = None
+
+    @property
+    def entities(self) -> pa.Table:
+        """The entities table (the organisational boundary needs it).
+
+        Raises
+        ------
+        CarbonLedgerError
+            If no entities were imported.
+        """
+        if "entities" not in self.references:
+            raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
+        return self.references["entities"]
+
+    def names(self, kind: str, key: str) -> dict[str, str]:
+        """Id -> name of a reference table (empty if not imported)."""
+        table = self.references.get(kind)
+        if table is None:
+            return {}
+        return dict(zip(table[key].to_pylist(), table["name"].to_pylist(), strict=True))
+
+
+def gather_inputs(
+    workspace: Workspace, activity_kinds: Iterable[str], period: str | None = None
+) -> RunInputs:
+    """The batches of the activity kinds and the merged reference tables of a workspace.
+
+    Every batch file is checked against its content hash on the way.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If two batches of a reference kind define the same key (e.g. one facility twice).
+    IntegrityError
+        If a stored batch no longer matches its hash (naming the batch).
+    """
+    batches = {kind: workspace.batch_paths(kind) for kind in dict.fromkeys(activity_kinds)}
+    references: dict[str, pa.Table] = {}
+    for kind in REFERENCE_KINDS:
+        stored = workspace.batches(kind)
+        if stored:
+            references[kind] = _merge(kind, [workspace.read_batch(b.batch_id) for b in stored])
+    if "spend_mapping" not in references:
+        references["spend_mapping"] = default_spend_mapping()
+    for kind in OPTIONAL_KINDS:
+        if kind not in references:
+            schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
+            references[kind] = schema.empty_table()
+    return RunInputs(batches, references, period)
+
+
+def default_spend_mapping() -> pa.Table:
+    """The packaged default spend mapping, read and validated like a user's file."""
+    path = resources.files("carbonledger").joinpath(*_DEFAULT_SPEND_MAPPING)
+    with resources.as_file(path) as file:
+        frame, meta = read_table(file)
+        validated = validate_table(frame, meta, get_schema("spend_mapping"), strict=True)
+    validated.report.raise_if_failed(strict=True)
+    assert validated.table is not None
+    return validated.table
+
+
+def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
+    merged = pa.concat_tables(tables)
+    key = list(get_schema(kind).primary_key)
+    seen: set[tuple[Any, ...]] = set()
+    for row in merged.select(key).to_pylist():
+        value = tuple(row.values())
+        if value in seen:
+            raise CarbonLedgerError(f"{kind}: {dict(row)} is defined in more than one batch")
+        seen.add(value)
+    return merged

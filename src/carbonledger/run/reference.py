@@ -1,0 +1,63 @@
+"""The reference engine: the ledger computed row by row in plain Python.
+
+Factor selection here is :func:`carbonledger.methods.reference.reference_select`, written
+independently of the relational selection, so the relational engines can be checked against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from carbonledger.methods import FactorContext, Method
+from carbonledger.methods.hybrid import reference_supersede
+from carbonledger.methods.reference import reference_apply
+from carbonledger.run.inputs import RunInputs
+from carbonledger.run.plan import LEDGER_ORDER, covering_methods, ledger_schema
+
+__all__ = ["reference_ledger"]
+
+
+def reference_ledger(
+    methods: Sequence[Method], inputs: RunInputs, context: FactorContext, run_id: str
+) -> pa.Table:
+    """The ledger computed row by row in plain Python (the reference engine): every method's
+    lines, then the hybrid pass, then factors."""
+    references = {k: v.to_pylist() for k, v in inputs.references.items()}
+    covering = covering_methods(inputs)
+    planned: list[tuple[Method, list[dict[str, Any]], dict[str, Any]]] = []
+    presence: set[tuple[str, str, str]] = set()
+    for method in methods:
+        records = []
+        for batch_id, path in inputs.batches.get(method.kind, []):
+            for record in pq.read_table(path).to_pylist():
+                if inputs.period and not record["period"].startswith(inputs.period):
+                    continue
+                records.append({**record, "batch_id": batch_id})
+        if not records:
+            continue
+        distinct = {
+            c: sorted({r[c] for r in records}, key=lambda v: (v is None, str(v)))
+            for c in method.distinct_columns
+        }
+        derived = method.derived_references(distinct, context, inputs.references)
+        refs = {
+            **references,
+            **{k: v.to_pylist() for k, v in derived.items()},
+            method.kind: records,
+        }
+        lines = [line for record in records for line in method.reference_lines(record, refs)]
+        if method.name in covering:
+            presence |= {(ln["method"], ln["entity_id"], ln["period"]) for ln in lines}
+        planned.append((method, lines, refs))
+    rows: list[dict[str, Any]] = []
+    for method, lines, refs in planned:
+        for line in lines:
+            if method.spec.hybrid == "covered":
+                line = reference_supersede(line, presence)
+            rows += reference_apply(line, method, context, run_id, refs)
+    rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in LEDGER_ORDER))
+    return pa.Table.from_pylist(rows, schema=ledger_schema())

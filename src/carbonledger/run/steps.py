@@ -1,0 +1,254 @@
+"""A calculation as public steps, shaped like PyPSA's ``optimize``.
+
+:func:`calculate` is :func:`prepare` (gather the inputs once, choose factors' policy, write the
+manifest whose fingerprint is the run id) -> :func:`check` (every method's reference tables are
+there) -> :func:`build` (the ledger plan, per method) -> :func:`execute` (the engine writes the
+ordered ledger to a staged file) -> :func:`store` (the ledger and its manifest through the
+workspace's write path). Callers may run the steps themselves, e.g. to look at a plan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from carbonledger.engine import RelationalEngine, get_engine
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.factors import FactorLibrary, SelectionPolicy
+from carbonledger.factors.releases import packaged_dir
+from carbonledger.methods import FactorContext, Method, registered_methods
+from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
+from carbonledger.run.inputs import RunInputs, gather_inputs
+from carbonledger.run.plan import LedgerPlan, ledger_schema, relational_ledger
+from carbonledger.run.reference import reference_ledger
+from carbonledger.store import StoredRun, Workspace
+from carbonledger.store.periods import covering_lock
+
+__all__ = [
+    "CalculationResult",
+    "RunSetup",
+    "build",
+    "calculate",
+    "check",
+    "execute",
+    "prepare",
+    "store",
+    "workspace_inputs",
+    "workspace_library",
+]
+
+
+@dataclass(frozen=True)
+class CalculationResult:
+    """Outcome of :func:`calculate`.
+
+    Attributes
+    ----------
+    run : StoredRun
+        The run and its ledger.
+    created : bool
+        ``False`` when a run with the same fingerprint was already stored (or the period is
+        locked with its signed-off run).
+    """
+
+    run: StoredRun
+    created: bool
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """Everything a run is computed from, fixed before anything is computed.
+
+    Attributes
+    ----------
+    run_id : str
+        Fingerprint of :attr:`manifest`.
+    manifest : RunManifest
+    methods : tuple of Method
+    inputs : RunInputs
+    context : FactorContext
+    engine : str
+    memory_limit : str, optional
+    """
+
+    run_id: str
+    manifest: RunManifest
+    methods: tuple[Method, ...]
+    inputs: RunInputs
+    context: FactorContext
+    engine: str
+    memory_limit: str | None
+
+
+def workspace_library(workspace: Workspace) -> FactorLibrary:
+    """The packaged releases plus the workspace's own factor releases."""
+    return FactorLibrary([packaged_dir(), workspace.factors_dir])
+
+
+def workspace_inputs(workspace: Workspace, period: str | None = None) -> RunInputs:
+    """The inputs of every registered method's kind and the reference tables, gathered once."""
+    return gather_inputs(workspace, [m.kind for m in registered_methods()], period)
+
+
+def prepare(
+    workspace: Workspace,
+    period: str | None = None,
+    engine: str = "duckdb",
+    memory_limit: str | None = None,
+    strict: bool = False,
+    methods: Sequence[Method] | None = None,
+) -> RunSetup:
+    """Gather the inputs and write the run's manifest (its fingerprint is the run id)."""
+    config = workspace.config
+    library = workspace_library(workspace)
+    policy = SelectionPolicy(
+        strict=strict,
+        proxy_regions=tuple(config.proxy_regions),
+        later_years=config.later_year_factors,
+    )
+    chosen = tuple(methods) if methods is not None else registered_methods()
+    inputs = gather_inputs(workspace, [m.kind for m in chosen], period)
+    releases = {
+        r: {t: e["sha256"] for t, e in library.manifest(r)["tables"].items()}
+        for r in library.release_ids
+    }
+    manifest = RunManifest(
+        inputs={kind: [b for b, _ in batches] for kind, batches in inputs.batches.items()}
+        | {kind: _table_hash(t) for kind, t in inputs.references.items()},
+        factor_releases=[f"{r}@{_digest(releases[r])}" for r in sorted(releases)],
+        gwp_set=config.gwp_set,
+        options={
+            "period": period,
+            "engine": engine,
+            "strict": strict,
+            "proxy_regions": list(config.proxy_regions),
+            "later_year_factors": config.later_year_factors,
+        },
+    )
+    return RunSetup(
+        run_id=manifest.fingerprint(),
+        manifest=manifest,
+        methods=chosen,
+        inputs=inputs,
+        context=FactorContext(library, config.gwp_set, policy),
+        engine=engine,
+        memory_limit=memory_limit,
+    )
+
+
+def check(setup: RunSetup) -> None:
+    """Check, before running, that every method with input has what its spec requires.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the method and the reference kinds that are missing.
+    """
+    for method in setup.methods:
+        if not setup.inputs.batches.get(method.kind):
+            continue
+        missing = [k for k in method.references if k not in setup.inputs.references]
+        if missing:
+            raise CarbonLedgerError(
+                f"{method.name} reads {method.kind} and needs {', '.join(missing)}: "
+                "import them first"
+            )
+
+
+def build(setup: RunSetup, engine: RelationalEngine) -> LedgerPlan:
+    """The ledger plan of a run on a relational engine (one ordered part per method)."""
+    return relational_ledger(engine, setup.methods, setup.inputs, setup.context, setup.run_id)
+
+
+def execute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
+    """Compute the ledger into ``path``; its row count and the methods' reports."""
+    if setup.engine == "reference":
+        table = reference_ledger(setup.methods, setup.inputs, setup.context, setup.run_id)
+        path.write_bytes(parquet_bytes(table))
+        return table.num_rows, {}
+    options = {"memory_limit": setup.memory_limit} if setup.memory_limit else {}
+    engine = get_engine(setup.engine, **(options if setup.engine == "duckdb" else {}))
+    try:
+        assert isinstance(engine, RelationalEngine)
+        plan = build(setup, engine)
+        if not plan.parts:
+            path.write_bytes(parquet_bytes(ledger_schema().empty_table()))
+            return 0, plan.reports
+        engine.write_ordered(plan.parts, path)
+    finally:
+        engine.close()
+    return int(pq.ParquetFile(path).metadata.num_rows), plan.reports
+
+
+def store(
+    workspace: Workspace, setup: RunSetup, staged: Path, rows: int, reports: dict[str, Any]
+) -> CalculationResult:
+    """Register the staged ledger and the manifest through the workspace's write path."""
+    manifest = setup.manifest
+    run, created = workspace.store_run(
+        staged,
+        {
+            "run_id": setup.run_id,
+            "created_at": manifest.created_at,
+            "period": setup.inputs.period,
+            "engine": setup.engine,
+            "gwp_set": setup.context.gwp_set,
+            "rows": rows,
+            "manifest": {**json.loads(manifest.to_json()), "reports": reports},
+        },
+    )
+    return CalculationResult(run, created)
+
+
+def calculate(
+    workspace: Workspace,
+    period: str | None = None,
+    engine: str = "duckdb",
+    memory_limit: str | None = None,
+    strict: bool = False,
+) -> CalculationResult:
+    """Run every registered method over the imported batches and store the emission ledger.
+
+    The run id is the fingerprint of the run manifest (input batch hashes, factor releases and
+    their table hashes, GWP set, options, library versions), so the same inputs give the same
+    run; the ledger is written in a fixed order, so they also give the same bytes. A locked
+    period's calculation is its signed-off run.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    period : str, optional
+        ``YYYY`` or ``YYYY-MM``.
+    engine : {"duckdb", "reference", "spark"}
+    memory_limit : str, optional
+        Memory limit of the DuckDB engine (it spills to disk beyond it), e.g. ``"4GB"``.
+    strict : bool, default False
+        Refuse factor fallbacks (region, year).
+    """
+    if period and (lock := covering_lock(workspace, period)) and lock.run_id:
+        return CalculationResult(workspace.get_run(lock.run_id), False)
+    setup = prepare(workspace, period, engine, memory_limit, strict)
+    if existing := next((r for r in workspace.runs() if r.run_id == setup.run_id), None):
+        return CalculationResult(existing, False)
+    check(setup)
+    staged = workspace.staging_path()
+    try:
+        rows, reports = execute(setup, staged)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return store(workspace, setup, staged, rows, reports)
+
+
+def _table_hash(table: pa.Table) -> str:
+    return sha256_bytes(parquet_bytes(table))
+
+
+def _digest(tables: dict[str, str]) -> str:
+    return sha256_bytes(json.dumps(tables, sort_keys=True).encode())[:16]
