@@ -10,13 +10,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from carbonledger.units import CURRENCIES, gwp_set_name
-
 __all__ = [
     "DEFAULT_GWP_SET",
     "DEFAULT_LANGUAGE",
+    "DEFAULT_PARETO_SHARE",
     "DEFAULT_REPORTING_CURRENCY",
+    "DEFAULT_SAMPLES",
     "DEFAULT_WORKING_HOURS_PER_DAY",
+    "DIMENSIONS",
     "Consolidation",
     "Language",
     "WorkspaceConfig",
@@ -43,6 +44,28 @@ SHARE_TOLERANCE = 1e-6
 #: changes and errors triggers a base-year recalculation (GHG Protocol Corporate Standard,
 #: chapter 5, leaves the threshold to the company; 5 % is the common choice).
 DEFAULT_RECALCULATION_THRESHOLD = 0.05
+
+#: Monte Carlo draws of the uncertainty analysis when none is given.
+DEFAULT_SAMPLES = 10_000
+
+#: Share of the total the vital few sources make up (Pareto hotspots).
+DEFAULT_PARETO_SHARE = 0.8
+
+#: Ledger columns a total can be grouped by, with their public names.
+DIMENSIONS: dict[str, str] = {
+    "scope": "scope",
+    "category": "scope3_category",
+    "iso_category": "iso_category",
+    "gas": "gas",
+    "entity": "entity_id",
+    "facility": "facility_id",
+    "business_unit": "business_unit",
+    "month": "period",
+    "method": "method",
+    "data_quality": "data_quality",
+    "match_level": "match_level",
+    "activity": "activity_key",
+}
 
 #: Number of scope 3 categories in the GHG Protocol Scope 3 Standard.
 SCOPE3_CATEGORIES = 15
@@ -130,12 +153,16 @@ class WorkspaceConfig(BaseModel):
     @field_validator("gwp_set")
     @classmethod
     def _known_gwp_set(cls, value: str) -> str:
+        from carbonledger.units import gwp_set_name  # the unit registry loads on use
+
         return gwp_set_name(value)
 
     @field_validator("reporting_currency")
     @classmethod
     def _known_currency(cls, value: str) -> str:
         code = value.strip().upper()
+        from carbonledger.units import CURRENCIES
+
         if code not in CURRENCIES:
             raise ValueError(f"unknown currency {value!r}; use one of {', '.join(CURRENCIES)}")
         return code

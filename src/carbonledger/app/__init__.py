@@ -22,7 +22,10 @@ from carbonledger.app.analysis import (
 from carbonledger.app.data import ImportResult, import_file, list_batches, validate_file
 from carbonledger.app.docs import write_reference_docs
 from carbonledger.app.factors import (
+    DEFAULT_STAGE_ORDER,
     Estimate,
+    ReleaseInfo,
+    SelectionPolicy,
     add_factor_release,
     build_factor_releases,
     estimate,
@@ -47,15 +50,26 @@ from carbonledger.app.workspace import (
     open_if_workspace,
     open_workspace,
 )
+from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES, DIMENSIONS
+from carbonledger.report.context import ReportContext
 from carbonledger.run import CalculationResult, calculate
+from carbonledger.store import Workspace
 
 __all__ = [
+    "DEFAULT_PARETO_SHARE",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_STAGE_ORDER",
+    "DIMENSIONS",
     "FORMATS",
     "CalculationResult",
     "Estimate",
     "ImportResult",
+    "ReleaseInfo",
+    "ReportContext",
     "RunRef",
     "RunView",
+    "SelectionPolicy",
+    "Workspace",
     "add_factor_release",
     "base_year",
     "build_factor_releases",

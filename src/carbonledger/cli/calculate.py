@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from carbonledger import app
+from carbonledger.cli._lazy import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
-from carbonledger.inventory import DIMENSIONS
+from carbonledger.options import DIMENSIONS
 
 __all__ = [
     "calculate",

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from carbonledger import app
-from carbonledger.app.factors import DEFAULT_STAGE_ORDER, ReleaseInfo, SelectionPolicy
+from carbonledger.cli._lazy import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.errors import ValidationError
 from carbonledger.options import DEFAULT_GWP_SET
@@ -193,8 +192,8 @@ def estimate(
 
     Example: [bold]carbonledger estimate fuel/natural_gas 1000 therm --region US --basis HHV[/]
     """
-    policy = SelectionPolicy(
-        stages=tuple(stage) if stage else DEFAULT_STAGE_ORDER,
+    policy = app.SelectionPolicy(
+        stages=tuple(stage) if stage else app.DEFAULT_STAGE_ORDER,
         strict=strict,
         proxy_regions=tuple(proxy or ()),
     )
@@ -256,7 +255,7 @@ def add(
 
     Example: [bold]carbonledger factors add cn_grid.csv --id cn-grid-2023 --publisher MEE -w acme[/]
     """
-    info = ReleaseInfo(release_id, publisher, dataset, version, published, licence, url, ())
+    info = app.ReleaseInfo(release_id, publisher, dataset, version, published, licence, url, ())
 
     def report(exc: ValidationError) -> None:
         if as_json:

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from carbonledger import app
+from carbonledger.cli._lazy import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, RunOption, WorkspaceOption
-from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE
-from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
+from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES
 
 __all__ = [
     "base_year_command",

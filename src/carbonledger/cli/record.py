@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from carbonledger import app
+from carbonledger.cli._lazy import app
 from carbonledger.cli._output import (
     console,
     emit_json,

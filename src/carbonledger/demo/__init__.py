@@ -16,13 +16,12 @@ import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger import app
+from carbonledger.app import ReportContext, Workspace
 from carbonledger.app.factors import ReleaseInfo
 from carbonledger.demo.generate import generate_tables, load_company
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.options import WorkspaceConfig
-from carbonledger.report.context import ReportContext
 from carbonledger.schema import get_schema
-from carbonledger.store import Workspace
 
 __all__ = ["DemoSummary", "run_demo", "write_inputs"]
 

@@ -7,6 +7,15 @@ lazily and declare what they support.
 """
 
 from carbonledger.engine._base import Capabilities, Engine, RelationalEngine
+from carbonledger.engine._local import ibis_connection, sql_connection
 from carbonledger.engine._registry import ENGINES, get_engine
 
-__all__ = ["ENGINES", "Capabilities", "Engine", "RelationalEngine", "get_engine"]
+__all__ = [
+    "ENGINES",
+    "Capabilities",
+    "Engine",
+    "RelationalEngine",
+    "get_engine",
+    "ibis_connection",
+    "sql_connection",
+]

@@ -11,11 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from carbonledger.engine import sql_connection
 from carbonledger.errors import FactorError, FactorNotFoundError
 from carbonledger.factors.releases import BUILDERS, FACTORS_TABLE, MANIFEST, packaged_dir
 from carbonledger.factors.selection import Selection, SelectionPolicy, select_factors
@@ -194,7 +194,7 @@ class FactorLibrary:
         return select_factors(requests, self.factors, policy)
 
     def _query(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        con = duckdb.connect()
+        con = sql_connection()
         try:
             con.register("factors", self.factors)
             result: list[dict[str, Any]] = con.sql(sql, params=params).to_arrow_table().to_pylist()

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from carbonledger.engine import sql_connection
 from carbonledger.errors import FactorNotFoundError, UnitError
 from carbonledger.factors.regions import MatchLevel, region_chain
 from carbonledger.units import parse_unit
@@ -210,7 +210,7 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
     max_gap = (
         0 if policy.strict else (policy.max_year_gap if policy.max_year_gap is not None else 10_000)
     )
-    con = duckdb.connect()
+    con = sql_connection()
     try:
         for name, table in (
             ("requests", requests),

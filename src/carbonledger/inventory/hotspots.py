@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.inventory.totals import totals
+from carbonledger.options import DEFAULT_PARETO_SHARE
 
 __all__ = [
     "DEFAULT_PARETO_SHARE",
@@ -28,9 +29,6 @@ __all__ = [
     "pareto",
     "previous_period",
 ]
-
-#: Share of the total the vital few make up.
-DEFAULT_PARETO_SHARE = 0.8
 
 
 def pareto(

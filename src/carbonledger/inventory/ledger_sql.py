@@ -1,25 +1,28 @@
-"""SQL access to a ledger for the inventory's aggregations (DuckDB, scanned in place)."""
+"""SQL access to a ledger for the inventory's aggregations (the engine room's local
+connection, the ledger scanned in place)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import pyarrow as pa
+
+from carbonledger.engine import sql_connection
 
 __all__ = ["latest_year", "ledger_connection", "weighted_source"]
 
 
-def ledger_connection(ledger: Path | pa.Table) -> duckdb.DuckDBPyConnection:
+def ledger_connection(ledger: Path | pa.Table) -> Any:
     """A DuckDB connection with the ledger (Parquet path or table) registered as ``ledger``."""
-    con = duckdb.connect()
+    con = sql_connection()
     con.register(
         "ledger", ledger if isinstance(ledger, pa.Table) else con.read_parquet(str(ledger))
     )
     return con
 
 
-def weighted_source(con: duckdb.DuckDBPyConnection, shares: pa.Table | None) -> tuple[str, str]:
+def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
     """The ``FROM`` clause and the weight expression of consolidated sums.
 
     Without shares every row weighs 1. With them (``entity_id``, ``share``, optionally

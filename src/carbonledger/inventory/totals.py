@@ -14,24 +14,9 @@ import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.options import DIMENSIONS
 
 __all__ = ["DIMENSIONS", "totals"]
-
-#: Ledger columns a total can be grouped by, with their public names.
-DIMENSIONS: dict[str, str] = {
-    "scope": "scope",
-    "category": "scope3_category",
-    "iso_category": "iso_category",
-    "gas": "gas",
-    "entity": "entity_id",
-    "facility": "facility_id",
-    "business_unit": "business_unit",
-    "month": "period",
-    "method": "method",
-    "data_quality": "data_quality",
-    "match_level": "match_level",
-    "activity": "activity_key",
-}
 
 
 def totals(

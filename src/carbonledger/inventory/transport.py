@@ -16,6 +16,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from carbonledger.engine import ibis_connection
 from carbonledger.methods import unit_scales, with_tonne_km
 
 __all__ = ["shipment_footprints", "tce_footprints"]
@@ -24,7 +25,7 @@ __all__ = ["shipment_footprints", "tce_footprints"]
 def tce_footprints(ledger: Path | pa.Table, legs: Sequence[Path]) -> pa.Table:
     """One row per TCE of the ledger: iLEAP fields [t km, kg CO2e] plus ``orderId`` and
     ``co2eVehicle``."""
-    con = ibis.duckdb.connect()
+    con = ibis_connection()
     try:
         rows = ledger if isinstance(ledger, pa.Table) else pq.read_table(ledger)
         table = ibis.memtable(rows)
@@ -83,7 +84,7 @@ def shipment_footprints(tces: pa.Table) -> pa.Table:
         co2eWTW=t.co2eWTW.sum(),
         co2eVehicle=t.co2eVehicle.sum(),
     )
-    con = ibis.duckdb.connect()
+    con = ibis_connection()
     try:
         return con.to_pyarrow(grouped.order_by("shipmentId"))
     finally:

@@ -31,11 +31,10 @@ import yaml
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.inventory.quality import PRIMARY
+from carbonledger.options import DEFAULT_SAMPLES
 
 __all__ = ["CONFIDENCE", "DEFAULT_SAMPLES", "uncertainty", "uncertainty_defaults"]
 
-#: Monte Carlo draws when none is given.
-DEFAULT_SAMPLES = 10_000
 #: Confidence level of the reported intervals.
 CONFIDENCE = 0.95
 _Z = NormalDist().inv_cdf(1 - (1 - CONFIDENCE) / 2)

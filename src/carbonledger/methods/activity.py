@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from carbonledger.engine import sql_connection
 from carbonledger.factors import FactorLibrary, SelectionPolicy
 from carbonledger.units import conversion_factor, gwp, gwp_set_name
 
@@ -94,7 +94,7 @@ def calculate_activity(
             ),
         }
     )
-    con = duckdb.connect()
+    con = sql_connection()
     try:
         for name, table in (
             ("activities", activities),
@@ -119,7 +119,7 @@ def _unit_pairs(activities: pa.Table, matches: pa.Table) -> pa.Table:
                 "unit_conversion": pa.array([], pa.float64()),
             }
         )
-    con = duckdb.connect()
+    con = sql_connection()
     try:
         con.register("a", activities.select(["request_id", "unit"]))
         con.register("m", matches.select(["request_id", "factor_unit"]))

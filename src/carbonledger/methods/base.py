@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import ibis
 import pyarrow as pa
 
+from carbonledger.engine import ibis_connection
 from carbonledger.factors import FactorLibrary, SelectionPolicy
 from carbonledger.factors.selection import not_found
 from carbonledger.methods.activity import calculate_activity
@@ -387,7 +388,7 @@ def resolve_requests(
         raise not_found(result.missing)
     rows = result.rows
     keys = numbered.select(["request_id", *REQUEST_KEYS])
-    con = ibis.duckdb.connect()
+    con = ibis_connection()
     try:
         joined = ibis.memtable(rows).join(ibis.memtable(keys), "request_id")
         table = con.to_pyarrow(

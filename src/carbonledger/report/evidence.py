@@ -19,7 +19,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
@@ -104,7 +103,7 @@ def evidence_pack(
     return target
 
 
-def _lineage_sql(context: ReportContext, con: duckdb.DuckDBPyConnection, shares: pa.Table) -> str:
+def _lineage_sql(context: ReportContext, con: Any, shares: pa.Table) -> str:
     """One query over the ledger: each reported number's rows (registers the shares on ``con``)."""
     source, weight = weighted_source(con, shares)
     period = context.inventory.period
