@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,42 @@ import pytest
 
 from carbonledger.app import import_file
 from carbonledger.errors import FactorError
-from carbonledger.factors._raw import raw_data_dir
+from carbonledger.factors import raw_data_dir
 from carbonledger.options import WorkspaceConfig
 from carbonledger.store import Workspace
+
+#: A PostgreSQL server URL (``postgresql+psycopg://user@host:port``): when set, every workspace
+#: a test creates gets a database of its own on that server instead of its SQLite file, so the
+#: same suite runs against both metadata stores (``.ci/run`` runs it twice).
+POSTGRES_ENV = "CARBONLEDGER_TEST_POSTGRES"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _metadata_store_under_test() -> Iterator[None]:
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        yield
+        return
+    from sqlalchemy import create_engine, text
+
+    from carbonledger.store.metadata import MetadataStore
+
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+
+    def for_workspace(root: Path, configured: str | None) -> MetadataStore:
+        name = "cl_" + hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:20]
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return MetadataStore(f"{server}/{name}", pooled=False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MetadataStore, "for_workspace", staticmethod(for_workspace))
+        yield
+    admin.dispose()
 
 
 @pytest.fixture

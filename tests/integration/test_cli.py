@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from carbonledger.cli import app
@@ -77,10 +78,9 @@ def test_every_command_has_help_with_an_example():
         assert "Example" in result.output, command
 
 
-def test_demo_runs_and_is_deterministic(tmp_path):
-    first = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
-    assert first.exit_code == 0, first.output
-    summary = _json(first)
+@pytest.mark.xdist_group("demo")
+def test_demo_runs_and_is_deterministic(demo):
+    folder, summary = demo
     kinds = {i["kind"] for i in summary["imports"]}
     assert kinds == {
         "entities",
@@ -120,7 +120,7 @@ def test_demo_runs_and_is_deterministic(tmp_path):
     statuses = {r["category"]: r["status"] for r in summary["scope3"]}
     assert {c for c, s in statuses.items() if s == "calculated"} >= {1, 2, 3, 4, 5, 6, 7, 9, 11, 12}
     assert "gap" not in statuses.values()
-    assert (tmp_path / "d" / "inputs" / "electricity.csv").read_bytes().decode("gbk")
+    assert (folder / "inputs" / "electricity.csv").read_bytes().decode("gbk")
     reports = {p.rsplit("/", 1)[-1] for p in summary["reports"]}
     assert {
         "report.zh.html",
@@ -130,7 +130,12 @@ def test_demo_runs_and_is_deterministic(tmp_path):
         "disclosures.xlsx",
         "evidence.zip",
     } <= reports
-    second = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--json"])
+    second = runner.invoke(app, ["demo", "--out", str(folder), "--json"])
     again = _json(second)
     assert [i["batch_id"] for i in again["imports"]] == [i["batch_id"] for i in summary["imports"]]
     assert not any(i["created"] for i in again["imports"])
+    # every change the demo made passed the store's one write path, once
+    history = _json(runner.invoke(app, ["data", "history", "-w", str(folder), "--json"]))
+    kinds = [e["kind"] for e in history]
+    assert kinds.count("batch.stored") == len(summary["imports"])
+    assert kinds.count("run.stored") == 1 and kinds.count("factor_release.added") == 1

@@ -92,9 +92,9 @@ def test_a_bad_field_names_the_column():
     assert "mode" in result.output
 
 
-def test_shipments_and_scope3_commands_on_the_demo(tmp_path):
-    out = tmp_path / "demo"
-    assert runner.invoke(app, ["demo", "--out", str(out), "--json"]).exit_code == 0
+@pytest.mark.xdist_group("demo")
+def test_shipments_and_scope3_commands_on_the_demo(demo):
+    out, _ = demo
     result = runner.invoke(app, ["shipments", "-w", str(out), "--by", "tce", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["rows"]

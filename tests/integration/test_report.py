@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from carbonledger.app import calculate, report_context
+from carbonledger.app import calculate, import_file, report_context
+from carbonledger.options import WorkspaceConfig
 from carbonledger.report.render import render
+from carbonledger.store import Workspace
+from tests.conftest import ENTITIES, FACILITIES
 
 FUEL = [
     {
@@ -26,11 +30,29 @@ POWER = [
 ]
 
 
-@pytest.fixture
-def context(workspace, load):
-    load(workspace, stationary_fuel=FUEL, electricity=POWER)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One calculated workspace and its 2025 report context for the whole module (reports
+    only read them)."""
+    folder = tmp_path_factory.mktemp("report")
+    workspace = Workspace.init(folder / "ws", WorkspaceConfig(organisation="Test Co"))
+    tables = {"facilities": FACILITIES, "entities": ENTITIES, "stationary_fuel": FUEL}
+    for kind, rows in {**tables, "electricity": POWER}.items():
+        path = folder / f"{kind}.csv"
+        pd.DataFrame(rows).to_csv(path, index=False)
+        import_file(workspace, kind, path)
     calculate(workspace)
-    return report_context(workspace, period="2025")
+    return workspace, report_context(workspace, period="2025")
+
+
+@pytest.fixture
+def context(built):
+    return built[1]
+
+
+@pytest.fixture
+def report_ws(built):
+    return built[0]
 
 
 def test_json_numbers_equal_the_inventory_in_both_languages(context, tmp_path):
@@ -137,19 +159,19 @@ def test_a_font_that_cannot_be_embedded_is_named(context, tmp_path):
     assert not (tmp_path / "r.pdf").exists()  # nothing half-written
 
 
-def test_year_on_year_reads_the_previous_year_as_its_own_inventory(workspace, context):
+def test_year_on_year_reads_the_previous_year_as_its_own_inventory(report_ws, context):
     change = context.year_on_year
     assert (change["before"], change["after"]) == ("2024", "2025")
-    previous = report_context(workspace, period="2024").inventory
+    previous = report_context(report_ws, period="2024").inventory
     total = change["total"]
     assert total["co2e_before"] == pytest.approx(previous.total())
     assert total["co2e_after"] == pytest.approx(context.inventory.total())
     assert total["activity_effect"] + total["factor_effect"] == pytest.approx(total["change"])
-    assert report_context(workspace, period="2024").year_on_year is None  # no 2023 data
+    assert report_context(report_ws, period="2024").year_on_year is None  # no 2023 data
 
 
-def test_without_a_period_the_report_is_of_the_latest_year_not_a_sum_of_years(workspace, context):
-    latest = report_context(workspace)
+def test_without_a_period_the_report_is_of_the_latest_year_not_a_sum_of_years(report_ws, context):
+    latest = report_context(report_ws)
     assert latest.inventory.period == "2025"
     assert latest.numbers() == pytest.approx(context.numbers())
 
@@ -177,7 +199,7 @@ def test_xlsx_has_the_sections_and_html_carries_plotly(context, tmp_path):
     assert "cdn.plot.ly" not in html.split("</script>", 1)[1]  # charts need no network
 
 
-def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, workspace, tmp_path):
+def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, report_ws, tmp_path):
     import io
     import zipfile
 
@@ -187,15 +209,15 @@ def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, wo
     from carbonledger.app import open_run, workspace_library
     from carbonledger.report.evidence import evidence_pack, lineage
 
-    ledger = workspace.ledger_path(workspace.get_run(context.inventory.run_id))
-    shares = open_run(workspace).shares
+    ledger = report_ws.ledger_path(report_ws.get_run(context.inventory.run_id))
+    shares = open_run(report_ws).shares
     rows = lineage(context, ledger, shares).to_pylist()
     for number_id, value in context.numbers().items():
         parts = sum(r["contribution"] for r in rows if r["number_id"] == number_id)
         assert parts == pytest.approx(value), number_id
     manifests = [
         m
-        for m in workspace_library(workspace).manifests()
+        for m in workspace_library(report_ws).manifests()
         if m["release_id"] in {r["release_id"] for r in context.releases}
     ]
     pack = evidence_pack(context, ledger, shares, manifests, tmp_path / "out" / "evidence.zip")

@@ -92,6 +92,19 @@ def test_room_imports_only_what_the_table_allows(path):
     assert not wrong, f"{path.relative_to(PACKAGE)} imports what its room may not: {wrong}"
 
 
+def test_no_room_imports_another_rooms_private_modules():
+    offenders = []
+    for path in MODULES:
+        room = _room(path)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                parts = node.module.split(".")
+                foreign = parts[0] == "carbonledger" and len(parts) > 2 and parts[1] != room
+                if foreign and any(p.startswith("_") for p in parts[2:]):
+                    offenders.append(f"{path.relative_to(PACKAGE)}: {node.module}")
+    assert not offenders
+
+
 def test_no_duckdb_connection_outside_the_engine_room():
     offenders = []
     for path in MODULES:

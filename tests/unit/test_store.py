@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from carbonledger.app import import_file
 from carbonledger.errors import IntegrityError, ValidationError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.store import Workspace
+from tests.conftest import POSTGRES_ENV
 
 
 def _snapshot(workspace: Workspace) -> tuple[list, list[str]]:
@@ -150,4 +152,63 @@ def test_store_schema_is_managed_by_alembic(workspace):
     with workspace.metadata.engine.connect() as connection:
         version = connection.execute(text("select version_num from alembic_version")).scalar()
     assert version == "0004"
-    assert (Path(workspace.root) / "carbonledger.db").exists()
+    if workspace.metadata.dialect == "sqlite":
+        assert (Path(workspace.root) / "carbonledger.db").exists()
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get(POSTGRES_ENV)), reason="the suite's own databases stand in on this pass"
+)
+def test_the_metadata_store_is_named_by_url(tmp_path, monkeypatch):
+    from carbonledger.store.metadata import DATABASE_URL_ENV, MetadataStore
+
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    assert MetadataStore.for_workspace(tmp_path, url).url.database.endswith("elsewhere.db")
+    monkeypatch.setenv(DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'env.db'}")
+    assert MetadataStore.for_workspace(tmp_path, url).url.database.endswith("env.db")
+
+
+def test_an_unreachable_or_invalid_store_is_a_clear_error(tmp_path):
+    from carbonledger.errors import ConfigError
+    from carbonledger.store.metadata import MetadataStore
+
+    with pytest.raises(ConfigError, match="not valid"):
+        MetadataStore("no url at all")
+    store = MetadataStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    with pytest.raises(WorkspaceError, match="cannot open the metadata store") as caught:
+        store.migrate()
+    assert "secret" not in str(caught.value)
+
+
+def test_a_writer_waits_for_the_lock_and_says_for_whom(workspace):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from carbonledger.store.lock import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1]), 'import electricity'):\n"
+            "    print('held', flush=True); time.sleep(3)",
+            str(workspace.root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        from carbonledger.store.lock import writer_lock
+
+        with (
+            pytest.raises(TimeoutError, match="import electricity"),
+            writer_lock(workspace.root, "calculate", timeout=0.3),
+        ):
+            pass
+    finally:
+        holder.kill()
+        holder.communicate()
+    with writer_lock(workspace.root, "calculate", timeout=5):  # free once the holder is gone
+        pass

@@ -19,11 +19,11 @@ from carbonledger.factors import (
     SelectionPolicy,
     build_releases,
     default_library,
+    raw_data_dir,
     user_release,
     verify_releases,
     write_release,
 )
-from carbonledger.factors._raw import raw_data_dir
 from carbonledger.ingest import read_table
 from carbonledger.methods import calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET

@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from carbonledger.errors import CarbonLedgerError, ValidationError
 from carbonledger.factors import FactorLibrary, SelectionPolicy, default_library
@@ -150,9 +149,7 @@ def estimate_record(
         tables = _aligned(tables)
         for name, stand_in in _aligned(_stand_ins(country, folder)).items():
             tables[name] = pa.concat_tables([tables[name], stand_in])
-        path = folder / "record.parquet"
-        pq.write_table(record, path)
-        inputs = RunInputs({kind: [(STAND_IN, path)]}, tables)
+        inputs = RunInputs({kind: [(STAND_IN, record)]}, tables)
         policy = SelectionPolicy(proxy_regions=proxy_regions)
         context = FactorContext(library or default_library(), gwp_set, policy)
         return reference_ledger(methods, inputs, context, STAND_IN)

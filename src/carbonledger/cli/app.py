@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +17,8 @@ from carbonledger.cli._output import (
     rich_table,
 )
 from carbonledger.cli.calculate import (
+    JsonOption,
+    WorkspaceOption,
     calculate,
     reconcile_command,
     runs,
@@ -52,32 +55,96 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-app.add_typer(factors_app, name="factors")
-app.command()(estimate)
-app.command("estimate-record")(estimate_record_command)
-app.command()(calculate)
-app.command("totals")(totals_command)
-app.command("reconcile")(reconcile_command)
-app.command("scope3")(scope3_command)
-app.command("inventory")(inventory_command)
-app.command("intensity")(intensity_command)
-app.command("uncertainty")(uncertainty_command)
-app.command("hotspots")(hotspots_command)
-app.command("lock")(lock_command)
-app.command("restate")(restate_command)
-app.command("periods")(periods_command)
-app.command("base-year")(base_year_command)
-app.command("footprint")(footprint_command)
-app.command("forecast")(forecast_command)
-app.command("quality")(quality_command)
-app.command("report")(report_command)
-app.command("shipments")(shipments_command)
-app.command()(runs)
 
-WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print results as JSON.")]
+def _group(name: str, help_text: str, **options: Any) -> typer.Typer:
+    group = typer.Typer(help=help_text, rich_markup_mode="rich", **options)
+    app.add_typer(group, name=name)
+    return group
+
+
+data_app = _group("data", "Import, validate and list the workspace's data.", no_args_is_help=True)
+results_app = _group(
+    "results", "A run's ledger: totals, reconciliation, scope 3, shipments.", no_args_is_help=True
+)
+inventory_app = _group(
+    "inventory",
+    "The consolidated inventory (shown without a sub-command) and its analyses.",
+    invoke_without_command=True,
+)
+periods_app = _group(
+    "periods",
+    "Sign-off: lock a period, restate it, its history (shown without a sub-command).",
+    invoke_without_command=True,
+)
+app.add_typer(factors_app, name="factors")
+
+#: The commands of each task group, by name.
+_GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
+    factors_app: {"estimate": estimate, "estimate-record": estimate_record_command},
+    results_app: {
+        "totals": totals_command,
+        "reconcile": reconcile_command,
+        "scope3": scope3_command,
+        "shipments": shipments_command,
+        "runs": runs,
+    },
+    inventory_app: {
+        "intensity": intensity_command,
+        "uncertainty": uncertainty_command,
+        "hotspots": hotspots_command,
+        "quality": quality_command,
+        "forecast": forecast_command,
+        "base-year": base_year_command,
+        "footprint": footprint_command,
+    },
+    periods_app: {"lock": lock_command, "restate": restate_command, "list": periods_command},
+}
+for group, commands in _GROUPED.items():
+    for command_name, function in commands.items():
+        group.command(command_name)(function)
+        if command_name != "list":  # the short names users already type, kept as aliases
+            app.command(command_name, hidden=True)(function)
+app.command()(calculate)
+app.command("report")(report_command)
+
+
+@inventory_app.callback()
+def _inventory_default(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Period YYYY or YYYY-MM (default: the run's, or its latest year)."),
+    ] = None,
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = Path(),
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """The consolidated inventory: scopes (scope 2 on both bases), categories, gases, entities.
+
+    Example: [bold]carbonledger inventory -w acme --period 2025 --json[/]
+    """
+    if ctx.invoked_subcommand is None:
+        inventory_command(period, run, workspace, as_json)
+
+
+@periods_app.callback()
+def _periods_default(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = Path(),
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """The history of period locks and restatements.
+
+    Example: [bold]carbonledger periods -w acme[/]
+    """
+    if ctx.invoked_subcommand is None:
+        periods_command(None, workspace, as_json)
+
+
 KIND_HELP = f"Activity kind: {', '.join(schema_kinds())}."
 
 
@@ -122,7 +189,7 @@ def init(
         console.print(f"Created workspace [bold]{workspace.root}[/] for {organisation}.")
 
 
-@app.command("import")
+@data_app.command("import")
 def import_(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GBK), XLSX or Parquet file.")],
@@ -155,7 +222,7 @@ def import_(
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
-@app.command()
+@data_app.command()
 def validate(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet file.")],
@@ -177,7 +244,7 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command()
+@data_app.command()
 def batches(
     kind: Annotated[str | None, typer.Option(help="Only batches of this kind.")] = None,
     workspace: WorkspaceOption = Path(),
@@ -233,6 +300,34 @@ def docs(
     """
     written = jobs.write_reference_docs(out)
     console.print(f"wrote {len(written)} pages under {out}")
+
+
+@data_app.command()
+def history(
+    kind: Annotated[str | None, typer.Option(help="Only events of this kind.")] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Every change to the workspace, as the store's write path recorded it.
+
+    Example: [bold]carbonledger data history -w acme --kind batch.stored[/]
+    """
+    with fail_cleanly(as_json):
+        events = jobs.history(jobs.open_workspace(workspace), kind)
+    if as_json:
+        emit_json([vars(e) for e in events])
+        return
+    console.print(
+        rich_table(
+            "Workspace history",
+            ["#", "at (UTC)", "kind", "subject", "by"],
+            [(e.entry, e.at, e.kind, e.subject[:16], e.actor) for e in events],
+        )
+    )
+
+
+for _alias, _function in (("import", import_), ("validate", validate), ("batches", batches)):
+    app.command(_alias, hidden=True)(_function)
 
 
 def _config_error(exc: ValueError) -> Exception:

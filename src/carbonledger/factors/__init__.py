@@ -6,6 +6,8 @@ releases (:func:`default_library`), selection (:class:`SelectionPolicy`,
 ``carbonledger factors build``. Loaders are internal.
 """
 
+from carbonledger.factors._keys import slug
+from carbonledger.factors._raw import raw_data_dir
 from carbonledger.factors.library import FactorLibrary, default_library
 from carbonledger.factors.regions import WORLD, MatchLevel, region_chain
 from carbonledger.factors.releases import (
@@ -38,9 +40,11 @@ __all__ = [
     "build_releases",
     "default_library",
     "factor_schema",
+    "raw_data_dir",
     "read_manifest",
     "region_chain",
     "select_factors",
+    "slug",
     "user_release",
     "verify_releases",
     "write_release",

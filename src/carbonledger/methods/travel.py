@@ -20,7 +20,7 @@ import pyarrow as pa
 import pycountry
 import yaml
 
-from carbonledger.factors._keys import slug
+from carbonledger.factors import slug
 from carbonledger.methods.base import (
     NULL_STRING,
     FactorContext,

@@ -20,6 +20,7 @@ from carbonledger.run.steps import (
     workspace_inputs,
     workspace_library,
 )
+from carbonledger.run.tables import calculate_tables
 
 __all__ = [
     "LEDGER_ORDER",
@@ -30,6 +31,7 @@ __all__ = [
     "RunSetup",
     "build",
     "calculate",
+    "calculate_tables",
     "check",
     "default_spend_mapping",
     "execute",

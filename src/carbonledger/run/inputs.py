@@ -63,15 +63,17 @@ class RunInputs:
 
     Attributes
     ----------
-    batches : dict of str to list of (str, Path)
-        For each activity kind, its batches as ``(batch_id, verified parquet path)``.
+    batches : dict of str to list of (str, Path or pyarrow.Table)
+        For each activity kind, its batches as ``(batch_id, verified parquet path)``, or as
+        ``(batch_id, table)`` for records held in memory (see
+        :func:`~carbonledger.run.calculate_tables`).
     references : dict of str to pyarrow.Table
         Reference tables by kind (facilities, entities, prices, mappings ...).
     period : str, optional
         ``YYYY`` or ``YYYY-MM``: only activity of that period.
     """
 
-    batches: dict[str, list[tuple[str, Path]]]
+    batches: dict[str, list[tuple[str, Path | pa.Table]]]
     references: dict[str, pa.Table] = field(default_factory=dict)
     period: str | None = None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -163,16 +164,8 @@ def relational_ledger(
         batches = inputs.batches.get(method.kind, [])
         if not batches:
             continue
-        activity = (
-            ibis.union(
-                *[
-                    engine.read_parquet([path]).mutate(batch_id=ibis.literal(batch_id))
-                    for batch_id, path in batches
-                ]
-            )
-            if len(batches) > 1
-            else engine.read_parquet([batches[0][1]]).mutate(batch_id=ibis.literal(batches[0][0]))
-        )
+        scans = [_batch(engine, source).mutate(batch_id=ibis.literal(b)) for b, source in batches]
+        activity = ibis.union(*scans) if len(scans) > 1 else scans[0]
         if inputs.period:
             activity = activity.filter(activity.period.startswith(inputs.period))
         references = {k: v for k, v in inputs.references.items() if k in method.references}
@@ -207,6 +200,11 @@ def relational_ledger(
         ledger = apply_factors(lines, engine.table(resolved), run_id)
         parts.append(ledger.cast(_LEDGER_TYPES()).order_by(list(LEDGER_ORDER)))
     return LedgerPlan(parts, reports)
+
+
+def _batch(engine: Any, source: Path | pa.Table) -> Any:
+    """A batch as an engine table: a Parquet file scanned in place, or an in-memory table."""
+    return engine.table(source) if isinstance(source, pa.Table) else engine.read_parquet([source])
 
 
 def _LEDGER_TYPES() -> Any:  # noqa: N802 - a constant computed on use

@@ -32,8 +32,9 @@ def reference_ledger(
     presence: set[tuple[str, str, str]] = set()
     for method in methods:
         records = []
-        for batch_id, path in inputs.batches.get(method.kind, []):
-            for record in pq.read_table(path).to_pylist():
+        for batch_id, source in inputs.batches.get(method.kind, []):
+            table = source if isinstance(source, pa.Table) else pq.read_table(source)
+            for record in table.to_pylist():
                 if inputs.period and not record["period"].startswith(inputs.period):
                     continue
                 records.append({**record, "batch_id": batch_id})

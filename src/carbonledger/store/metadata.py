@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from carbonledger.errors import ConfigError, WorkspaceError
 
@@ -39,14 +40,18 @@ class MetadataStore:
     ----------
     url : str
         SQLAlchemy database URL (``sqlite:///...`` or ``postgresql+psycopg://...``).
+    pooled : bool, default True
+        Keep connections open in a pool (a server's workers); ``False`` opens one per use
+        (short-lived processes, and test suites that open hundreds of stores).
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pooled: bool = True) -> None:
         try:
             self.url = make_url(url)
         except ArgumentError as exc:
             raise ConfigError(f"database URL {url!r} is not valid: {exc}") from None
-        self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
+        options: dict[str, Any] = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+        self.engine: Engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
 

@@ -1,0 +1,5 @@
+"""``python -m carbonledger.cli``: the command line."""
+
+from carbonledger.cli.app import main
+
+main()
