@@ -62,3 +62,17 @@ def test_tables_give_the_ledger_of_a_stored_run(tmp_path, workspace, load):
     assert _active_co2e(in_memory) == pytest.approx(_active_co2e(ledger), rel=1e-12)
     assert in_memory.num_rows == ledger.num_rows
     assert calculate_tables(activity, references, engine="reference").num_rows == ledger.num_rows
+
+
+def test_a_table_without_a_column_its_method_requires_is_refused_before_running(tmp_path):
+    from carbonledger.errors import CarbonLedgerError
+
+    references = {
+        "facilities": _typed("facilities", FACILITIES, tmp_path),
+        "entities": _typed("entities", ENTITIES, tmp_path),
+    }
+    power = _typed("electricity", POWER, tmp_path).drop_columns(["facility_id"])
+    with pytest.raises(CarbonLedgerError, match="has no column facility_id"):
+        calculate_tables({"electricity": power}, references)
+    with pytest.raises(CarbonLedgerError, match="needs facilities"):
+        calculate_tables({"electricity": power}, {"entities": references["entities"]})

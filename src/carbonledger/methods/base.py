@@ -33,12 +33,14 @@ __all__ = [
     "NULL_INT",
     "NULL_STRING",
     "RESOLVED_SCHEMA",
+    "Derivation",
     "FactorContext",
     "Method",
     "apply_factors",
     "classification",
     "entity_of",
     "entity_place",
+    "facility_place",
     "period_year",
     "reference_line",
     "resolve_requests",
@@ -229,6 +231,44 @@ class FactorContext:
     policy: SelectionPolicy = field(default_factory=SelectionPolicy)
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """What a method's derived tables are made from.
+
+    Attributes
+    ----------
+    distinct : mapping of str to list
+        For each column of the spec's ``distinct``, its distinct values in the input.
+    context : FactorContext
+    references : mapping of str to pyarrow.Table
+        The run's reference tables.
+    """
+
+    distinct: Mapping[str, list[Any]]
+    context: FactorContext
+    references: Mapping[str, pa.Table]
+
+
+def facility_place(activity: Any, facilities: Any) -> tuple[Any, dict[str, Any]]:
+    """Activity joined to its facility, and where its lines belong: batch, record, the
+    facility's entity and business unit, the facility and the period (Ibis), for ``select``.
+
+    Returns
+    -------
+    joined : Ibis table
+    place : dict of str to Ibis column
+    """
+    a = activity.join(facilities, activity.facility_id == facilities.facility_id, how="left")
+    return a, {
+        "batch_id": a.batch_id,
+        "record_id": a.record_id,
+        "entity_id": facilities.entity_id,
+        "facility_id": a.facility_id,
+        "business_unit": facilities.business_unit,
+        "period": a.period,
+    }
+
+
 class Method(ABC):
     """A calculation method: its facts are its spec (``methods/specs.yaml``), its code the
     activity lines (twice: as an Ibis plan and in plain Python)."""
@@ -323,18 +363,10 @@ class Method(ABC):
     ) -> list[dict[str, Any]]:
         """Activity lines of one record, in plain Python (for the reference engine)."""
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
-        """Small tables derived from the distinct values of input columns (default: none).
-
-        ``distinct`` holds, for each column named in :attr:`distinct_columns`, its distinct
-        values in the input; ``references`` the run's reference tables. Engines pass the result
-        to :meth:`lines` as references.
-        """
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
+        """Small tables derived from the distinct values of input columns, the factor context
+        and the run's reference tables (default: none); engines pass them to :meth:`lines` as
+        references."""
         return {}
 
     def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:

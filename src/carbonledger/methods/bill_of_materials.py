@@ -17,7 +17,7 @@ import pyarrow as pa
 from carbonledger.methods.base import (
     NULL_INT,
     NULL_STRING,
-    FactorContext,
+    Derivation,
     Method,
     entity_of,
     period_year,
@@ -126,14 +126,9 @@ class BillOfMaterialsMethod(Method):
     #: Activity column counting the units.
     units_column: ClassVar[str]
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``unit_lines``: the per-unit lines of every item."""
-        bills = references[self.bill_kind].to_pylist()
+        bills = given.references[self.bill_kind].to_pylist()
         label = self.bill_kind.replace("_", " ")
         return {"unit_lines": unit_lines(bills, self.item_column, label)}
 

@@ -19,7 +19,6 @@ from carbonledger.methods.base import (
     Method,
     entity_of,
     period_year,
-    reference_line,
 )
 from carbonledger.methods.travel import travel_keys
 from carbonledger.options import DEFAULT_WORKING_HOURS_PER_DAY
@@ -107,17 +106,13 @@ class Commuting(Method):
             kind = "vehicle" if mode in ("car", "motorbike") else "passenger"
             unit = f"{kind} * ({record['distance_unit']})"
         return [
-            reference_line(
+            self.reference_line(
                 record,
-                self.name,
-                scope=3,
-                iso_category=3,
                 activity_key=key,
                 region=entity.get("country"),
                 quantity=quantity,
                 unit=unit,
                 data_quality="estimated",
-                scope3_category=7,
                 business_unit=entity.get("business_unit"),
             )
         ]

@@ -20,8 +20,8 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
+    facility_place,
     period_year,
-    reference_line,
 )
 from carbonledger.options import SHARE_TOLERANCE
 
@@ -45,18 +45,13 @@ class CustomerTrips(Method):
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): one per motorised mode with a share above zero."""
         f = references["facilities"]
-        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        a, place = facility_place(activity, f)
         parts = []
         for mode, (line, share_column, unit_kind) in CUSTOMER_MODES.items():
             share = a[share_column]
             part = a.filter(share > 0).select(
                 **self.classify(line=ibis.literal(line, type="int64")),
-                batch_id=a.batch_id,
-                record_id=a.record_id,
-                entity_id=f.entity_id,
-                facility_id=a.facility_id,
-                business_unit=f.business_unit,
-                period=a.period,
+                **place,
                 activity_key=ibis.literal(f"customer_trip/{mode}"),
                 region=f.country,
                 year=period_year(a.period),
@@ -101,17 +96,13 @@ class CustomerTrips(Method):
             None,
         )
         return [
-            reference_line(
+            self.reference_line(
                 record,
-                self.name,
-                scope=3,
-                iso_category=self.spec.iso[0],
                 activity_key=f"customer_trip/{mode}",
                 region=facility["country"] if facility else None,
                 quantity=record["trips"] * record["round_trip_distance"] * record[share_column],
                 unit=f"{unit_kind} * ({record['distance_unit']})",
                 data_quality="estimated",
-                scope3_category=self.spec.scope3_category,
                 line=line,
                 entity_id=facility["entity_id"] if facility else None,
                 business_unit=facility["business_unit"] if facility else None,

@@ -25,7 +25,6 @@ from carbonledger.methods.base import (
     entity_of,
     entity_place,
     period_year,
-    reference_line,
 )
 from carbonledger.methods.bill_of_materials import BillOfMaterialsMethod
 
@@ -103,17 +102,13 @@ class DeviceUse(Method):
             in_year = record["active_devices"] * record["annual_energy"] / _MONTHS_PER_YEAR
             parts.append((1, in_year * matched, "memo", "measured"))
         return [
-            reference_line(
+            self.reference_line(
                 record,
-                self.name,
-                scope=3,
-                iso_category=self.spec.iso[0],
                 activity_key="electricity/grid",
                 region=record["country"],
                 quantity=quantity,
                 unit=record["energy_unit"],
                 data_quality=quality,
-                scope3_category=self.spec.scope3_category,
                 facility_id=None,
                 business_unit=entity.get("business_unit"),
                 line=line,

@@ -28,6 +28,7 @@ from carbonledger.errors import CarbonLedgerError, UnitError
 from carbonledger.methods.base import (
     NULL_STRING,
     RESOLVED_SCHEMA,
+    Derivation,
     FactorContext,
     Method,
     period_year,
@@ -53,16 +54,11 @@ class FugitiveEmissions(Method):
 
     name = "fugitive_emissions"
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``gas_components``: each gas or blend name as published, split into Kyoto gases."""
-        blends = context.library.table(BLEND_RELEASE, "refrigerant_blends")
+        blends = given.context.library.table(BLEND_RELEASE, "refrigerant_blends")
         rows = []
-        for name in sorted(distinct["gas"]):
+        for name in sorted(given.distinct["gas"]):
             parts = blends.filter(pc.equal(blends["blend"], _blend_name(name))).to_pylist()
             if parts:
                 for line, part in enumerate(parts):

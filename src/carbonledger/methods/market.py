@@ -28,6 +28,7 @@ from carbonledger.factors import region_chain
 from carbonledger.methods.base import (
     LINE_SCHEMA,
     RESOLVED_SCHEMA,
+    Derivation,
     FactorContext,
     Method,
     resolve_requests,
@@ -49,15 +50,12 @@ class MarketElectricity(Method):
 
     name = "electricity_market"
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``energy_units`` (kWh per unit) and ``remainder_keys`` (residual mix or grid)."""
-        units = set(distinct["unit"]) | set(references["energy_instruments"]["unit"].to_pylist())
-        units |= set(references["electricity_prices"]["per_unit"].to_pylist())
+        units = set(given.distinct["unit"]) | set(
+            given.references["energy_instruments"]["unit"].to_pylist()
+        )
+        units |= set(given.references["electricity_prices"]["per_unit"].to_pylist())
         units.discard(None)
         energy_units = pa.table(
             {
@@ -67,10 +65,10 @@ class MarketElectricity(Method):
                 ),
             }
         )
-        factors = context.library.factors
+        factors = given.context.library.factors
         residual = factors.filter(pc.equal(factors["activity_key"], RESIDUAL_MIX))
         residual_regions = set(residual["region"].to_pylist())
-        facilities = references["facilities"].to_pylist()
+        facilities = given.references["facilities"].to_pylist()
         keys = [
             RESIDUAL_MIX
             if any(r in residual_regions for r, _ in region_chain(reference_region(f)))

@@ -28,8 +28,8 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
+    facility_place,
     period_year,
-    reference_line,
 )
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
@@ -62,15 +62,10 @@ class StationaryCombustion(Method):
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
         f = references["facilities"]
-        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        a, place = facility_place(activity, f)
         return a.select(
             **self.classify(),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=f.entity_id,
-            facility_id=a.facility_id,
-            business_unit=f.business_unit,
-            period=a.period,
+            **place,
             activity_key="fuel/" + a.fuel,
             region=facility_region(f),
             year=period_year(a.period),
@@ -87,11 +82,9 @@ class StationaryCombustion(Method):
         facility = _by_id(references["facilities"], "facility_id")[record["facility_id"]]
         return [
             _line(
+                self,
                 record,
-                self.name,
                 facility,
-                scope=1,
-                iso=1,
                 activity_key=f"fuel/{record['fuel']}",
                 region=reference_region(facility),
                 quantity=record["quantity"],
@@ -152,11 +145,9 @@ class MobileCombustion(Method):
             quantity, unit = record["distance"], f"vehicle * ({record['distance_unit']})"
             quality = "calculated"
         line = _line(
+            self,
             record,
-            self.name,
             facility or {},
-            scope=1,
-            iso=1,
             activity_key=key,
             region=region,
             quantity=quantity,
@@ -261,11 +252,9 @@ class PurchasedElectricity(Method):
             quantity, unit = record["bill_amount"] / price["price"], price["per_unit"]
             quality = "estimated"
         line = _line(
+            self,
             record,
-            self.name,
             facility,
-            scope=2,
-            iso=2,
             activity_key=ENERGY_KEYS[record.get("energy_type") or "electricity"],
             region=reference_region(facility),
             quantity=quantity,
@@ -273,7 +262,6 @@ class PurchasedElectricity(Method):
             basis=None,
             quality=quality,
         )
-        line["scope2_basis"] = "location"
         return [line]
 
 
@@ -291,12 +279,10 @@ def _energy_key(energy_type: Any) -> Any:
 
 
 def _line(
+    method: Method,
     record: dict[str, Any],
-    method: str,
     facility: Mapping[str, Any],
     *,
-    scope: int,
-    iso: int,
     activity_key: str,
     region: str | None,
     quantity: float,
@@ -304,11 +290,8 @@ def _line(
     basis: str | None,
     quality: str,
 ) -> dict[str, Any]:
-    return reference_line(
+    return method.reference_line(
         record,
-        method,
-        scope=scope,
-        iso_category=iso,
         activity_key=activity_key,
         region=region,
         quantity=quantity,

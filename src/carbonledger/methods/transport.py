@@ -38,7 +38,7 @@ import yaml
 from carbonledger.methods.base import (
     NULL_INT,
     NULL_STRING,
-    FactorContext,
+    Derivation,
     Method,
     entity_of,
     period_year,
@@ -168,18 +168,13 @@ class _TransportLegs(Method):
             return {"ttw": (1, None, 1), "wtt": (3, 3, 4), "vehicle": (3, 2, 4)}[self.part]
         return (3, 4 if direction == "upstream" else 9, 3)
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``vehicle_keys`` for every mode, vehicle, load and RF choice; unit scales to km, t."""
         laden = transport_keys()["laden"]
         labels = sorted(
             {*laden["vehicle_km"]["labels"], *laden["tonne_km"]["labels"], laden["unknown"]}
         )
-        vehicles = [v for v in distinct["vehicle"] if v]
+        vehicles = [v for v in given.distinct["vehicle"] if v]
         combos = list(itertools.product(_MODES, vehicles, labels, (True, False)))
         return {
             "vehicle_keys": pa.table(
@@ -191,7 +186,7 @@ class _TransportLegs(Method):
                     "vehicle_key": pa.array([vehicle_key(*c) for c in combos], pa.string()),
                 }
             ),
-            **unit_scales(distinct["distance_unit"], distinct["mass_unit"]),
+            **unit_scales(given.distinct["distance_unit"], given.distinct["mass_unit"]),
         }
 
     # -- the relational plan -----------------------------------------------------------------

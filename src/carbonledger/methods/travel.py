@@ -23,12 +23,11 @@ import yaml
 from carbonledger.factors import slug
 from carbonledger.methods.base import (
     NULL_STRING,
-    FactorContext,
+    Derivation,
     Method,
     entity_of,
     entity_place,
     period_year,
-    reference_line,
 )
 
 __all__ = ["BusinessTravel", "air_key", "hotel_key", "travel_keys"]
@@ -66,18 +65,13 @@ class BusinessTravel(Method):
 
     name = "business_travel"
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``air_keys`` for every haul, cabin and RF choice; ``hotel_keys`` for the countries."""
         keys = travel_keys()
         combos = [
             (h, c, rf) for h in keys["air_haul"] for c in keys["air_cabin"] for rf in (True, False)
         ]
-        countries = [c for c in distinct["hotel_country"] if c]
+        countries = [c for c in given.distinct["hotel_country"] if c]
         return {
             "air_keys": pa.table(
                 {
@@ -156,17 +150,13 @@ class BusinessTravel(Method):
             quantity = record["distance"] * (record["passengers"] or 1)
             unit = f"passenger * ({record['distance_unit']})"
         return [
-            reference_line(
+            self.reference_line(
                 record,
-                self.name,
-                scope=3,
-                iso_category=3,
                 activity_key=key,
                 region=entity.get("country"),
                 quantity=quantity,
                 unit=unit,
                 data_quality="calculated",
-                scope3_category=6,
                 facility_id=None,
                 business_unit=entity.get("business_unit"),
             )

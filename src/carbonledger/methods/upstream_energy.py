@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import ibis
 import pyarrow as pa
 
-from carbonledger.methods.base import NULL_STRING, FactorContext, Method
+from carbonledger.methods.base import NULL_STRING, Derivation, FactorContext, Method
 from carbonledger.methods.scope1_2 import (
     MobileCombustion,
     PurchasedElectricity,
@@ -138,14 +138,9 @@ class TransmissionLosses(Method):
     name = "electricity_td_losses"
     base = PurchasedElectricity()
 
-    def derived_references(
-        self,
-        distinct: Mapping[str, list[Any]],
-        context: FactorContext,
-        references: Mapping[str, pa.Table],
-    ) -> dict[str, pa.Table]:
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``grid_losses``: the loss rate per region (see :func:`grid_losses`)."""
-        return {"grid_losses": grid_losses(context)}
+        return {"grid_losses": grid_losses(given.context)}
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): electricity lines of regions with a loss rate."""

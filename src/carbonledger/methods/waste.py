@@ -15,8 +15,8 @@ import ibis
 from carbonledger.methods.base import (
     NULL_STRING,
     Method,
+    facility_place,
     period_year,
-    reference_line,
 )
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 
@@ -31,15 +31,10 @@ class WasteGenerated(Method):
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
         f = references["facilities"]
-        a = activity.join(f, activity.facility_id == f.facility_id, how="left")
+        a, place = facility_place(activity, f)
         return a.select(
             **self.classify(),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=f.entity_id,
-            facility_id=a.facility_id,
-            business_unit=f.business_unit,
-            period=a.period,
+            **place,
             activity_key="waste/" + a.material + "/" + a.treatment,
             region=facility_region(f),
             year=period_year(a.period),
@@ -57,17 +52,13 @@ class WasteGenerated(Method):
             f for f in references["facilities"] if f["facility_id"] == record["facility_id"]
         )
         return [
-            reference_line(
+            self.reference_line(
                 record,
-                self.name,
-                scope=3,
-                iso_category=4,
                 activity_key=f"waste/{record['material']}/{record['treatment']}",
                 region=reference_region(facility),
                 quantity=record["quantity"],
                 unit=record["unit"],
                 data_quality="measured",
-                scope3_category=5,
                 entity_id=facility["entity_id"],
                 business_unit=facility["business_unit"],
             )

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods import FactorContext, Method, apply_factors
-from carbonledger.methods.base import REQUEST_KEYS
+from carbonledger.methods.base import REQUEST_KEYS, Derivation
 from carbonledger.methods.hybrid import PRESENCE_SCHEMA, supersede
 from carbonledger.run.inputs import RunInputs
 from carbonledger.schema import get_table_schema
@@ -172,9 +172,8 @@ def relational_ledger(
         missing = [k for k in method.references if k not in references]
         if missing:
             raise CarbonLedgerError(f"{method.name} needs {missing}: import them first")
-        derived = method.derived_references(
-            _distinct(engine, activity, method.distinct_columns), context, references
-        )
+        distinct = _distinct(engine, activity, method.distinct_columns)
+        derived = method.derived_references(Derivation(distinct, context, references))
         tables = {k: engine.table(v) for k, v in {**references, **derived}.items()}
         lines = method.lines(activity, tables)
         if method.name in covering:  # where this process method has results, for the hybrid

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonledger.methods import FactorContext, Method
+from carbonledger.methods.base import Derivation
 from carbonledger.methods.hybrid import reference_supersede
 from carbonledger.methods.reference import reference_apply
 from carbonledger.run.inputs import RunInputs
@@ -44,7 +45,7 @@ def reference_ledger(
             c: sorted({r[c] for r in records}, key=lambda v: (v is None, str(v)))
             for c in method.distinct_columns
         }
-        derived = method.derived_references(distinct, context, inputs.references)
+        derived = method.derived_references(Derivation(distinct, context, inputs.references))
         refs = {
             **references,
             **{k: v.to_pylist() for k, v in derived.items()},

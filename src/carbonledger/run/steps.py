@@ -36,6 +36,7 @@ __all__ = [
     "build",
     "calculate",
     "check",
+    "check_inputs",
     "execute",
     "prepare",
     "store",
@@ -143,22 +144,39 @@ def prepare(
 
 
 def check(setup: RunSetup) -> None:
-    """Check, before running, that every method with input has what its spec requires.
+    """Check, before running, that every method with input has what its spec requires (see
+    :func:`check_inputs`)."""
+    check_inputs(setup.methods, setup.inputs)
+
+
+def check_inputs(methods: Sequence[Method], inputs: RunInputs) -> None:
+    """Check that every method with input has its spec's reference tables and that its
+    in-memory input tables have the spec's required columns (stored batches have them by
+    their schema).
 
     Raises
     ------
     CarbonLedgerError
-        Naming the method and the reference kinds that are missing.
+        Naming the method and what is missing.
     """
-    for method in setup.methods:
-        if not setup.inputs.batches.get(method.kind):
+    for method in methods:
+        batches = inputs.batches.get(method.kind)
+        if not batches:
             continue
-        missing = [k for k in method.references if k not in setup.inputs.references]
+        missing = [k for k in method.references if k not in inputs.references]
         if missing:
             raise CarbonLedgerError(
                 f"{method.name} reads {method.kind} and needs {', '.join(missing)}: "
                 "import them first"
             )
+        for batch_id, source in batches:
+            if isinstance(source, pa.Table):
+                absent = [c for c in method.spec.required if c not in source.column_names]
+                if absent:
+                    raise CarbonLedgerError(
+                        f"{method.name}: the {method.kind} table {batch_id!r} has no column "
+                        f"{', '.join(absent)} (its spec requires {', '.join(method.spec.required)})"
+                    )
 
 
 def build(setup: RunSetup, engine: RelationalEngine) -> LedgerPlan:

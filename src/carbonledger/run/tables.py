@@ -18,6 +18,7 @@ from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.run.inputs import OPTIONAL_KINDS, RunInputs, default_spend_mapping
 from carbonledger.run.plan import ledger_schema, relational_ledger
 from carbonledger.run.reference import reference_ledger
+from carbonledger.run.steps import check_inputs
 from carbonledger.schema import get_schema
 from carbonledger.validate import SOURCE_ROW
 
@@ -67,6 +68,7 @@ def calculate_tables(
     inputs = RunInputs({kind: [(kind, table)] for kind, table in activity.items()}, tables)
     context = FactorContext(library or default_library(), gwp_set, policy or SelectionPolicy())
     chosen = list(methods) if methods is not None else list(registered_methods())
+    check_inputs(chosen, inputs)
     if engine == "reference":
         return reference_ledger(chosen, inputs, context, run_id)
     backend = get_engine(engine)

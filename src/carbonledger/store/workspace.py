@@ -424,8 +424,12 @@ class Workspace:
         batch_id = sha256_bytes(content)
         relative = (Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet").as_posix()
         staged = self.files.stage_bytes(content)
-        payload = {"kind": info.kind, "rows": table.num_rows, "source": info.source_path}
-        payload["source_sha256"] = info.source_sha256
+        payload = {
+            "kind": info.kind,
+            "rows": table.num_rows,
+            "source": info.source_path,
+            "source_sha256": info.source_sha256,
+        }
         moved = False
         try:
             with self.write("batch.stored", batch_id, payload) as session:
@@ -460,7 +464,6 @@ class Workspace:
                 moved = True
                 stored = StoredBatch.from_row(row)
         except BaseException:
-            staged.unlink(missing_ok=True)
             if moved and not self._is_registered(batch_id):
                 self.files.discard(relative)
             raise
