@@ -139,3 +139,20 @@ def test_demo_runs_and_is_deterministic(demo):
     kinds = [e["kind"] for e in history]
     assert kinds.count("batch.stored") == len(summary["imports"])
     assert kinds.count("run.stored") == 1 and kinds.count("factor_release.added") == 1
+
+
+def test_task_groups_and_the_short_names_reach_the_same_commands(workspace):
+    """Grouped commands (``data import``, ``periods list``) and the short names users already
+    type (``import``, ``periods 2025``, deprecated) give the same result."""
+    folder = str(workspace.root)
+    grouped = runner.invoke(app, ["results", "runs", "-w", folder, "--json"])
+    short = runner.invoke(app, ["runs", "-w", folder, "--json"])
+    assert grouped.exit_code == short.exit_code == 0
+    assert grouped.stdout == short.stdout
+    listed = runner.invoke(app, ["periods", "list", "2025", "-w", folder, "--json"])
+    old = runner.invoke(app, ["periods", "2025", "-w", folder, "--json"])
+    assert listed.exit_code == old.exit_code == 0, old.output
+    assert json.loads(listed.stdout) == json.loads(old.stdout.strip()) == []
+    assert "deprecated" in old.stderr
+    for group in ("data", "results", "inventory", "periods", "factors"):
+        assert runner.invoke(app, [group, "--help"]).exit_code == 0, group

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from carbonledger.cli._lazy import app as jobs
 from carbonledger.cli._output import (
@@ -71,10 +73,28 @@ inventory_app = _group(
     "The consolidated inventory (shown without a sub-command) and its analyses.",
     invoke_without_command=True,
 )
+
+
+class _PeriodsGroup(TyperGroup):
+    """``periods``, which still takes ``periods 2025`` (the history of one period, as before
+    the task groups) as the deprecated spelling of ``periods list 2025``."""
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
+        if args and re.fullmatch(r"\d{4}(-\d{2})?", args[0]):
+            typer.echo(
+                "warning: `carbonledger periods PERIOD` is deprecated; use "
+                "`carbonledger periods list PERIOD`",
+                err=True,
+            )
+            return "list", self.get_command(ctx, "list"), args
+        return super().resolve_command(ctx, args)
+
+
 periods_app = _group(
     "periods",
     "Sign-off: lock a period, restate it, its history (shown without a sub-command).",
     invoke_without_command=True,
+    cls=_PeriodsGroup,
 )
 app.add_typer(factors_app, name="factors")
 

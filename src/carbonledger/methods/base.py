@@ -44,6 +44,7 @@ __all__ = [
     "period_year",
     "reference_line",
     "resolve_requests",
+    "table_place",
 ]
 
 #: Columns of activity lines, as every method produces them.
@@ -247,6 +248,13 @@ class Derivation:
     distinct: Mapping[str, list[Any]]
     context: FactorContext
     references: Mapping[str, pa.Table]
+
+
+def table_place(t: Any) -> dict[str, Any]:
+    """Where lines belong when table ``t`` (Ibis) already carries the place columns: batch,
+    record, entity, facility, business unit and period, for ``select``."""
+    columns = ("batch_id", "record_id", "entity_id", "facility_id", "business_unit", "period")
+    return {c: t[c] for c in columns}
 
 
 def facility_place(activity: Any, facilities: Any) -> tuple[Any, dict[str, Any]]:

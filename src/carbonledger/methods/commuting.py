@@ -19,6 +19,7 @@ from carbonledger.methods.base import (
     Method,
     entity_of,
     period_year,
+    table_place,
 )
 from carbonledger.methods.travel import travel_keys
 from carbonledger.options import DEFAULT_WORKING_HOURS_PER_DAY
@@ -55,12 +56,7 @@ class Commuting(Method):
         )
         return a.select(
             **self.classify(),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=a.entity_id,
-            facility_id=a.facility_id,
-            business_unit=a.business_unit,
-            period=a.period,
+            **table_place(a),
             activity_key=key,
             region=a.country,
             year=period_year(a.period),

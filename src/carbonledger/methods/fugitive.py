@@ -32,6 +32,7 @@ from carbonledger.methods.base import (
     FactorContext,
     Method,
     period_year,
+    table_place,
 )
 from carbonledger.methods.scope1_2 import facility_region, reference_region
 from carbonledger.units import conversion_factor, gas_unit, gwp, gwp_set_name
@@ -107,12 +108,7 @@ class FugitiveEmissions(Method):
         j = a.join(parts, a.gas == parts.gas)
         return j.select(
             **self.classify(line=j.line),
-            batch_id=j.batch_id,
-            record_id=j.record_id,
-            entity_id=j.entity_id,
-            facility_id=j.facility_id,
-            business_unit=j.business_unit,
-            period=j.period,
+            **table_place(j),
             activity_key="refrigerant/" + j.gas + "/" + j.component,
             region=j._region,
             year=period_year(j.period),

@@ -30,6 +30,7 @@ from carbonledger.methods.base import (
     Method,
     facility_place,
     period_year,
+    table_place,
 )
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
@@ -176,12 +177,7 @@ class PurchasedElectricity(Method):
         metered = a.quantity.notnull()
         return a.select(
             **self.classify(),
-            batch_id=a.batch_id,
-            record_id=a.record_id,
-            entity_id=a.entity_id,
-            facility_id=a.facility_id,
-            business_unit=a.business_unit,
-            period=a.period,
+            **table_place(a),
             activity_key=_energy_key(a.energy_type),
             region=a._region,
             year=a._year,

@@ -32,6 +32,7 @@ from carbonledger.methods.base import (
     period_year,
     reference_line,
     resolve_requests,
+    table_place,
 )
 
 __all__ = ["SpendBased"]
@@ -101,12 +102,7 @@ class SpendBased(Method):
                 iso_category=category.cases(*_ISO_CATEGORY.items(), else_=6).cast("int64"),
                 scope3_category=category,
             ),
-            batch_id=j.batch_id,
-            record_id=j.record_id,
-            entity_id=j.entity_id,
-            facility_id=j.facility_id,
-            business_unit=j.business_unit,
-            period=j.period,
+            **table_place(j),
             activity_key="eeio/naics/" + j._naics,
             region=j.country,
             year=j._year,
