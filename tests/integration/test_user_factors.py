@@ -65,3 +65,15 @@ def test_releases_are_immutable(workspace, factor_file):
     add_factor_release(workspace, factor_file, INFO)
     with pytest.raises(FactorError, match="immutable"):
         add_factor_release(workspace, factor_file, INFO)
+
+
+def test_a_release_folder_without_its_metadata_row_is_never_read(workspace):
+    """A crash after a release's files were written but before its row was committed leaves a
+    folder no library reads; only registered releases are part of the workspace."""
+    from carbonledger.app import workspace_library
+
+    packaged = set(workspace_library(workspace).release_ids)
+    orphan = workspace.factors_dir / "orphan-2025"
+    orphan.mkdir(parents=True)
+    (orphan / "manifest.json").write_text('{"release_id": "orphan-2025", "tables": {}}')
+    assert set(workspace_library(workspace).release_ids) == packaged

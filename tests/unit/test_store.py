@@ -212,3 +212,45 @@ def test_a_writer_waits_for_the_lock_and_says_for_whom(workspace):
         holder.communicate()
     with writer_lock(workspace.root, "calculate", timeout=5):  # free once the holder is gone
         pass
+
+
+def test_head_revision_is_alembics_head():
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from carbonledger.store.metadata import HEAD_REVISION
+
+    config = Config()
+    location = resources.files("carbonledger.store").joinpath("migrations")
+    config.set_main_option("script_location", str(location))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_factor_releases_of_an_older_workspace_are_adopted_on_open(workspace, tmp_path):
+    """A workspace from before releases had metadata rows (revision 0003) keeps its releases:
+    opening it registers each, with an event."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    from carbonledger.app import add_factor_release, workspace_library
+    from carbonledger.factors import ReleaseInfo
+    from tests.integration.test_user_factors import HEADER, ROWS
+
+    factors = tmp_path / "factors.csv"
+    factors.write_text(HEADER + ROWS, encoding="utf-8")
+    info = ReleaseInfo("acme-2025", "Acme", "own", "1", "2026-01-01", "CC0-1.0", "", ())
+    add_factor_release(workspace, factors, info)
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("carbonledger.store").joinpath("migrations"))
+    )
+    with workspace.metadata.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")  # as an older release left it: no rows, no events
+    reopened = Workspace.open(workspace.root)
+    assert "acme-2025" in workspace_library(reopened).release_ids
+    assert [e.subject for e in reopened.events("factor_release.added")] == ["acme-2025"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +26,6 @@ from carbonledger.factors import (
 from carbonledger.ingest import read_table
 from carbonledger.methods import calculate_activity
 from carbonledger.options import DEFAULT_GWP_SET
-from carbonledger.provenance import sha256_bytes
 from carbonledger.run import workspace_library
 from carbonledger.schema import get_schema
 from carbonledger.store import CONFIG_FILE, Workspace
@@ -184,9 +182,6 @@ def add_factor_release(
             "publisher": info.publisher,
             "version": info.version,
             "licence": info.licence,
-            "manifest_sha256": sha256_bytes(
-                json.dumps(manifest, sort_keys=True, default=str).encode()
-            ),
         },
         write,
     )

@@ -39,7 +39,8 @@ class FactorLibrary:
     Parameters
     ----------
     folders : sequence of Path
-        Folders each holding release sub-folders with a ``manifest.json``.
+        Folders each holding release sub-folders with a ``manifest.json``, or release folders
+        themselves (a folder with its own ``manifest.json``).
 
     Examples
     --------
@@ -55,7 +56,8 @@ class FactorLibrary:
     def _release_folders(self) -> dict[str, Path]:
         found: dict[str, Path] = {}
         for folder in self.folders:
-            for manifest in sorted(folder.glob(f"*/{MANIFEST}")):
+            own = folder / MANIFEST
+            for manifest in [own] if own.is_file() else sorted(folder.glob(f"*/{MANIFEST}")):
                 release_id = manifest.parent.name
                 if release_id in found:
                     raise FactorError(

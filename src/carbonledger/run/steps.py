@@ -88,8 +88,9 @@ class RunSetup:
 
 
 def workspace_library(workspace: Workspace) -> FactorLibrary:
-    """The packaged releases plus the workspace's own factor releases."""
-    return FactorLibrary([packaged_dir(), workspace.factors_dir])
+    """The packaged releases plus the workspace's own factor releases: those registered in its
+    metadata store, so a folder a crashed write left behind is never read."""
+    return FactorLibrary([packaged_dir(), *workspace.factor_release_folders()])
 
 
 def workspace_inputs(workspace: Workspace, period: str | None = None) -> RunInputs:

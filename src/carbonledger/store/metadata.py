@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -25,10 +25,12 @@ from sqlalchemy.pool import NullPool
 
 from carbonledger.errors import ConfigError, WorkspaceError
 
-__all__ = ["DATABASE_FILE", "DATABASE_URL_ENV", "MetadataStore"]
+__all__ = ["DATABASE_FILE", "DATABASE_URL_ENV", "HEAD_REVISION", "MetadataStore"]
 
 DATABASE_FILE = "carbonledger.db"
 DATABASE_URL_ENV = "CARBONLEDGER_DATABASE_URL"
+#: The newest schema revision (``store/migrations/versions``; a test checks it is Alembic's head).
+HEAD_REVISION = "0004"
 #: Key of the PostgreSQL advisory lock that serialises writers (``'CL'`` as an integer).
 _ADVISORY_KEY = 0x434C
 
@@ -70,14 +72,36 @@ class MetadataStore:
         """The URL with any password hidden (for messages and logs)."""
         return self.url.render_as_string(hide_password=True)
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic ``upgrade head``).
+    def revision(self) -> str | None:
+        """The schema revision of the store (None for an empty database).
 
         Raises
         ------
         WorkspaceError
             If the database cannot be reached.
         """
+        try:
+            with self.engine.connect() as connection:
+                if not inspect(connection).has_table("alembic_version"):
+                    return None
+                found = connection.execute(text("SELECT version_num FROM alembic_version"))
+                return found.scalar()
+        except SQLAlchemyError as exc:
+            raise self._unreachable(exc) from None
+
+    def migrate(self) -> str | None:
+        """Bring the schema to the newest revision (Alembic ``upgrade head``); the revision it
+        had before (None for a new store). A store at :data:`HEAD_REVISION` is left as it is
+        without loading Alembic.
+
+        Raises
+        ------
+        WorkspaceError
+            If the database cannot be reached.
+        """
+        before = self.revision()
+        if before == HEAD_REVISION:
+            return before
         from alembic import command
         from alembic.config import Config
 
@@ -93,10 +117,14 @@ class MetadataStore:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
-            raise WorkspaceError(
-                f"cannot open the metadata store {self.describe()}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}"
-            ) from None
+            raise self._unreachable(exc) from None
+        return before
+
+    def _unreachable(self, exc: SQLAlchemyError) -> WorkspaceError:
+        return WorkspaceError(
+            f"cannot open the metadata store {self.describe()}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}"
+        )
 
     def read(self) -> Session:
         """A session for reading (one consistent snapshot per transaction)."""

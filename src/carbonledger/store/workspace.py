@@ -24,6 +24,7 @@ import getpass
 import io
 import json
 import os
+import shutil
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -272,7 +273,9 @@ class Workspace:
         except (tomllib.TOMLDecodeError, ValueError) as exc:
             raise ConfigError(f"{config_path}: {exc}") from None
         workspace = cls(folder, config, MetadataStore.for_workspace(folder, config.database_url))
-        workspace.metadata.migrate()
+        before = workspace.metadata.migrate()
+        if before is not None and before < "0004":
+            workspace._adopt_factor_releases()
         workspace.files.sweep()
         return workspace
 
@@ -298,13 +301,14 @@ class Workspace:
         subject : str
             Id of what changes.
         payload : dict, optional
-            Hashes and metadata to record.
+            Hashes and metadata to record; the block may add to it (e.g. the hash of a file
+            it wrote).
 
         A block that finds, under the lock, that there is nothing to change (the same batch
         stored meanwhile by another process) calls :func:`unchanged` on the session: then no
         event is recorded.
         """
-        details: dict[str, Any] = dict(payload or {})
+        details: dict[str, Any] = payload if payload is not None else {}
         with writer_lock(self.root, f"{kind} {subject[:16]}"), self.metadata.transaction() as s:
             yield s
             if s.info.pop(_UNCHANGED, False):
@@ -557,7 +561,7 @@ class Workspace:
         return self.root / FACTOR_DIR
 
     def store_factor_release(
-        self, release: dict[str, Any], write_folder: Callable[[Path], None]
+        self, release: dict[str, Any], write_folder: Callable[[Path], None] | None
     ) -> None:
         """Add a factor release: ``write_folder`` writes its files under :attr:`factors_dir`
         (atomically), and its metadata row and event commit with it.
@@ -565,9 +569,12 @@ class Workspace:
         Parameters
         ----------
         release : dict
-            ``release_id``, ``publisher``, ``version``, ``licence`` and ``manifest_sha256``.
-        write_folder : callable
-            Writes the release folder into the folder it is given; raising stores nothing.
+            ``release_id``, ``publisher``, ``version`` and ``licence``.
+        write_folder : callable or None
+            Writes the release folder (with its ``manifest.json``) into the folder it is given;
+            raising stores nothing. None registers a folder that is there already (the
+            releases of an older workspace). The manifest's SHA-256 is kept on the row and the
+            event.
 
         Raises
         ------
@@ -575,21 +582,25 @@ class Workspace:
             If a release of that id is registered already (releases are immutable).
         """
         release_id = release["release_id"]
-        with self.write("factor_release.added", release_id, release) as session:
+        payload = dict(release)
+        with self.write("factor_release.added", release_id, payload) as session:
             if session.get(FactorReleaseRow, release_id) is not None:
                 raise FactorError(
                     f"factor release {release_id!r} exists already in {self.root}; "
                     "releases are immutable, give the new one another id"
                 )
-            session.add(
-                FactorReleaseRow(
-                    **release,
-                    folder=(Path(FACTOR_DIR) / release_id).as_posix(),
-                    added_at=utc_now(),
-                )
-            )
+            folder = Path(FACTOR_DIR) / release_id
+            if write_folder is not None:
+                # under the lock, a folder of an unregistered release is a crashed write's
+                shutil.rmtree(self.root / folder, ignore_errors=True)
+                write_folder(self.factors_dir)
+            payload["manifest_sha256"] = sha256_file(self.root / folder / "manifest.json")
+            session.add(FactorReleaseRow(**payload, folder=folder.as_posix(), added_at=utc_now()))
             session.flush()
-            write_folder(self.factors_dir)
+
+    def factor_release_folders(self) -> list[Path]:
+        """The folders of the workspace's registered factor releases, in the order added."""
+        return [self.root / r["folder"] for r in self.factor_releases()]
 
     def factor_releases(self) -> list[dict[str, Any]]:
         """The workspace's own factor releases, in the order they were added."""
@@ -599,6 +610,21 @@ class Workspace:
                 {c.name: getattr(r, c.name) for c in FactorReleaseRow.__table__.columns}
                 for r in session.scalars(query)
             ]
+
+    def _adopt_factor_releases(self) -> None:
+        """Register the factor releases a workspace made before releases had metadata rows
+        (schema revision 0004), each with an event, so the library keeps reading them."""
+        for manifest_path in sorted(self.factors_dir.glob("*/manifest.json")):
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+            self.store_factor_release(
+                {
+                    "release_id": manifest_path.parent.name,
+                    "publisher": str(manifest.get("publisher", "")),
+                    "version": str(manifest.get("version", "")),
+                    "licence": str(manifest.get("licence", "")),
+                },
+                None,
+            )
 
     def _is_registered(self, batch_id: str) -> bool:
         with self.metadata.read() as session:
