@@ -149,9 +149,11 @@ def test_a_tampered_batch_is_an_integrity_error_naming_it(workspace, electricity
 def test_store_schema_is_managed_by_alembic(workspace):
     from sqlalchemy import text
 
+    from carbonledger.store.metadata import HEAD_REVISION
+
     with workspace.metadata.engine.connect() as connection:
         version = connection.execute(text("select version_num from alembic_version")).scalar()
-    assert version == "0004"
+    assert version == HEAD_REVISION == "0005"
     if workspace.metadata.dialect == "sqlite":
         assert (Path(workspace.root) / "carbonledger.db").exists()
 

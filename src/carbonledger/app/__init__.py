@@ -19,7 +19,14 @@ from carbonledger.app.analysis import (
     scope3_table,
     shipments,
 )
-from carbonledger.app.data import ImportResult, import_file, list_batches, validate_file
+from carbonledger.app.data import (
+    ImportResult,
+    import_file,
+    list_batches,
+    remove_batch,
+    replace_batch,
+    validate_file,
+)
 from carbonledger.app.docs import write_reference_docs
 from carbonledger.app.factors import (
     DEFAULT_STAGE_ORDER,
@@ -98,7 +105,9 @@ __all__ = [
     "periods",
     "quality",
     "reconciliation",
+    "remove_batch",
     "render_report",
+    "replace_batch",
     "report_context",
     "restate",
     "run_totals",

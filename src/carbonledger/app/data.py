@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
-from carbonledger.errors import PeriodLockedError, ValidationError
-from carbonledger.ingest import read_table
+from carbonledger.engine import sql_connection
+from carbonledger.errors import Location, PeriodLockedError, ValidationError
+from carbonledger.ingest import SourceMetadata, read_table
+from carbonledger.provenance import parquet_bytes, sha256_bytes
 from carbonledger.schema import get_schema
 from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.store.periods import locks_covering
-from carbonledger.validate import ValidationReport, validate_table
+from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validate_table
 
-__all__ = ["ImportResult", "import_file", "list_batches", "validate_file"]
+__all__ = [
+    "ImportResult",
+    "import_file",
+    "list_batches",
+    "records_sha256",
+    "remove_batch",
+    "replace_batch",
+    "validate_file",
+]
 
 
 @dataclass(frozen=True)
@@ -58,23 +67,76 @@ def validate_file(
     return validate_table(frame, meta, get_schema(kind), strict).report
 
 
-def _refuse_locked_periods(table: pa.Table, path: str | Path) -> Callable[[Session], None]:
-    """A check, run under the writer lock, that no record falls in a locked period."""
-    months = (
-        sorted({m for m in table["period"].to_pylist() if m})
-        if "period" in table.column_names
-        else []
+def records_sha256(kind: str, table: pa.Table) -> str:
+    """Hash of a batch's records themselves: sorted by the kind's key, without the file's row
+    numbers, so the same records from another file, format or row order hash alike."""
+    key = list(get_schema(kind).primary_key)
+    records = table.drop_columns([c for c in (SOURCE_ROW,) if c in table.column_names])
+    return sha256_bytes(parquet_bytes(records.sort_by([(c, "ascending") for c in key])))
+
+
+def _months(table: pa.Table) -> list[str]:
+    if "period" not in table.column_names:
+        return []
+    return sorted({m for m in table["period"].to_pylist() if m})
+
+
+def _refuse_locked(session: Session, months: list[str], what: str) -> None:
+    for month in months:
+        if lock := locks_covering(session, month):
+            raise PeriodLockedError(
+                f"{what}: records for {month} fall in period {lock.period}, locked since "
+                f"{lock.at} (version {lock.version}); restate the period with a reason first"
+            )
+
+
+def _key_conflicts(
+    workspace: Workspace,
+    kind: str,
+    table: pa.Table,
+    meta: SourceMetadata,
+    replaced: str | None,
+) -> None:
+    """Refuse records whose key an active batch of the kind already holds: a corrected file
+    is imported as a replacement of the batch it corrects, never added beside it.
+
+    Raises
+    ------
+    ValidationError
+        Naming the file, the rows and key values, the batch holding them and the command
+        that replaces it.
+    """
+    key = list(get_schema(kind).primary_key)
+    others = [p for b, p in workspace.batch_paths(kind) if b != replaced]
+    if not others:
+        return
+    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in others)
+    on = " AND ".join(f"n.{c} IS NOT DISTINCT FROM s.{c}" for c in key)
+    query = (
+        f"SELECT n.{SOURCE_ROW}, {', '.join(f'n.{c}' for c in key)}, "
+        r"regexp_extract(s.filename, '([0-9a-f]{64})\.parquet$', 1) "
+        f"FROM new n JOIN read_parquet([{files}], filename = true) s ON {on} "
+        f"ORDER BY n.{SOURCE_ROW} LIMIT 20"
     )
-
-    def check(session: Session) -> None:
-        for month in months:
-            if lock := locks_covering(session, month):
-                raise PeriodLockedError(
-                    f"{path}: records for {month} fall in period {lock.period}, locked since "
-                    f"{lock.at} (version {lock.version}); restate the period with a reason first"
-                )
-
-    return check
+    con = sql_connection(new=table.select([SOURCE_ROW, *key]))
+    try:
+        clashes = con.execute(query).fetchall()
+    finally:
+        con.close()
+    if not clashes:
+        return
+    report = ValidationReport(meta.path, kind, table.num_rows)
+    for row, *values, holder in clashes:
+        shown = ", ".join(f"{c}={v}" for c, v in zip(key, values, strict=True))
+        report.findings.append(
+            Finding(
+                "duplicate_key",
+                f"{shown} is already stored in batch {holder[:12]}; a corrected file replaces "
+                f'that batch: carbonledger data replace {holder[:12]} FILE --reason "..."',
+                Location(meta.path, meta.sheet, row, key[0]),
+            )
+        )
+    raise ValidationError(report)
 
 
 def import_file(
@@ -99,17 +161,88 @@ def import_file(
     """
     schema = get_schema(kind)
     frame, meta = read_table(path, sheet)
-    if existing := workspace.find_batch(kind, meta.sha256):
+    existing = workspace.find_batch(kind, meta.sha256)
+    if existing is not None and existing.status == "active":
         return ImportResult(existing, False, ValidationReport(meta.path, kind, len(frame)))
     validated = validate_table(frame, meta, schema, strict)
     if validated.table is None:
         raise ValidationError(validated.report)
-    info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet)
-    check = _refuse_locked_periods(validated.table, meta.path)
-    batch, created = workspace.store_batch(info, validated.table, check)
+    table = validated.table
+    digest = records_sha256(kind, table)
+    info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet, digest)
+
+    def check(session: Session) -> None:
+        _refuse_locked(session, _months(table), meta.path)
+        _key_conflicts(workspace, kind, table, meta, None)
+
+    batch, created = workspace.store_batch(info, table, check)
     return ImportResult(batch, created, validated.report)
 
 
-def list_batches(workspace: Workspace, kind: str | None = None) -> list[StoredBatch]:
-    """The stored batches, oldest first, optionally of one kind."""
-    return workspace.batches(kind)
+def replace_batch(
+    workspace: Workspace,
+    batch_id: str,
+    path: str | Path,
+    reason: str,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> ImportResult:
+    """Import a corrected file in place of an active batch of the same kind.
+
+    The old batch is kept, marked superseded by the new one with the reason; both batches'
+    periods must be open; the new records' keys may repeat the old batch's but no other's.
+
+    Raises
+    ------
+    ValidationError
+        If the file breaks a rule, or holds keys another batch holds.
+    PeriodLockedError
+        If the old or the new records fall in a locked period.
+    WorkspaceError
+        If there is no reason, or the batch is not active.
+    """
+    old = workspace.resolve_batch(batch_id)
+    kind = old.kind
+    frame, meta = read_table(path, sheet)
+    validated = validate_table(frame, meta, get_schema(kind), strict)
+    if validated.table is None:
+        raise ValidationError(validated.report)
+    table = validated.table
+    old_months = _months(workspace.read_batch(old.batch_id))
+    digest = records_sha256(kind, table)
+    info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet, digest)
+
+    def check(session: Session) -> None:
+        _refuse_locked(session, old_months, f"batch {old.batch_id[:12]}")
+        _refuse_locked(session, _months(table), meta.path)
+        _key_conflicts(workspace, kind, table, meta, old.batch_id)
+
+    batch, created = workspace.store_batch(info, table, check, old.batch_id, reason)
+    return ImportResult(batch, created, validated.report)
+
+
+def remove_batch(workspace: Workspace, batch_id: str, reason: str) -> StoredBatch:
+    """Take a batch out of the calculation with a reason (it is kept, marked removed).
+
+    Raises
+    ------
+    PeriodLockedError
+        If the batch has records in a locked period.
+    WorkspaceError
+        If there is no reason, or the batch is unknown or not active.
+    """
+    batch = workspace.resolve_batch(batch_id)
+    months = _months(workspace.read_batch(batch.batch_id))
+
+    def check(session: Session, stored: StoredBatch) -> None:
+        _refuse_locked(session, months, f"batch {stored.batch_id[:12]}")
+
+    return workspace.remove_batch(batch.batch_id, reason, check)
+
+
+def list_batches(
+    workspace: Workspace, kind: str | None = None, include_inactive: bool = False
+) -> list[StoredBatch]:
+    """The stored batches, oldest first, optionally of one kind: the active ones, or with
+    ``include_inactive`` also those replaced or removed."""
+    return workspace.batches(kind, include_inactive)

@@ -27,8 +27,8 @@ from carbonledger.options import DEFAULT_GWP_SET
 from carbonledger.run import (
     REFERENCE_KINDS,
     RunInputs,
-    default_spend_mapping,
     reference_ledger,
+    with_default_mapping,
     workspace_inputs,
     workspace_library,
 )
@@ -140,7 +140,8 @@ def estimate_record(
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         record = _validated(kind, [_defaults(kind, fields)], folder, kind)
-        tables = {"spend_mapping": default_spend_mapping(), **(references or {})}
+        tables = dict(references or {})
+        tables["spend_mapping"] = with_default_mapping(tables.get("spend_mapping"))
         tables |= {
             name: get_schema(name).arrow_schema().empty_table()
             for name in REFERENCE_KINDS

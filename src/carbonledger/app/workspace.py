@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from carbonledger.app.data import records_sha256
 from carbonledger.options import WorkspaceConfig
 from carbonledger.store import CONFIG_FILE, Event, StoredRun, Workspace
 
@@ -16,8 +17,15 @@ def create_workspace(folder: str | Path, config: WorkspaceConfig) -> Workspace:
 
 
 def open_workspace(folder: str | Path = ".") -> Workspace:
-    """Open a workspace (its store upgraded, what dead processes left cleaned)."""
-    return Workspace.open(folder)
+    """Open a workspace (its store upgraded, what dead processes left cleaned, and the records'
+    hashes of batches an older release stored computed once)."""
+    workspace = Workspace.open(folder)
+    legacy = [b for b in workspace.batches(include_inactive=True) if b.records_sha256 is None]
+    if legacy:
+        workspace.record_digests(
+            {b.batch_id: records_sha256(b.kind, workspace.read_batch(b.batch_id)) for b in legacy}
+        )
+    return workspace
 
 
 def list_runs(workspace: Workspace) -> list[StoredRun]:

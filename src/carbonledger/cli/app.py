@@ -267,24 +267,79 @@ def validate(
 @data_app.command()
 def batches(
     kind: Annotated[str | None, typer.Option(help="Only batches of this kind.")] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also batches that were replaced or removed.")
+    ] = False,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
-    """List the imported batches.
+    """List the imported batches (the active ones, which calculations read).
 
-    Example: [bold]carbonledger batches -w acme --kind spend[/]
+    Example: [bold]carbonledger data batches -w acme --kind spend --all[/]
     """
     with fail_cleanly(as_json):
-        stored = jobs.list_batches(jobs.open_workspace(workspace), kind)
+        stored = jobs.list_batches(jobs.open_workspace(workspace), kind, show_all)
     if as_json:
         emit_json([vars(b) for b in stored])
         return
     rows = [
-        (b.batch_id[:12], b.kind, b.rows, Path(b.source_path).name, b.imported_at) for b in stored
+        (
+            b.batch_id[:12],
+            b.kind,
+            b.rows,
+            Path(b.source_path).name,
+            b.imported_at,
+            b.status + (f" by {b.superseded_by[:12]}" if b.superseded_by else ""),
+            b.status_reason or "",
+        )
+        for b in stored
     ]
-    console.print(
-        rich_table("Batches", ["batch", "kind", "rows", "source", "imported (UTC)"], rows)
-    )
+    columns = ["batch", "kind", "rows", "source", "imported (UTC)", "status", "reason"]
+    console.print(rich_table("Batches", columns, rows))
+
+
+@data_app.command()
+def replace(
+    batch: Annotated[str, typer.Argument(help="The batch to replace (id or unique prefix).")],
+    file: Annotated[Path, typer.Argument(help="The corrected CSV, XLSX or Parquet file.")],
+    reason: Annotated[str, typer.Option(help="Why the batch is replaced.")],
+    sheet: Annotated[str | None, typer.Option(help="Worksheet of a workbook.")] = None,
+    strict: Annotated[bool, typer.Option(help="Refuse files with warnings too.")] = False,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Import a corrected file in place of a batch; the old batch is kept, marked superseded.
+
+    Example: [bold]carbonledger data replace 3f2a9c electricity-fixed.csv --reason "meter read
+    twice in May" -w acme[/]
+    """
+    with fail_cleanly(as_json, lambda exc: print_validation_report(exc, as_json)):
+        ws = jobs.open_workspace(workspace)
+        result = jobs.replace_batch(ws, batch, file, reason, sheet, strict)
+    new = result.batch
+    if as_json:
+        emit_json({"replaced": batch, "batch_id": new.batch_id, "rows": new.rows, "reason": reason})
+        return
+    console.print(f"Batch {batch[:12]} replaced by {new.batch_id[:12]} ({new.rows:,} rows).")
+
+
+@data_app.command()
+def remove(
+    batch: Annotated[str, typer.Argument(help="The batch to remove (id or unique prefix).")],
+    reason: Annotated[str, typer.Option(help="Why the batch is removed.")],
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Take a batch out of the calculations; it is kept, marked removed, with the reason.
+
+    Example: [bold]carbonledger data remove 3f2a9c --reason "imported into the wrong workspace"[/]
+    """
+    with fail_cleanly(as_json):
+        removed = jobs.remove_batch(jobs.open_workspace(workspace), batch, reason)
+    if as_json:
+        emit_json(vars(removed))
+        return
+    console.print(f"Batch {removed.batch_id[:12]} ({removed.kind}) removed: {reason}")
 
 
 @app.command()

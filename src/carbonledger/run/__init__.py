@@ -5,7 +5,13 @@
 evidence pack read too.
 """
 
-from carbonledger.run.inputs import REFERENCE_KINDS, RunInputs, default_spend_mapping, gather_inputs
+from carbonledger.run.inputs import (
+    REFERENCE_KINDS,
+    RunInputs,
+    default_spend_mapping,
+    gather_inputs,
+    with_default_mapping,
+)
 from carbonledger.run.plan import LEDGER_ORDER, LedgerPlan, ledger_schema, relational_ledger
 from carbonledger.run.reference import reference_ledger
 from carbonledger.run.steps import (
@@ -43,6 +49,7 @@ __all__ = [
     "reference_ledger",
     "relational_ledger",
     "store",
+    "with_default_mapping",
     "workspace_inputs",
     "workspace_library",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "RunInputs",
     "default_spend_mapping",
     "gather_inputs",
+    "with_default_mapping",
 ]
 
 #: Kinds read as reference tables (merged across batches) rather than calculated.
@@ -118,13 +119,30 @@ def gather_inputs(
         stored = workspace.batches(kind)
         if stored:
             references[kind] = _merge(kind, [workspace.read_batch(b.batch_id) for b in stored])
-    if "spend_mapping" not in references:
-        references["spend_mapping"] = default_spend_mapping()
+    references["spend_mapping"] = with_default_mapping(references.get("spend_mapping"))
     for kind in OPTIONAL_KINDS:
         if kind not in references:
             schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
             references[kind] = schema.empty_table()
     return RunInputs(batches, references, period)
+
+
+def with_default_mapping(user: pa.Table | None) -> pa.Table:
+    """The spend mapping a run uses: the user's rows, and the packaged default's rows for every
+    key (``match_field``, ``match_value``) the user's rows do not name. A one-row user mapping
+    thus changes one rule and keeps the rest of the default."""
+    default = default_spend_mapping()
+    if user is None or not user.num_rows:
+        return default
+    named = set(zip(user["match_field"].to_pylist(), user["match_value"].to_pylist(), strict=True))
+    keep = [
+        (f, v) not in named
+        for f, v in zip(
+            default["match_field"].to_pylist(), default["match_value"].to_pylist(), strict=True
+        )
+    ]
+    rest = default.filter(pa.array(keep, pa.bool_())).cast(user.schema)
+    return pa.concat_tables([user, rest])
 
 
 def default_spend_mapping() -> pa.Table:

@@ -15,7 +15,7 @@ from carbonledger.engine import RelationalEngine, get_engine
 from carbonledger.factors import FactorLibrary, SelectionPolicy, default_library
 from carbonledger.methods import FactorContext, Method, registered_methods
 from carbonledger.options import DEFAULT_GWP_SET
-from carbonledger.run.inputs import OPTIONAL_KINDS, RunInputs, default_spend_mapping
+from carbonledger.run.inputs import OPTIONAL_KINDS, RunInputs, with_default_mapping
 from carbonledger.run.plan import ledger_schema, relational_ledger
 from carbonledger.run.reference import reference_ledger
 from carbonledger.run.steps import check_inputs
@@ -60,7 +60,8 @@ def calculate_tables(
     pyarrow.Table
         Ledger rows (``schema/tables/ledger.yaml``).
     """
-    tables = {"spend_mapping": default_spend_mapping(), **references}
+    tables = dict(references)
+    tables["spend_mapping"] = with_default_mapping(tables.get("spend_mapping"))
     for kind in OPTIONAL_KINDS:
         if kind not in tables:
             schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))

@@ -30,7 +30,7 @@ __all__ = ["DATABASE_FILE", "DATABASE_URL_ENV", "HEAD_REVISION", "MetadataStore"
 DATABASE_FILE = "carbonledger.db"
 DATABASE_URL_ENV = "CARBONLEDGER_DATABASE_URL"
 #: The newest schema revision (``store/migrations/versions``; a test checks it is Alembic's head).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 #: Key of the PostgreSQL advisory lock that serialises writers (``'CL'`` as an integer).
 _ADVISORY_KEY = 0x434C
 

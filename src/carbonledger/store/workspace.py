@@ -58,6 +58,8 @@ CONFIG_FILE = "carbonledger.toml"
 BATCH_DIR = "batches"
 LEDGER_DIR = "ledgers"
 FACTOR_DIR = "factors"
+#: Statuses of a batch: calculated, replaced by a corrected batch, removed.
+ACTIVE, SUPERSEDED, REMOVED = "active", "superseded", "removed"
 #: Who a change is recorded as made by, unless the caller names a user.
 ACTOR_ENV = "CARBONLEDGER_USER"
 
@@ -78,6 +80,9 @@ class BatchInfo:
         ``csv``, ``xlsx`` or ``parquet``.
     encoding, sheet : str, optional
         Text encoding and worksheet read.
+    records_sha256 : str, optional
+        Hash of the records themselves (sorted by the kind's key, without file row numbers),
+        so the same records from another file, format or row order are recognised.
     """
 
     kind: str
@@ -86,6 +91,7 @@ class BatchInfo:
     source_format: str
     encoding: str | None = None
     sheet: str | None = None
+    records_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,14 @@ class StoredBatch:
         Path relative to the workspace root.
     imported_at : str
         UTC time of the import.
+    status : {"active", "superseded", "removed"}
+        Only active batches are calculated; the others are kept, with why and when.
+    records_sha256 : str or None
+        Hash of the records themselves.
+    superseded_by : str or None
+        The batch that replaced this one.
+    status_reason, status_at : str or None
+        Why and when the batch was replaced or removed.
     """
 
     batch_id: str
@@ -112,6 +126,11 @@ class StoredBatch:
     rows: int
     parquet_path: str
     imported_at: str
+    status: str = ACTIVE
+    records_sha256: str | None = None
+    superseded_by: str | None = None
+    status_reason: str | None = None
+    status_at: str | None = None
 
     @classmethod
     def from_row(cls, row: BatchRow) -> StoredBatch:
@@ -125,6 +144,11 @@ class StoredBatch:
             row.rows,
             row.parquet_path,
             row.imported_at,
+            row.status or ACTIVE,
+            row.records_sha256,
+            row.superseded_by,
+            row.status_reason,
+            row.status_at,
         )
 
 
@@ -335,16 +359,20 @@ class Workspace:
             return [_event(r) for r in session.scalars(query)]
 
     # -- batches ------------------------------------------------------------------------
-    def batches(self, kind: str | None = None) -> list[StoredBatch]:
-        """Return the stored batches, oldest first, optionally of one kind."""
+    def batches(self, kind: str | None = None, include_inactive: bool = False) -> list[StoredBatch]:
+        """The stored batches, oldest first, optionally of one kind: the active ones (those a
+        calculation reads), or with ``include_inactive`` also those replaced or removed."""
         query = select(BatchRow).order_by(BatchRow.imported_at, BatchRow.batch_id)
         if kind is not None:
             query = query.where(BatchRow.kind == kind)
+        if not include_inactive:
+            query = query.where(BatchRow.status == ACTIVE)
         with self.metadata.read() as session:
             return [StoredBatch.from_row(r) for r in session.scalars(query)]
 
     def find_batch(self, kind: str, source_sha256: str) -> StoredBatch | None:
-        """Return the batch of ``kind`` imported from a file with this hash, if any."""
+        """Return the batch of ``kind`` imported from a file with this hash, if any (of any
+        status)."""
         query = select(BatchRow).where(
             BatchRow.kind == kind, BatchRow.source_sha256 == source_sha256
         )
@@ -401,6 +429,8 @@ class Workspace:
         info: BatchInfo,
         table: pa.Table,
         check: Callable[[Session], None] | None = None,
+        replaces: str | None = None,
+        reason: str | None = None,
     ) -> tuple[StoredBatch, bool]:
         """Store a validated table as an immutable batch, atomically and idempotently.
 
@@ -412,44 +442,64 @@ class Workspace:
             Validated, typed records.
         check : callable, optional
             Called inside the write transaction, under the writer lock, before the batch is
-            registered (e.g. to refuse records of a period locked meanwhile); raising there
-            stores nothing.
+            registered (e.g. to refuse records of a period locked meanwhile, or records whose
+            keys another batch holds); raising there stores nothing.
+        replaces : str, optional
+            An active batch of the same kind this one replaces (a correction): it is kept,
+            marked ``superseded`` by the new batch with ``reason``, in the same transaction.
+        reason : str, optional
+            Why ``replaces`` is replaced (required with it).
 
         Returns
         -------
         batch : StoredBatch
-            The stored batch, or the one already holding the same file or content.
+            The stored batch, or the active one already holding the same file or records.
         created : bool
             ``False`` when nothing new was written.
+
+        Raises
+        ------
+        WorkspaceError
+            If the same content belongs to a batch that was replaced or removed (import it as
+            a replacement to use it again), or ``replaces`` is not an active batch of the kind.
         """
-        if existing := self.find_batch(info.kind, info.source_sha256):
+        if replaces is not None and not (reason or "").strip():
+            raise WorkspaceError("replacing a batch needs a reason")
+        existing = self.find_batch(info.kind, info.source_sha256)
+        if replaces is None and existing is not None and existing.status == ACTIVE:
             return existing, False
         content = parquet_bytes(table)
         batch_id = sha256_bytes(content)
         relative = (Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet").as_posix()
         staged = self.files.stage_bytes(content)
-        payload = {
+        payload: dict[str, Any] = {
             "kind": info.kind,
             "rows": table.num_rows,
             "source": info.source_path,
             "source_sha256": info.source_sha256,
+            "records_sha256": info.records_sha256,
         }
+        if replaces is not None:
+            payload |= {"replaces": replaces, "reason": reason}
         moved = False
+        event = "batch.replaced" if replaces else "batch.stored"
         try:
-            with self.write("batch.stored", batch_id, payload) as session:
-                same = (
-                    session.get(BatchRow, batch_id)
-                    or session.scalars(
-                        select(BatchRow).where(
-                            BatchRow.kind == info.kind, BatchRow.source_sha256 == info.source_sha256
-                        )
-                    ).first()
-                )
-                if same is not None:
+            with self.write(event, batch_id, payload) as session:
+                same = self._same_batch(session, info, batch_id)
+                if same is not None and (same.status == ACTIVE or replaces is None):
+                    if same.status != ACTIVE:
+                        raise WorkspaceError(_inactive_message(same))
                     unchanged(session)
                     return StoredBatch.from_row(same), False
                 if check is not None:
                     check(session)
+                if replaces is not None:
+                    self._supersede(session, info.kind, replaces, batch_id, str(reason))
+                if same is not None:  # a replaced or removed batch brought back by a replacement
+                    same.status, same.superseded_by = ACTIVE, None
+                    same.status_reason, same.status_at = reason, utc_now()
+                    session.flush()
+                    return StoredBatch.from_row(same), True
                 row = BatchRow(
                     batch_id=batch_id,
                     kind=info.kind,
@@ -461,6 +511,8 @@ class Workspace:
                     rows=table.num_rows,
                     parquet_path=relative,
                     imported_at=utc_now(),
+                    status=ACTIVE,
+                    records_sha256=info.records_sha256,
                 )
                 session.add(row)
                 session.flush()
@@ -474,6 +526,93 @@ class Workspace:
         finally:
             staged.unlink(missing_ok=True)
         return stored, True
+
+    def remove_batch(
+        self,
+        batch_id: str,
+        reason: str,
+        check: Callable[[Session, StoredBatch], None] | None = None,
+    ) -> StoredBatch:
+        """Take an active batch out of the calculation, keeping it (status ``removed``, the
+        reason and time recorded, one event).
+
+        Parameters
+        ----------
+        batch_id : str
+            The batch (a unique prefix will do).
+        reason : str
+            Why it is removed.
+        check : callable, optional
+            Called under the writer lock with the session and the batch (e.g. to refuse a
+            batch with records in a locked period); raising there changes nothing.
+
+        Raises
+        ------
+        WorkspaceError
+            If no reason is given, or the batch is unknown or not active.
+        """
+        if not reason.strip():
+            raise WorkspaceError("removing a batch needs a reason")
+        batch = self.resolve_batch(batch_id)
+        with self.write("batch.removed", batch.batch_id, {"reason": reason}) as session:
+            row = session.get(BatchRow, batch.batch_id)
+            assert row is not None
+            if row.status != ACTIVE:
+                raise WorkspaceError(_inactive_message(row))
+            if check is not None:
+                check(session, StoredBatch.from_row(row))
+            row.status, row.status_reason, row.status_at = REMOVED, reason, utc_now()
+            session.flush()
+            return StoredBatch.from_row(row)
+
+    def record_digests(self, digests: dict[str, str]) -> None:
+        """Keep the records' hashes of batches stored before they had one (one event)."""
+        with self.write("batch.records_hashed", f"{len(digests)} batches", digests) as session:
+            for batch_id, digest in digests.items():
+                row = session.get(BatchRow, batch_id)
+                if row is not None and row.records_sha256 is None:
+                    row.records_sha256 = digest
+            session.flush()
+
+    def resolve_batch(self, batch_id: str) -> StoredBatch:
+        """A batch by id or unique prefix, of any status.
+
+        Raises
+        ------
+        WorkspaceError
+            If no batch or several match.
+        """
+        query = select(BatchRow).where(BatchRow.batch_id.startswith(batch_id))
+        with self.metadata.read() as session:
+            found = list(session.scalars(query.limit(2)))
+        if len(found) != 1 or not batch_id:
+            raise WorkspaceError(f"{len(found)} batches match {batch_id!r} in {self.root}")
+        return StoredBatch.from_row(found[0])
+
+    def _same_batch(self, session: Session, info: BatchInfo, batch_id: str) -> BatchRow | None:
+        """A batch holding the same file, bytes or records (of the same kind), if any: an
+        active one first."""
+        candidates = [session.get(BatchRow, batch_id)]
+        clauses = [BatchRow.source_sha256 == info.source_sha256]
+        if info.records_sha256:
+            clauses.append(BatchRow.records_sha256 == info.records_sha256)
+        for clause in clauses:
+            candidates += session.scalars(
+                select(BatchRow).where(BatchRow.kind == info.kind, clause)
+            )
+        found = [c for c in candidates if c is not None]
+        return next((c for c in found if c.status == ACTIVE), found[0] if found else None)
+
+    @staticmethod
+    def _supersede(session: Session, kind: str, old_id: str, new_id: str, reason: str) -> None:
+        old = session.get(BatchRow, old_id)
+        if old is None or old.kind != kind or old.status != ACTIVE:
+            raise WorkspaceError(
+                f"batch {old_id[:12]} is not an active {kind} batch: only an active batch of "
+                "the same kind can be replaced"
+            )
+        old.status, old.superseded_by = SUPERSEDED, new_id
+        old.status_reason, old.status_at = reason, utc_now()
 
     # -- runs ---------------------------------------------------------------------------
     def runs(self) -> list[StoredRun]:
@@ -632,6 +771,15 @@ class Workspace:
 
 
 _UNCHANGED = "carbonledger.unchanged"
+
+
+def _inactive_message(row: BatchRow | StoredBatch) -> str:
+    how = f"by {row.superseded_by[:12]}" if row.superseded_by else ""
+    return (
+        f"batch {row.batch_id[:12]} ({row.kind}) was {row.status} {how} on {row.status_at}: "
+        f"{row.status_reason}; to use these records again, replace the active batch with them "
+        "(`carbonledger data replace BATCH FILE --reason ...`)"
+    )
 
 
 def unchanged(session: Session) -> None:
