@@ -6,6 +6,7 @@ module hides a magic default of its own.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,9 +19,11 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "DEFAULT_WORKING_HOURS_PER_DAY",
     "DIMENSIONS",
+    "PERIOD_YEARS",
     "Consolidation",
     "Language",
     "WorkspaceConfig",
+    "check_period",
 ]
 
 #: GWP set applied when a workspace does not choose one. AR5 is what the EPA Hub 2025, the
@@ -170,9 +173,29 @@ class WorkspaceConfig(BaseModel):
     @field_validator("reporting_periods")
     @classmethod
     def _period_format(cls, values: list[str]) -> list[str]:
-        import re
-
         for value in values:
-            if not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value):
-                raise ValueError(f"period {value!r} is neither YYYY nor YYYY-MM")
+            check_period(value)
         return values
+
+
+#: A reporting period: a year or a month, ASCII digits, within the years periods may be in.
+_PERIOD = re.compile(r"([0-9]{4})(-(0[1-9]|1[0-2]))?")
+#: Years a period may be in.
+PERIOD_YEARS = (1900, 2100)
+
+
+def check_period(value: str) -> str:
+    """``value`` if it is a period ``YYYY`` or ``YYYY-MM`` of a year 1900-2100 in ASCII digits.
+
+    Raises
+    ------
+    ValueError
+        Naming the value and what is expected.
+    """
+    match = _PERIOD.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not PERIOD_YEARS[0] <= int(match.group(1)) <= PERIOD_YEARS[1]:
+        raise ValueError(
+            f"period {value!r} is neither YYYY nor YYYY-MM of a year "
+            f"{PERIOD_YEARS[0]}-{PERIOD_YEARS[1]} (ASCII digits)"
+        )
+    return value

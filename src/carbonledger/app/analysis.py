@@ -126,6 +126,13 @@ def change(
     if not after:
         raise CarbonLedgerError("a comparison needs the later period too (--period)")
     view = open_run(workspace, run)
+    for period in (before, after):
+        held = totals(view.ledger, [], period=period).to_pylist()
+        if not held or not held[0]["rows"]:
+            raise CarbonLedgerError(
+                f"run {view.run_id[:12]} holds no data for {period}: there is nothing to "
+                "compare (calculate a run that holds both periods)"
+            )
     return view, change_decomposition(view.ledger, before, after, view.shares)
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from carbonledger.store import Workspace
-from carbonledger.store.periods import PeriodState, lock_period, period_history, reopen_period
+from carbonledger.store.periods import (
+    PeriodState,
+    checked_period,
+    lock_period,
+    period_history,
+    reopen_period,
+)
 
 __all__ = ["lock", "periods", "restate"]
 
@@ -11,7 +17,7 @@ __all__ = ["lock", "periods", "restate"]
 def lock(workspace: Workspace, period: str, run: str | None = None) -> PeriodState:
     """Lock a period with its signed-off run (default: the latest): no import may add records
     to it, and its figures are that run's until a restatement."""
-    return lock_period(workspace, period, workspace.get_run(run).run_id)
+    return lock_period(workspace, checked_period(period), workspace.get_run(run).run_id)
 
 
 def restate(workspace: Workspace, period: str, reason: str) -> PeriodState:

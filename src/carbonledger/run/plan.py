@@ -29,6 +29,7 @@ from carbonledger.schema import get_table_schema
 
 __all__ = [
     "LEDGER_ORDER",
+    "LINE_PROBLEMS",
     "LedgerPlan",
     "covering_methods",
     "ledger_schema",
@@ -59,6 +60,18 @@ class LedgerPlan:
         if not self.parts:
             return None
         return ibis.union(*self.parts) if len(self.parts) > 1 else self.parts[0]
+
+
+#: Why lines no factor can serve stop a run (both engines say the same).
+LINE_PROBLEMS = {
+    "region": "refer to a facility or entity that is not defined",
+    "activity_key": (
+        "have no activity key (e.g. a spend line no mapping covers, a device model or package "
+        "type its bill of materials does not list)"
+    ),
+    "amount": "have no amount (or no price or rate to estimate it)",
+    "negative": "give a negative amount (e.g. a negative mass balance)",
+}
 
 
 def covering_methods(inputs: RunInputs) -> set[str]:
@@ -101,25 +114,25 @@ def scan_requests(engine: Any, lines: Any, method: Method) -> pa.Table:
             lambda g: g["region"] is None,
             "_rows",
             "_record",
-            "refer to a facility or entity that is not defined",
+            LINE_PROBLEMS["region"],
         ),
         (
             lambda g: g["activity_key"] is None,
             "_rows",
             "_record",
-            "have no activity key (e.g. a spend line no mapping covers)",
+            LINE_PROBLEMS["activity_key"],
         ),
         (
             lambda g: g["_missing"] > 0,
             "_missing",
             "_missing_record",
-            "have no amount (or no price or rate to estimate it)",
+            LINE_PROBLEMS["amount"],
         ),
         (
             lambda g: g["_negative"] > 0,
             "_negative",
             "_negative_record",
-            "give a negative amount (e.g. a negative mass balance)",
+            LINE_PROBLEMS["negative"],
         ),
     )
     for broken, count_field, sample_field, reason in problems:

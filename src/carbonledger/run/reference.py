@@ -12,12 +12,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods import FactorContext, Method
 from carbonledger.methods.base import Derivation
 from carbonledger.methods.hybrid import reference_supersede
 from carbonledger.methods.reference import reference_apply
 from carbonledger.run.inputs import RunInputs
-from carbonledger.run.plan import LEDGER_ORDER, covering_methods, ledger_schema
+from carbonledger.run.plan import LEDGER_ORDER, LINE_PROBLEMS, covering_methods, ledger_schema
 
 __all__ = ["reference_ledger"]
 
@@ -57,9 +58,28 @@ def reference_ledger(
         planned.append((method, lines, refs))
     rows: list[dict[str, Any]] = []
     for method, lines, refs in planned:
+        _check_lines(method, lines)
         for line in lines:
             if method.spec.hybrid == "covered":
                 line = reference_supersede(line, presence)
             rows += reference_apply(line, method, context, run_id, refs)
     rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in LEDGER_ORDER))
     return pa.Table.from_pylist(rows, schema=ledger_schema())
+
+
+def _check_lines(method: Method, lines: list[dict[str, Any]]) -> None:
+    """The checks :func:`~carbonledger.run.plan.scan_requests` makes, on plain-Python lines:
+    lines no factor can serve stop the run, naming the rule, the count and one record."""
+    rules = (
+        (lambda ln: ln["region"] is None, LINE_PROBLEMS["region"]),
+        (lambda ln: ln["activity_key"] is None, LINE_PROBLEMS["activity_key"]),
+        (lambda ln: ln["quantity"] is None, LINE_PROBLEMS["amount"]),
+        (lambda ln: ln["quantity"] is not None and ln["quantity"] < 0, LINE_PROBLEMS["negative"]),
+    )
+    for broken, reason in rules:
+        bad = [ln for ln in lines if broken(ln)]
+        if bad:
+            raise CarbonLedgerError(
+                f"{method.name}: {len(bad)} record(s) {reason}, e.g. {bad[0]['record_id']} "
+                f"(batch {str(bad[0]['batch_id'])[:12]})"
+            )

@@ -23,6 +23,7 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.factors import FactorLibrary, SelectionPolicy
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.methods import FactorContext, Method, registered_methods
+from carbonledger.options import check_period
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
 from carbonledger.run.inputs import RunInputs, gather_inputs
 from carbonledger.run.plan import LedgerPlan, ledger_schema, relational_ledger
@@ -250,6 +251,11 @@ def calculate(
     strict : bool, default False
         Refuse factor fallbacks (region, year).
     """
+    if period:
+        try:
+            check_period(period)
+        except ValueError as exc:
+            raise CarbonLedgerError(str(exc)) from None
     if period and (lock := covering_lock(workspace, period)) and lock.run_id:
         return CalculationResult(workspace.get_run(lock.run_id), False)
     setup = prepare(workspace, period, engine, memory_limit, strict)

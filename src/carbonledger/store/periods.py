@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carbonledger.errors import WorkspaceError
+from carbonledger.options import check_period
 from carbonledger.provenance import utc_now
 from carbonledger.store.models import BaseYearRow, PeriodVersionRow
 from carbonledger.store.workspace import Workspace
@@ -23,6 +24,7 @@ from carbonledger.store.workspace import Workspace
 __all__ = [
     "PeriodState",
     "base_year_versions",
+    "checked_period",
     "covering_lock",
     "lock_period",
     "locks_covering",
@@ -90,12 +92,16 @@ def lock_period(workspace: Workspace, period: str, run_id: str) -> PeriodState:
     Raises
     ------
     WorkspaceError
-        If it is locked already.
+        If the period is not ``YYYY`` or ``YYYY-MM``, or it is locked already (a month of a
+        locked year is locked with it).
     """
+    checked_period(period)
     with workspace.write("period.locked", period, {"run_id": run_id}) as session:
-        current = _current(session, period)
-        if current is not None and current.status == LOCKED:
-            raise WorkspaceError(f"period {period} is locked already (version {current.version})")
+        current = locks_covering(session, period)
+        if current is not None:
+            raise WorkspaceError(
+                f"period {period} is locked already by {current.period} (version {current.version})"
+            )
         version = 1 + (
             session.scalar(
                 select(func.count())
@@ -120,6 +126,7 @@ def reopen_period(workspace: Workspace, period: str, reason: str) -> PeriodState
     WorkspaceError
         If it is not locked, or no reason is given.
     """
+    checked_period(period)
     if not reason.strip():
         raise WorkspaceError("a restatement needs a reason")
     with workspace.write("period.reopened", period, {"reason": reason}) as session:
@@ -137,6 +144,20 @@ def reopen_period(workspace: Workspace, period: str, reason: str) -> PeriodState
         session.add(row)
         session.flush()
         return PeriodState.from_row(row)
+
+
+def checked_period(period: str) -> str:
+    """``period`` if it is ``YYYY`` or ``YYYY-MM`` (see :func:`~carbonledger.options.check_period`).
+
+    Raises
+    ------
+    WorkspaceError
+        Naming the value and what is expected.
+    """
+    try:
+        return check_period(period)
+    except ValueError as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 def store_base_year(workspace: Workspace, base_year: int, run_id: str, record: dict) -> int:

@@ -19,6 +19,7 @@ from carbonledger.validate.checks import (
     Locator,
     check_enums,
     check_gases,
+    check_identifier_characters,
     check_patterns,
     check_required,
     check_required_if,
@@ -49,6 +50,7 @@ _TABLE_CHECKS = (
     check_units,
     check_requires_one_of,
     check_unique_key,
+    check_identifier_characters,
 )
 
 

@@ -8,13 +8,16 @@ reported with the numbers users see in their file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from carbonledger.errors import Location, UnitError
 from carbonledger.ingest import SourceMetadata
+from carbonledger.options import PERIOD_YEARS
 from carbonledger.schema import ActivitySchema, Column, ColumnType
 from carbonledger.units import check_dimension, gas_unit
 from carbonledger.validate.report import Finding, Severity
@@ -24,6 +27,7 @@ __all__ = [
     "Locator",
     "check_enums",
     "check_gases",
+    "check_identifier_characters",
     "check_patterns",
     "check_required",
     "check_required_if",
@@ -38,11 +42,17 @@ __all__ = [
 
 _TRUE = {"true", "yes", "y", "1", "是", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "f"}
+#: Years a period may be in.
+YEARS = PERIOD_YEARS
+#: Largest magnitude of a number in a column without its own bound (no activity is larger).
+MAX_MAGNITUDE = 1e15
+#: Months as users write them; digits are ASCII (``[0-9]``: Python's ``\d`` also matches
+#: Arabic-Indic and other digits, which a period must not hold).
 _MONTH_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.]0?1$"),
-    re.compile(r"^(\d{4})(\d{2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+    re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]0?1$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月$"),
 )
 
 
@@ -157,9 +167,20 @@ def parse_numbers(
     """Parse numbers (thousands separators allowed) and check the column's bounds."""
     cleaned = values.str.replace(r"(?<=\d),(?=\d{3}\b)", "", regex=True).str.replace(" ", "")
     parsed = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    infinite = parsed.notna() & ~np.isfinite(parsed.fillna(0.0))  # inf, Infinity, 1e309
+    parsed[infinite] = np.nan
     bad = values.notna() & parsed.isna()
     kind = "an integer" if column.type is ColumnType.INTEGER else "a number"
-    found = _findings(bad, values, column.name, "number", f"expected {kind}", where)
+    found = _findings(bad, values, column.name, "number", f"expected {kind}, finite", where)
+    if column.max is None:  # no column bound: refuse what no activity can be (1e308, 400 digits)
+        found += _findings(
+            parsed.abs() > MAX_MAGNITUDE,
+            values,
+            column.name,
+            "magnitude",
+            f"must be at most {MAX_MAGNITUDE:g} in size",
+            where,
+        )
     if column.type is ColumnType.INTEGER:
         fractional = parsed.notna() & (parsed % 1 != 0)
         found += _findings(fractional, values, column.name, "number", f"expected {kind}", where)
@@ -197,12 +218,67 @@ def parse_months(
         parts = values.str.extract(pattern)
         hit = parts[0].notna() & parsed.isna()
         month = pd.to_numeric(parts[1], errors="coerce")
-        valid = hit & month.between(1, 12)
+        year = pd.to_numeric(parts[0], errors="coerce")
+        valid = hit & month.between(1, 12) & year.between(*YEARS)
         parsed[valid] = (
             parts[0][valid] + "-" + month[valid].astype("Int64").astype(str).str.zfill(2)
         )
     bad = values.notna() & parsed.isna()
-    return parsed, _findings(bad, values, column.name, "month", "expected a month YYYY-MM", where)
+    message = f"expected a month YYYY-MM of a year {YEARS[0]}-{YEARS[1]}"
+    return parsed, _findings(bad, values, column.name, "month", message, where)
+
+
+def check_identifier_characters(
+    table: pd.DataFrame, schema: ActivitySchema, where: Locator
+) -> list[Finding]:
+    """Keys and references (``record_id``, ``facility_id`` ...) hold no invisible or control
+    characters (zero-width spaces, NUL) and do not mix Latin with Cyrillic or Greek letters:
+    such an id looks like another and would be counted as a second record."""
+    found: list[Finding] = []
+    names = [
+        c.name
+        for c in schema.columns
+        if c.type is ColumnType.STRING and (c.name in schema.primary_key or c.name.endswith("_id"))
+    ]
+    for name in names:
+        if name not in table:
+            continue
+        values = table[name]
+        text = values.dropna().astype(str)
+        invisible = text.map(_has_invisible)
+        found += _findings(
+            invisible.reindex(values.index, fill_value=False),
+            values,
+            name,
+            "characters",
+            "holds an invisible or control character (zero-width space, NUL ...)",
+            where,
+        )
+        mixed = text.map(_mixes_scripts)
+        found += _findings(
+            mixed.reindex(values.index, fill_value=False),
+            values,
+            name,
+            "characters",
+            "mixes Latin letters with look-alike Cyrillic or Greek ones",
+            where,
+        )
+    return found
+
+
+def _has_invisible(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in text)
+
+
+def _mixes_scripts(text: str) -> bool:
+    scripts = set()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            for script in ("LATIN", "CYRILLIC", "GREEK"):
+                if name.startswith(script):
+                    scripts.add(script)
+    return "LATIN" in scripts and len(scripts) > 1
 
 
 def parse_dates(
