@@ -74,6 +74,32 @@ ELECTRICITY_CSV = (
 )
 
 
+#: The entity and facilities the electricity file above names.
+SITES = {
+    "entities": "entity_id,name,country,equity_share,financial_control,operational_control\n"
+    "E-CN,Test Co China,CN,1,true,true\n",
+    "facilities": "facility_id,entity_id,name,facility_type,country,subdivision\n"
+    "F1,E-CN,Warehouse 1,fulfilment_centre,CN,CN-GD\n"
+    "F2,E-CN,Warehouse 2,fulfilment_centre,CN,CN-SH\n",
+}
+
+
+def import_sites(workspace: Workspace, folder: Path) -> None:
+    """Import the entity and facilities :data:`ELECTRICITY_CSV` names."""
+    for kind, text in SITES.items():
+        path = folder / f"sites-{kind}.csv"
+        path.write_text(text, encoding="utf-8")
+        import_file(workspace, kind, path)
+
+
+@pytest.fixture
+def sited(tmp_path: Path) -> Workspace:
+    """A workspace with the entity and facilities the electricity file names."""
+    workspace = Workspace.init(tmp_path / "ws", WorkspaceConfig(organisation="Test Co"))
+    import_sites(workspace, tmp_path)
+    return workspace
+
+
 @pytest.fixture
 def electricity_csv(tmp_path: Path) -> Path:
     """A valid electricity file in UTF-8."""
@@ -127,7 +153,7 @@ def load(tmp_path: Path) -> Callable[..., Workspace]:
     """Build a workspace from tables: ``load(ws, kind=rows, ...)`` imports each as CSV."""
 
     def _load(workspace: Workspace, **tables: list[dict[str, Any]]) -> Workspace:
-        for kind, rows in {"facilities": FACILITIES, "entities": ENTITIES, **tables}.items():
+        for kind, rows in {"entities": ENTITIES, "facilities": FACILITIES, **tables}.items():
             path = tmp_path / f"{kind}-{len(rows)}-{abs(hash(str(rows)))}.csv"
             pd.DataFrame(rows).to_csv(path, index=False)
             import_file(workspace, kind, path)

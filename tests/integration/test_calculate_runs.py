@@ -93,19 +93,14 @@ def test_cli_calculate_totals_runs(workspace, load):
     assert [r["run_id"] for r in listed] == [payload["run_id"]]
 
 
-def test_unknown_facility_stops_the_run(workspace, load):
-    load(
-        workspace,
-        electricity=[
-            {
-                "record_id": "E9",
-                "facility_id": "NOPE",
-                "period": "2025-01",
-                "quantity": 1,
-                "unit": "kWh",
-            }
-        ],
+def test_an_unknown_facility_is_refused_at_import_naming_the_row(workspace, load, tmp_path):
+    load(workspace)
+    bad = tmp_path / "nope.csv"
+    bad.write_text(
+        "record_id,facility_id,period,quantity,unit\nE9,NOPE,2025-01,1,kWh\n", encoding="utf-8"
     )
-    result = runner.invoke(app, ["calculate", "-w", str(workspace.root)])
+    result = runner.invoke(app, ["import", "electricity", str(bad), "-w", str(workspace.root)])
     assert result.exit_code == 1
-    assert "E9" in result.output and "not defined" in result.output
+    assert "row 2" in result.output and "'facility_id'" in result.output
+    assert "NOPE" in result.output and "not defined" in result.output
+    assert workspace.batches("electricity") == []  # the workspace stays calculable

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from carbonledger.cli import app
+from tests.conftest import SITES
 
 runner = CliRunner()
 
@@ -25,6 +26,9 @@ def test_init_import_batches(tmp_path, electricity_csv):
     )
     assert created.exit_code == 0, created.output
     assert _json(created)["gwp_set"] == "AR6GWP100"
+    for kind, text in SITES.items():
+        (tmp_path / f"{kind}.csv").write_text(text, encoding="utf-8")
+        runner.invoke(app, ["import", kind, str(tmp_path / f"{kind}.csv"), "-w", str(ws)])
     imported = runner.invoke(
         app, ["import", "electricity", str(electricity_csv), "-w", str(ws), "--json"]
     )
@@ -35,7 +39,7 @@ def test_init_import_batches(tmp_path, electricity_csv):
     )
     assert _json(again)["created"] is False
     listed = runner.invoke(app, ["batches", "-w", str(ws), "--json"])
-    assert [b["kind"] for b in _json(listed)] == ["electricity"]
+    assert sorted(b["kind"] for b in _json(listed)) == ["electricity", "entities", "facilities"]
 
 
 def test_malformed_import_exits_non_zero_naming_row_and_column(tmp_path):

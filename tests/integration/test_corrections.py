@@ -154,3 +154,20 @@ def test_a_one_row_spend_mapping_changes_one_rule_and_keeps_the_default(workspac
     with pytest.raises(ValidationError, match="already stored"):
         import_file(workspace, "spend_mapping", _csv(tmp_path, "full.csv", full))
     calculate(workspace)  # still calculable
+
+
+def test_facilities_still_named_by_records_cannot_be_removed_or_replaced_away(
+    workspace, load, tmp_path
+):
+    from tests.conftest import FACILITIES
+
+    load(workspace)
+    import_file(workspace, "electricity", _csv(tmp_path, "power.csv", POWER))  # names CN1
+    sites = next(b for b in list_batches(workspace, "facilities"))
+    with pytest.raises(WorkspaceError, match="CN1"):
+        remove_batch(workspace, sites.batch_id, "tidy up")
+    without_cn = [f for f in FACILITIES if f["facility_id"] != "CN1"]
+    with pytest.raises(WorkspaceError, match="CN1.*no longer be defined"):
+        replace_batch(workspace, sites.batch_id, _csv(tmp_path, "f.csv", without_cn), "tidy up")
+    renamed = [{**f, "name": f["name"] + " (new)"} for f in FACILITIES]
+    replace_batch(workspace, sites.batch_id, _csv(tmp_path, "f2.csv", renamed), "new names")

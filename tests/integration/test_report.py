@@ -36,7 +36,7 @@ def built(tmp_path_factory):
     only read them)."""
     folder = tmp_path_factory.mktemp("report")
     workspace = Workspace.init(folder / "ws", WorkspaceConfig(organisation="Test Co"))
-    tables = {"facilities": FACILITIES, "entities": ENTITIES, "stationary_fuel": FUEL}
+    tables = {"entities": ENTITIES, "facilities": FACILITIES, "stationary_fuel": FUEL}
     for kind, rows in {**tables, "electricity": POWER}.items():
         path = folder / f"{kind}.csv"
         pd.DataFrame(rows).to_csv(path, index=False)

@@ -14,20 +14,26 @@ from carbonledger.store import Workspace
 from tests.conftest import POSTGRES_ENV
 
 
+@pytest.fixture
+def workspace(sited):
+    """The store's tests import electricity: a workspace defining the sites it names."""
+    return sited
+
+
 def _snapshot(workspace: Workspace) -> tuple[list, list[str]]:
     files = sorted(
         p.relative_to(workspace.root).as_posix()
-        for p in (workspace.root / "batches").rglob("*")
+        for p in (workspace.root / "batches" / "electricity").rglob("*")
         if p.is_file()
     )
-    return workspace.batches(), files
+    return workspace.batches("electricity"), files
 
 
 def test_init_writes_config_and_store(workspace):
     assert (workspace.root / "carbonledger.toml").read_text().startswith('organisation = "Test Co"')
     reopened = Workspace.open(workspace.root)
     assert reopened.config == workspace.config
-    assert reopened.batches() == []
+    assert reopened.batches("electricity") == []
 
 
 def test_init_refuses_existing_workspace(workspace):
@@ -45,7 +51,7 @@ def test_reimport_is_recognised(workspace, electricity_csv):
     second = import_file(workspace, "electricity", electricity_csv)
     assert first.created and not second.created
     assert second.batch.batch_id == first.batch.batch_id
-    assert len(workspace.batches()) == 1
+    assert len(workspace.batches("electricity")) == 1
 
 
 def test_same_content_from_another_file_is_stored_once(workspace, electricity_csv, tmp_path):
@@ -54,7 +60,7 @@ def test_same_content_from_another_file_is_stored_once(workspace, electricity_cs
     import_file(workspace, "electricity", electricity_csv)
     again = import_file(workspace, "electricity", copy)
     assert not again.created
-    assert len(workspace.batches()) == 1
+    assert len(workspace.batches("electricity")) == 1
 
 
 def test_batch_id_is_the_hash_of_its_file(workspace, electricity_csv):
@@ -130,12 +136,15 @@ def test_every_change_passes_the_write_path_with_one_event(workspace, electricit
 
     batch = import_file(workspace, "electricity", electricity_csv).batch
     import_file(workspace, "electricity", electricity_csv)  # nothing new, no event
-    kinds = [(e.kind, e.subject) for e in workspace.events()]
+    before = len(workspace.events())
+    kinds = [
+        (e.kind, e.subject) for e in workspace.events() if e.payload.get("kind") == "electricity"
+    ]
     assert kinds == [("batch.stored", batch.batch_id)]
-    assert workspace.events()[0].payload["rows"] == 3
+    assert workspace.events()[-1].payload["rows"] == 3
     with pytest.raises(WorkspaceError):
         lock(workspace, "2024")  # no run yet: nothing is written
-    assert len(workspace.events()) == 1
+    assert len(workspace.events()) == before
 
 
 def test_a_tampered_batch_is_an_integrity_error_naming_it(workspace, electricity_csv):

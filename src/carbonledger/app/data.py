@@ -9,7 +9,7 @@ import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from carbonledger.engine import sql_connection
-from carbonledger.errors import Location, PeriodLockedError, ValidationError
+from carbonledger.errors import Location, PeriodLockedError, ValidationError, WorkspaceError
 from carbonledger.ingest import SourceMetadata, read_table
 from carbonledger.provenance import parquet_bytes, sha256_bytes
 from carbonledger.schema import get_schema
@@ -88,6 +88,94 @@ def _refuse_locked(session: Session, months: list[str], what: str) -> None:
                 f"{what}: records for {month} fall in period {lock.period}, locked since "
                 f"{lock.at} (version {lock.version}); restate the period with a reason first"
             )
+
+
+#: Columns that name a record of a reference kind, and that kind: every value must be defined
+#: there before the records naming it are imported, so the workspace stays calculable.
+REFERENCING = {"facility_id": "facilities", "entity_id": "entities"}
+
+
+def _defined(workspace: Workspace, kind: str, exclude: str | None = None) -> set[str] | None:
+    """The ids an active batch of a reference kind defines (None: no batch of it at all)."""
+    batches = [b for b in workspace.batches(kind) if b.batch_id != exclude]
+    if not batches:
+        return None
+    column = get_schema(kind).primary_key[0]
+    return {
+        value
+        for b in batches
+        for value in workspace.read_batch(b.batch_id)[column].to_pylist()
+        if value is not None
+    }
+
+
+def _unknown_references(
+    workspace: Workspace, kind: str, table: pa.Table, meta: SourceMetadata, replaced: str | None
+) -> None:
+    """Refuse records naming a facility or entity no active batch defines.
+
+    Raises
+    ------
+    ValidationError
+        With a finding per record (row and column) naming the unknown id.
+    """
+    report = ValidationReport(meta.path, kind, table.num_rows)
+    for column, reference in REFERENCING.items():
+        if column not in table.column_names or reference == kind:
+            continue
+        values = table[column].to_pylist()
+        if all(v is None for v in values):
+            continue
+        known = _defined(workspace, reference, replaced if reference == kind else None)
+        rows = table[SOURCE_ROW].to_pylist()
+        for row, value in zip(rows, values, strict=True):
+            if value is None or (known is not None and value in known):
+                continue
+            hint = (
+                f"no {reference} are imported yet: import them first"
+                if known is None
+                else f"it is not among the {len(known)} {reference} imported; add it there first"
+            )
+            report.findings.append(
+                Finding(
+                    "unknown_reference",
+                    f"{column} {value!r} is not defined: {hint}",
+                    Location(meta.path, meta.sheet, row, column),
+                )
+            )
+            if len(report.findings) >= 20:
+                raise ValidationError(report)
+    if report.findings:
+        raise ValidationError(report)
+
+
+def _still_referenced(workspace: Workspace, kind: str, table: pa.Table | None, old: str) -> None:
+    """Refuse replacing or removing a facilities or entities batch while records of other kinds
+    still name ids only that batch defined.
+
+    Raises
+    ------
+    WorkspaceError
+        Naming the ids and where they are used.
+    """
+    column = next((c for c, k in REFERENCING.items() if k == kind), None)
+    if column is None:
+        return
+    remaining = _defined(workspace, kind, exclude=old) or set()
+    if table is not None:
+        remaining |= {v for v in table[column].to_pylist() if v is not None}
+    for other in {b.kind for b in workspace.batches()} - {kind}:
+        if column not in {c.name for c in get_schema(other).columns}:
+            continue
+        for batch in workspace.batches(other):
+            used = {v for v in workspace.read_batch(batch.batch_id)[column].to_pylist() if v}
+            lost = sorted(used - remaining)
+            if lost:
+                raise WorkspaceError(
+                    f"{other} batch {batch.batch_id[:12]} names {column} {', '.join(lost[:5])}, "
+                    f"which would no longer be defined: replace or remove that batch first, or "
+                    f"keep them in the {kind}"
+                )
 
 
 def _key_conflicts(
@@ -174,6 +262,7 @@ def import_file(
     def check(session: Session) -> None:
         _refuse_locked(session, _months(table), meta.path)
         _key_conflicts(workspace, kind, table, meta, None)
+        _unknown_references(workspace, kind, table, meta, None)
 
     batch, created = workspace.store_batch(info, table, check)
     return ImportResult(batch, created, validated.report)
@@ -216,6 +305,8 @@ def replace_batch(
         _refuse_locked(session, old_months, f"batch {old.batch_id[:12]}")
         _refuse_locked(session, _months(table), meta.path)
         _key_conflicts(workspace, kind, table, meta, old.batch_id)
+        _unknown_references(workspace, kind, table, meta, old.batch_id)
+        _still_referenced(workspace, kind, table, old.batch_id)
 
     batch, created = workspace.store_batch(info, table, check, old.batch_id, reason)
     return ImportResult(batch, created, validated.report)
@@ -236,6 +327,7 @@ def remove_batch(workspace: Workspace, batch_id: str, reason: str) -> StoredBatc
 
     def check(session: Session, stored: StoredBatch) -> None:
         _refuse_locked(session, months, f"batch {stored.batch_id[:12]}")
+        _still_referenced(workspace, stored.kind, None, stored.batch_id)
 
     return workspace.remove_batch(batch.batch_id, reason, check)
 
