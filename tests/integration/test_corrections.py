@@ -167,7 +167,7 @@ def test_facilities_still_named_by_records_cannot_be_removed_or_replaced_away(
     with pytest.raises(WorkspaceError, match="CN1"):
         remove_batch(workspace, sites.batch_id, "tidy up")
     without_cn = [f for f in FACILITIES if f["facility_id"] != "CN1"]
-    with pytest.raises(WorkspaceError, match="CN1.*no longer be defined"):
+    with pytest.raises(WorkspaceError, match=r"CN1.*no longer be defined"):
         replace_batch(workspace, sites.batch_id, _csv(tmp_path, "f.csv", without_cn), "tidy up")
     renamed = [{**f, "name": f["name"] + " (new)"} for f in FACILITIES]
     replace_batch(workspace, sites.batch_id, _csv(tmp_path, "f2.csv", renamed), "new names")
