@@ -265,3 +265,33 @@ def test_factor_releases_of_an_older_workspace_are_adopted_on_open(workspace, tm
     reopened = Workspace.open(workspace.root)
     assert "acme-2025" in workspace_library(reopened).release_ids
     assert [e.subject for e in reopened.events("factor_release.added")] == ["acme-2025"]
+
+
+def test_a_stopped_calculations_spill_is_swept_and_said(workspace, capsys):
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    spill = workspace.root / ".staging" / f"{dead}-abc" / "ledger.spill"
+    spill.mkdir(parents=True)
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"\0" * 100)
+    Workspace.open(workspace.root)
+    assert not spill.exists()
+    assert "removed 1 staged file(s) or folder(s) a stopped process left" in capsys.readouterr().err
+
+
+def test_a_calculation_leaves_no_spill_folder(load, tmp_path):
+    import tempfile
+
+    from carbonledger.app import calculate
+
+    workspace = load(Workspace.init(tmp_path / "fresh", WorkspaceConfig(organisation="T")))
+    before = set(Path(tempfile.gettempdir()).glob("carbonledger-spill-*"))
+    calculate(workspace, memory_limit="1GB")
+    assert set(Path(tempfile.gettempdir()).glob("carbonledger-spill-*")) == before
+    assert not list((workspace.root / ".staging").rglob("*.spill"))

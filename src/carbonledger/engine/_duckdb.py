@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -25,7 +26,9 @@ class DuckDBEngine(RelationalEngine):
     threads : int, optional
         Worker threads (default: one per core).
     temp_directory : str or Path, optional
-        Where DuckDB spills when the memory limit is reached (default: a temporary folder).
+        Where DuckDB spills when the memory limit is reached (default: a temporary folder of
+        its own, removed on :meth:`close`). A run passes a folder inside its process's staging
+        folder, which the next command removes if the process dies.
     """
 
     name = "duckdb"
@@ -37,6 +40,7 @@ class DuckDBEngine(RelationalEngine):
         threads: int | None = None,
         temp_directory: str | Path | None = None,
     ) -> None:
+        self._own_spill = temp_directory is None
         self._spill = temp_directory or tempfile.mkdtemp(prefix="carbonledger-spill-")
         # Results are ordered explicitly where order matters (the ledger's ORDER BY is a total
         # order), so DuckDB may reorder freely, which lets more operators spill to disk.
@@ -91,5 +95,7 @@ class DuckDBEngine(RelationalEngine):
         self._backend.raw_sql(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
 
     def close(self) -> None:
-        """Close the DuckDB connection."""
+        """Close the DuckDB connection and remove the spill folder it made itself."""
         self._backend.disconnect()
+        if self._own_spill:
+            shutil.rmtree(self._spill, ignore_errors=True)

@@ -10,6 +10,7 @@ workspace's write path). Callers may run the steps themselves, e.g. to look at a
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,8 +193,12 @@ def execute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
         table = reference_ledger(setup.methods, setup.inputs, setup.context, setup.run_id)
         path.write_bytes(parquet_bytes(table))
         return table.num_rows, {}
-    options = {"memory_limit": setup.memory_limit} if setup.memory_limit else {}
-    engine = get_engine(setup.engine, **(options if setup.engine == "duckdb" else {}))
+    options: dict[str, Any] = {}
+    if setup.engine == "duckdb":  # spill beside the staged ledger: swept if the process dies
+        options["temp_directory"] = path.parent / f"{path.stem}.spill"
+        if setup.memory_limit:
+            options["memory_limit"] = setup.memory_limit
+    engine = get_engine(setup.engine, **options)
     try:
         assert isinstance(engine, RelationalEngine)
         plan = build(setup, engine)
@@ -203,6 +208,8 @@ def execute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
         engine.write_ordered(plan.parts, path)
     finally:
         engine.close()
+        if "temp_directory" in options:
+            shutil.rmtree(options["temp_directory"], ignore_errors=True)
     return int(pq.ParquetFile(path).metadata.num_rows), plan.reports
 
 

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -300,7 +301,11 @@ class Workspace:
         before = workspace.metadata.migrate()
         if before is not None and before < "0004":
             workspace._adopt_factor_releases()
-        workspace.files.sweep()
+        if removed := workspace.files.sweep():
+            sys.stderr.write(
+                f"carbonledger: removed {len(removed)} staged file(s) or folder(s) a stopped "
+                f"process left in {workspace.root / '.staging'}\n"
+            )
         return workspace
 
     def migrate(self) -> None:
