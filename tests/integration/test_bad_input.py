@@ -148,3 +148,48 @@ def test_estimate_record_of_a_model_without_a_bill_of_materials_is_one_line(tmp_
         result.output.startswith("error: device_lifecycle") and "bill of materials" in result.output
     )
     assert len(result.output.strip().splitlines()) <= 3
+
+
+def _workbook(path, sheets):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+ROWS = [
+    ["record_id", "facility_id", "period", "quantity", "unit"],
+    ["E1", "CN1", "2025-01", 10, "kWh"],
+]
+
+
+def test_a_workbook_with_several_data_sheets_needs_a_sheet(workspace, load, tmp_path):
+    load(workspace)
+    book = _workbook(tmp_path / "two.xlsx", {"2024": ROWS, "2025": ROWS, "notes": []})
+    with pytest.raises(CarbonLedgerError, match=r"2 sheets with data \(2024, 2025\).*--sheet"):
+        import_file(workspace, "electricity", book)
+    assert import_file(workspace, "electricity", book, sheet="2025").created
+
+
+def test_a_formula_without_a_stored_result_is_refused(workspace, load, tmp_path):
+    load(workspace)
+    rows = [ROWS[0], ["E1", "CN1", "2025-01", "=2*5", "kWh"]]  # openpyxl stores no result
+    book = _workbook(tmp_path / "formula.xlsx", {"power": rows})
+    with pytest.raises(CarbonLedgerError, match=r"row 2, column 'quantity'.*no stored result"):
+        import_file(workspace, "electricity", book)
+
+
+def test_a_period_typed_as_the_number_2025_10_is_not_january(workspace, load, tmp_path):
+    load(workspace)
+    rows = [ROWS[0], ["E1", "CN1", 2025.10, 10, "kWh"], ["E2", "CN1", 2025.03, 10, "kWh"]]
+    book = _workbook(tmp_path / "numbers.xlsx", {"power": rows})
+    with pytest.raises(ValidationError) as refused:
+        import_file(workspace, "electricity", book)
+    assert "row 2, column 'period'" in str(refused.value)
+    assert "row 3" not in str(refused.value)  # 2025.03 reads back as 2025.03: March

@@ -155,7 +155,16 @@ def _read_xlsx(
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise CarbonLedgerError(f"{file}: no sheet {sheet!r}; sheets: {book.sheetnames}")
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        if sheet is None:
+            with_data = [ws.title for ws in book.worksheets if _has_data(ws)]
+            if len(with_data) > 1:
+                raise CarbonLedgerError(
+                    f"{file}: the workbook has {len(with_data)} sheets with data "
+                    f"({', '.join(with_data)}); name the one to import with --sheet"
+                )
+            worksheet = book[with_data[0]] if with_data else book.worksheets[0]
+        else:
+            worksheet = book[sheet]
         rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
     finally:
         book.close()
@@ -165,12 +174,53 @@ def _read_xlsx(
     headers = [str(h).strip() if h is not None else "" for h in rows[header_index]]
     while headers and not headers[-1]:
         headers.pop()
+    _refuse_uncomputed_formulas(file, content, worksheet.title, rows, header_index, headers)
     body = [[_cell_text(v) for v in r[: len(headers)]] for r in rows[header_index + 1 :]]
     frame = pd.DataFrame(body, columns=headers)
     meta = SourceMetadata(
         str(file), "xlsx", digest, None, worksheet.title, header_index + 2, tuple(headers)
     )
     return _drop_empty_rows(frame), meta
+
+
+def _has_data(worksheet: Any) -> bool:
+    return any(v is not None for row in worksheet.iter_rows(values_only=True) for v in row)
+
+
+def _refuse_uncomputed_formulas(
+    file: Path,
+    content: bytes,
+    sheet: str,
+    values: list[list[Any]],
+    header_index: int,
+    headers: list[str],
+) -> None:
+    """Refuse formula cells the workbook holds no computed result for (written by a program
+    that does not evaluate formulas): read as values they would be silently empty.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the file, sheet, row and column of the first such cell.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        formulas = book[sheet].iter_rows(values_only=True)
+        for number, (formula_row, value_row) in enumerate(zip(formulas, values, strict=False)):
+            if number <= header_index:
+                continue
+            for column, (formula, value) in enumerate(zip(formula_row, value_row, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    name = headers[column] if column < len(headers) else f"#{column + 1}"
+                    raise CarbonLedgerError(
+                        f"{file}, sheet {sheet!r}, row {number + 1}, column {name!r}: the formula "
+                        f"{formula[:40]!r} has no stored result; open and save the workbook in "
+                        "a spreadsheet program (which computes it), or export its values"
+                    )
+    finally:
+        book.close()
 
 
 def _header_row(rows: list[list[Any]], scan: int = 30) -> int | None:

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.report.context import ReportContext
+from carbonledger.report.escape import sql_csv_safe
 
 __all__ = ["evidence_pack", "lineage"]
 
@@ -65,6 +66,17 @@ def lineage(context: ReportContext, ledger: Path | pa.Table, shares: pa.Table) -
         con.close()
 
 
+def _csv_safe_query(con: Any, query: str) -> str:
+    """``query`` with every text column made inert for spreadsheets (see
+    :mod:`carbonledger.report.escape`)."""
+    relation = con.sql(query)
+    types = zip(relation.columns, relation.types, strict=True)
+    text = [c for c, t in types if str(t) == "VARCHAR"]
+    if not text:
+        return query
+    return f"SELECT * REPLACE ({', '.join(sql_csv_safe(c) for c in text)}) FROM ({query})"
+
+
 def evidence_pack(
     context: ReportContext,
     ledger: Path,
@@ -81,8 +93,12 @@ def evidence_pack(
         con = ledger_connection(ledger)
         try:
             query = _lineage_sql(context, con, shares)
-            for name, options in (("lineage.parquet", "FORMAT parquet"), ("lineage.csv", "HEADER")):
-                con.execute(f"COPY ({query}) TO {_quoted(str(work / name))} ({options})")
+            parquet, csv = (
+                _quoted(str(work / "lineage.parquet")),
+                _quoted(str(work / "lineage.csv")),
+            )
+            con.execute(f"COPY ({query}) TO {parquet} (FORMAT parquet)")
+            con.execute(f"COPY ({_csv_safe_query(con, query)}) TO {csv} (HEADER)")
         finally:
             con.close()
         partial = work / target.name

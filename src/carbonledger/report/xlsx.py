@@ -9,6 +9,7 @@ from unicodedata import east_asian_width
 
 from carbonledger.report.charts import charts, png_images
 from carbonledger.report.context import ReportContext
+from carbonledger.report.escape import write_text_cell
 from carbonledger.report.fonts import report_font
 from carbonledger.report.sections import sections
 
@@ -38,21 +39,21 @@ def write_xlsx(
         sheet.page_setup.orientation = "landscape"  # printed: tables and charts side by side
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.cell(1, 1, section.title).font = Font(bold=True, size=14)
+        write_text_cell(sheet, 1, 1, section.title).font = Font(bold=True, size=14)
         row = 2
         for paragraph in section.paragraphs:
-            sheet.cell(row, 1, paragraph)
+            write_text_cell(sheet, row, 1, paragraph)
             row += 1
         widths: dict[int, int] = {}
         for table in section.tables:
             row += 1
             for col, name in enumerate(table.columns, 1):
-                sheet.cell(row, col, name).font = Font(bold=True)
+                write_text_cell(sheet, row, col, name).font = Font(bold=True)
                 widths[col] = max(widths.get(col, 0), _display_width(name))
             for cells in table.rows:
                 row += 1
                 for col, value in enumerate(cells, 1):
-                    cell = sheet.cell(row, col, value)
+                    cell = write_text_cell(sheet, row, col, value)
                     if isinstance(value, float):
                         whole = abs(value) >= _LARGE or value == 0
                         cell.number_format = "#,##0" if whole else "#,##0.000"

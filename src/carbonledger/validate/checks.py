@@ -47,9 +47,11 @@ YEARS = PERIOD_YEARS
 #: Largest magnitude of a number in a column without its own bound (no activity is larger).
 MAX_MAGNITUDE = 1e15
 #: Months as users write them; digits are ASCII (``[0-9]``: Python's ``\d`` also matches
-#: Arabic-Indic and other digits, which a period must not hold).
+#: Arabic-Indic and other digits, which a period must not hold). A dot needs a two-digit month:
+#: a spreadsheet number 2025.10 reads back as 2025.1, which must not become January.
 _MONTH_PATTERNS = (
-    re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})[-/]([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{2})$"),
     re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]0?1$"),
     re.compile(r"^([0-9]{4})([0-9]{2})$"),
     re.compile(r"^([0-9]{4})年([0-9]{1,2})月$"),

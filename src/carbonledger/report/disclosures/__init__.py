@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from carbonledger.report.context import ReportContext
+from carbonledger.report.escape import write_row
 
 __all__ = ["FRAMEWORKS", "disclosures", "write_disclosures"]
 
@@ -93,12 +94,16 @@ def write_disclosures(context: ReportContext, folder: str | Path) -> list[Path]:
     book.remove(book.active)
     for key, framework in data.items():
         sheet = book.create_sheet(key)
-        sheet.append([framework["framework"], framework["version"]])
-        sheet.append(
-            ["datapoint", "label", "value", "status", "explanation", "not available because"]
+        write_row(sheet, 1, [framework["framework"], framework["version"]])
+        write_row(
+            sheet,
+            2,
+            ["datapoint", "label", "value", "status", "explanation", "not available because"],
         )
-        for point in framework["datapoints"]:
-            sheet.append(
+        for number, point in enumerate(framework["datapoints"], 3):
+            write_row(
+                sheet,
+                number,
                 [
                     point["id"],
                     point["label"],
@@ -106,7 +111,7 @@ def write_disclosures(context: ReportContext, folder: str | Path) -> list[Path]:
                     point.get("status", ""),
                     point.get("explanation", ""),
                     point.get("not_available", ""),
-                ]
+                ],
             )
     xlsx_path = target / "disclosures.xlsx"
     book.save(xlsx_path)
