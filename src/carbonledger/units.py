@@ -37,6 +37,7 @@ __all__ = [
     "CURRENCIES",
     "GWP_SETS",
     "Quantity",
+    "canonical_unit",
     "check_dimension",
     "conversion_factor",
     "convert",
@@ -45,6 +46,8 @@ __all__ = [
     "gwp",
     "gwp_set_name",
     "parse_unit",
+    "suggest_units",
+    "unit_aliases",
     "ureg",
 ]
 
@@ -280,6 +283,37 @@ for _set in GWP_SETS:
     ureg.add_context(_make_context(_set))
 
 
+@functools.cache
+def unit_aliases() -> tuple[tuple[str, str, str], ...]:
+    """Units as users type them (``m3``, ``kwh``, ``度``, ``立方米`` ...): ``(alias, registry
+    unit, note)`` rows of ``data/unit_aliases.csv``."""
+    path = resources.files("carbonledger").joinpath("data", "unit_aliases.csv")
+    with path.open(encoding="utf-8") as handle:
+        return tuple((r["alias"], r["unit"], r["note"]) for r in csv.DictReader(handle))
+
+
+@functools.cache
+def _unit_aliases() -> dict[str, str]:
+    return {alias: unit for alias, unit, _ in unit_aliases()}
+
+
+def canonical_unit(text: str) -> str:
+    """The registry's spelling of a unit as a user typed it (``度`` -> ``kWh``, ``m3`` ->
+    ``m ** 3``); other text unchanged."""
+    stripped = text.strip()
+    return _unit_aliases().get(stripped, stripped)
+
+
+def suggest_units(text: str, limit: int = 3) -> list[str]:
+    """Units spelt like ``text``, for an error message (aliases and the registry's names)."""
+    import difflib
+
+    names = {name: name for name in ureg._units} | _unit_aliases()  # pint's names, then aliases
+    folded = {name.casefold(): unit for name, unit in names.items()}
+    close = difflib.get_close_matches(text.strip().casefold(), list(folded), n=limit, cutoff=0.6)
+    return list(dict.fromkeys(folded[c] for c in close))
+
+
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string into a registry unit.
 
@@ -296,7 +330,7 @@ def parse_unit(text: str) -> pint.Unit:
     if not isinstance(text, str) or not text.strip():
         raise UnitError(f"empty unit {text!r}")
     try:
-        parsed = ureg.parse_units(text.strip())
+        parsed = ureg.parse_units(canonical_unit(text))
     except (
         pint.UndefinedUnitError,
         pint.DefinitionSyntaxError,
@@ -305,7 +339,9 @@ def parse_unit(text: str) -> pint.Unit:
         ValueError,
         AssertionError,
     ) as exc:
-        raise UnitError(f"unknown unit {text!r}: {exc}") from None
+        near = suggest_units(text)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise UnitError(f"unknown unit {text!r}{hint} ({exc})") from None
     return parsed
 
 

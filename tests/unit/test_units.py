@@ -109,3 +109,62 @@ def test_gas_names_and_aliases():
 def test_unknown_gwp_set():
     with pytest.raises(UnitError, match="unknown GWP set"):
         units.gwp_set_name("AR9")
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "kwh"),
+    [("度", "kWh", 1.0), ("千瓦时", "kWh", 1.0), ("kwh", "kWh", 1.0), ("MWh", "MWh", 1000.0)],
+)
+def test_energy_units_as_users_type_them(typed, unit, kwh):
+    from carbonledger.units import canonical_unit, conversion_factor
+
+    assert canonical_unit(typed) == unit
+    assert conversion_factor(typed, "kWh") == pytest.approx(kwh)
+
+
+@pytest.mark.parametrize(
+    ("typed", "target", "factor"),
+    [
+        ("m3", "L", 1000.0),
+        ("立方米", "m ** 3", 1.0),
+        ("吨", "kg", 1000.0),
+        ("升", "L", 1.0),
+        ("m2", "m ** 2", 1.0),
+        ("公里", "m", 1000.0),
+    ],
+)
+def test_other_units_as_users_type_them(typed, target, factor):
+    from carbonledger.units import conversion_factor
+
+    assert conversion_factor(typed, target) == pytest.approx(factor)
+
+
+def test_an_unknown_unit_suggests_the_nearest():
+    from carbonledger.errors import UnitError
+    from carbonledger.units import parse_unit
+
+    with pytest.raises(UnitError, match="did you mean 'kWh'"):
+        parse_unit("kwhh")
+
+
+def test_an_import_stores_the_registry_spelling_and_names_no_empty_dimension(tmp_path):
+    from carbonledger.ingest import read_table
+    from carbonledger.schema import get_schema
+    from carbonledger.validate import validate_table
+
+    path = tmp_path / "power.csv"
+    path.write_text(
+        "record_id,facility_id,period,quantity,unit\nE1,F1,2025-01,10,度\nE2,F1,2025-02,1,kwhh\n",
+        encoding="utf-8",
+    )
+    frame, meta = read_table(path)
+    report = validate_table(frame, meta, get_schema("electricity")).report
+    messages = [str(f) for f in report.errors]
+    assert any("did you mean" in m and "row 3" in m for m in messages), messages
+    assert not any("expected a unit of " in m and m.rstrip().endswith("of") for m in messages)
+    path.write_text(
+        "record_id,facility_id,period,quantity,unit\nE1,F1,2025-01,10,度\n", encoding="utf-8"
+    )
+    frame, meta = read_table(path)
+    table = validate_table(frame, meta, get_schema("electricity")).table
+    assert table is not None and table["unit"].to_pylist() == ["kWh"]

@@ -19,6 +19,7 @@ from carbonledger.methods import Method, registered_methods
 __all__ = [
     "render_method_page",
     "render_methods_index",
+    "render_units_page",
     "write_method_docs",
     "write_reference_docs",
 ]
@@ -126,4 +127,25 @@ def write_reference_docs(out: Path) -> list[Path]:
         path = out / "schema" / f"{kind}.md"
         path.write_text(render_markdown(get_schema(kind)), encoding="utf-8")
         written.append(path)
+    units = out / "schema" / "units.md"
+    units.write_text(render_units_page(), encoding="utf-8")
+    written.append(units)
     return written
+
+
+def render_units_page() -> str:
+    """Markdown page of the units users may type (``data/unit_aliases.csv``)."""
+    from carbonledger.units import unit_aliases
+
+    lines = [
+        "# Units as you type them",
+        "",
+        "A unit column takes any unit of the registry (`kWh`, `MWh`, `GJ`, `m ** 3`, `L`, `t`,",
+        "`tkm`, `therm`, `mmBtu` ...) and these spellings, which an import stores as the",
+        "registry's unit. An unknown unit is refused with the nearest known ones.",
+        "",
+        "| you type | stored as | note |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{a}` | `{u}` | {note} |" for a, u, note in unit_aliases()]
+    return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from carbonledger.errors import Location, UnitError
 from carbonledger.ingest import SourceMetadata
 from carbonledger.options import PERIOD_YEARS
 from carbonledger.schema import ActivitySchema, Column, ColumnType
-from carbonledger.units import check_dimension, gas_unit
+from carbonledger.units import canonical_unit, check_dimension, gas_unit, parse_unit, suggest_units
 from carbonledger.validate.report import Finding, Severity
 
 __all__ = [
@@ -348,16 +348,27 @@ def check_units(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> 
 
 
 def _unit_problem(unit: str, dimensions: list[str]) -> str | None:
-    errors = []
-    for dimension in dimensions:
+    try:
+        parse_unit(unit)
+    except UnitError:
+        near = suggest_units(unit)
+        return "unknown unit" + (f"; did you mean {' or '.join(near)}?" if near else "")
+    named = [d for d in dimensions if d]
+    for dimension in named:
         try:
             check_dimension(unit, dimension)
             return None
-        except UnitError as exc:
-            errors.append(str(exc))
-    if any("unknown unit" in e for e in errors):
-        return "unknown unit"
-    return f"expected a unit of {' or '.join(dimensions)}"
+        except UnitError:
+            continue
+    return f"expected a unit of {' or '.join(named)}" if named else None
+
+
+def parse_units(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Units as the registry spells them (``度`` -> ``kWh``, ``m3`` -> ``m ** 3``); the
+    check that they are units of the column's dimension is :func:`check_units`."""
+    return values.map(lambda v: canonical_unit(v) if isinstance(v, str) else v), []
 
 
 def check_requires_one_of(
@@ -403,4 +414,5 @@ PARSERS: dict[
     ColumnType.BOOLEAN: parse_booleans,
     ColumnType.MONTH: parse_months,
     ColumnType.DATE: parse_dates,
+    ColumnType.UNIT: parse_units,
 }
