@@ -16,9 +16,11 @@ ALLOWED = {
     1e-3: "display threshold of the CLI",
     1e-6: "tolerance of shares that must add up to one (methods)",
     0.05: "default base-year recalculation threshold (options.py)",
-    0.8: "default Pareto share of the vital few (inventory/hotspots.py)",
+    0.8: "default Pareto share of the vital few (options.py)",
     0.95: "confidence level of uncertainty intervals (inventory/uncertainty.py)",
-    1e15: "largest integer a spreadsheet float renders exactly (ingest)",
+    1e15: "largest integer a spreadsheet float renders exactly (ingest), largest magnitude "
+    "of a number in a column without its own bound (validate)",
+    0.6: "similarity cut-off of unit suggestions (units.py, difflib's default)",
 }
 # The demo generator draws invented activity data, and the report room's literals are page and
 # chart dimensions (cm, inches, line widths); neither holds a factor.
