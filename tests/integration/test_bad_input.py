@@ -49,7 +49,7 @@ def test_periods_outside_the_years_or_in_other_digits_are_refused(
 
 @pytest.mark.parametrize(
     ("record_id", "reason"),
-    [("E\u200b1", "invisible"), ("E\u00001", "invisible"), ("Fаcility", "look-alike")],
+    [("E\u200b1", "invisible"), ("E\u20601", "invisible"), ("Fаcility", "look-alike")],
 )
 def test_ids_with_invisible_or_look_alike_characters_are_refused(
     workspace, load, tmp_path, record_id, reason
@@ -193,3 +193,48 @@ def test_a_period_typed_as_the_number_2025_10_is_not_january(workspace, load, tm
         import_file(workspace, "electricity", book)
     assert "row 2, column 'period'" in str(refused.value)
     assert "row 3" not in str(refused.value)  # 2025.03 reads back as 2025.03: March
+
+
+def _raw(tmp_path, data: bytes):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (
+            HEADER.encode() + b"E1,CN1,2025-01,10,kWh,extra\n",
+            r"row 2: 6 field\(s\) where the header has 5",
+        ),
+        (HEADER.encode() + b"E1,CN1,2025-01\n", r"row 2: 3 field\(s\)"),
+        (HEADER.encode() + b"E1,CN1,2025-01,10,kWh\nE2,CN1,20", r"row 3: 3 field\(s\)"),
+        (HEADER.encode() + b'E1,"CN1,2025-01,10,kWh\n', "cannot parse as CSV"),
+        (HEADER.encode() + b"E\x001,CN1,2025-01,10,kWh\n", "row 2: holds a NUL byte"),
+        (b"record_id,facility_id,period,quantity,quantity,unit\n", "names 'quantity' twice"),
+        (",".join(f"c{i}" for i in range(1_500)).encode() + b"\n", "1,500 columns"),
+    ],
+)
+def test_csv_files_whose_rows_do_not_match_the_header_are_refused(
+    workspace, load, tmp_path, data, match
+):
+    load(workspace)
+    with pytest.raises(CarbonLedgerError, match=match):
+        import_file(workspace, "electricity", _raw(tmp_path, data))
+    assert list_batches(workspace, "electricity") == []
+
+
+def test_xlsx_values_beyond_the_header_and_zip_bombs_are_refused(workspace, load, tmp_path):
+    import zipfile
+
+    load(workspace)
+    rows = [ROWS[0], [*ROWS[1], "stray"]]
+    book = _workbook(tmp_path / "wide.xlsx", {"power": rows})
+    with pytest.raises(CarbonLedgerError, match=r"row 2: a value .'stray'. in a column without"):
+        import_file(workspace, "electricity", book)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 600_000_000)
+    with pytest.raises(CarbonLedgerError, match="unpacks to 600,000,000 bytes"):
+        import_file(workspace, "electricity", bomb)

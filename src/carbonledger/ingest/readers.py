@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ from carbonledger.provenance import sha256_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "read_table"]
 
+#: Widest header read (a wider one is refused before it is parsed).
+MAX_COLUMNS = 1000
+#: Largest unpacked size of a workbook [bytes] (a zip bomb is refused before unpacking).
+MAX_XLSX_BYTES = 500_000_000
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 # GB18030 is a superset of GBK and GB2312, so it reads every file either would.
@@ -103,6 +109,7 @@ def _read_csv(file: Path, content: bytes, digest: str) -> tuple[pd.DataFrame, So
             continue
     else:
         raise CarbonLedgerError(f"{file}: not UTF-8 or GBK/GB18030 text")
+    _check_csv_structure(file, text)
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
@@ -120,6 +127,59 @@ def _read_csv(file: Path, content: bytes, digest: str) -> tuple[pd.DataFrame, So
         tuple(str(h) for h in frame.columns),
     )
     return frame, meta
+
+
+def _check_header(file: Path, headers: list[str], where: str = "") -> None:
+    """Refuse a header that would lose a column: too wide, with NUL bytes, or repeating a
+    name (a reader would rename or drop the second one)."""
+    if len(headers) > MAX_COLUMNS:
+        raise CarbonLedgerError(
+            f"{file}{where}: the header has {len(headers):,} columns; "
+            f"at most {MAX_COLUMNS} are read"
+        )
+    seen: dict[str, int] = {}
+    for number, header in enumerate(headers, 1):
+        name = header.strip()
+        if "\0" in header:
+            raise CarbonLedgerError(f"{file}{where}: header {number} holds a NUL byte")
+        if name and name in seen:
+            raise CarbonLedgerError(
+                f"{file}{where}: the header names {name!r} twice (columns {seen[name]} and "
+                f"{number}); each column needs its own name"
+            )
+        seen[name] = number
+
+
+def _check_csv_structure(file: Path, text: str) -> None:
+    """Refuse CSV text whose rows do not match its header, which a lenient reader would pad or
+    cut silently: rows with more or fewer fields (a ragged or truncated file), an unclosed
+    quote, NUL bytes.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the file and the row.
+    """
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise CarbonLedgerError(f"{file}, row {line}: holds a NUL byte (not a text file?)")
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        _check_header(file, header)
+        width = len(header)
+        for row in reader:
+            if row and len(row) != width and any(cell.strip() for cell in row):
+                raise CarbonLedgerError(
+                    f"{file}, row {reader.line_num}: {len(row)} field(s) where the header has "
+                    f"{width} (a ragged or truncated row)"
+                )
+    except csv.Error as exc:
+        raise CarbonLedgerError(
+            f"{file}, row {reader.line_num}: cannot parse as CSV: {exc}"
+        ) from None
 
 
 def _encoding_name(encoding: str, content: bytes) -> str:
@@ -148,6 +208,7 @@ def _read_xlsx(
 ) -> tuple[pd.DataFrame, SourceMetadata]:
     import openpyxl
 
+    _check_xlsx_size(file, content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and others for bad files
@@ -174,6 +235,14 @@ def _read_xlsx(
     headers = [str(h).strip() if h is not None else "" for h in rows[header_index]]
     while headers and not headers[-1]:
         headers.pop()
+    _check_header(file, headers, f", sheet {worksheet.title!r}")
+    for number, row in enumerate(rows[header_index + 1 :], header_index + 2):
+        beyond = [v for v in row[len(headers) :] if v is not None and str(v).strip()]
+        if beyond:
+            raise CarbonLedgerError(
+                f"{file}, sheet {worksheet.title!r}, row {number}: a value ({beyond[0]!r}) in a "
+                f"column without a header (the header has {len(headers)} columns)"
+            )
     _refuse_uncomputed_formulas(file, content, worksheet.title, rows, header_index, headers)
     body = [[_cell_text(v) for v in r[: len(headers)]] for r in rows[header_index + 1 :]]
     frame = pd.DataFrame(body, columns=headers)
@@ -181,6 +250,21 @@ def _read_xlsx(
         str(file), "xlsx", digest, None, worksheet.title, header_index + 2, tuple(headers)
     )
     return _drop_empty_rows(frame), meta
+
+
+def _check_xlsx_size(file: Path, content: bytes) -> None:
+    """Refuse a workbook that unpacks to more than :data:`MAX_XLSX_BYTES` (a zip bomb) before
+    any of it is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise CarbonLedgerError(f"{file}: cannot read as XLSX: not a zip archive") from None
+    if unpacked > MAX_XLSX_BYTES:
+        raise CarbonLedgerError(
+            f"{file}: unpacks to {unpacked:,} bytes, more than the {MAX_XLSX_BYTES:,} a "
+            "workbook may hold; export it as CSV or Parquet"
+        )
 
 
 def _has_data(worksheet: Any) -> bool:
