@@ -47,7 +47,9 @@ def test_coverage_statuses():
     assert (rows[4]["status"], rows[4]["co2e_t"]) == ("calculated", 2.0)
     assert rows[11]["status"] == "gap"  # a memo row alone is not a result
     assert (rows[15]["status"], rows[15]["reason"]) == ("excluded", "no investments")
-    assert rows[14]["reason"].startswith("the organisation has no franchises")
+    # a gap the organisation gave no reason for: no reason in its name, the table's guidance apart
+    assert rows[14]["status"] == "gap" and rows[14]["reason"] is None
+    assert rows[14]["guidance"].startswith("the organisation has no franchises")
 
 
 def test_reasons_in_the_report_language():
@@ -56,7 +58,8 @@ def test_reasons_in_the_report_language():
     zh = {r["category"]: r for r in scope3_coverage(ledger, reasons, "zh").to_pylist()}
     assert zh[15]["reason"] == "没有对外投资"
     assert zh[14]["reason"] == "no franchises"  # given in one language only: as given
-    assert zh[13]["reason"] == "组织未对外出租任何资产"  # a gap: the table's own reason
+    assert zh[13]["reason"] is None  # a gap: no reason in the company's voice
+    assert zh[13]["guidance"] == "组织未对外出租任何资产"  # the table's guidance, labelled so
     en = {r["category"]: r for r in scope3_coverage(ledger, reasons, "en").to_pylist()}
     assert en[15]["reason"] == "no investments"
     assert reason_text({"zh": "仅中文"}, "en") == "仅中文"

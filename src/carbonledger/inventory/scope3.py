@@ -25,6 +25,7 @@ from carbonledger.methods import method_specs
 
 __all__ = [
     "Reason",
+    "category_guidance",
     "category_reason",
     "reason_text",
     "scope3_categories",
@@ -38,16 +39,19 @@ Reason = str | Mapping[str, str]
 def category_reason(
     category: int, status: str, exclusions: Mapping[int, Reason], language: str
 ) -> str | None:
-    """Why a scope 3 category holds nothing, in ``language``: the workspace's reason for an
-    exclusion, the category table's usual reason not to apply for a gap; None if calculated."""
-    if status == "calculated":
+    """Why a scope 3 category holds nothing, in ``language``: the workspace's own reason for an
+    exclusion; None for a calculated category and for a gap, which the organisation has given
+    no reason for (the category table's guidance is :func:`category_guidance`, never a reason
+    in the company's voice)."""
+    if status != "excluded":
         return None
-    given = (
-        exclusions.get(category)
-        if status == "excluded"
-        else scope3_categories()[category].get("not_applicable_when")
-    )
-    return reason_text(given, language)
+    return reason_text(exclusions.get(category), language)
+
+
+def category_guidance(category: int, language: str) -> str | None:
+    """When a category usually does not apply (the category table's guidance), in
+    ``language``; for a gap, a hint of what to check, not the organisation's reason."""
+    return reason_text(scope3_categories()[category].get("not_applicable_when"), language)
 
 
 def reason_text(reason: Reason | None, language: str) -> str | None:
@@ -132,6 +136,7 @@ def scope3_coverage(
                 "methods_used": ", ".join(used),
                 "methods_available": ", ".join(spec["methods"]),
                 "reason": reason,
+                "guidance": category_guidance(category, language) if status == "gap" else None,
             }
         )
     return pa.Table.from_pylist(rows)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from carbonledger.inventory.hotspots import previous_period
-from carbonledger.inventory.scope3 import category_reason, scope3_categories
+from carbonledger.inventory.scope3 import category_guidance, category_reason, scope3_categories
 from carbonledger.report.charts import Chart
 from carbonledger.report.context import ReportContext, label, label_or_value
 from carbonledger.report.formatting import format_number, format_percent, format_period
@@ -123,11 +123,15 @@ def _operational_boundary(context: ReportContext, lang: str) -> Section:
         ],
         [
             Table(
-                [label("category", lang), label("reason", lang)],
+                [label("category", lang), label("reason", lang), label("guidance", lang)],
                 [
                     [
                         _category_name(r, lang),
-                        category_reason(r["category"], r["status"], inv.exclusions, lang) or "",
+                        category_reason(r["category"], r["status"], inv.exclusions, lang)
+                        or label("gap_reason", lang),
+                        (category_guidance(r["category"], lang) or "")
+                        if r["status"] == "gap"
+                        else "",
                     ]
                     for r in inv.scope3
                     if r["status"] != "calculated"

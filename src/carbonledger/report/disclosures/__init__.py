@@ -36,8 +36,8 @@ def disclosures(context: ReportContext) -> dict[str, Any]:
 
     A scope 3 category datapoint carries the category's value where it is calculated (None
     otherwise), its ``status`` in the framework's words and the ``explanation`` (for a category
-    not calculated: the workspace's reason for the exclusion, or the category's usual reason not
-    to apply, in English).
+    not calculated: the workspace's reason for an exclusion; for a gap nothing, since the
+    organisation has given none, so no boilerplate is disclosed in its name).
     """
     numbers = context.numbers()
     categories = {r["category"]: r for r in context.inventory.scope3}
