@@ -102,16 +102,19 @@ def test_crash_mid_import_leaves_no_partial_batch(workspace, electricity_csv, mo
     assert import_file(workspace, "electricity", electricity_csv).created
 
 
-def test_crash_leftovers_in_staging_are_swept(workspace):
+def _dead_pid() -> str:
+    """The id of a process that has ended (a child that ran and exited)."""
     import subprocess
     import sys
 
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
+    code = "import os; print(os.getpid())"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def test_crash_leftovers_in_staging_are_swept(workspace):
+    dead = _dead_pid()
     folder = workspace.root / ".staging" / f"{dead}-abc"
     folder.mkdir(parents=True)
     (folder / "partial.parquet").write_bytes(b"partial")
@@ -268,15 +271,7 @@ def test_factor_releases_of_an_older_workspace_are_adopted_on_open(workspace, tm
 
 
 def test_a_stopped_calculations_spill_is_swept_and_said(workspace, capsys):
-    import subprocess
-    import sys
-
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    dead = _dead_pid()
     spill = workspace.root / ".staging" / f"{dead}-abc" / "ledger.spill"
     spill.mkdir(parents=True)
     (spill / "duckdb_temp_block-1.block").write_bytes(b"\0" * 100)

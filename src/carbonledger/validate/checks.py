@@ -247,32 +247,19 @@ def check_identifier_characters(
             continue
         values = table[name]
         text = values.dropna().astype(str)
-        invisible = text.map(_has_invisible)
-        found += _findings(
-            invisible.reindex(values.index, fill_value=False),
-            values,
-            name,
-            "characters",
-            "holds an invisible or control character (zero-width space, NUL ...)",
-            where,
-        )
-        mixed = text.map(_mixes_scripts)
-        found += _findings(
-            mixed.reindex(values.index, fill_value=False),
-            values,
-            name,
-            "characters",
-            "mixes Latin letters with look-alike Cyrillic or Greek ones",
-            where,
-        )
+        for broken, message in _CHARACTER_RULES:
+            mask = text.map(broken).reindex(values.index, fill_value=False)
+            found += _findings(mask, values, name, "characters", message, where)
     return found
 
 
 def _has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a format, control, private-use or surrogate character."""
     return any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in text)
 
 
 def _mixes_scripts(text: str) -> bool:
+    """Whether ``text`` mixes Latin letters with Cyrillic or Greek ones (look-alikes)."""
     scripts = set()
     for ch in text:
         if ch.isalpha():
@@ -416,3 +403,10 @@ PARSERS: dict[
     ColumnType.DATE: parse_dates,
     ColumnType.UNIT: parse_units,
 }
+
+
+#: Character rules of ids: (the test, what the finding says).
+_CHARACTER_RULES = (
+    (_has_invisible, "holds an invisible or control character (zero-width space, NUL ...)"),
+    (_mixes_scripts, "mixes Latin letters with look-alike Cyrillic or Greek ones"),
+)
