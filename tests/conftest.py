@@ -26,9 +26,11 @@ POSTGRES_ENV = "CARBONLEDGER_TEST_POSTGRES"
 @pytest.fixture(scope="session", autouse=True)
 def _metadata_store_under_test() -> Iterator[None]:
     server = os.environ.get(POSTGRES_ENV)
-    if not server:
+    if server is None:
         yield
         return
+    if not server.startswith("postgresql"):  # set but empty or wrong: never fall back silently
+        raise pytest.UsageError(f"{POSTGRES_ENV}={server!r} is not a PostgreSQL server URL")
     from sqlalchemy import create_engine, text
 
     from carbonledger.store.metadata import MetadataStore
