@@ -1,6 +1,6 @@
 """The reference engine: plain Python, row by row, obviously correct, for small inputs.
 
-It runs no relational plan; the pipeline gives it each method's ``reference_lines`` and the
+It runs no relational plan; the run room gives it each method's ``reference_lines`` and the
 independent selection in :mod:`carbonledger.methods.reference`.
 """
 

@@ -1,8 +1,9 @@
 """Users' own factor releases: validated ``user_factors`` records as canonical factors.
 
 The file format is the ``user_factors`` activity schema (``carbonledger.schema``); the
-pipeline reads and validates it like any import, then this module converts the records through
-the same builder as the publishers' loaders, and :func:`write_release` stores them.
+application layer reads and validates it like any import, then this module converts the
+records through the same builder as the publishers' loaders, and :func:`write_release` writes
+them (through the workspace's write path).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class ReportContext:
     organisation : str
     inventory : Inventory
     base_year : dict or None
-        The base-year record (:func:`carbonledger.pipeline.base_year`), if the run holds it.
+        The base-year record (:func:`carbonledger.app.base_year`), if the run holds it.
     year_on_year : dict or None
         The change from the same period a year earlier
         (:func:`carbonledger.inventory.hotspots.change_summary`), if the run holds it.
