@@ -54,3 +54,38 @@ def test_later_year_factors_only_when_asked():
         "fuel/natural_gas", 1, "m ** 3", "GB", 2019, policy=SelectionPolicy(later_years=True)
     )
     assert {r["year_gap"] for r in result.rows} == {-6}
+
+
+def test_a_locked_periods_figures_stay_the_locked_runs_everywhere(workspace, load, tmp_path):
+    """After sign-off, a changed reference table gives a new run, but every figure of the
+    locked period shown without a named run is still the signed-off run's."""
+    from carbonledger.app import hotspots, inventory, lock, quality, run_totals
+
+    power = [
+        {
+            "record_id": "E1",
+            "facility_id": "CN1",
+            "period": "2025-03",
+            "quantity": 50,
+            "unit": "MWh",
+        }
+    ]
+    load(workspace, electricity=power)
+    locked_run = calculate(workspace).run
+    locked = run_totals(workspace, ["scope"], period="2025")[1].to_pylist()
+    lock(workspace, "2025")
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "record_id,facility_id,period,quantity,unit\nE2,CN1,2026-01,80,MWh\n", encoding="utf-8"
+    )
+    from carbonledger.app import import_file
+
+    import_file(workspace, "electricity", later)
+    newer = calculate(workspace).run
+    assert newer.run_id != locked_run.run_id
+    view, shown = run_totals(workspace, ["scope"], period="2025")
+    assert view.run_id == locked_run.run_id and shown.to_pylist() == locked
+    assert hotspots(workspace, period="2025")[0].run_id == locked_run.run_id
+    assert quality(workspace, period="2025")[0].run_id == locked_run.run_id
+    assert inventory(workspace, period="2025").run_id == locked_run.run_id
+    assert run_totals(workspace, ["scope"], period="2026")[0].run_id == newer.run_id

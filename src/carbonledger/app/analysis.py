@@ -62,8 +62,9 @@ def run_totals(
     period: str | None = None,
     run: RunRef = None,
 ) -> tuple[RunView, pa.Table]:
-    """A run's ledger totals by dimensions [t CO2e] (see :func:`carbonledger.inventory.totals`)."""
-    view = open_run(workspace, run)
+    """A run's ledger totals by dimensions [t CO2e] (see :func:`carbonledger.inventory.totals`);
+    for a locked period without a named run, the signed-off run's."""
+    view = open_run(workspace, run, period)
     return view, totals(view.ledger, list(by), basis, period)
 
 
@@ -108,8 +109,9 @@ def hotspots(
     threshold: float = DEFAULT_PARETO_SHARE,
     run: RunRef = None,
 ) -> tuple[RunView, list[dict[str, Any]]]:
-    """The vital few sources by a dimension (Pareto) [t CO2e]."""
-    view = open_run(workspace, run)
+    """The vital few sources by a dimension (Pareto) [t CO2e]; of a locked period, from its
+    signed-off run unless a run is named."""
+    view = open_run(workspace, run, period)
     return view, pareto(view.ledger, by, view.shares, view.period(period), threshold)
 
 
@@ -139,8 +141,9 @@ def change(
 def quality(
     workspace: Workspace, by: str = "scope", period: str | None = None, run: RunRef = None
 ) -> tuple[RunView, list[dict[str, Any]]]:
-    """Data quality by a dimension: primary-data share and pedigree scores."""
-    view = open_run(workspace, run)
+    """Data quality by a dimension: primary-data share and pedigree scores; of a locked
+    period, from its signed-off run unless a run is named."""
+    view = open_run(workspace, run, period)
     return view, quality_by(view.ledger, by, view.shares, view.period(period))
 
 
