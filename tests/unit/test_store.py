@@ -216,16 +216,18 @@ def test_a_writer_waits_for_the_lock_and_says_for_whom(workspace):
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         from carbonledger.store.lock import writer_lock
 
-        with (
-            pytest.raises(TimeoutError, match="import electricity"),
-            writer_lock(workspace.root, "calculate", timeout=0.3),
-        ):
-            pass
+        with pytest.raises(TimeoutError, match="import electricity"):
+            writer_lock(workspace.root, "calculate", timeout=0.3).__enter__()
     finally:
         holder.kill()
         holder.communicate()
+    import json
+    import os
+
     with writer_lock(workspace.root, "calculate", timeout=5):  # free once the holder is gone
-        pass
+        holder_info = json.loads((workspace.root / ".writer.lock").read_text())
+    assert holder_info["pid"] == os.getpid() and holder_info["purpose"] == "calculate"
+    assert (workspace.root / ".writer.lock").read_text() == ""  # released, holder cleared
 
 
 def test_head_revision_is_alembics_head():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from carbonledger.engine import sql_connection
@@ -101,12 +103,12 @@ def _defined(workspace: Workspace, kind: str, exclude: str | None = None) -> set
     if not batches:
         return None
     column = get_schema(kind).primary_key[0]
-    return {
-        value
-        for b in batches
-        for value in workspace.read_batch(b.batch_id)[column].to_pylist()
-        if value is not None
-    }
+    return {v for b in batches for v in _column(workspace, b, column) if v is not None}
+
+
+def _column(workspace: Workspace, batch: StoredBatch, column: str) -> list[Any]:
+    """One column of a stored batch (its file checked, only that column read)."""
+    return pq.read_table(workspace.batch_path(batch), columns=[column])[column].to_pylist()
 
 
 def _unknown_references(
@@ -168,7 +170,7 @@ def _still_referenced(workspace: Workspace, kind: str, table: pa.Table | None, o
         if column not in {c.name for c in get_schema(other).columns}:
             continue
         for batch in workspace.batches(other):
-            used = {v for v in workspace.read_batch(batch.batch_id)[column].to_pylist() if v}
+            used = {v for v in _column(workspace, batch, column) if v}
             lost = sorted(used - remaining)
             if lost:
                 raise WorkspaceError(
