@@ -121,24 +121,30 @@ def _operational_boundary(context: ReportContext, lang: str) -> Section:
             label("gases_covered", lang).format(gwp=inv.gwp_set),
             coverage,
         ],
-        [
-            Table(
-                [label("category", lang), label("reason", lang), label("guidance", lang)],
-                [
-                    [
-                        _category_name(r, lang),
-                        category_reason(r["category"], r["status"], inv.exclusions, lang)
-                        or label("gap_reason", lang),
-                        (category_guidance(r["category"], lang) or "")
-                        if r["status"] == "gap"
-                        else "",
-                    ]
-                    for r in inv.scope3
-                    if r["status"] != "calculated"
-                ],
-            )
-        ],
+        [_exclusions_table(inv, lang)],
     )
+
+
+def _exclusions_table(inv: Any, lang: str) -> Table:
+    """Categories not calculated with the workspace's reason; a guidance column (when such a
+    category usually does not apply) only where there are gaps the workspace gave no reason for."""
+    absent = [r for r in inv.scope3 if r["status"] != "calculated"]
+    gaps = any(r["status"] == "gap" for r in absent)
+    columns = [label("category", lang), label("reason", lang)]
+    rows = [
+        [
+            _category_name(r, lang),
+            category_reason(r["category"], r["status"], inv.exclusions, lang)
+            or label("gap_reason", lang),
+        ]
+        for r in absent
+    ]
+    if gaps:
+        columns.append(label("guidance", lang))
+        for row, r in zip(rows, absent, strict=True):
+            guidance = category_guidance(r["category"], lang) if r["status"] == "gap" else None
+            row.append(guidance or "")
+    return Table(columns, rows)
 
 
 def _summary(context: ReportContext, lang: str) -> Section:
