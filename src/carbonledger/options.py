@@ -51,6 +51,11 @@ DEFAULT_RECALCULATION_THRESHOLD = 0.05
 #: Monte Carlo draws of the uncertainty analysis when none is given.
 DEFAULT_SAMPLES = 10_000
 
+#: Regions whose combustion factors stand in for fuels burnt where no release publishes one
+#: (fuel chemistry is not regional the way grids are): DESNZ (GB, net calorific value, the
+#: basis IPCC inventories use), then the EPA Hub (US, gross calorific value).
+DEFAULT_FUEL_PROXY_REGIONS: tuple[str, ...] = ("GB", "US")
+
 #: Share of the total the vital few sources make up (Pareto hotspots).
 DEFAULT_PARETO_SHARE = 0.8
 
@@ -68,6 +73,8 @@ DIMENSIONS: dict[str, str] = {
     "data_quality": "data_quality",
     "match_level": "match_level",
     "activity": "activity_key",
+    "release": "factor_release",
+    "gwp_set": "gwp_set",
 }
 
 #: Number of scope 3 categories in the GHG Protocol Scope 3 Standard.
@@ -113,6 +120,12 @@ class WorkspaceConfig(BaseModel):
         region, its country or the world (e.g. ``["GB", "US"]`` to use DESNZ then EPA fuel
         factors for fuels burnt in China). Empty by default: no proxy is used unless named, and
         every proxied row says so (``match_level = proxy``).
+    fuel_proxy_regions : list of str
+        Regions whose combustion factors stand in for fuels (stationary and mobile combustion)
+        burnt where no release publishes one, tried after ``proxy_regions``; default
+        :data:`DEFAULT_FUEL_PROXY_REGIONS`. ``[]`` refuses them: a fuel without a factor of its
+        region then stops the run. Every row so served says ``proxy`` and the report discloses
+        the policy and how much of the inventory it serves.
     later_year_factors : bool
         Allow a factor of a later year where none of the activity's year or earlier exists (a
         base year older than every factor release); each such row records a negative year gap.
@@ -138,6 +151,7 @@ class WorkspaceConfig(BaseModel):
     reporting_periods: list[str] = Field(default_factory=list)
     language: Language = Language(DEFAULT_LANGUAGE)
     proxy_regions: list[str] = Field(default_factory=list)
+    fuel_proxy_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_FUEL_PROXY_REGIONS))
     scope3_exclusions: dict[int, str | dict[str, str]] = Field(default_factory=dict)
     later_year_factors: bool = False
     recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)
@@ -152,6 +166,15 @@ class WorkspaceConfig(BaseModel):
         if unknown:
             raise ValueError(f"scope 3 categories are 1 to {SCOPE3_CATEGORIES}; got {unknown}")
         return value
+
+    @field_validator("proxy_regions", "fuel_proxy_regions")
+    @classmethod
+    def _region_codes(cls, values: list[str]) -> list[str]:
+        codes = [v.strip().upper() for v in values]
+        bad = [v for v, c in zip(values, codes, strict=True) if not c or not c.isascii()]
+        if bad:
+            raise ValueError(f"proxy regions are region codes such as GB or US; got {bad}")
+        return codes
 
     @field_validator("gwp_set")
     @classmethod

@@ -27,7 +27,7 @@ def test_list_shows_every_release_with_row_counts():
         "epa-scf-1.3.0",
         "epa-scf-1.2",
         "owid-ember-2026",
-        "mee-cn-provincial-2023",
+        "mee-cn-2021-2023",
         "egrid-states-2023",
         "naics-concordances",
     } <= ids
@@ -42,7 +42,7 @@ def test_search_in_english_and_chinese(text):
 
 def test_search_finds_chinese_province_names():
     rows = _json(runner.invoke(app, ["factors", "search", "广东", "--json"]))
-    assert [r["region"] for r in rows] == ["CN-GD"]
+    assert {r["region"] for r in rows} == {"CN-GD"} and {r["year"] for r in rows} == {2021, 2022, 2023}
 
 
 def test_show_a_factor_with_its_release():

@@ -18,13 +18,13 @@ def test_packaged_releases_match_a_rebuild_from_raw_files(raw_dir):
 
 
 def test_verify_catches_a_changed_packaged_table(raw_dir, tmp_path):
-    build_releases(tmp_path, raw_dir, ["mee-cn-provincial-2023"])
-    manifest_path = tmp_path / "mee-cn-provincial-2023" / "manifest.json"
+    build_releases(tmp_path, raw_dir, ["mee-cn-2021-2023"])
+    manifest_path = tmp_path / "mee-cn-2021-2023" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["tables"]["factors"]["rows"] = 29
+    manifest["tables"]["factors"]["rows"] = 115
     manifest_path.write_text(json.dumps(manifest))
     report = verify_releases(raw_dir, tmp_path)
-    assert any("table factors" in p for p in report["mee-cn-provincial-2023"])
+    assert any("table factors" in p for p in report["mee-cn-2021-2023"])
 
 
 def test_a_swapped_raw_file_is_refused(raw_dir, tmp_path):

@@ -172,6 +172,31 @@ def test_market_based_with_certificates_covering_part_of_the_load(workspace, loa
     assert {r["activity_key"] for r in market} == {"instrument/REC-1", "electricity/grid"}
 
 
+def test_market_based_in_china_takes_the_mee_residual_analogue_from_2023(workspace, load):
+    # CN1 is in Guangdong. MEE/NBS Announcement 2025 No. 47: Table 3 Guangdong 0.4419 and
+    # Table 4 national average excluding market-traded non-fossil electricity 0.6096 kg
+    # CO2/kWh (2023, the first year it is published); Announcement 2024 No. 33 Table 3
+    # Guangdong 2022 0.4403 kg CO2/kWh. Before 2023 the market basis has only the grid average.
+    load(
+        workspace,
+        electricity=[
+            {"record_id": "E22", "facility_id": "CN1", "period": "2022-05", "quantity": 10,
+             "unit": "MWh"},
+            {"record_id": "E24", "facility_id": "CN1", "period": "2024-05", "quantity": 10,
+             "unit": "MWh"},
+        ],
+    )
+    rows = _ledger(workspace)
+    market = {r["record_id"]: r for r in rows if r["scope2_basis"] == "market"}
+    location = {r["record_id"]: r for r in rows if r["scope2_basis"] == "location"}
+    assert market["E22"]["activity_key"] == "electricity/grid"
+    assert market["E22"]["mass"] == pytest.approx(10_000 * 0.4403)
+    assert market["E24"]["activity_key"] == "electricity/residual_mix"
+    assert market["E24"]["mass"] == pytest.approx(10_000 * 0.6096)
+    assert location["E24"]["mass"] == pytest.approx(10_000 * 0.4419)
+    assert {r["factor_release"] for r in rows} == {"mee-cn-2021-2023"}
+
+
 def test_certificates_never_exceed_consumption(workspace, load):
     load(
         workspace,

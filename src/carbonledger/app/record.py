@@ -23,7 +23,7 @@ from carbonledger.errors import CarbonLedgerError, ValidationError
 from carbonledger.factors import FactorLibrary, SelectionPolicy, default_library
 from carbonledger.ingest import read_table
 from carbonledger.methods import FactorContext, registered_methods
-from carbonledger.options import DEFAULT_GWP_SET
+from carbonledger.options import DEFAULT_FUEL_PROXY_REGIONS, DEFAULT_GWP_SET
 from carbonledger.run import (
     REFERENCE_KINDS,
     RunInputs,
@@ -98,6 +98,7 @@ def estimate_record(
     library: FactorLibrary | None = None,
     gwp_set: str = DEFAULT_GWP_SET,
     proxy_regions: tuple[str, ...] = (),
+    fuel_proxy_regions: tuple[str, ...] = DEFAULT_FUEL_PROXY_REGIONS,
 ) -> pa.Table:
     """Ledger rows of one record of ``kind`` from every method that reads that kind.
 
@@ -118,6 +119,9 @@ def estimate_record(
     gwp_set : str
     proxy_regions : tuple of str
         The workspace's proxy regions.
+    fuel_proxy_regions : tuple of str
+        The workspace's fuel proxy regions (default
+        :data:`~carbonledger.options.DEFAULT_FUEL_PROXY_REGIONS`).
 
     Returns
     -------
@@ -151,7 +155,9 @@ def estimate_record(
         for name, stand_in in _aligned(_stand_ins(country, folder)).items():
             tables[name] = pa.concat_tables([tables[name], stand_in])
         inputs = RunInputs({kind: [(STAND_IN, record)]}, tables)
-        policy = SelectionPolicy(proxy_regions=proxy_regions)
+        policy = SelectionPolicy(
+            proxy_regions=proxy_regions, fuel_proxy_regions=fuel_proxy_regions
+        )
         context = FactorContext(library or default_library(), gwp_set, policy)
         return reference_ledger(methods, inputs, context, STAND_IN)
 
@@ -194,10 +200,12 @@ def estimate_one_record(
     references: dict[str, pa.Table] = {}
     library: FactorLibrary | None = None
     proxies: tuple[str, ...] = ()
+    fuel_proxies = DEFAULT_FUEL_PROXY_REGIONS
     if workspace is not None:
         references = workspace_inputs(workspace).references
         library = workspace_library(workspace)
         proxies, gwp_set = tuple(workspace.config.proxy_regions), workspace.config.gwp_set
+        fuel_proxies = tuple(workspace.config.fuel_proxy_regions)
     for reference_kind, path in (reference_files or {}).items():
         frame, meta = read_table(path)
         validated = validate_table(frame, meta, get_schema(reference_kind))
@@ -212,4 +220,5 @@ def estimate_one_record(
         library=library,
         gwp_set=gwp_set,
         proxy_regions=proxies,
+        fuel_proxy_regions=fuel_proxies,
     )

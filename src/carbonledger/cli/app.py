@@ -44,7 +44,12 @@ from carbonledger.cli.inventory import (
     uncertainty_command,
 )
 from carbonledger.cli.record import estimate_record_command
-from carbonledger.options import Consolidation, Language, WorkspaceConfig
+from carbonledger.options import (
+    DEFAULT_FUEL_PROXY_REGIONS,
+    Consolidation,
+    Language,
+    WorkspaceConfig,
+)
 from carbonledger.schema import schema_kinds
 
 __all__ = ["app", "main"]
@@ -182,6 +187,25 @@ def init(
         list[str] | None, typer.Option("--period", help="Reporting period (YYYY); repeatable.")
     ] = None,
     language: Annotated[Language, typer.Option(help="Report language.")] = Language.EN,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proxy",
+            help="Region whose factors may stand in where none exists for an activity's "
+            "region, country or the world; repeatable, in order.",
+        ),
+    ] = None,
+    fuel_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fuel-proxy",
+            help="Region whose combustion factors stand in for fuels burnt where none is "
+            "published; repeatable, in order (default: GB, then US).",
+        ),
+    ] = None,
+    no_fuel_proxy: Annotated[
+        bool, typer.Option("--no-fuel-proxy", help="Never take fuel factors from another region.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Create a workspace: settings, metadata store and batch folder.
@@ -198,6 +222,8 @@ def init(
                 base_year=base_year,
                 reporting_periods=period or [],
                 language=language,
+                proxy_regions=proxy or [],
+                fuel_proxy_regions=[] if no_fuel_proxy else fuel_proxy or DEFAULT_FUEL_PROXY_REGIONS,
             )
         except ValueError as exc:
             raise _config_error(exc) from None

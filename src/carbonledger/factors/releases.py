@@ -60,7 +60,7 @@ BUILDERS: dict[str, tuple[ReleaseInfo, Callable[[Path | None], dict[str, pa.Tabl
     ),
     "epa-scf-1.2": (epa_scf.RELEASES["1.2"], lambda r: {FACTORS_TABLE: epa_scf.load("1.2", r)}),
     "owid-ember-2026": (grid.OWID_EMBER, lambda r: {FACTORS_TABLE: grid.load_owid(r)}),
-    "mee-cn-provincial-2023": (grid.CHINA_MEE, lambda r: {FACTORS_TABLE: grid.load_china(r)}),
+    "mee-cn-2021-2023": (grid.CHINA_MEE, lambda r: {FACTORS_TABLE: grid.load_china(r)}),
     "egrid-states-2023": (grid.EGRID_STATES, lambda r: {FACTORS_TABLE: grid.load_egrid_states(r)}),
     "naics-concordances": (naics.RELEASE, naics.load_tables),
 }

@@ -85,6 +85,10 @@ class SelectionPolicy:
         Where no factor of the activity's year or earlier qualifies at any region level, take
         the nearest later one (e.g. for a base year older than every release); recorded with a
         negative ``year_gap``. Off by default: a later year is never used unless asked.
+    fuel_proxy_regions : tuple of str
+        Regions whose combustion factors stand in for fuels burnt where none is published,
+        after ``proxy_regions``; only methods whose spec says ``fuel`` use them (the workspace
+        setting ``fuel_proxy_regions``). Recorded as ``proxy`` like any other.
     """
 
     stages: tuple[str, ...] | None = None
@@ -93,6 +97,7 @@ class SelectionPolicy:
     proxy_regions: tuple[str, ...] = ()
     releases: tuple[str, ...] | None = None
     later_years: bool = False
+    fuel_proxy_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,9 @@ class Selection:
             raise not_found(self.missing)
 
 
-def not_found(missing: pa.Table) -> FactorNotFoundError:
-    """The error naming requests left without a factor (columns as ``Selection.missing``)."""
+def not_found(missing: pa.Table, how_to_fix: str = "") -> FactorNotFoundError:
+    """The error naming requests left without a factor (columns as ``Selection.missing``) and,
+    if given, how to fix it."""
     rows = missing.slice(0, 5).to_pylist()
     listed = "; ".join(
         f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}" for r in rows
@@ -130,6 +136,7 @@ def not_found(missing: pa.Table) -> FactorNotFoundError:
     return FactorNotFoundError(
         f"no factor under the selection policy for {missing.num_rows} request(s): {listed}"
         + (f" and {more} more" if more > 0 else "")
+        + (f". To fix: {how_to_fix}" if how_to_fix else "")
     )
 
 

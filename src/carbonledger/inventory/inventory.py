@@ -83,6 +83,12 @@ class Inventory:
         The vital few (Pareto, 80 %) facilities, scope 3 categories and activities.
     quality : list of dict
         By scope: primary-data share and CO2e-weighted pedigree scores (1 best, 5 worst).
+    proxied : list of dict
+        ``release``, ``co2e`` [t CO2e] of the rows whose factor is another region's (proxy
+        policies), by factor release.
+    gwp_sets : list of dict
+        ``gwp_set``, ``co2e`` [t CO2e]: the GWP set each part of the inventory is under (a
+        factor published only as CO2e keeps its publisher's set).
     """
 
     run_id: str
@@ -99,6 +105,8 @@ class Inventory:
     uncertainty_draws: dict[str, int] = field(default_factory=dict)
     hotspots: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     quality: list[dict[str, Any]] = field(default_factory=list)
+    proxied: list[dict[str, Any]] = field(default_factory=list)
+    gwp_sets: list[dict[str, Any]] = field(default_factory=list)
 
     def scope_total(self, scope: int, basis: str = "location") -> float:
         """Total of one scope [t CO2e] (scope 2 on the given basis)."""
@@ -175,6 +183,17 @@ def build_inventory(
         by_gas[group] = by_gas.get(group, 0.0) + row["co2e"]
     breakdowns["gas_group"] = [{"gas_group": g, "co2e": v} for g, v in sorted(by_gas.items())]
     grand = totals(ledger, None, "location", period, shares).to_pylist()[0]
+    by_level = totals(ledger, ["match_level", "release"], "location", period, shares)
+    proxied = [
+        {"release": r["release"], "co2e": r["co2e"]}
+        for r in by_level.to_pylist()
+        if r["match_level"] == "proxy"
+    ]
+    gwp_sets = [
+        {"gwp_set": r["gwp_set"], "co2e": r["co2e"]}
+        for r in totals(ledger, ["gwp_set"], "location", period, shares).to_pylist()
+        if r["gwp_set"] is not None
+    ]
     consolidated = {r["category"]: r["co2e"] for r in breakdowns["category"] if r["scope"] == 3}
     scope3 = scope3_coverage(ledger, exclusions, co2e=consolidated).to_pylist()
     return Inventory(
@@ -195,6 +214,8 @@ def build_inventory(
             name: [r for r in pareto(ledger, name, shares, period) if r["vital_few"]]
             for name in HOTSPOT_DIMENSIONS
         },
+        proxied=proxied,
+        gwp_sets=gwp_sets,
     )
 
 

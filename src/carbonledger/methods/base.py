@@ -316,6 +316,13 @@ class Method(ABC):
         factors published for the UK that describe trips anywhere); such rows say ``proxy``."""
         return self.spec.own_proxies
 
+    def own_proxies(self, policy: SelectionPolicy) -> tuple[str, ...]:
+        """Proxy regions tried after the workspace's: the method's own, then, for a method of
+        fuels (spec ``fuel``), the policy's fuel proxy regions."""
+        if self.spec.fuel:
+            return tuple(dict.fromkeys((*self.method_proxies, *policy.fuel_proxy_regions)))
+        return self.method_proxies
+
     @property
     def distinct_columns(self) -> tuple[str, ...]:
         """Input columns whose distinct values :meth:`derived_references` needs."""
@@ -386,7 +393,7 @@ class Method(ABC):
     ) -> pa.Table:
         """Resolved factors for distinct requests (default: the factor library)."""
         return resolve_requests(
-            requests, context, self.stages, self.allow_proxies, self.method_proxies
+            requests, context, self.stages, self.allow_proxies, self.own_proxies(context.policy)
         )
 
 
@@ -422,10 +429,11 @@ def resolve_requests(
         proxy_regions=proxy_regions(context.policy.proxy_regions, allow_proxies, method_proxies),
         releases=context.policy.releases,
         later_years=context.policy.later_years,
+        fuel_proxy_regions=context.policy.fuel_proxy_regions,
     )
     result = calculate_activity(activities, context.library, context.gwp_set, policy)
     if result.missing.num_rows:
-        raise not_found(result.missing)
+        raise not_found(result.missing, _how_to_fix(allow_proxies))
     rows = result.rows
     keys = numbered.select(["request_id", *REQUEST_KEYS])
     con = ibis_connection()
@@ -449,6 +457,20 @@ def resolve_requests(
     finally:
         con.disconnect()
     return table.cast(RESOLVED_SCHEMA)
+
+
+def _how_to_fix(allow_proxies: bool) -> str:
+    if not allow_proxies:
+        return (
+            "these factors are location-specific and never taken from another region: add a "
+            "release with the region's own factor (carbonledger factors add)"
+        )
+    return (
+        "carbonledger factors search <key> lists the regions that have one; add a release "
+        "for the region (carbonledger factors add), or name the regions whose factors may "
+        "stand in with proxy_regions in carbonledger.toml (fuels: fuel_proxy_regions, "
+        "default GB then US; carbonledger init --proxy / --fuel-proxy)"
+    )
 
 
 def proxy_regions(

@@ -11,8 +11,9 @@ of the consumption :math:`C`, so its energy is used once and never beyond :math:
 :math:`q_i - a_i` is reported with the run, not turned into negative emissions. The allocation is
 shared among the month's records in proportion to their kWh. Uncovered consumption takes the
 residual-mix factor (key ``electricity/residual_mix``) where a release provides one for the
-region, else the grid average (key ``electricity/grid``): the key on the ledger row records
-which.
+region and a year no later than the activity's (MEE's national average excluding market-traded
+non-fossil electricity is China's, from 2023), else the grid average (key
+``electricity/grid``): the key on the ledger row records which.
 """
 
 from __future__ import annotations
@@ -67,18 +68,26 @@ class MarketElectricity(Method):
         )
         factors = given.context.library.factors
         residual = factors.filter(pc.equal(factors["activity_key"], RESIDUAL_MIX))
-        residual_regions = set(residual["region"].to_pylist())
+        first_year: dict[str, int] = {}
+        for region, year in zip(
+            residual["region"].to_pylist(), residual["year"].to_pylist(), strict=True
+        ):
+            first_year[region] = min(year, first_year.get(region, year))
         facilities = given.references["facilities"].to_pylist()
-        keys = [
-            RESIDUAL_MIX
-            if any(r in residual_regions for r, _ in region_chain(reference_region(f)))
-            else GRID
+        residual_from = [
+            min(
+                (first_year[r] for r, _ in region_chain(reference_region(f)) if r in first_year),
+                default=None,
+            )
             for f in facilities
         ]
         return {
             "energy_units": energy_units,
             "remainder_keys": pa.table(
-                {"facility_id": [f["facility_id"] for f in facilities], "remainder_key": keys}
+                {
+                    "facility_id": [f["facility_id"] for f in facilities],
+                    "residual_from": pa.array(residual_from, pa.int64()),
+                }
             ),
         }
 
@@ -157,7 +166,11 @@ class MarketElectricity(Method):
         remainder_lines = rest.select(
             **_common(rest),
             line=ibis.literal(0, type="int64"),
-            activity_key=ibis.ifelse(grid, rest.remainder_key, rest.activity_key),
+            activity_key=ibis.ifelse(
+                grid & (rest.residual_from <= rest.year).fill_null(False),
+                ibis.literal(RESIDUAL_MIX),
+                rest.activity_key,
+            ),
             quantity=rest.kwh * (1 - covered),
         ).filter(lambda t: t.quantity > 0)
         return ibis.union(instrument_lines, remainder_lines).select(*LINE_SCHEMA.names)
@@ -238,11 +251,13 @@ class MarketElectricity(Method):
         allocated_total = sum(o["quantity"] for o in out) * consumption / mine if mine else 0.0
         remainder = mine * (1 - allocated_total / consumption)
         if remainder > 0:
-            key = next(
-                k["remainder_key"]
+            residual_from = next(
+                k["residual_from"]
                 for k in references["remainder_keys"]
                 if k["facility_id"] == record["facility_id"]
             )
+            year = int(str(record["period"])[:4])
+            key = RESIDUAL_MIX if residual_from is not None and residual_from <= year else GRID
             out.append(
                 {
                     **own,

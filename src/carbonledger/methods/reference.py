@@ -47,7 +47,7 @@ def reference_select(
     stages = method.stages
     policy = context.policy
     order = list(policy.releases or context.library.default_release_order)
-    proxies = proxy_regions(policy.proxy_regions, method.allow_proxies, method.method_proxies)
+    proxies = proxy_regions(policy.proxy_regions, method.allow_proxies, method.own_proxies(policy))
     chain = region_chain(line["region"], proxies)
     levels = {region: int(level) for region, level in chain}
     positions = {region: position for position, (region, _level) in enumerate(chain)}

@@ -53,6 +53,7 @@ _FIELDS = {
     "required",
     "proxies",
     "own_proxies",
+    "fuel",
     "hybrid",
 }
 _REQUIRED = {"kind", "scope", "iso", "stages", "data_quality"}
@@ -75,6 +76,7 @@ class MethodSpec:
     required: tuple[str, ...] = ()
     proxies: bool = True
     own_proxies: tuple[str, ...] = ()
+    fuel: bool = False
     hybrid: str | None = None
     implementation: str | None = None
 
@@ -116,6 +118,7 @@ class MethodSpec:
             required=tuple(data.get("required", ())),
             proxies=bool(data.get("proxies", True)),
             own_proxies=tuple(data.get("own_proxies", ())),
+            fuel=bool(data.get("fuel", False)),
             hybrid=data.get("hybrid"),
             implementation=data.get("class"),
         )

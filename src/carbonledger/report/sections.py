@@ -307,7 +307,40 @@ def _methods(context: ReportContext, lang: str) -> Section:
         lang,
         ["release", "publisher", "version", "licence"],
         [[r["release_id"], r["publisher"], r["version"], r["licence"]] for r in context.releases],
+        paragraphs=[_gwp_policy(context, lang), _proxy_policy(context, lang)],
     )
+
+
+def _gwp_policy(context: ReportContext, lang: str) -> str:
+    """Which GWP set the CO2e is under, and what part keeps a publisher's other set."""
+    inv = context.inventory
+    other = [g for g in inv.gwp_sets if g["gwp_set"] != inv.gwp_set]
+    text = label("gwp_policy", lang).format(gwp_set=inv.gwp_set)
+    if other:
+        parts = ", ".join(
+            f"{g['gwp_set']} {format_number(g['co2e'], lang)} t" for g in other
+        )
+        text += " " + label("gwp_mixed", lang).format(parts=parts)
+    return text
+
+
+def _proxy_policy(context: ReportContext, lang: str) -> str:
+    """The workspace's proxy policies and how much of the inventory they serve."""
+    options = context.run_manifest.get("options", {})
+    none = label("no_region", lang)
+    text = label("proxy_policy", lang).format(
+        fuel=", ".join(options.get("fuel_proxy_regions", [])) or none,
+        other=", ".join(options.get("proxy_regions", [])) or none,
+    )
+    served = sum(p["co2e"] for p in context.inventory.proxied)
+    total = context.inventory.total("location")
+    if served and total:
+        text += " " + label("proxy_served", lang).format(
+            co2e=format_number(served, lang),
+            share=format_percent(served / total, lang),
+            releases=", ".join(sorted({p["release"] for p in context.inventory.proxied})),
+        )
+    return text
 
 
 def _quality(context: ReportContext, lang: str) -> Section:

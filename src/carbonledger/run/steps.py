@@ -115,6 +115,7 @@ def prepare(
         strict=strict,
         proxy_regions=tuple(config.proxy_regions),
         later_years=config.later_year_factors,
+        fuel_proxy_regions=tuple(config.fuel_proxy_regions),
     )
     chosen = tuple(methods) if methods is not None else registered_methods()
     inputs = gather_inputs(workspace, [m.kind for m in chosen], period)
@@ -132,6 +133,7 @@ def prepare(
             "engine": engine,
             "strict": strict,
             "proxy_regions": list(config.proxy_regions),
+            "fuel_proxy_regions": list(config.fuel_proxy_regions),
             "later_year_factors": config.later_year_factors,
         },
     )

@@ -3,8 +3,10 @@
 - OWID grapher "carbon-intensity-electricity" (CC BY 4.0): generation-based lifecycle intensity
   in g CO2e/kWh, countries by ISO 3166 alpha-3 (mapped to alpha-2), aggregates left out
   except "World".
-- China MEE/NBS Announcement 2025 No. 47, Table 3 (2023 provincial average grid factors, CO2
-  only, g/kWh), as packaged by codecarbon 3.3.2 (MIT).
+- China MEE/NBS electricity CO2 factors for 2021, 2022 and 2023 (Announcements 2024 No. 12,
+  2024 No. 33 and 2025 No. 47): the national, seven regional-grid and thirty provincial
+  averages of each year, and the 2023 variants (national average excluding market-traded
+  non-fossil electricity, national fossil power). CO2 only, kg/kWh.
 - EPA eGRID2023 state total output CO2e rates (STC2ERTA, lb/MWh), as packaged by codecarbon.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pycountry
 
+from carbonledger.errors import FactorError
 from carbonledger.factors._raw import raw_file
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 
@@ -43,17 +46,29 @@ OWID_EMBER = ReleaseInfo(
     "lifecycle factors per fuel); not combustion-only, no trade adjustment, no T&D losses.",
 )
 CHINA_MEE = ReleaseInfo(
-    release_id="mee-cn-provincial-2023",
+    release_id="mee-cn-2021-2023",
     publisher="China Ministry of Ecology and Environment; National Bureau of Statistics",
-    dataset="Provincial average grid emission factors (Announcement 2025 No. 47, Table 3)",
-    version="2023",
+    dataset="Electricity CO2 emission factors (Announcements 2024 No. 12, 2024 No. 33, "
+    "2025 No. 47)",
+    version="2021-2023",
     published="2025-12-31",
     licence="PRC-official-document (Copyright Law art. 5)",
     url="https://www.mee.gov.cn/xxgk2018/xxgk/xxgk01/202512/t20251231_1139517.html",
-    source_keys=("china_mee_provincial_2023",),
-    notes="CO2 only, location-based average grid factor including inter-provincial transfers; "
-    "file as packaged by codecarbon 3.3.2 (MIT).",
+    source_keys=("china_mee_2021_2023",),
+    notes="CO2 only, location-based averages of generation including inter-provincial "
+    "transfers (national, regional grid, provincial). 2021 and 2022 transcribed from two "
+    "independent copies; 2023 extracted from the annex PDF of Announcement 2025 No. 47.",
 )
+#: The factor types of the MEE notices and the library keys they become. The national average
+#: excluding market-traded non-fossil electricity is what a consumer claiming green power
+#: uses for the rest: the Chinese analogue of a residual mix.
+_CHINA_FACTOR_TYPES = {
+    "national_average": "electricity/grid",
+    "regional_grid_average": "electricity/grid",
+    "provincial_average": "electricity/grid",
+    "national_average_excl_market_traded_nonfossil": "electricity/residual_mix",
+    "national_fossil_power": "electricity/fossil_generation",
+}
 EGRID_STATES = ReleaseInfo(
     release_id="egrid-states-2023",
     publisher="US EPA (eGRID)",
@@ -107,41 +122,40 @@ def _owid_region(entity: str, code: str) -> str | None:
 
 
 def load_china(root: Path | None = None) -> pa.Table:
-    """China's 2023 provincial grid factors (CO2 only)."""
-    path = raw_file("china_mee_provincial_2023", root)
-    data = json.loads(path.read_text("utf-8"))["data"]
+    """China's MEE/NBS electricity CO2 factors, 2021-2023 (CO2 only).
+
+    Raises
+    ------
+    FactorError
+        If the file names a factor type this loader does not know.
+    """
+    path = raw_file("china_mee_2021_2023", root)
     builder = FactorTableBuilder(CHINA_MEE)
-    for region, entry in data.items():
-        subdivision = pycountry.subdivisions.get(code=region)
-        builder.add(
-            FactorRow(
-                activity_key="electricity/grid",
-                name=entry["description"],
-                name_zh=_chinese_name(region) if subdivision else None,
-                region=region,
-                year=int(entry["year"]),
-                gas="CO2",
-                original_value=float(entry["emission_factor"]),
-                numerator="g",
-                denominator="kWh",
-                stage="generation",
-                original_unit=entry["unit"],
-                source_location=f"{path.name}:data.{region}",
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            factor_type = record["factor_type"]
+            if factor_type not in _CHINA_FACTOR_TYPES:
+                raise FactorError(f"{path.name}:{line}: unknown factor_type {factor_type!r}")
+            key = _CHINA_FACTOR_TYPES[factor_type]
+            numerator, _, denominator = record["unit"].partition("CO2/")
+            builder.add(
+                FactorRow(
+                    activity_key=key,
+                    name=f"{record['region_name_en']} ({factor_type.replace('_', ' ')})",
+                    name_zh=record["region_name_zh"],
+                    region=record["region_code"],
+                    year=int(record["data_year"]),
+                    gas=record["gas"],
+                    original_value=float(record["value"]),
+                    numerator=numerator,
+                    denominator=denominator,
+                    stage="generation",
+                    original_unit=record["unit"],
+                    source_location=f"{path.name}:{line} ({record['notice']}, table "
+                    f"{record['notice_table']})",
+                )
             )
-        )
     return builder.table()
-
-
-def _chinese_name(code: str) -> str | None:
-    import gettext
-
-    try:
-        translation = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_CN"])
-    except OSError:
-        return None
-    subdivision = pycountry.subdivisions.get(code=code)
-    name = translation.gettext(subdivision.name) if subdivision else None
-    return name if name and name != subdivision.name else None
 
 
 def load_egrid_states(root: Path | None = None) -> pa.Table:
