@@ -36,6 +36,7 @@ from carbonledger.errors import UnitError
 __all__ = [
     "CURRENCIES",
     "GWP_SETS",
+    "METHANE_ORIGINS",
     "Quantity",
     "canonical_unit",
     "check_dimension",
@@ -113,6 +114,20 @@ def _read_gwp_table() -> dict[str, dict[str, float]]:
 
 
 _GWP_TABLE = _read_gwp_table()
+
+#: Origins of methane, which choose its GWP-100 in AR6 (``data/gwp100_methane_origin.csv``).
+METHANE_ORIGINS: tuple[str, ...] = ("fossil", "non_fossil", "unspecified")
+
+
+def _read_methane_origins() -> dict[tuple[str, str], float]:
+    """``{(gwp_set, origin): value}`` of methane's GWP-100 by origin."""
+    path = resources.files("carbonledger").joinpath("data", "gwp100_methane_origin.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {(r["gwp_set"], r["origin"]): float(r["value"]) for r in rows}
+
+
+_METHANE_BY_ORIGIN = _read_methane_origins()
 
 
 def _build_registry() -> pint.UnitRegistry:
@@ -223,7 +238,7 @@ def gwp_set_name(name: str) -> str:
     return text
 
 
-def gwp(gas: str, gwp_set: str) -> float:
+def gwp(gas: str, gwp_set: str, origin: str = "unspecified") -> float:
     """Return the 100-year global warming potential of a gas.
 
     Parameters
@@ -232,6 +247,15 @@ def gwp(gas: str, gwp_set: str) -> float:
         Gas name (any spelling :func:`gas_unit` accepts).
     gwp_set : str
         GWP set (``"AR5"`` or ``"AR5GWP100"``).
+    origin : {"unspecified", "fossil", "non_fossil"}
+        Origin of methane: AR6 gives fossil methane a higher value (the CO2 of its
+        oxidation). Ignored for other gases and for sets applied with one value (AR4, and AR5
+        as its factor publishers apply it; ``data/gwp100_methane_origin.csv``).
+
+    Examples
+    --------
+    >>> gwp("CH4", "AR6"), gwp("CH4", "AR6", "fossil"), gwp("CH4", "AR6", "non_fossil")
+    (27.9, 29.8, 27.0)
 
     Returns
     -------
@@ -245,8 +269,12 @@ def gwp(gas: str, gwp_set: str) -> float:
     """
     symbol = gas_unit(gas)
     set_name = gwp_set_name(gwp_set)
+    if origin not in METHANE_ORIGINS:
+        raise UnitError(f"unknown methane origin {origin!r}; use one of {METHANE_ORIGINS}")
     if symbol == "CO2":
         return 1.0
+    if symbol == "CH4" and (set_name, origin) in _METHANE_BY_ORIGIN:
+        return _METHANE_BY_ORIGIN[(set_name, origin)]
     try:
         return _GWP_TABLE[symbol][set_name]
     except KeyError:

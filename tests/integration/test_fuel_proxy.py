@@ -43,7 +43,8 @@ def test_a_fuel_in_china_takes_the_default_fuel_proxy_and_says_so(workspace, loa
     assert sum(r["co2e"] for r in rows) == pytest.approx(2570.82, abs=0.02)
     assert run.manifest["options"]["fuel_proxy_regions"] == ["GB", "US"]
     # the report discloses the policy and what it served
-    methods = next(s for s in sections(report_context(workspace, run.run_id), "en") if s.key == "methods")
+    parts = sections(report_context(workspace, run.run_id), "en")
+    methods = next(s for s in parts if s.key == "methods")
     text = " ".join(methods.paragraphs)
     assert "for fuel combustion GB, US; for other activities none" in text
     # combustion and its well-to-tank part (DESNZ WTT, GB by the method's own proxy) are all
@@ -78,8 +79,13 @@ def test_grid_electricity_is_never_proxied_and_the_error_says_why(tmp_path, load
         ],
         electricity=[
             # before 1990, the first year of OWID's world series: no grid factor anywhere
-            {"record_id": "E1", "facility_id": "AQ1", "period": "1985-03", "quantity": 1,
-             "unit": "MWh"}
+            {
+                "record_id": "E1",
+                "facility_id": "AQ1",
+                "period": "1985-03",
+                "quantity": 1,
+                "unit": "MWh",
+            }
         ],
     )
     with pytest.raises(FactorNotFoundError, match="location-specific"):

@@ -6,7 +6,7 @@ import pytest
 
 from carbonledger.app import add_factor_release, estimate, workspace_library
 from carbonledger.errors import FactorError, ValidationError
-from carbonledger.factors import ReleaseInfo
+from carbonledger.factors import ReleaseInfo, SelectionPolicy
 
 INFO = ReleaseInfo("cn-own-2023", "Lanting", "own factors", "1", "2026-01-01", "CC0-1.0", "", ())
 HEADER = (
@@ -32,10 +32,15 @@ def test_added_release_is_selected_and_searchable(workspace, factor_file):
     assert manifest["tables"]["factors"]["rows"] == 2
     library = workspace_library(workspace)
     assert "cn-own-2023" in library.release_ids
-    # Tibet has no provincial factor: the national average is used, recorded as "country".
-    result = estimate("electricity/grid", 1000, "kWh", "CN-XZ", 2025, library=library)
+    # Tibet has no provincial factor: with only this release, its national average is used,
+    # recorded as "country"; with the packaged MEE release too, the Southwest grid's (0.2472,
+    # Announcement 2025 No. 47 Table 2) comes first, as the parent region.
+    own = SelectionPolicy(releases=("cn-own-2023",))
+    result = estimate("electricity/grid", 1000, "kWh", "CN-XZ", 2025, policy=own, library=library)
     assert result.co2e == pytest.approx(530.6)
     assert result.rows[0]["match_level"] == "country"
+    result = estimate("electricity/grid", 1000, "kWh", "CN-XZ", 2025, library=library)
+    assert (result.co2e, result.rows[0]["match_level"]) == (pytest.approx(247.2), "parent")
     # 2 t of express-box paper at 1.14 t CO2/t.
     assert estimate(
         "material/express_box_paper", 2, "t", "CN", 2025, library=library

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from carbonledger.app import calculate
+from carbonledger.app import calculate, estimate
 from carbonledger.inventory import totals
 from carbonledger.options import WorkspaceConfig
 from carbonledger.store import Workspace
@@ -71,6 +71,27 @@ def test_epa_diesel_gallons_in_the_fleet(workspace, load):
     )
     gases = _by_gas(_ledger(workspace), "mobile_combustion")
     assert gases["CO2"]["mass"] == pytest.approx(1021.0)
+
+
+@pytest.mark.parametrize(
+    ("fuel", "g_ch4_per_mmbtu", "ch4_gwp", "kg_biogenic_co2_per_mmbtu"),
+    [
+        # EPA Hub 2025 Table 1: natural gas 1.0 g CH4/mmBtu; wood and wood residuals 7.2 g
+        # CH4 and 93.80 kg biogenic CO2 per mmBtu. AR6 WG1 Table 7.15: fossil methane 29.8,
+        # non-fossil 27.0.
+        ("natural_gas", 1.0, 29.8, 0.0),
+        ("wood_and_wood_residuals", 7.2, 27.0, 93.80),
+    ],
+)
+def test_ar6_methane_of_fossil_and_biogenic_fuels(
+    fuel, g_ch4_per_mmbtu, ch4_gwp, kg_biogenic_co2_per_mmbtu
+):
+    result = estimate(f"fuel/{fuel}", 100, "mmBtu", "US", 2025, "AR6", "HHV")
+    ch4 = next(r for r in result.rows if r["gas"] == "CH4")
+    assert ch4["mass"] == pytest.approx(100 * g_ch4_per_mmbtu / 1000)
+    assert ch4["co2e"] == pytest.approx(100 * g_ch4_per_mmbtu / 1000 * ch4_gwp)
+    # the biogenic CO2 of the same published factor is kept, outside the scopes
+    assert result.biogenic_co2 == pytest.approx(100 * kg_biogenic_co2_per_mmbtu)
 
 
 def test_desnz_diesel_litres_and_uk_electricity(workspace, load):
@@ -180,10 +201,20 @@ def test_market_based_in_china_takes_the_mee_residual_analogue_from_2023(workspa
     load(
         workspace,
         electricity=[
-            {"record_id": "E22", "facility_id": "CN1", "period": "2022-05", "quantity": 10,
-             "unit": "MWh"},
-            {"record_id": "E24", "facility_id": "CN1", "period": "2024-05", "quantity": 10,
-             "unit": "MWh"},
+            {
+                "record_id": "E22",
+                "facility_id": "CN1",
+                "period": "2022-05",
+                "quantity": 10,
+                "unit": "MWh",
+            },
+            {
+                "record_id": "E24",
+                "facility_id": "CN1",
+                "period": "2024-05",
+                "quantity": 10,
+                "unit": "MWh",
+            },
         ],
     )
     rows = _ledger(workspace)

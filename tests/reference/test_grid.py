@@ -77,8 +77,10 @@ def test_china_2023_provinces_agree_with_the_independent_codecarbon_copy(raw_dir
     mee = {
         r["region"]: r["value"]
         for r in factors
-        if r["release_id"] == "mee-cn-2021-2023" and r["year"] == 2023
-        and r["activity_key"] == "electricity/grid" and len(r["region"]) == 5
+        if r["release_id"] == "mee-cn-2021-2023"
+        and r["year"] == 2023
+        and r["activity_key"] == "electricity/grid"
+        and len(r["region"]) == 5
     }
     assert len(mee) == len(copy) == 30
     for region, entry in copy.items():
@@ -135,7 +137,8 @@ def test_a_chinese_facility_gets_mee_factors_first(region, year, chosen_region, 
             "unit": ["kWh"],
         }
     )
-    selection = default_library().select(requests, SelectionPolicy(stages=("generation", "lifecycle")))
+    policy = SelectionPolicy(stages=("generation", "lifecycle"))
+    selection = default_library().select(requests, policy)
     [match] = selection.matches.to_pylist()
     assert match["release_id"] == "mee-cn-2021-2023"
     assert (match["factor_region"], match["value"]) == (chosen_region, pytest.approx(kg_per_kwh))

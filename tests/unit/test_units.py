@@ -54,6 +54,28 @@ def test_gwp_values_match_published_tables(gas, gwp_set, expected):
     assert conversion_factor(f"kg {units.gas_unit(gas)}", "kg CO2e", gwp_set) == expected
 
 
+@pytest.mark.parametrize(
+    ("gwp_set", "origin", "expected"),
+    [
+        ("AR6", "fossil", 29.8),  # AR6 WG1 Table 7.15, CH4-fossil
+        ("AR6", "non_fossil", 27.0),  # AR6 WG1 Table 7.15, CH4-non fossil
+        ("AR6", "unspecified", 27.9),  # AR6 WG1 Table 7.SM.7 (openclimatedata)
+        # AR5 as its factor publishers apply it (EPA Hub, DESNZ): one value, 28; AR4: 25
+        ("AR5", "fossil", 28.0),
+        ("AR5", "non_fossil", 28.0),
+        ("AR4", "fossil", 25.0),
+    ],
+)
+def test_methane_gwp_depends_on_its_origin(gwp_set, origin, expected):
+    assert gwp("CH4", gwp_set, origin) == expected
+    assert gwp("N2O", gwp_set, origin) == gwp("N2O", gwp_set)
+
+
+def test_an_unknown_methane_origin_is_refused():
+    with pytest.raises(UnitError, match="methane origin"):
+        gwp("CH4", "AR6", "volcanic")
+
+
 def test_gwp_context_applies_to_intensities():
     # 3 g CH4/kWh under AR6 (27.9) is 83.7 kg CO2e/MWh.
     q = ureg.Quantity(3.0, "g CH4 / kWh").to("kg CO2e / MWh", "AR6GWP100")

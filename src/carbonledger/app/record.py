@@ -155,9 +155,7 @@ def estimate_record(
         for name, stand_in in _aligned(_stand_ins(country, folder)).items():
             tables[name] = pa.concat_tables([tables[name], stand_in])
         inputs = RunInputs({kind: [(STAND_IN, record)]}, tables)
-        policy = SelectionPolicy(
-            proxy_regions=proxy_regions, fuel_proxy_regions=fuel_proxy_regions
-        )
+        policy = SelectionPolicy(proxy_regions=proxy_regions, fuel_proxy_regions=fuel_proxy_regions)
         context = FactorContext(library or default_library(), gwp_set, policy)
         return reference_ledger(methods, inputs, context, STAND_IN)
 

@@ -223,7 +223,9 @@ def init(
                 reporting_periods=period or [],
                 language=language,
                 proxy_regions=proxy or [],
-                fuel_proxy_regions=[] if no_fuel_proxy else fuel_proxy or DEFAULT_FUEL_PROXY_REGIONS,
+                fuel_proxy_regions=[]
+                if no_fuel_proxy
+                else list(fuel_proxy or DEFAULT_FUEL_PROXY_REGIONS),
             )
         except ValueError as exc:
             raise _config_error(exc) from None

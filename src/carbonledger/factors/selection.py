@@ -244,12 +244,14 @@ _LEVEL_LABEL = (
 
 
 # A factor "group" is one published factor with all its gases: same release, key, region,
-# year, stage, unit, basis and variant. Ranking picks one group per request, then expands it.
+# year, stage, unit, basis and variant. "biogenic" marks a gas of a factor (the CO2 of burnt
+# wood, outside the scopes), not a variant of it: the wood factor's CH4, N2O and biogenic CO2
+# are one group. Ranking picks one group per request, then expands it.
 _PICK_SQL = """
 CREATE TEMP TABLE picked AS
 WITH groups AS (
     SELECT DISTINCT release_id, activity_key, region, year, stage, unit, unit_dimension,
-           heating_value_basis, variant
+           heating_value_basis, nullif(variant, 'biogenic') AS variant
     FROM factors
 ),
 lookup AS (
@@ -292,7 +294,7 @@ JOIN factors f ON f.release_id = b.release_id AND f.activity_key = b.activity_ke
               AND f.region = b.region AND f.year = b.year AND f.stage = b.stage
               AND f.unit = b.unit
               AND f.heating_value_basis IS NOT DISTINCT FROM b.heating_value_basis
-              AND f.variant IS NOT DISTINCT FROM b.variant
+              AND nullif(f.variant, 'biogenic') IS NOT DISTINCT FROM b.variant
 ORDER BY b.request_id, f.gas
 """
 

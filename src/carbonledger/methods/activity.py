@@ -3,7 +3,9 @@ distance-based methods, and what ``carbonledger estimate`` runs.
 
 For each activity row the factor library selects one published factor (with all its gases);
 the activity quantity is converted to the factor's unit (one conversion per distinct unit pair),
-multiplied by each gas's factor, and converted to CO2e under the requested GWP set.
+multiplied by each gas's factor, and converted to CO2e under the requested GWP set (methane
+by its origin, fossil or not, where the set distinguishes them:
+:func:`carbonledger.factors.methane.methane_origin`).
 
 Notes
 -----
@@ -29,6 +31,7 @@ import pyarrow.compute as pc
 
 from carbonledger.engine import sql_connection
 from carbonledger.factors import FactorLibrary, SelectionPolicy
+from carbonledger.factors.methane import methane_origin
 from carbonledger.units import conversion_factor, gwp, gwp_set_name
 
 __all__ = ["ACTIVITY_COLUMNS", "EmissionRows", "calculate_activity"]
@@ -86,11 +89,18 @@ def calculate_activity(
     matches = selection.matches
     pairs = _unit_pairs(activities, matches)
     gases = pc.unique(matches.column("gas")).to_pylist() if matches.num_rows else []
+    keys = pc.unique(matches.column("activity_key")).to_pylist() if matches.num_rows else []
+    origins = pa.table(
+        {"activity_key": pa.array(keys, pa.string()), "origin": [methane_origin(k) for k in keys]}
+    )
+    pairs_of_gas = [(g, o) for g in gases for o in sorted(set(origins["origin"].to_pylist()))]
     gwps = pa.table(
         {
-            "gas": gases,
+            "gas": pa.array([g for g, _ in pairs_of_gas], pa.string()),
+            "origin": pa.array([o for _, o in pairs_of_gas], pa.string()),
             "gwp": pa.array(
-                [None if g == "CO2e" else gwp(g, set_name) for g in gases], pa.float64()
+                [None if g == "CO2e" else gwp(g, set_name, o) for g, o in pairs_of_gas],
+                pa.float64(),
             ),
         }
     )
@@ -100,6 +110,7 @@ def calculate_activity(
             ("activities", activities),
             ("matches", matches),
             ("pairs", pairs),
+            ("origins", origins),
             ("gwps", gwps),
         ):
             con.register(name, table)
@@ -140,7 +151,7 @@ _CALCULATE_SQL = """
 WITH joined AS (
     SELECT a.request_id, m.gas, m.factor_id, m.release_id, m.value AS factor_value,
            m.factor_unit, p.unit_conversion, m.stage, m.factor_region, m.factor_year,
-           m.match_level, m.year_gap, m.gwp_set AS factor_gwp_set,
+           m.match_level, m.year_gap, m.gwp_set AS factor_gwp_set, o.origin,
            coalesce(m.variant = 'biogenic', false) AS biogenic,
            CAST(a.quantity AS DOUBLE) * p.unit_conversion * m.value AS mass,
            count(*) FILTER (WHERE m.gas <> 'CO2e')
@@ -148,6 +159,7 @@ WITH joined AS (
     FROM activities a
     JOIN matches m USING (request_id)
     JOIN pairs p ON p.unit = a.unit AND p.factor_unit = m.factor_unit
+    JOIN origins o ON o.activity_key = m.activity_key
 )
 SELECT j.request_id, j.gas, j.mass,
        CASE WHEN j.biogenic THEN NULL
@@ -159,7 +171,7 @@ SELECT j.request_id, j.gas, j.mass,
        j.factor_id, j.release_id, j.factor_value, j.factor_unit, j.unit_conversion, j.stage,
        j.factor_region, j.factor_year, j.match_level, j.year_gap
 FROM joined j
-LEFT JOIN gwps g USING (gas)
+LEFT JOIN gwps g USING (gas, origin)
 WHERE NOT (j.gas = 'CO2e' AND j.gas_rows > 0)
 ORDER BY j.request_id, j.gas
 """

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from carbonledger.factors import FactorLibrary, region_chain
+from carbonledger.factors.methane import methane_origin
 from carbonledger.factors.selection import key_aliases
 from carbonledger.methods.base import LINE_SCHEMA, FactorContext, Method, proxy_regions
 from carbonledger.units import gwp, gwp_set_name, ureg
@@ -38,6 +39,12 @@ def _aliases() -> dict[str, list[str]]:
     for pair in key_aliases().to_pylist():
         grouped[pair["requested_key"]].append(pair["activity_key"])
     return grouped
+
+
+def _factor_variant(row: Mapping[str, Any]) -> str | None:
+    """The variant of the factor a row belongs to: ``biogenic`` marks a gas, not a variant."""
+    variant: str | None = row["variant"]
+    return None if variant == "biogenic" else variant
 
 
 def reference_select(
@@ -73,8 +80,8 @@ def reference_select(
                 positions[row["region"]],
                 abs(gap),
                 order.index(row["release_id"]),
-                row["variant"] is not None,
-                row["variant"] or "",
+                _factor_variant(row) is not None,
+                _factor_variant(row) or "",
             )
             if best_rank is None or rank < best_rank:
                 best_rank, best_row = rank, row
@@ -88,12 +95,12 @@ def reference_select(
         "stage",
         "unit",
         "heating_value_basis",
-        "variant",
     )
     group = [
         r
         for r in _rows_by_key(context.library)[best_row["activity_key"]]
         if all(r[c] == best_row[c] for c in same)
+        and _factor_variant(r) == _factor_variant(best_row)
     ]
     return [
         {
@@ -163,7 +170,8 @@ def reference_apply(
         elif row["gas"] == "CO2e":
             co2e, gwp_used = mass, row["gwp_set"]
         else:
-            co2e, gwp_used = mass * gwp(row["gas"], set_name), set_name
+            origin = methane_origin(row["activity_key"])
+            co2e, gwp_used = mass * gwp(row["gas"], set_name, origin), set_name
         out.append(
             {
                 **base,
