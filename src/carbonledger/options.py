@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -126,6 +127,14 @@ class WorkspaceConfig(BaseModel):
         :data:`DEFAULT_FUEL_PROXY_REGIONS`. ``[]`` refuses them: a fuel without a factor of its
         region then stops the run. Every row so served says ``proxy`` and the report discloses
         the policy and how much of the inventory it serves.
+    gwp_mixing : {"disclose", "refuse"}
+        What to do with a factor published only as CO2e under another GWP set than
+        ``gwp_set`` (an AR4 EEIO or waste factor in an AR5 inventory), which cannot be
+        converted without its gases (factors with their gases always are). ``disclose``
+        (default): use it as published, record its set on each line and state in the report
+        how much of the inventory is under which set. ``refuse``: such factors do not
+        qualify; a factor under the inventory's set or with gases is chosen, or the run
+        stops naming the request.
     later_year_factors : bool
         Allow a factor of a later year where none of the activity's year or earlier exists (a
         base year older than every factor release); each such row records a negative year gap.
@@ -152,6 +161,7 @@ class WorkspaceConfig(BaseModel):
     language: Language = Language(DEFAULT_LANGUAGE)
     proxy_regions: list[str] = Field(default_factory=list)
     fuel_proxy_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_FUEL_PROXY_REGIONS))
+    gwp_mixing: Literal["disclose", "refuse"] = "disclose"
     scope3_exclusions: dict[int, str | dict[str, str]] = Field(default_factory=dict)
     later_year_factors: bool = False
     recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)

@@ -23,7 +23,7 @@ from carbonledger.errors import CarbonLedgerError, ValidationError
 from carbonledger.factors import FactorLibrary, SelectionPolicy, default_library
 from carbonledger.ingest import read_table
 from carbonledger.methods import FactorContext, registered_methods
-from carbonledger.options import DEFAULT_FUEL_PROXY_REGIONS, DEFAULT_GWP_SET
+from carbonledger.options import DEFAULT_GWP_SET, WorkspaceConfig
 from carbonledger.run import (
     REFERENCE_KINDS,
     RunInputs,
@@ -31,6 +31,7 @@ from carbonledger.run import (
     with_default_mapping,
     workspace_inputs,
     workspace_library,
+    workspace_policy,
 )
 from carbonledger.schema import get_schema
 from carbonledger.store import Workspace
@@ -97,8 +98,7 @@ def estimate_record(
     references: Mapping[str, pa.Table] | None = None,
     library: FactorLibrary | None = None,
     gwp_set: str = DEFAULT_GWP_SET,
-    proxy_regions: tuple[str, ...] = (),
-    fuel_proxy_regions: tuple[str, ...] = DEFAULT_FUEL_PROXY_REGIONS,
+    policy: SelectionPolicy | None = None,
 ) -> pa.Table:
     """Ledger rows of one record of ``kind`` from every method that reads that kind.
 
@@ -117,11 +117,9 @@ def estimate_record(
     library : FactorLibrary, optional
         Default: the packaged releases.
     gwp_set : str
-    proxy_regions : tuple of str
-        The workspace's proxy regions.
-    fuel_proxy_regions : tuple of str
-        The workspace's fuel proxy regions (default
-        :data:`~carbonledger.options.DEFAULT_FUEL_PROXY_REGIONS`).
+    policy : SelectionPolicy, optional
+        The workspace's selection policy (:func:`carbonledger.run.workspace_policy`); default:
+        that of a workspace with default settings.
 
     Returns
     -------
@@ -155,8 +153,8 @@ def estimate_record(
         for name, stand_in in _aligned(_stand_ins(country, folder)).items():
             tables[name] = pa.concat_tables([tables[name], stand_in])
         inputs = RunInputs({kind: [(STAND_IN, record)]}, tables)
-        policy = SelectionPolicy(proxy_regions=proxy_regions, fuel_proxy_regions=fuel_proxy_regions)
-        context = FactorContext(library or default_library(), gwp_set, policy)
+        chosen = policy or workspace_policy(WorkspaceConfig(organisation="-", gwp_set=gwp_set))
+        context = FactorContext(library or default_library(), gwp_set, chosen)
         return reference_ledger(methods, inputs, context, STAND_IN)
 
 
@@ -197,13 +195,11 @@ def estimate_one_record(
     """
     references: dict[str, pa.Table] = {}
     library: FactorLibrary | None = None
-    proxies: tuple[str, ...] = ()
-    fuel_proxies = DEFAULT_FUEL_PROXY_REGIONS
+    policy = None
     if workspace is not None:
         references = workspace_inputs(workspace).references
         library = workspace_library(workspace)
-        proxies, gwp_set = tuple(workspace.config.proxy_regions), workspace.config.gwp_set
-        fuel_proxies = tuple(workspace.config.fuel_proxy_regions)
+        policy, gwp_set = workspace_policy(workspace.config), workspace.config.gwp_set
     for reference_kind, path in (reference_files or {}).items():
         frame, meta = read_table(path)
         validated = validate_table(frame, meta, get_schema(reference_kind))
@@ -217,6 +213,5 @@ def estimate_one_record(
         references=references,
         library=library,
         gwp_set=gwp_set,
-        proxy_regions=proxies,
-        fuel_proxy_regions=fuel_proxies,
+        policy=policy,
     )

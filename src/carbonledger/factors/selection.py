@@ -32,7 +32,7 @@ import yaml
 from carbonledger.engine import sql_connection
 from carbonledger.errors import FactorNotFoundError, UnitError
 from carbonledger.factors.regions import MatchLevel, region_chain
-from carbonledger.units import parse_unit
+from carbonledger.units import gwp_set_name, parse_unit
 
 __all__ = [
     "DEFAULT_STAGE_ORDER",
@@ -89,6 +89,11 @@ class SelectionPolicy:
         Regions whose combustion factors stand in for fuels burnt where none is published,
         after ``proxy_regions``; only methods whose spec says ``fuel`` use them (the workspace
         setting ``fuel_proxy_regions``). Recorded as ``proxy`` like any other.
+    co2e_gwp_set : str, optional
+        When set, a factor published only as CO2e qualifies only if its GWP set is this one
+        (the workspace policy ``gwp_mixing = "refuse"``); a factor with its gases always
+        qualifies, since each gas takes the inventory's GWP. Default: any set, recorded on
+        each row (``gwp_set``) and disclosed by the report.
     """
 
     stages: tuple[str, ...] | None = None
@@ -98,6 +103,7 @@ class SelectionPolicy:
     releases: tuple[str, ...] | None = None
     later_years: bool = False
     fuel_proxy_regions: tuple[str, ...] = ()
+    co2e_gwp_set: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,11 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
             ("aliases", key_aliases()),
         ):
             con.register(name, table)
-        con.execute(_PICK_SQL, [policy.later_years and not policy.strict, max_level, max_gap])
+        co2e_set = gwp_set_name(policy.co2e_gwp_set) if policy.co2e_gwp_set else None
+        con.execute(
+            _PICK_SQL,
+            [policy.later_years and not policy.strict, max_level, max_gap, co2e_set, co2e_set],
+        )
         matches = con.sql(_EXPAND_SQL.format(level_label=_LEVEL_LABEL)).to_arrow_table()
         missing = con.sql(_MISSING_SQL).to_arrow_table()
     finally:
@@ -250,9 +260,11 @@ _LEVEL_LABEL = (
 _PICK_SQL = """
 CREATE TEMP TABLE picked AS
 WITH groups AS (
-    SELECT DISTINCT release_id, activity_key, region, year, stage, unit, unit_dimension,
-           heating_value_basis, nullif(variant, 'biogenic') AS variant
+    SELECT release_id, activity_key, region, year, stage, unit, unit_dimension,
+           heating_value_basis, nullif(variant, 'biogenic') AS variant,
+           bool_and(gas = 'CO2e') AS co2e_only, max(gwp_set) AS co2e_gwp_set
     FROM factors
+    GROUP BY ALL
 ),
 lookup AS (
     SELECT activity_key AS requested_key, activity_key FROM (SELECT DISTINCT activity_key
@@ -272,6 +284,7 @@ candidates AS (
     JOIN stage_rank s ON s.stage = g.stage
     JOIN release_rank rr ON rr.release_id = g.release_id
     WHERE (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
+          AND (CAST(? AS VARCHAR) IS NULL OR NOT g.co2e_only OR g.co2e_gwp_set = ?)
 ),
 ranked AS (
     SELECT *, row_number() OVER (
@@ -281,7 +294,7 @@ ranked AS (
     ) AS pick
     FROM candidates
 )
-SELECT * EXCLUDE (pick) FROM ranked WHERE pick = 1
+SELECT * EXCLUDE (pick, co2e_only, co2e_gwp_set) FROM ranked WHERE pick = 1
 """
 
 _EXPAND_SQL = """

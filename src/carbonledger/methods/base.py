@@ -430,10 +430,11 @@ def resolve_requests(
         releases=context.policy.releases,
         later_years=context.policy.later_years,
         fuel_proxy_regions=context.policy.fuel_proxy_regions,
+        co2e_gwp_set=context.policy.co2e_gwp_set,
     )
     result = calculate_activity(activities, context.library, context.gwp_set, policy)
     if result.missing.num_rows:
-        raise not_found(result.missing, _how_to_fix(allow_proxies))
+        raise not_found(result.missing, _how_to_fix(allow_proxies, policy.co2e_gwp_set))
     rows = result.rows
     keys = numbered.select(["request_id", *REQUEST_KEYS])
     con = ibis_connection()
@@ -459,13 +460,19 @@ def resolve_requests(
     return table.cast(RESOLVED_SCHEMA)
 
 
-def _how_to_fix(allow_proxies: bool) -> str:
+def _how_to_fix(allow_proxies: bool, co2e_gwp_set: str | None) -> str:
+    refused = (
+        f"factors published only as CO2e under another GWP set than {co2e_gwp_set} are "
+        'refused (gwp_mixing = "refuse" in carbonledger.toml); '
+        if co2e_gwp_set
+        else ""
+    )
     if not allow_proxies:
-        return (
+        return refused + (
             "these factors are location-specific and never taken from another region: add a "
             "release with the region's own factor (carbonledger factors add)"
         )
-    return (
+    return refused + (
         "carbonledger factors search <key> lists the regions that have one; add a release "
         "for the region (carbonledger factors add), or name the regions whose factors may "
         "stand in with proxy_regions in carbonledger.toml (fuels: fuel_proxy_regions, "

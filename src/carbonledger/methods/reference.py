@@ -41,10 +41,38 @@ def _aliases() -> dict[str, list[str]]:
     return grouped
 
 
-def _factor_variant(row: Mapping[str, Any]) -> str | None:
-    """The variant of the factor a row belongs to: ``biogenic`` marks a gas, not a variant."""
-    variant: str | None = row["variant"]
-    return None if variant == "biogenic" else variant
+def _group(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The published factor a row is one gas of (as selection's groups): ``biogenic`` marks a
+    gas, not a variant."""
+    variant = None if row["variant"] == "biogenic" else row["variant"]
+    return (
+        row["release_id"],
+        row["activity_key"],
+        row["region"],
+        row["year"],
+        row["stage"],
+        row["unit"],
+        row["heating_value_basis"],
+        variant,
+    )
+
+
+@cache
+def _co2e_only_sets(library: FactorLibrary) -> dict[tuple[Any, ...], str | None]:
+    """The GWP set of each factor published only as CO2e, by group."""
+    gases: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+    sets: dict[tuple[Any, ...], str | None] = {}
+    for row in library.factors.to_pylist():
+        gases[_group(row)].add(row["gas"])
+        sets[_group(row)] = row["gwp_set"] or sets.get(_group(row))
+    return {g: sets[g] for g, present in gases.items() if present == {"CO2e"}}
+
+
+def _mixes_gwp(library: FactorLibrary, row: Mapping[str, Any], gwp_set: str) -> bool:
+    """Whether the row's factor is published only as CO2e under another GWP set."""
+    only = _co2e_only_sets(library)
+    group = _group(row)
+    return group in only and only[group] != gwp_set_name(gwp_set)
 
 
 def reference_select(
@@ -74,33 +102,25 @@ def reference_select(
                 continue
             if policy.max_year_gap is not None and abs(gap) > policy.max_year_gap:
                 continue
+            if policy.co2e_gwp_set and _mixes_gwp(context.library, row, policy.co2e_gwp_set):
+                continue
             rank = (
                 stages.index(row["stage"]),
                 gap < 0,
                 positions[row["region"]],
                 abs(gap),
                 order.index(row["release_id"]),
-                _factor_variant(row) is not None,
-                _factor_variant(row) or "",
+                _group(row)[-1] is not None,
+                _group(row)[-1] or "",
             )
             if best_rank is None or rank < best_rank:
                 best_rank, best_row = rank, row
     if best_row is None or best_rank is None:
         return []
-    same = (
-        "release_id",
-        "activity_key",
-        "region",
-        "year",
-        "stage",
-        "unit",
-        "heating_value_basis",
-    )
     group = [
         r
         for r in _rows_by_key(context.library)[best_row["activity_key"]]
-        if all(r[c] == best_row[c] for c in same)
-        and _factor_variant(r) == _factor_variant(best_row)
+        if _group(r) == _group(best_row)
     ]
     return [
         {

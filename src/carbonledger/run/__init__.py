@@ -26,6 +26,7 @@ from carbonledger.run.steps import (
     store,
     workspace_inputs,
     workspace_library,
+    workspace_policy,
 )
 from carbonledger.run.tables import calculate_tables
 
@@ -52,4 +53,5 @@ __all__ = [
     "with_default_mapping",
     "workspace_inputs",
     "workspace_library",
+    "workspace_policy",
 ]

@@ -24,7 +24,7 @@ from carbonledger.errors import CarbonLedgerError
 from carbonledger.factors import FactorLibrary, SelectionPolicy
 from carbonledger.factors.releases import packaged_dir
 from carbonledger.methods import FactorContext, Method, registered_methods
-from carbonledger.options import check_period
+from carbonledger.options import WorkspaceConfig, check_period
 from carbonledger.provenance import RunManifest, parquet_bytes, sha256_bytes
 from carbonledger.run.inputs import RunInputs, gather_inputs
 from carbonledger.run.plan import LedgerPlan, ledger_schema, relational_ledger
@@ -44,6 +44,7 @@ __all__ = [
     "store",
     "workspace_inputs",
     "workspace_library",
+    "workspace_policy",
 ]
 
 
@@ -100,6 +101,18 @@ def workspace_inputs(workspace: Workspace, period: str | None = None) -> RunInpu
     return gather_inputs(workspace, [m.kind for m in registered_methods()], period)
 
 
+def workspace_policy(config: WorkspaceConfig, strict: bool = False) -> SelectionPolicy:
+    """The factor selection policy a workspace's settings make (proxies, later years, GWP
+    mixing); every calculation of the workspace, whole run or one record, selects under it."""
+    return SelectionPolicy(
+        strict=strict,
+        proxy_regions=tuple(config.proxy_regions),
+        later_years=config.later_year_factors,
+        fuel_proxy_regions=tuple(config.fuel_proxy_regions),
+        co2e_gwp_set=config.gwp_set if config.gwp_mixing == "refuse" else None,
+    )
+
+
 def prepare(
     workspace: Workspace,
     period: str | None = None,
@@ -111,12 +124,7 @@ def prepare(
     """Gather the inputs and write the run's manifest (its fingerprint is the run id)."""
     config = workspace.config
     library = workspace_library(workspace)
-    policy = SelectionPolicy(
-        strict=strict,
-        proxy_regions=tuple(config.proxy_regions),
-        later_years=config.later_year_factors,
-        fuel_proxy_regions=tuple(config.fuel_proxy_regions),
-    )
+    policy = workspace_policy(config, strict)
     chosen = tuple(methods) if methods is not None else registered_methods()
     inputs = gather_inputs(workspace, [m.kind for m in chosen], period)
     releases = {
@@ -134,6 +142,7 @@ def prepare(
             "strict": strict,
             "proxy_regions": list(config.proxy_regions),
             "fuel_proxy_regions": list(config.fuel_proxy_regions),
+            "gwp_mixing": config.gwp_mixing,
             "later_year_factors": config.later_year_factors,
         },
     )
