@@ -83,7 +83,8 @@ def test_estimate_reproduces_epa_worked_values():
     )
     masses = {g["gas"]: g["mass"] for g in result["gases"]}
     assert masses == pytest.approx({"CO2": 5306.0, "CH4": 0.1, "N2O": 0.01})
-    assert result["co2e_kg"] == pytest.approx(5306 + 0.1 * 27.9 + 0.01 * 273)
+    # AR6 WG1 Table 7.15: fossil methane 29.8 (natural gas is fossil); N2O 273.
+    assert result["co2e_kg"] == pytest.approx(5306 + 0.1 * 29.8 + 0.01 * 273)
     assert {g["match_level"] for g in result["gases"]} == {"exact"}
 
 

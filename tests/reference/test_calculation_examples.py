@@ -94,6 +94,40 @@ def test_ar6_methane_of_fossil_and_biogenic_fuels(
     assert result.biogenic_co2 == pytest.approx(100 * kg_biogenic_co2_per_mmbtu)
 
 
+def test_fuel_in_gallons_takes_the_energy_path_with_the_publishers_heat_content(workspace, load):
+    # Diesel is EPA Hub 2025 Table 1's Distillate Fuel Oil No. 2 (factors/aliases.yaml): heat
+    # content 0.138 mmBtu per gallon (D), 73.96 kg CO2, 3 g CH4 and 0.6 g N2O per mmBtu
+    # (E..G); the per-gallon row (H..J) prints 10.21 kg, 0.41 g and 0.08 g, rounded (N2O by
+    # 3.4 %). The energy path is used.
+    load(
+        workspace,
+        stationary_fuel=[
+            {
+                "record_id": "S1",
+                "facility_id": "US1",
+                "period": "2025-02",
+                "fuel": "diesel",
+                "quantity": 1000,
+                "unit": "gallon",
+            }
+        ],
+    )
+    run = calculate(workspace).run
+    rows = pq.read_table(workspace.ledger_path(run)).to_pylist()
+    gases = _by_gas(rows, "stationary_combustion")
+    assert gases["CO2"]["mass"] == pytest.approx(138 * 73.96)
+    assert gases["CH4"]["mass"] == pytest.approx(138 * 3 / 1000)
+    assert gases["N2O"]["mass"] == pytest.approx(138 * 0.6 / 1000)
+    assert (gases["CO2"]["activity_quantity"], gases["CO2"]["activity_unit"]) == (
+        pytest.approx(138),
+        "mmBtu",
+    )
+    [path] = run.manifest["reports"]["stationary_combustion"]["energy_path"]
+    assert (path["heat_content"], path["heat_content_unit"]) == (0.138, "mmBtu / gallon")
+    assert path["release_id"] == "epa-hub-2025"
+    assert path["source_location"].startswith("Emission Factors Hub!D")
+
+
 def test_desnz_diesel_litres_and_uk_electricity(workspace, load):
     # DESNZ 2025 Fuels!D70: diesel (average biofuel blend) 2.57082 kg CO2e per litre, printed
     # by gas in E..G; UK electricity!E26: 0.17700 kg CO2e per kWh.

@@ -60,9 +60,12 @@ def test_lorry_tonne_km_split_into_ttw_and_wtt(workspace, load, factor):
     assert {r["stage"] for r in rows} == {"combustion", "wtt"}
 
 
-def test_air_great_circle_distance_gets_95_km(workspace, load, factor):
+def test_air_great_circle_distance_is_not_uplifted_twice(workspace, load, factor, tmp_path):
     # Long-haul freight flight, with RF: 0.89939 kg CO2e/tkm (Freighting goods!D100), WTT
-    # 0.13516 (WTT- delivery vehs & freight!D94); GCD 9,000 km + 95 km (ISO 14083, EN 16258).
+    # 0.13516 (WTT- delivery vehs & freight!D94). DESNZ: "All the factors include the
+    # distance uplift of 8% to compensate for planes not flying using the most direct route"
+    # (Freighting goods, notes), so a great-circle 9,000 km is used as it is; a factor without
+    # an uplift gets ISO 14083's (EN 16258's) + 95 km instead.
     ttw = factor(
         "desnz-2025",
         "freight/freight_flights/long-haul_to_from_uk/with_rf",
@@ -70,19 +73,27 @@ def test_air_great_circle_distance_gets_95_km(workspace, load, factor):
         stage="combustion",
     )
     assert ttw["source_location"] == "Freighting goods!D100"
-    leg = _leg(
-        "A1",
-        mode="air",
-        vehicle="long_haul",
-        mass=2,
-        distance=9000,
-        distance_type="gcd",
-        direction="downstream",
+    assert ttw["distance_uplift"] == pytest.approx(0.08)
+    path = tmp_path / "charter.csv"
+    path.write_text(
+        "activity_key,name,region,year,gas,gwp_set,value,per_unit,stage,source\n"
+        "freight/air/charter,Charter,GB,2025,CO2e,AR5GWP100,1.2,t * km,combustion,carrier\n"
+        "freight/air/charter,Charter,GB,2025,CO2e,AR5GWP100,0.2,t * km,wtt,carrier\n",
+        encoding="utf-8",
     )
-    rows = _ledger(workspace, load, [leg])
-    assert _co2e(rows, "A1", "transport_ttw") == pytest.approx(2 * 9095 * 0.89939, rel=REL)
-    assert _co2e(rows, "A1", "transport_wtt") == pytest.approx(2 * 9095 * 0.13516, rel=REL)
-    assert {r["scope3_category"] for r in rows} == {9}
+    info = ReleaseInfo("charter-2025", "carrier", "charter", "1", "2025-01-01", "CC0-1.0", "", ())
+    add_factor_release(workspace, path, info)
+    flight = {"mode": "air", "mass": 2, "distance": 9000, "distance_type": "gcd"}
+    legs = [
+        _leg("A1", vehicle="long_haul", direction="downstream", **flight),
+        _leg("C1", vehicle="charter", **flight),
+    ]
+    rows = _ledger(workspace, load, legs)
+    assert _co2e(rows, "A1", "transport_ttw") == pytest.approx(2 * 9000 * 0.89939, rel=REL)
+    assert _co2e(rows, "A1", "transport_wtt") == pytest.approx(2 * 9000 * 0.13516, rel=REL)
+    assert _co2e(rows, "C1", "transport_ttw") == pytest.approx(2 * 9095 * 1.2)
+    assert _co2e(rows, "C1", "transport_wtt") == pytest.approx(2 * 9095 * 0.2)
+    assert {r["scope3_category"] for r in rows if r["record_id"] == "A1"} == {9}
 
 
 def test_trip_fuel_is_shared_by_tonne_km_and_own_fleet_is_scope_1(workspace, load):

@@ -108,7 +108,7 @@ class FactorLibrary:
     def factors(self) -> pa.Table:
         """Every factor of every release, in one canonical table."""
         parts = [
-            self.table(r).cast(factor_schema())
+            _canonical(self.table(r))
             for r in self.release_ids
             if FACTORS_TABLE in self.manifest(r)["tables"]
         ]
@@ -209,3 +209,14 @@ class FactorLibrary:
 def default_library() -> FactorLibrary:
     """The library of the releases packaged with carbonledger."""
     return FactorLibrary([packaged_dir()])
+
+
+def _canonical(table: pa.Table) -> pa.Table:
+    """A release's factors in the canonical schema; an optional column a release written
+    before it existed lacks (``distance_uplift``) is empty there."""
+    schema = factor_schema()
+    columns = [
+        table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+        for f in schema
+    ]
+    return pa.table(columns, schema=schema)

@@ -122,6 +122,9 @@ class FactorRow:
     scale : float, default 1
         Multiplier from the printed value to the mass of gas, where the publisher prints
         something else (DESNZ prints CH4 and N2O as CO2e under AR5: scale is 1 / GWP).
+    distance_uplift : float, optional
+        Fraction by which the factor already lengthens a great-circle distance, as the
+        publisher states it (DESNZ flights: 0.08).
     """
 
     activity_key: str
@@ -141,6 +144,7 @@ class FactorRow:
     boundary_notes: str | None = None
     original_unit: str | None = None
     scale: float = 1
+    distance_uplift: float | None = None
 
 
 def factor_schema() -> pa.Schema:
@@ -235,6 +239,7 @@ class FactorTableBuilder:
                 "original_unit": original_unit,
                 "boundary_notes": row.boundary_notes or self.release.notes or None,
                 "source_location": row.source_location,
+                "distance_uplift": row.distance_uplift,
             }
         )
 

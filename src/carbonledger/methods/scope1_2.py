@@ -3,7 +3,11 @@
 Each method is written twice, as an Ibis plan and in plain Python, from the same definition:
 
 - **Stationary combustion** (scope 1, ISO category 1): fuel quantity (mass, volume or energy with
-  its heating-value basis) at a facility; factor key ``fuel/<fuel>``.
+  its heating-value basis) at a facility; factor key ``fuel/<fuel>``. A mass or volume of a fuel
+  whose heat content a release publishes for the facility's region (EPA Hub Table 1, US) is
+  converted to energy [mmBtu, HHV] with it and takes the per-mmBtu factor: the publisher's
+  per-unit rows are rounded (their CH4 and N2O by 1-3 %). The run keeps each heat content used
+  (method report ``energy_path``), and the ledger row's activity is in mmBtu.
 - **Mobile combustion** (scope 1, ISO category 1): the own fleet's fuel (key
   ``vehicle_fuel/<fuel>``) or, where fuel is unknown, its distance by vehicle class (key
   ``vehicle/<class>/<fuel>``, per vehicle-km).
@@ -20,18 +24,26 @@ Each method is written twice, as an Ibis plan and in plain Python, from the same
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
 import ibis
+import pyarrow as pa
 
+from carbonledger.errors import UnitError
+from carbonledger.factors import region_chain
+from carbonledger.factors.selection import key_aliases
 from carbonledger.methods.base import (
     NULL_STRING,
+    Derivation,
+    FactorContext,
     Method,
     facility_place,
     period_year,
     table_place,
 )
+from carbonledger.units import conversion_factor, parse_unit, ureg
 
 __all__ = ["MobileCombustion", "PurchasedElectricity", "StationaryCombustion"]
 
@@ -55,32 +67,147 @@ def _by_id(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
     return {row[key]: row for row in rows}
 
 
+#: One way from a fuel's mass or volume to its energy: ``energy_paths`` rows.
+ENERGY_PATH_SCHEMA = pa.schema(
+    [
+        ("p_facility_id", pa.string()),
+        ("p_fuel", pa.string()),
+        ("p_unit", pa.string()),
+        ("mmbtu_per_unit", pa.float64()),
+        ("heat_content", pa.float64()),
+        ("heat_content_unit", pa.string()),
+        ("release_id", pa.string()),
+        ("source_location", pa.string()),
+    ]
+)
+_HEAT_CONTENT_TABLE = "heat_content"
+
+
+def energy_paths(
+    facilities: list[dict[str, Any]], fuels: list[str], units: list[str], context: FactorContext
+) -> list[dict[str, Any]]:
+    """For each facility, fuel and mass or volume unit, the publisher's heat content that
+    converts it to energy [mmBtu HHV per unit], where a release publishes one for a region of
+    the facility's chain (exact, parent or country; never a proxy: heat contents describe a
+    country's fuel supply).
+    """
+    library = context.library
+    allowed = context.policy.releases
+    heat: dict[tuple[str, str], dict[str, Any]] = {}
+    for release in library.release_ids:
+        if allowed is not None and release not in allowed:
+            continue
+        if _HEAT_CONTENT_TABLE not in library.manifest(release)["tables"]:
+            continue
+        for row in library.table(release, _HEAT_CONTENT_TABLE).to_pylist():
+            heat.setdefault((row["activity_key"], row["region"]), {**row, "release_id": release})
+    aliases: dict[str, list[str]] = {}
+    for pair in key_aliases().to_pylist():
+        aliases.setdefault(pair["requested_key"], []).append(pair["activity_key"])
+    paths = []
+    energy = ureg.parse_units("mmBtu").dimensionality
+    for facility in facilities:
+        chain = [
+            r
+            for r, level in region_chain(reference_region(facility))
+            if level.label in ("exact", "parent", "country")
+        ]
+        for fuel, unit in itertools.product(fuels, units):
+            if parse_unit(unit).dimensionality == energy:
+                continue
+            keys = [f"fuel/{fuel}", *aliases.get(f"fuel/{fuel}", [])]
+            found = next((heat[(k, r)] for r in chain for k in keys if (k, r) in heat), None)
+            if found is None:
+                continue
+            physical = found["unit"].split("/", 1)[1].strip()
+            try:
+                per_unit = found["value"] * conversion_factor(unit, physical)
+            except UnitError:  # a mass against a heat content per volume, or the reverse
+                continue
+            paths.append(
+                {
+                    "p_facility_id": facility["facility_id"],
+                    "p_fuel": fuel,
+                    "p_unit": unit,
+                    "mmbtu_per_unit": per_unit,
+                    "heat_content": found["value"],
+                    "heat_content_unit": found["unit"],
+                    "release_id": found["release_id"],
+                    "source_location": found["source_location"],
+                }
+            )
+    return paths
+
+
 class StationaryCombustion(Method):
     """Fuel burnt in stationary equipment at a facility (scope 1)."""
 
     name = "stationary_combustion"
 
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
+        """``energy_paths``: per facility, fuel and unit used, the heat content [mmBtu HHV per
+        unit] that converts the fuel to energy."""
+        paths = energy_paths(
+            given.references["facilities"].to_pylist(),
+            [f for f in given.distinct["fuel"] if f],
+            [u for u in given.distinct["unit"] if u],
+            given.context,
+        )
+        return {"energy_paths": pa.Table.from_pylist(paths, schema=ENERGY_PATH_SCHEMA)}
+
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
-        f = references["facilities"]
+        f, paths = references["facilities"], references["energy_paths"]
         a, place = facility_place(activity, f)
+        a = a.join(
+            paths,
+            [a.facility_id == paths.p_facility_id, a.fuel == paths.p_fuel, a.unit == paths.p_unit],
+            how="left",
+        )
+        to_energy = a.mmbtu_per_unit.notnull()
         return a.select(
             **self.classify(),
             **place,
             activity_key="fuel/" + a.fuel,
             region=facility_region(f),
             year=period_year(a.period),
-            quantity=a.quantity,
-            unit=a.unit,
-            heating_value_basis=a.heating_value_basis,
+            quantity=ibis.ifelse(to_energy, a.quantity * a.mmbtu_per_unit, a.quantity),
+            unit=ibis.ifelse(to_energy, ibis.literal("mmBtu"), a.unit),
+            heating_value_basis=ibis.ifelse(to_energy, ibis.literal("HHV"), a.heating_value_basis),
             data_quality=ibis.literal("measured"),
         )
+
+    def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
+        """The heat contents that converted fuel to energy, with their sources."""
+        paths = references["energy_paths"]
+        used = paths.semi_join(
+            activity,
+            [
+                paths.p_facility_id == activity.facility_id,
+                paths.p_fuel == activity.fuel,
+                paths.p_unit == activity.unit,
+            ],
+        )
+        rows = engine.to_arrow(used).to_pylist()
+        return {"energy_path": rows} if rows else {}
 
     def reference_lines(
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         """Activity lines of one record (plain Python)."""
         facility = _by_id(references["facilities"], "facility_id")[record["facility_id"]]
+        path = next(
+            (
+                p
+                for p in references["energy_paths"]
+                if (p["p_facility_id"], p["p_fuel"], p["p_unit"])
+                == (record["facility_id"], record["fuel"], record["unit"])
+            ),
+            None,
+        )
+        quantity, unit, basis = record["quantity"], record["unit"], record["heating_value_basis"]
+        if path is not None:
+            quantity, unit, basis = quantity * path["mmbtu_per_unit"], "mmBtu", "HHV"
         return [
             _line(
                 self,
@@ -88,9 +215,9 @@ class StationaryCombustion(Method):
                 facility,
                 activity_key=f"fuel/{record['fuel']}",
                 region=reference_region(facility),
-                quantity=record["quantity"],
-                unit=record["unit"],
-                basis=record["heating_value_basis"],
+                quantity=quantity,
+                unit=unit,
+                basis=basis,
                 quality="measured",
             )
         ]

@@ -2,8 +2,10 @@
 
 One record is a transport chain element (TCE) of a shipment, as ISO 14083 and the iLEAP data
 model name them. Its transport activity is ``mass * distance`` [t km], the distance adjusted
-when it is a great-circle one (air: + 95 km; other modes: times the given adjustment). A leg is
-computed in the first way its data allow:
+when it is a great-circle one (air: + 95 km; other modes: times the given adjustment), unless
+the factors of its key already lengthen the distance themselves (DESNZ's flight factors
+include an 8 % uplift, stated on each factor as ``distance_uplift``): an adjustment is never
+applied twice. A leg is computed in the first way its data allow:
 
 1. **fuel-based**: the trip's fuel, shared among the trip's shipments by tonne-km;
 2. **vehicle-distance-based**: the vehicle's distance for the trip (empty running included)
@@ -35,6 +37,7 @@ import ibis
 import pyarrow as pa
 import yaml
 
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import (
     NULL_INT,
     NULL_STRING,
@@ -53,6 +56,7 @@ __all__ = [
     "laden_label",
     "transport_keys",
     "unit_scales",
+    "uplift_included",
     "vehicle_key",
     "with_tonne_km",
 ]
@@ -117,21 +121,60 @@ def vehicle_key(mode: str, vehicle: str, laden: str, radiative_forcing: bool | N
     return key
 
 
-def with_tonne_km(legs: Any, length_scales: Any, mass_scales: Any) -> Any:
+def with_tonne_km(
+    legs: Any, length_scales: Any, mass_scales: Any, adjusted_column: str | None = None
+) -> Any:
     """Legs (Ibis) with ``_tkm``, their transport activity [t km], the distance adjusted.
 
     ``length_scales`` and ``mass_scales`` map units to km and t (:func:`unit_scales`).
+    ``adjusted_column`` names a boolean column of ``legs`` saying whether a great-circle
+    distance is to be adjusted (false where the leg's factors include an uplift); default:
+    every great-circle distance is, as ISO 14083 measures transport activity.
     """
     a = legs.join(length_scales, legs.distance_unit == length_scales.length_unit, how="left")
     a = a.join(mass_scales, a.mass_unit == mass_scales.mass_unit, how="left")
     km = a.distance * a.length_scale
     addition = transport_keys()["air_gcd_addition_km"]
+    gcd = a.distance_type == "gcd"
+    if adjusted_column is not None:
+        gcd = gcd & a[adjusted_column].fill_null(True)
     adjusted = ibis.cases(
-        ((a.distance_type == "gcd") & (a.mode == "air"), km + addition),
-        (a.distance_type == "gcd", km * a.distance_adjustment),
+        (gcd & (a.mode == "air"), km + addition),
+        (gcd, km * a.distance_adjustment),
         else_=km,
     )
     return a.mutate(_tkm=a.mass * a.mass_scale * adjusted)
+
+
+def uplift_included(
+    library_factors: pa.Table, keys: list[str], stages: tuple[str, ...]
+) -> dict[str, bool]:
+    """For each key, whether its factors of the given stages already lengthen a great-circle
+    distance (``distance_uplift`` stated on every one of them).
+
+    Raises
+    ------
+    CarbonLedgerError
+        If some factors of a key state an uplift and others do not: which adjustment applies
+        would depend on the factor chosen, so the key must be made consistent.
+    """
+    wanted = set(keys)
+    stated: dict[str, set[bool]] = {}
+    for key, stage, uplift in zip(
+        library_factors["activity_key"].to_pylist(),
+        library_factors["stage"].to_pylist(),
+        library_factors["distance_uplift"].to_pylist(),
+        strict=True,
+    ):
+        if key in wanted and stage in stages:
+            stated.setdefault(key, set()).add(uplift is not None)
+    mixed = sorted(k for k, seen in stated.items() if len(seen) > 1)
+    if mixed:
+        raise CarbonLedgerError(
+            f"factors of {', '.join(mixed)} disagree on whether their distance includes an "
+            "uplift (distance_uplift): state it on every factor of the key, or on none"
+        )
+    return {k: seen == {True} for k, seen in stated.items()}
 
 
 def unit_scales(distance_units: list[Any], mass_units: list[Any]) -> dict[str, pa.Table]:
@@ -176,6 +219,8 @@ class _TransportLegs(Method):
         )
         vehicles = [v for v in given.distinct["vehicle"] if v]
         combos = list(itertools.product(_MODES, vehicles, labels, (True, False)))
+        keys = [vehicle_key(*c) for c in combos]
+        included = uplift_included(given.context.library.factors, keys, self.stages)
         return {
             "vehicle_keys": pa.table(
                 {
@@ -183,7 +228,10 @@ class _TransportLegs(Method):
                     "k_vehicle": pa.array([c[1] for c in combos], pa.string()),
                     "k_laden": pa.array([c[2] for c in combos], pa.string()),
                     "k_rf": pa.array([c[3] for c in combos], pa.bool_()),
-                    "vehicle_key": pa.array([vehicle_key(*c) for c in combos], pa.string()),
+                    "vehicle_key": pa.array(keys, pa.string()),
+                    "gcd_adjusted": pa.array(
+                        [not included.get(k, False) for k in keys], pa.bool_()
+                    ),
                 }
             ),
             **unit_scales(given.distinct["distance_unit"], given.distinct["mass_unit"]),
@@ -196,7 +244,6 @@ class _TransportLegs(Method):
         e, keys = references["entities"], references["vehicle_keys"]
         lengths, masses = references["length_scales"], references["mass_scales"]
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
-        a = with_tonne_km(a, lengths, masses)
         a = a.mutate(
             _laden=_laden_label_expr(a.load_factor, a.trip_distance.notnull()),
             _rf=a.radiative_forcing.fill_null(True),
@@ -211,6 +258,7 @@ class _TransportLegs(Method):
             ],
             how="left",
         )
+        a = with_tonne_km(a, lengths, masses, adjusted_column="gcd_adjusted")
         trip = ibis.coalesce(a.trip_id, a.record_id)
         a = a.mutate(_share=a._tkm / a._tkm.sum().over(group_by=trip))
         a = self._select_legs(a)
@@ -273,28 +321,20 @@ class _TransportLegs(Method):
         if not self._applies(record):
             return []
         entity = entity_of(references, record["entity_id"])
+        adjusted = {k["vehicle_key"]: k["gcd_adjusted"] for k in references["vehicle_keys"]}
         hub = record["mode"] == "hub"
         fuel_based = record["fuel_quantity"] is not None and not hub and self.part != "vehicle"
-        key = (
-            f"vehicle_fuel/{record['fuel']}"
-            if fuel_based
-            else vehicle_key(
-                record["mode"],
-                record["vehicle"],
-                laden_label(record["load_factor"], record["trip_distance"] is not None),
-                record["radiative_forcing"],
-            )
-        )
+        key = f"vehicle_fuel/{record['fuel']}" if fuel_based else _leg_key(record)
         if hub:
             quantity, unit = record["mass"], record["mass_unit"]
         elif fuel_based:
-            quantity = record["fuel_quantity"] * _share(record, references[self.kind])
+            quantity = record["fuel_quantity"] * _share(record, references[self.kind], adjusted)
             unit = record["fuel_unit"]
         elif record["trip_distance"] is not None:
-            quantity = record["trip_distance"] * _share(record, references[self.kind])
+            quantity = record["trip_distance"] * _share(record, references[self.kind], adjusted)
             unit = f"vehicle * ({record['distance_unit']})"
         else:
-            quantity, unit = _tonne_km(record), "t * km"
+            quantity, unit = _tonne_km(record, adjusted), "t * km"
         own = (record["carrier"] or "subcontracted") == "own_fleet"
         scope, category, iso = self._category(own, record["direction"])
         return [
@@ -318,12 +358,19 @@ class _TransportLegs(Method):
         return True
 
 
-def _tonne_km(record: Mapping[str, Any]) -> float | None:
-    """Transport activity of a leg [t km], its great-circle distance adjusted."""
+def _leg_key(record: Mapping[str, Any]) -> str:
+    """The vehicle key of a leg (as :meth:`_TransportLegs.reference_lines` picks it)."""
+    laden = laden_label(record["load_factor"], record["trip_distance"] is not None)
+    return vehicle_key(record["mode"], record["vehicle"], laden, record["radiative_forcing"])
+
+
+def _tonne_km(record: Mapping[str, Any], adjusted: Mapping[str, bool]) -> float | None:
+    """Transport activity of a leg [t km], its great-circle distance adjusted unless its
+    key's factors include an uplift (``adjusted``: vehicle key -> whether to adjust)."""
     if record["distance"] is None:
         return None
     km = record["distance"] * conversion_factor(record["distance_unit"], "km")
-    if record["distance_type"] == "gcd":
+    if record["distance_type"] == "gcd" and adjusted.get(_leg_key(record), True):
         if record["mode"] == "air":
             km += transport_keys()["air_gcd_addition_km"]
         else:
@@ -331,14 +378,17 @@ def _tonne_km(record: Mapping[str, Any]) -> float | None:
     return float(record["mass"] * conversion_factor(record["mass_unit"], "t") * km)
 
 
-def _share(record: Mapping[str, Any], legs: list[dict[str, Any]]) -> float | None:
+def _share(
+    record: Mapping[str, Any], legs: list[dict[str, Any]], adjusted: Mapping[str, bool]
+) -> float | None:
     """The leg's share of its trip by tonne-km (1 for a leg that is its own trip)."""
     trip = record["trip_id"] or record["record_id"]
     total = 0.0
     for leg in legs:
-        if (leg["trip_id"] or leg["record_id"]) == trip and (tkm := _tonne_km(leg)) is not None:
+        same_trip = (leg["trip_id"] or leg["record_id"]) == trip
+        if same_trip and (tkm := _tonne_km(leg, adjusted)) is not None:
             total += tkm
-    own = _tonne_km(record)
+    own = _tonne_km(record, adjusted)
     return None if own is None or total == 0 else own / total
 
 

@@ -70,6 +70,10 @@ class _FuelUpstream(Method):
     base: ClassVar[Method]
     #: DESNZ WTT factors describe UK supply chains: a named, recorded proxy elsewhere.
 
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
+        """The base method's derived tables (the same fuel quantities)."""
+        return self.base.derived_references(given)
+
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): the base method's fuel lines, as category 3."""
         lines = self.base.lines(activity, references)

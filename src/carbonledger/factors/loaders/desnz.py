@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -29,7 +30,7 @@ from carbonledger.factors._xlsx import read_rows
 from carbonledger.factors.table import FactorRow, FactorTableBuilder, ReleaseInfo
 from carbonledger.units import gwp
 
-__all__ = ["RELEASES", "Cell", "load", "read_blocks"]
+__all__ = ["RELEASES", "Cell", "load", "read_blocks", "stated_uplift"]
 
 _LICENCE = "OGL-UK-3.0"
 _URL = "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-{}"
@@ -92,12 +93,34 @@ class Cell:
 
 def read_blocks(path: Path, sheets: list[str]) -> Iterator[Cell]:
     """Yield every numeric value cell of the "Activity" blocks of the given sheets."""
+    for name, rows in _read_sheets(path, sheets).items():
+        yield from _sheet_cells(name, rows)
+
+
+def _read_sheets(path: Path, sheets: list[str]) -> dict[str, list[list[Any]]]:
     try:
-        rows_by_sheet = read_rows(path, sheets)
+        return read_rows(path, sheets)
     except KeyError as exc:
         raise FactorError(str(exc.args[0])) from None
-    for name, rows in rows_by_sheet.items():
-        yield from _sheet_cells(name, rows)
+
+
+# DESNZ states the uplift in its notes: "All the factors include the distance uplift of 8% ..."
+_UPLIFT_TEXT = re.compile(r"include the distance uplift of (\d+(?:\.\d+)?)\s*%")
+
+
+def stated_uplift(sheet: str, rows: list[list[Any]]) -> float:
+    """The distance uplift a sheet's notes say its factors include [fraction].
+
+    Raises
+    ------
+    FactorError
+        If the sheet states none (the notes changed: check the sheet before loading it).
+    """
+    for row in rows:
+        for value in row:
+            if isinstance(value, str) and (found := _UPLIFT_TEXT.search(value)):
+                return float(found.group(1)) / 100
+    raise FactorError(f"sheet {sheet!r} states no distance uplift ({_UPLIFT_TEXT.pattern})")
 
 
 def _sheet_cells(sheet: str, rows: list[list[Any]]) -> Iterator[Cell]:
@@ -166,8 +189,21 @@ def load(year: int, root: Path | None = None) -> pa.Table:
     release = RELEASES[year]
     builder = FactorTableBuilder(release)
     path = raw_file(f"desnz_{year}", root)
-    for cell in read_blocks(path, list(config["sheets"])):
-        builder.add(_factor(cell, year, config))
+    rows_by_sheet = _read_sheets(path, list(config["sheets"]))
+    for name, rows in rows_by_sheet.items():
+        uplift = config["sheets"][name].get("distance_uplift")
+        stated = (
+            stated_uplift(
+                uplift.get("stated_on", name), rows_by_sheet[uplift.get("stated_on", name)]
+            )
+            if uplift
+            else None
+        )
+        for cell in _sheet_cells(name, rows):
+            factor = _factor(cell, year, config)
+            if uplift and fnmatchcase(factor.activity_key, uplift["keys"]):
+                factor.distance_uplift = stated
+            builder.add(factor)
     return builder.table()
 
 
