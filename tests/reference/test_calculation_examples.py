@@ -353,6 +353,42 @@ def test_spend_line_converted_and_deflated(workspace, load):
     assert (row["scope"], row["scope3_category"], row["data_quality"]) == (3, 4, "spend_based")
 
 
+def test_spend_at_producer_price_takes_the_factor_without_margins(workspace, load):
+    # EPA SCF v1.3.0 NAICS 111110 (soybean farming, line 2): 0.488 kg CO2e per 2022 USD
+    # without margins, 0.532 with. The mapping rule says which price the spend is at.
+    mapping = {"naics_code": "111110", "scope3_category": 1, "name_en": "Soybeans"}
+    load(
+        workspace,
+        spend_mapping=[
+            {"match_field": "gl_account", "match_value": "5001", **mapping},
+            {
+                "match_field": "gl_account",
+                "match_value": "5002",
+                "price_basis": "producer",
+                **mapping,
+            },
+        ],
+        spend=[
+            {
+                "record_id": record,
+                "entity_id": "E-US",
+                "period": "2022-04",
+                "gl_account": account,
+                "amount": 1000,
+                "currency": "USD",
+            }
+            for record, account in (("P1", "5001"), ("P2", "5002"))
+        ],
+        fx_rates=[{"currency": "USD", "year": 2022, "per_usd": 1.0, "source": "test"}],
+        price_index=[{"year": 2022, "index_value": 100.0, "source": "test"}],
+    )
+    rows = {r["record_id"]: r for r in _ledger(workspace) if r["method"] == "spend_eeio"}
+    assert rows["P1"]["co2e"] == pytest.approx(532.0)
+    assert rows["P2"]["co2e"] == pytest.approx(488.0)
+    assert (rows["P1"]["stage"], rows["P2"]["stage"]) == ("cradle_to_shelf", "cradle_to_gate")
+    assert rows["P2"]["activity_key"] == "eeio/naics/111110/without_margins"
+
+
 def test_onsite_generation_counts_as_zero_scope2(workspace, load):
     # GHG Protocol Scope 2 Guidance: electricity generated and consumed on site is not scope 2.
     load(

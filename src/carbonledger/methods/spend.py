@@ -2,9 +2,13 @@
 
 Every line is matched to a NAICS commodity through the spend mapping (GL account first, then
 supplier category), its amount converted to US dollars of its year with that year's exchange
-rate (nearest earlier year), and multiplied by the EPA supply-chain factor with margins (the
-factor for purchaser-price spend). The factor is per US dollar of its price year (2022 for
-v1.3.0), so the dollars are moved to that year with a US price index:
+rate (nearest earlier year), and multiplied by the EPA supply-chain factor for its price basis,
+a choice of the mapping rule (``price_basis``): purchaser price (the default: what a buyer pays,
+trade and transport margins included) takes the factor with margins (key
+``eeio/naics/<code>``, cradle to shelf); producer price (bought at the factory gate, margins
+paid and accounted apart) the factor without margins (``eeio/naics/<code>/without_margins``,
+cradle to gate). The factor is per US dollar of its price year (2022 for v1.3.0), so the
+dollars are moved to that year with a US price index:
 
 .. math:: \\mathrm{CO_2e} = \\frac{a}{r_{c,y}} \\cdot \\frac{P_{y_f}}{P_y} \\cdot f
 
@@ -36,6 +40,9 @@ from carbonledger.methods.base import (
 )
 
 __all__ = ["SpendBased"]
+
+#: Key suffix of EPA's supply-chain factors without margins (producer price).
+_PRODUCER_SUFFIX = "/without_margins"
 
 _ISO_CATEGORY = {
     1: 4,
@@ -75,12 +82,14 @@ class SpendBased(Method):
             _acc_naics=mapping.naics_code,
             _acc_category=mapping.scope3_category,
             _acc_excluded=mapping.excluded_reason,
+            _acc_basis=mapping.price_basis,
         )
         by_category = mapping.filter(mapping.match_field == "supplier_category").select(
             _cat_value=mapping.match_value,
             _cat_naics=mapping.naics_code,
             _cat_category=mapping.scope3_category,
             _cat_excluded=mapping.excluded_reason,
+            _cat_basis=mapping.price_basis,
         )
         a = a.join(by_account, a.gl_account == by_account._acc_value, how="left")
         a = a.join(by_category, a.supplier_category == by_category._cat_value, how="left")
@@ -89,6 +98,7 @@ class SpendBased(Method):
             _naics=ibis.ifelse(account_hit, a._acc_naics, a._cat_naics),
             _category=ibis.ifelse(account_hit, a._acc_category, a._cat_category),
             _excluded=ibis.ifelse(account_hit, a._acc_excluded, a._cat_excluded),
+            _basis=ibis.ifelse(account_hit, a._acc_basis, a._cat_basis),
         )
         a = a.filter(a._excluded.isnull())
         a = _with_cover(a, references["spend_coverage"])
@@ -103,7 +113,9 @@ class SpendBased(Method):
                 scope3_category=category,
             ),
             **table_place(j),
-            activity_key="eeio/naics/" + j._naics,
+            activity_key="eeio/naics/"
+            + j._naics
+            + ibis.ifelse(j._basis == "producer", _PRODUCER_SUFFIX, ""),
             region=j.country,
             year=j._year,
             quantity=j.amount / j._per_usd,
@@ -143,7 +155,12 @@ class SpendBased(Method):
                 self.name,
                 scope=3,
                 iso_category=_ISO_CATEGORY.get(category, 6),
-                activity_key=f"eeio/naics/{rule['naics_code']}" if rule["naics_code"] else None,
+                activity_key=(
+                    f"eeio/naics/{rule['naics_code']}"
+                    + (_PRODUCER_SUFFIX if rule.get("price_basis") == "producer" else "")
+                    if rule["naics_code"]
+                    else None
+                ),
                 region=entity["country"],
                 quantity=record["amount"] / rate["per_usd"],
                 unit="USD",

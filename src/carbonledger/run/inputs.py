@@ -157,7 +157,7 @@ def default_spend_mapping() -> pa.Table:
 
 
 def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
-    merged = pa.concat_tables(tables)
+    merged = pa.concat_tables([_with_new_columns(kind, t) for t in tables])
     key = list(get_schema(kind).primary_key)
     seen: set[tuple[Any, ...]] = set()
     for row in merged.select(key).to_pylist():
@@ -166,3 +166,11 @@ def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
             raise CarbonLedgerError(f"{kind}: {dict(row)} is defined in more than one batch")
         seen.add(value)
     return merged
+
+
+def _with_new_columns(kind: str, table: pa.Table) -> pa.Table:
+    """A batch stored before an optional column joined its schema, with that column empty."""
+    for field in get_schema(kind).arrow_schema():
+        if field.name not in table.column_names:
+            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    return table
