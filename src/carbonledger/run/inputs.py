@@ -170,7 +170,7 @@ def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
 
 def _with_new_columns(kind: str, table: pa.Table) -> pa.Table:
     """A batch stored before an optional column joined its schema, with that column empty."""
-    for field in get_schema(kind).arrow_schema():
-        if field.name not in table.column_names:
-            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    for column in get_schema(kind).arrow_schema():
+        if column.name not in table.column_names:
+            table = table.append_column(column, pa.nulls(table.num_rows, column.type))
     return table
