@@ -136,3 +136,13 @@ def test_estimate_without_factor_fails_with_reason():
         )
     )
     assert {g["match_level"] for g in proxied["gases"]} == {"proxy"}
+
+
+def test_estimate_without_basis_uses_the_publishers_and_says_so():
+    # EPA Hub 2025 Table 1 natural gas is published on HHV only (53.06 kg CO2, 1 g CH4, 0.1 g
+    # N2O per mmBtu; AR5 28 and 265): 1,000 therm = 100 mmBtu.
+    args = ["estimate", "fuel/natural_gas", "1000", "therm", "--region", "US", "--year", "2025"]
+    result = _json(runner.invoke(app, [*args, "--json"]))
+    assert result["co2e_kg"] == pytest.approx(5306 + 0.1 * 28 + 0.01 * 265)
+    text = runner.invoke(app, args).output
+    assert "on the publisher's HHV basis" in " ".join(text.split())

@@ -172,3 +172,52 @@ def test_never_another_key_or_a_later_year(requests):
         assert match["activity_key"] == key
         assert match["factor_year"] <= year
         assert match["year_gap"] == year - match["factor_year"]
+
+
+def _energy_request(key: str, region: str, basis: str | None = None) -> pa.Table:
+    return pa.table(
+        {
+            "request_id": [1],
+            "activity_key": [key],
+            "region": [region],
+            "year": [2025],
+            "unit": ["therm"],
+            "heating_value_basis": pa.array([basis], pa.string()),
+        }
+    )
+
+
+def test_an_energy_request_without_basis_takes_the_publishers_only_basis():
+    # EPA Hub 2025 Table 1 gives natural gas per mmBtu on HHV only: the default. DESNZ gives
+    # kWh on gross and net CV: a request must say which.
+    from carbonledger.factors import default_library
+
+    library = default_library()
+    us = library.select(_energy_request("fuel/natural_gas", "US"), SelectionPolicy())
+    assert {m["heating_value_basis"] for m in us.matches.to_pylist()} == {"HHV"}
+    assert {m["release_id"] for m in us.matches.to_pylist()} == {"epa-hub-2025"}
+    gb = library.select(_energy_request("fuel/natural_gas", "GB"), SelectionPolicy())
+    assert gb.matches.num_rows == 0
+    [reason] = gb.missing["reason"].to_pylist()
+    assert "basis: heating-value basis HHV, LHV, the request's is none" in reason
+    net = library.select(_energy_request("fuel/natural_gas", "GB", "LHV"), SelectionPolicy())
+    assert {m["release_id"] for m in net.matches.to_pylist()} == {"desnz-2025"}
+
+
+def test_when_nothing_matches_each_part_that_ruled_factors_out_is_named():
+    factors = _factors(
+        [("electricity/grid", "CN", 2023, 0.5), ("electricity/grid", "US", 2030, 0.3)]
+    )
+    requests = pa.concat_tables([_request("CN", 2020), _request("US", 2025)])
+    requests = requests.set_column(0, "request_id", pa.array([1, 2], requests["request_id"].type))
+    selection = select_factors(requests, factors, SelectionPolicy())
+    reasons = selection.missing["reason"].to_pylist()
+    assert "year: year 2023, later than 2020" in reasons[0]
+    assert "region: published for CN, not for US" in reasons[1]
+    assert "year: year 2030, later than 2025" in reasons[1]
+    with pytest.raises(FactorNotFoundError, match="later than 2020"):
+        selection.raise_if_missing()
+    unknown = select_factors(
+        _request("CN", 2025, key="electricity/gird"), factors, SelectionPolicy()
+    )
+    assert unknown.missing["reason"].to_pylist() == ["no factor has the key electricity/gird"]

@@ -223,11 +223,17 @@ def estimate(
             rows,
         )
     )
+    bases = {r["factor_basis"] for r in result.rows} - {None}
     console.print(
         f"Total: [bold]{result.co2e:,.3f} kg CO2e[/] ({result.gwp_set})"
         + (
             f"; biogenic CO2 {result.biogenic_co2:,.3f} kg reported apart"
             if result.biogenic_co2
+            else ""
+        )
+        + (
+            f"; on the publisher's {bases.pop()} basis, as the request stated none"
+            if bases and basis is None
             else ""
         )
     )

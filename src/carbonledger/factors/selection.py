@@ -13,7 +13,11 @@ considers the factors of the same key whose unit has the same dimension, then ra
 4. **release**, in the policy's priority order, then the newest release.
 
 Each chosen row records ``match_level`` (exact / parent / country / world / proxy) and
-``year_gap``. In strict mode only exact-region, same-year factors are accepted. The whole
+``year_gap``. In strict mode only exact-region, same-year factors are accepted. An energy
+request without a heating-value basis takes a factor's basis where the factor's release
+publishes the key on that one basis only (EPA: HHV), never where it publishes both (DESNZ gross
+and net CV). When nothing qualifies, ``missing`` says for each request which part of it (region,
+unit, basis, stage, year, release) ruled out the factors of its key. The whole
 selection is one relational join (DuckDB), never a Python loop over rows.
 """
 
@@ -119,7 +123,8 @@ class Selection:
         ``heating_value_basis``, ``match_level``, ``year_gap``.
     missing : pyarrow.Table
         Requests for which no factor qualifies (``request_id``, ``activity_key``, ``region``,
-        ``year``, ``unit``).
+        ``year``, ``unit``, and for the first :data:`EXPLAINED` of them ``reason``: which
+        part of the request ruled out the factors of its key).
     """
 
     matches: pa.Table
@@ -136,7 +141,9 @@ def not_found(missing: pa.Table, how_to_fix: str = "") -> FactorNotFoundError:
     if given, how to fix it."""
     rows = missing.slice(0, 5).to_pylist()
     listed = "; ".join(
-        f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}" for r in rows
+        f"{r['activity_key']} in {r['region']} for {r['year']} per {r['unit']}"
+        + (f" ({r['reason']})" if r.get("reason") else "")
+        for r in rows
     )
     more = missing.num_rows - len(rows)
     return FactorNotFoundError(
@@ -243,7 +250,86 @@ def select_factors(requests: pa.Table, factors: pa.Table, policy: SelectionPolic
         missing = con.sql(_MISSING_SQL).to_arrow_table()
     finally:
         con.close()
+    if missing.num_rows:
+        missing = _with_reasons(missing, requests, factors, policy)
     return Selection(matches, missing)
+
+
+#: How many requests left without a factor get a reason (each costs a scan of its key).
+EXPLAINED = 5
+
+
+def _with_reasons(
+    missing: pa.Table, requests: pa.Table, factors: pa.Table, policy: SelectionPolicy
+) -> pa.Table:
+    """``missing`` with a ``reason`` for its first :data:`EXPLAINED` requests."""
+    asked = {r["request_id"]: r for r in requests.to_pylist()}
+    aliases: dict[str, list[str]] = {}
+    for pair in key_aliases().to_pylist():
+        aliases.setdefault(pair["requested_key"], []).append(pair["activity_key"])
+    reasons: list[str | None] = []
+    for position, request_id in enumerate(missing["request_id"].to_pylist()):
+        if position >= EXPLAINED:
+            reasons.append(None)
+            continue
+        request = asked[request_id]
+        keys = {request["activity_key"], *aliases.get(request["activity_key"], [])}
+        mask = pc.is_in(factors["activity_key"], pa.array(sorted(keys), pa.string()))
+        candidates = factors.filter(mask).to_pylist()
+        reasons.append(ruled_out(request, candidates, policy))
+    return missing.append_column("reason", pa.array(reasons, pa.string()))
+
+
+def ruled_out(
+    request: dict[str, object], candidates: list[dict[str, object]], policy: SelectionPolicy
+) -> str:
+    """Which part of a request (region, unit, basis, stage, year, release, GWP set) ruled out
+    each factor of its key, counted by the first part each fails, in that order."""
+    if not candidates:
+        return f"no factor has the key {request['activity_key']}"
+    region = str(request["region"])
+    chain = {
+        r
+        for r, level in region_chain(region, policy.proxy_regions)
+        if not policy.strict or level == MatchLevel.EXACT
+    }
+    dimension = str(parse_unit(str(request["unit"])).dimensionality)
+    stages = policy.stages or DEFAULT_STAGE_ORDER
+    year = int(request["year"])  # type: ignore[call-overload]
+    basis = request.get("heating_value_basis")
+    counts: dict[str, set[str]] = {}
+
+    def fail(part: str, seen: str) -> None:
+        counts.setdefault(part, set()).add(seen)
+
+    for f in candidates:
+        if f["region"] not in chain:
+            fail("region", str(f["region"]))
+        elif f["unit_dimension"] != dimension:
+            fail("unit", f"per {f['unit']}")
+        elif f["heating_value_basis"] != basis:
+            fail("basis", str(f["heating_value_basis"] or "none"))
+        elif f["stage"] not in stages:
+            fail("stage", str(f["stage"]))
+        elif int(f["year"]) > year and not policy.later_years:  # type: ignore[call-overload]
+            fail("year", str(f["year"]))
+        elif policy.releases is not None and f["release_id"] not in policy.releases:
+            fail("release", str(f["release_id"]))
+        else:
+            fail("other (year gap, strict mode or GWP set)", str(f["release_id"]))
+    explained = {
+        "region": f"published for {{}}, not for {region} or the regions it falls back to",
+        "unit": f"{{}}, not a quantity like {request['unit']}",
+        "basis": f"heating-value basis {{}}, the request's is {basis or 'none'}",
+        "stage": f"stage {{}}, not one of {', '.join(stages)}",
+        "year": f"year {{}}, later than {year}",
+        "release": "release {}, not among those allowed",
+    }
+    parts = [
+        f"{part}: " + explained.get(part, "{}").format(", ".join(sorted(seen)[:6]))
+        for part, seen in counts.items()
+    ]
+    return f"{len(candidates)} factor rows of the key, ruled out by " + "; ".join(parts)
 
 
 _LEVEL_LABEL = (
@@ -266,6 +352,16 @@ WITH groups AS (
     FROM factors
     GROUP BY ALL
 ),
+-- A release that publishes a key's energy factors on one heating-value basis only (EPA: HHV)
+-- makes it the default for a request that states none; one that publishes both (DESNZ gross
+-- and net CV) leaves the request to say which.
+sole_basis AS (
+    SELECT release_id, activity_key, unit_dimension, any_value(heating_value_basis) AS basis
+    FROM factors
+    GROUP BY ALL
+    HAVING count(DISTINCT coalesce(heating_value_basis, '')) = 1
+       AND any_value(heating_value_basis) IS NOT NULL
+),
 lookup AS (
     SELECT activity_key AS requested_key, activity_key FROM (SELECT DISTINCT activity_key
                                                               FROM requests)
@@ -274,27 +370,31 @@ lookup AS (
 ),
 candidates AS (
     SELECT r.request_id, g.*, c.level, c.position, r.year - g.year AS year_gap, s.stage_rank,
-           rr.release_rank
+           rr.release_rank, r.heating_value_basis IS DISTINCT FROM g.heating_value_basis
+               AS default_basis
     FROM requests r
     JOIN lookup k ON k.requested_key = r.activity_key
     JOIN chain c ON c.request_region = r.region
     JOIN groups g ON g.activity_key = k.activity_key AND g.region = c.candidate_region
                   AND g.unit_dimension = r.unit_dimension
-                  AND g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
+    LEFT JOIN sole_basis sb ON sb.release_id = g.release_id AND sb.activity_key = g.activity_key
+                           AND sb.unit_dimension = g.unit_dimension
     JOIN stage_rank s ON s.stage = g.stage
     JOIN release_rank rr ON rr.release_id = g.release_id
-    WHERE (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
+    WHERE (g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
+           OR (r.heating_value_basis IS NULL AND g.heating_value_basis = sb.basis))
+          AND (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
           AND (CAST(? AS VARCHAR) IS NULL OR NOT g.co2e_only OR g.co2e_gwp_set = ?)
 ),
 ranked AS (
     SELECT *, row_number() OVER (
         PARTITION BY request_id
-        ORDER BY stage_rank, year_gap < 0, position, abs(year_gap), release_rank, release_id DESC,
-                 variant NULLS FIRST
+        ORDER BY stage_rank, year_gap < 0, position, abs(year_gap), default_basis,
+                 release_rank, release_id DESC, variant NULLS FIRST
     ) AS pick
     FROM candidates
 )
-SELECT * EXCLUDE (pick, co2e_only, co2e_gwp_set) FROM ranked WHERE pick = 1
+SELECT * EXCLUDE (pick, co2e_only, co2e_gwp_set, default_basis) FROM ranked WHERE pick = 1
 """
 
 _EXPAND_SQL = """

@@ -50,7 +50,9 @@ class EmissionRows:
         One row per activity and gas: ``request_id``, ``gas``, ``mass`` [kg gas], ``co2e``
         [kg CO2e], ``biogenic``, ``gwp_set_applied``, ``factor_id``, ``release_id``,
         ``factor_value`` [kg gas / factor_unit], ``factor_unit``, ``unit_conversion``,
-        ``stage``, ``factor_region``, ``factor_year``, ``match_level``, ``year_gap``.
+        ``stage``, ``factor_region``, ``factor_year``, ``match_level``, ``year_gap``,
+        ``factor_basis`` (the factor's heating-value basis: the request's, or the publisher's
+        one basis where the request states none).
     missing : pyarrow.Table
         Activity rows no factor qualified for under the policy.
     """
@@ -152,6 +154,7 @@ WITH joined AS (
     SELECT a.request_id, m.gas, m.factor_id, m.release_id, m.value AS factor_value,
            m.factor_unit, p.unit_conversion, m.stage, m.factor_region, m.factor_year,
            m.match_level, m.year_gap, m.gwp_set AS factor_gwp_set, o.origin,
+           m.heating_value_basis AS factor_basis,
            coalesce(m.variant = 'biogenic', false) AS biogenic,
            CAST(a.quantity AS DOUBLE) * p.unit_conversion * m.value AS mass,
            count(*) FILTER (WHERE m.gas <> 'CO2e')
@@ -169,7 +172,7 @@ SELECT j.request_id, j.gas, j.mass,
        CASE WHEN j.biogenic THEN NULL
             WHEN j.gas = 'CO2e' THEN j.factor_gwp_set ELSE ? END AS gwp_set_applied,
        j.factor_id, j.release_id, j.factor_value, j.factor_unit, j.unit_conversion, j.stage,
-       j.factor_region, j.factor_year, j.match_level, j.year_gap
+       j.factor_region, j.factor_year, j.match_level, j.year_gap, j.factor_basis
 FROM joined j
 LEFT JOIN gwps g USING (gas, origin)
 WHERE NOT (j.gas = 'CO2e' AND j.gas_rows > 0)

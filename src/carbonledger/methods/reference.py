@@ -68,6 +68,18 @@ def _co2e_only_sets(library: FactorLibrary) -> dict[tuple[Any, ...], str | None]
     return {g: sets[g] for g, present in gases.items() if present == {"CO2e"}}
 
 
+@cache
+def _sole_bases(library: FactorLibrary) -> dict[tuple[Any, ...], str]:
+    """The one heating-value basis a release publishes a key's factors of a dimension on, where
+    it publishes one only (selection's default for a request that states none)."""
+    bases: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+    for row in library.factors.to_pylist():
+        bases[(row["release_id"], row["activity_key"], row["unit_dimension"])].add(
+            row["heating_value_basis"] or ""
+        )
+    return {k: v.pop() for k, v in bases.items() if len(v) == 1 and "" not in v}
+
+
 def _mixes_gwp(library: FactorLibrary, row: Mapping[str, Any], gwp_set: str) -> bool:
     """Whether the row's factor is published only as CO2e under another GWP set."""
     only = _co2e_only_sets(library)
@@ -94,8 +106,14 @@ def reference_select(
                 continue
             if row["unit_dimension"] != dimension or row["region"] not in levels:
                 continue
-            if (row["heating_value_basis"] or "") != (line["heating_value_basis"] or ""):
-                continue
+            default_basis = False
+            if row["heating_value_basis"] != line["heating_value_basis"]:
+                sole = _sole_bases(context.library).get(
+                    (row["release_id"], row["activity_key"], row["unit_dimension"])
+                )
+                if line["heating_value_basis"] is not None or row["heating_value_basis"] != sole:
+                    continue
+                default_basis = True
             gap = line["year"] - row["year"]
             level = levels[row["region"]]
             if (gap < 0 and not policy.later_years) or (policy.strict and (level or gap)):
@@ -109,6 +127,7 @@ def reference_select(
                 gap < 0,
                 positions[row["region"]],
                 abs(gap),
+                default_basis,
                 order.index(row["release_id"]),
                 _group(row)[-1] is not None,
                 _group(row)[-1] or "",
