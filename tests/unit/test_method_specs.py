@@ -18,6 +18,7 @@ SPEC = {
     "iso": [1],
     "stages": ["combustion"],
     "references": ["facilities"],
+    "distinct": ["fuel", "unit"],
     "data_quality": "measured",
     "required": ["facility_id", "period", "fuel", "quantity", "unit"],
 }

@@ -31,7 +31,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from carbonledger.errors import UnitError
+from carbonledger.errors import CarbonLedgerError, UnitError
 from carbonledger.factors import region_chain
 from carbonledger.factors.selection import key_aliases
 from carbonledger.methods.base import (
@@ -147,6 +147,11 @@ class StationaryCombustion(Method):
     def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
         """``energy_paths``: per facility, fuel and unit used, the heat content [mmBtu HHV per
         unit] that converts the fuel to energy."""
+        if not {"fuel", "unit"} <= set(given.distinct):
+            raise CarbonLedgerError(
+                f"method spec {self.name!r} must list distinct: [fuel, unit] (the energy path "
+                "of stationary fuel needs them)"
+            )
         paths = energy_paths(
             given.references["facilities"].to_pylist(),
             [f for f in given.distinct["fuel"] if f],
