@@ -52,6 +52,32 @@ def test_gbk_bytes_really_are_not_utf8(tmp_path):
         path.read_bytes().decode("utf-8")
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding", "named"),
+    [
+        ("设施编号,name\nJ1,東京倉庫の電気料金\nJ2,大阪物流センター\n", "shift_jis", "Shift-JIS"),
+        ("设施编号,name\nK1,서울 물류센터 전기요금\nK2,부산 창고\n", "euc_kr", "EUC-KR"),
+    ],
+)
+def test_japanese_and_korean_text_is_not_read_as_gbk(tmp_path, text, encoding, named):
+    # GB18030 decodes these bytes without error, into nonsense: the file is refused instead.
+    path = tmp_path / "x.csv"
+    path.write_bytes(text.replace("设施编号", "facility_id").encode(encoding))
+    path.read_bytes().decode("gb18030")  # what a reader trusting GB18030 would do
+    with pytest.raises(CarbonLedgerError, match=f"{named}.*save the file as UTF-8"):
+        read_table(path)
+
+
+def test_chinese_gbk_text_is_never_taken_for_japanese_or_korean(tmp_path):
+    # Names of the demo company (杭州总部 alone once scored as Korean by a plain detector).
+    names = ["杭州总部", "广州增城履约中心", "上海嘉定物流园", "张家口数据中心", "北京朝阳生鲜店"]
+    for count in range(1, len(names) + 1):
+        path = tmp_path / f"zh{count}.csv"
+        rows = [f"F{i},{n},{i * 37}" for i, n in enumerate(names[:count])]
+        path.write_bytes(("facility_id,name,quantity\n" + "\n".join(rows) + "\n").encode("gbk"))
+        assert read_table(path)[1].encoding == "gb18030"
+
+
 def test_xlsx_and_parquet_match_csv(tmp_path):
     reference = _canonical(_csv(tmp_path / "e.csv", HEADERS_EN, "utf-8"))
     frame = pd.DataFrame(ROWS, columns=HEADERS_EN)

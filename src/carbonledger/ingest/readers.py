@@ -26,6 +26,24 @@ SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 # GB18030 is a superset of GBK and GB2312, so it reads every file either would.
 _ENCODINGS = ("utf-8-sig", "gb18030")
+# GB18030 decodes almost any byte string, Japanese Shift-JIS and Korean EUC-KR included, into
+# Chinese-looking nonsense. Before a non-UTF-8 file is read as GB18030, the first bytes are
+# scored (charset-normalizer's "chaos") as GB18030 and as these encodings; a clearly better
+# Japanese or Korean reading refuses the file. A file of one or two short words per row may
+# score alike either way and is then read as GB18030.
+_OTHER_EAST_ASIAN = {
+    "cp932": "Japanese (Shift-JIS)",
+    "shift_jis": "Japanese (Shift-JIS)",
+    "shift_jis_2004": "Japanese (Shift-JIS)",
+    "shift_jisx0213": "Japanese (Shift-JIS)",
+    "euc_jp": "Japanese (EUC-JP)",
+    "euc_jis_2004": "Japanese (EUC-JP)",
+    "euc_jisx0213": "Japanese (EUC-JP)",
+    "cp949": "Korean (EUC-KR)",
+    "euc_kr": "Korean (EUC-KR)",
+    "johab": "Korean (Johab)",
+}
+_SNIFF_BYTES = 65_536
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,11 @@ def _read_csv(file: Path, content: bytes, digest: str) -> tuple[pd.DataFrame, So
             continue
     else:
         raise CarbonLedgerError(f"{file}: not UTF-8 or GBK/GB18030 text")
+    if encoding == "gb18030" and (other := misread_as_gb18030(content)):
+        raise CarbonLedgerError(
+            f"{file}: the text looks like {other}, which would be misread as GBK; save the "
+            "file as UTF-8 and import it again"
+        )
     _check_csv_structure(file, text)
     try:
         frame = pd.read_csv(
@@ -180,6 +203,35 @@ def _check_csv_structure(file: Path, text: str) -> None:
         raise CarbonLedgerError(
             f"{file}, row {reader.line_num}: cannot parse as CSV: {exc}"
         ) from None
+
+
+def misread_as_gb18030(content: bytes) -> str | None:
+    """The Japanese or Korean encoding a non-UTF-8 text reads better in than GB18030, if any.
+
+    Parameters
+    ----------
+    content : bytes
+        The file's bytes (only the first 64 KiB, cut at a line end, are scored).
+
+    Returns
+    -------
+    str or None
+        A description such as ``"Japanese (Shift-JIS)"``, or None when GB18030 reads it as
+        well as any.
+    """
+    from charset_normalizer import from_bytes  # loaded only for non-UTF-8 files
+
+    sample = content[:_SNIFF_BYTES]
+    if len(content) > _SNIFF_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    chaos: dict[str, float] = {}
+    for match in from_bytes(sample):
+        chaos.setdefault(match.encoding, match.chaos)
+    other = min((e for e in chaos if e in _OTHER_EAST_ASIAN), key=lambda e: chaos[e], default=None)
+    gb = chaos.get("gb18030")
+    if other is not None and (gb is None or chaos[other] < gb):
+        return _OTHER_EAST_ASIAN[other]
+    return None
 
 
 def _encoding_name(encoding: str, content: bytes) -> str:
