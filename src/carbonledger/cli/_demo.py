@@ -28,14 +28,22 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     console.print(
         rich_table("Imported batches", ["kind", "file", "format", "rows", "batch", "status"], rows)
     )
+    first, last = summary.years
+    span = f"{first}-{last}, all years summed"
     console.print(
         rich_table(
-            "Activity of the demo company", ["figure", "value"], list(summary.figures.items())
+            f"Activity of the demo company, {span}",
+            ["figure", "value"],
+            list(summary.figures.items()),
         )
     )
     labels = [(_label(e), e["t_co2e"]) for e in summary.emissions]
     console.print(
-        rich_table(f"Emissions (t CO2e), run {summary.run_id[:12]}", ["source", "t CO2e"], labels)
+        rich_table(
+            f"Emissions {summary.year} (t CO2e), run {summary.run_id[:12]}",
+            ["source", "t CO2e"],
+            labels,
+        )
     )
     columns = [
         "category",
@@ -47,14 +55,14 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     ]
     console.print(
         rich_table(
-            "Hybrid model reconciliation, scope 3 (t CO2e)",
+            f"Hybrid model reconciliation, scope 3, {span} (t CO2e)",
             columns,
             [tuple(r.values()) for r in summary.reconciliation],
         )
     )
     console.print(
         rich_table(
-            "Scope 3 categories",
+            f"Scope 3 categories, {span} (t CO2e)",
             ["category", "status", "t CO2e", "methods / reason"],
             [
                 (
@@ -67,54 +75,61 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
             ],
         )
     )
-    a = summary.analysis
-    console.print(
-        rich_table(
-            f"Consolidated inventory ({a['approach']})",
-            ["figure", "value"],
-            [
-                (f"base year {a['base_year']} as drawn [t CO2e]", a["base_year_as_drawn"]),
-                (
-                    f"base year {a['base_year']} "
-                    + ("recalculated" if a["base_year_recalculated"] else "standing"),
-                    a["base_year_standing"],
-                ),
-                ("recalculation", a["base_year_reason"]),
-                (
-                    f"footprint of order {a['sample_order']['order_id']} [kg CO2e]",
-                    a["sample_order"]["kg_co2e"],
-                ),
-                ("total, location-based [t CO2e]", a["total_t_co2e"]),
-                ("change since the base year", f"{a['change_since_base_year']:+.1%}"),
-                (
-                    f"change since {a['previous_year']['year']}: activity, factor effects [t CO2e]",
-                    f"{a['previous_year']['change']:+.1%}: "
-                    f"{a['previous_year']['activity_effect']:+,.0f}, "
-                    f"{a['previous_year']['factor_effect']:+,.0f}",
-                ),
-                (
-                    f"trend forecast {a['forecast']['year']} [t CO2e]",
-                    a["forecast"]["t_co2e"],
-                ),
-                (
-                    "95 % interval [t CO2e]",
-                    f"{a['interval_95'][0]:,.0f} - {a['interval_95'][1]:,.0f}",
-                ),
-                ("primary-data share", a["primary_data_share"]),
-                ("t CO2e per million CNY revenue", a["t_co2e_per_million_cny"]),
-                ("scope 3 t CO2e per million CNY", a["scope3_t_co2e_per_million_cny"]),
-                (
-                    "hotspot scope 3 categories (share of total)",
-                    ", ".join(f"{c} ({s:.0%})" for c, s in a["hotspot_categories"]),
-                ),
-            ],
-        )
-    )
+    _print_analysis(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
         f"input templates in {summary.workspace / 'inputs'}"
     )
+
+
+def _print_analysis(summary: DemoSummary, console: Console) -> None:
+    """The reporting year's consolidated inventory: one table per unit."""
+    a = summary.analysis
+    year, before = summary.year, a["previous_year"]["year"]
+    standing = "recalculated" if a["base_year_recalculated"] else "standing"
+    console.print(
+        rich_table(
+            f"Consolidated inventory {year}, {a['approach']} (t CO2e)",
+            ["figure", "t CO2e"],
+            [
+                (f"base year {a['base_year']} as drawn", a["base_year_as_drawn"]),
+                (f"base year {a['base_year']} {standing}", a["base_year_standing"]),
+                (f"total {year}, location-based", a["total_t_co2e"]),
+                ("95 % interval, low", a["interval_95"][0]),
+                ("95 % interval, high", a["interval_95"][1]),
+                (f"change since {before}: activity effect", a["previous_year"]["activity_effect"]),
+                (f"change since {before}: factor effect", a["previous_year"]["factor_effect"]),
+                (f"trend forecast {a['forecast']['year']}", a["forecast"]["t_co2e"]),
+            ],
+        )
+    )
+    console.print(
+        rich_table(
+            f"Shares and changes {year}",
+            ["figure", "share"],
+            [
+                ("change since the base year", a["change_since_base_year"]),
+                (f"change since {before}", a["previous_year"]["change"]),
+                ("primary data", a["primary_data_share"]),
+                *((f"hotspot: scope 3 category {c}", s) for c, s in a["hotspot_categories"]),
+            ],
+            percent=("share",),
+        )
+    )
+    console.print(
+        rich_table(
+            f"Intensity {year} (t CO2e per million CNY of revenue)",
+            ["scope", "t CO2e / MCNY"],
+            [
+                ("total, location-based", a["t_co2e_per_million_cny"]),
+                ("scope 3", a["scope3_t_co2e_per_million_cny"]),
+            ],
+        )
+    )
+    order = a["sample_order"]
+    console.print(f"Footprint of order {order['order_id']}: {order['kg_co2e']:,.3f} kg CO2e")
+    console.print(f"Base-year recalculation: {a['base_year_reason']}")
 
 
 def _label(entry: dict[str, Any]) -> str:

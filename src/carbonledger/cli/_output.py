@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,26 +32,43 @@ def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def rich_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+def rich_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    percent: Collection[str] = (),
+) -> Table:
     """Build a Rich table; numbers are right-aligned, text is shown as it is (brackets such as
-    "[t CO2e]" are not read as markup)."""
+    "[t CO2e]" are not read as markup). Columns named in ``percent`` hold fractions and are
+    shown as percentages. Nothing is ever cut: a column too narrow for the terminal folds its
+    header and cells onto more lines instead of ending them with an ellipsis."""
     table = Table(title=escape(title), title_justify="left")
     first = rows[0] if rows else [None] * len(columns)
     for name, sample in zip(columns, first, strict=True):
-        table.add_column(
-            escape(name), justify="right" if isinstance(sample, int | float) else "left"
-        )
+        numeric = isinstance(sample, int | float) and not isinstance(sample, bool)
+        table.add_column(escape(name), justify="right" if numeric else "left", overflow="fold")
+    shown_as_percent = [name in percent for name in columns]
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(
+            *(_percent(v) if p else _cell(v) for v, p in zip(row, shown_as_percent, strict=True))
+        )
     return table
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) >= 0.001 or value == 0 else f"{value:.4g}"
+        if abs(value) < 1e-9:  # rounding noise of a difference, not a figure
+            return "0.000"
+        return f"{value:,.3f}" if abs(value) >= 0.001 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else escape(str(value))
+
+
+def _percent(value: Any) -> str:
+    return "" if value is None else f"{value * 100:.1f} %"
 
 
 @contextmanager

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -74,8 +75,9 @@ def inventory_command(
     console.print(
         rich_table(
             "By entity, location-based (t CO2e)",
-            ["entity", "share", "t CO2e"],
+            ["entity", "consolidated share", "t CO2e"],
             [(e, shares.get(e), v) for e, v in sorted(entity_rows.items(), key=lambda x: -x[1])],
+            percent=("consolidated share",),
         )
     )
 
@@ -95,23 +97,16 @@ def intensity_command(
     if as_json:
         emit_json({"run_id": inv.run_id, "period": inv.period, "unit": "t CO2e", "rows": rows})
         return
-    console.print(
-        rich_table(
-            f"Intensity, {inv.period or '-'} (t CO2e per unit)",
-            ["metric", "entity", "per", "scope", "t CO2e", "intensity"],
-            [
-                (
-                    r["metric"],
-                    r["entity_id"] or "group",
-                    r["unit"],
-                    r["scope"],
-                    r["co2e"],
-                    r["intensity"],
-                )
-                for r in rows
-            ],
+    for (metric, unit), group in itertools.groupby(
+        sorted(rows, key=lambda r: (r["metric"], r["unit"])), key=lambda r: (r["metric"], r["unit"])
+    ):
+        console.print(
+            rich_table(
+                f"Intensity {inv.period or '-'}, {metric} (t CO2e per {unit})",
+                ["entity", "scope", "t CO2e", f"t CO2e / {unit}"],
+                [(r["entity_id"] or "group", r["scope"], r["co2e"], r["intensity"]) for r in group],
+            )
         )
-    )
 
 
 def uncertainty_command(
@@ -137,6 +132,7 @@ def uncertainty_command(
             f"Uncertainty, {samples:,} draws, seed {seed} (t CO2e, 95 % interval)",
             ["part", "t CO2e", "low", "high", "primary data"],
             [(r["part"], r["co2e"], r["low"], r["high"], r["primary_share"]) for r in rows],
+            percent=("primary data",),
         )
     )
 
@@ -171,10 +167,51 @@ def hotspots_command(
     if as_json:
         emit_json({"run_id": stored.run_id, "unit": "t CO2e", "rows": rows})
         return
-    columns = list(rows[0]) if rows else []
-    title = f"Change {compare} -> {period}" if compare else f"Hotspots by {by}"
+    if compare:
+        # activity amounts are in each row's own unit: kept in --json, not in a t CO2e table
+        changes = [
+            (
+                r["scope"],
+                r["method"],
+                r["activity_key"],
+                r["co2e_before"],
+                r["co2e_after"],
+                r["change"],
+                r["activity_effect"],
+                r["factor_effect"],
+            )
+            for r in rows[:limit]
+        ]
+        columns = [
+            "scope",
+            "method",
+            "activity",
+            "before",
+            "after",
+            "change",
+            "activity effect",
+            "factor effect",
+        ]
+        console.print(rich_table(f"Change {compare} -> {period} (t CO2e)", columns, changes))
+        return
+    dimension = next(iter(rows[0])) if rows else by
+    vital = [
+        (
+            _unattributed(r[dimension], by),
+            r["co2e"],
+            r["share"],
+            r["cumulative_share"],
+            r["vital_few"],
+        )
+        for r in rows[:limit]
+    ]
     console.print(
-        rich_table(f"{title} (t CO2e)", columns, [tuple(r.values()) for r in rows[:limit]])
+        rich_table(
+            f"Hotspots by {by} (t CO2e)",
+            [by, "t CO2e", "share", "cumulative share", "vital few"],
+            vital,
+            percent=("share", "cumulative share"),
+        )
     )
 
 
@@ -361,8 +398,16 @@ def quality_command(
     if as_json:
         emit_json({"run_id": stored.run_id, "rows": rows})
         return
-    columns = list(rows[0]) if rows else []
-    console.print(rich_table(f"Data quality by {by}", columns, [tuple(r.values()) for r in rows]))
+    columns = [by, "t CO2e", "primary data", *_PEDIGREE_COLUMNS]
+    keys = [next(iter(rows[0])) if rows else by, "co2e", "primary_share", *_PEDIGREE_COLUMNS]
+    console.print(
+        rich_table(
+            f"Data quality by {by} (t CO2e; pedigree scores 1 best, 5 worst)",
+            columns,
+            [tuple(r.get(k) for k in keys) for r in rows],
+            percent=("primary data",),
+        )
+    )
 
 
 def report_command(
@@ -391,3 +436,14 @@ def report_command(
         emit_json({"path": str(path), "run_id": context.inventory.run_id})
         return
     console.print(f"wrote {path}")
+
+
+#: Pedigree matrix indicators, as the quality analysis names them.
+_PEDIGREE_COLUMNS = ("reliability", "completeness", "temporal", "geographical", "technological")
+
+
+def _unattributed(value: Any, dimension: str) -> Any:
+    """A hotspot row whose dimension is empty: emissions no facility (or category) holds."""
+    if value is not None and value != "":
+        return value
+    return "(scopes 1 and 2)" if dimension == "category" else f"(no {dimension})"

@@ -67,10 +67,15 @@ class DemoSummary:
         One entry per file: kind, file, format, encoding, rows, batch id, created.
     run_id : str
         The calculation run.
+    year : int
+        The reporting year.
+    years : tuple of int
+        First and last year of the run's data (the activity figures and the reconciliation
+        sum them, and say so).
     emissions : list of dict
-        t CO2e by scope, scope 2 basis and scope 3 category.
+        t CO2e of the reporting year by scope, scope 2 basis and scope 3 category.
     reconciliation : list of dict
-        The hybrid model's reconciliation by scope 3 category [t CO2e].
+        The hybrid model's reconciliation by scope 3 category, all years [t CO2e].
     scope3 : list of dict
         Every scope 3 category: calculated, excluded with its reason, or a gap.
     reports : list of str
@@ -86,6 +91,8 @@ class DemoSummary:
     imports: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, float | int] = field(default_factory=dict)
     run_id: str = ""
+    year: int = 0
+    years: tuple[int, int] = (0, 0)
     emissions: list[dict[str, Any]] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     scope3: list[dict[str, Any]] = field(default_factory=list)
@@ -99,6 +106,8 @@ class DemoSummary:
             "imports": self.imports,
             "figures": self.figures,
             "run_id": self.run_id,
+            "year": self.year,
+            "years": list(self.years),
             "emissions": self.emissions,
             "reconciliation": self.reconciliation,
             "scope3": self.scope3,
@@ -195,9 +204,11 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
             )
             bar.advance(task)
     summary.figures = _activity_figures(tables)
+    months = tables["electricity"]["period"].astype(str).str[:4].astype(int)
+    summary.year, summary.years = int(company["year"]), (int(months.min()), int(months.max()))
     view = app.open_run(workspace, app.calculate(workspace).run.run_id)
     summary.run_id = view.run_id
-    summary.emissions = _emissions(workspace, view)
+    summary.emissions = _emissions(workspace, view, str(summary.year))
     summary.scope3 = app.scope3_table(workspace, view)[1].to_pylist()
     context = app.report_context(workspace, view, str(company["year"]))
     summary.analysis = _analysis(workspace, context, view)
@@ -291,11 +302,11 @@ def _add_user_factors(workspace: Workspace, release: dict[str, Any], inputs: Pat
     app.add_factor_release(workspace, target, info)
 
 
-def _emissions(workspace: Workspace, view: app.RunView) -> list[dict[str, Any]]:
-    """t CO2e by scope (scope 2 on both bases) and by scope 3 category."""
+def _emissions(workspace: Workspace, view: app.RunView, period: str) -> list[dict[str, Any]]:
+    """t CO2e of a period by scope (scope 2 on both bases) and by scope 3 category."""
     rows = []
     for basis in ("location", "market"):
-        table = app.run_totals(workspace, ["scope", "category"], basis, run=view)[1]
+        table = app.run_totals(workspace, ["scope", "category"], basis, period, view)[1]
         for row in table.to_pylist():
             if basis == "market" and row["scope"] != 2:
                 continue

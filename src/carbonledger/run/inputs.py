@@ -169,8 +169,12 @@ def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
 
 
 def _with_new_columns(kind: str, table: pa.Table) -> pa.Table:
-    """A batch stored before an optional column joined its schema, with that column empty."""
-    for column in get_schema(kind).arrow_schema():
-        if column.name not in table.column_names:
-            table = table.append_column(column, pa.nulls(table.num_rows, column.type))
-    return table
+    """A batch stored before an optional column joined its schema, with that column empty, in
+    the schema's order (columns beyond the schema, such as ``source_row``, last)."""
+    schema = get_schema(kind).arrow_schema()
+    columns = {
+        f.name: table[f.name] if f.name in table.column_names else pa.nulls(len(table), f.type)
+        for f in schema
+    }
+    columns |= {name: table[name] for name in table.column_names if name not in columns}
+    return pa.table(columns)
