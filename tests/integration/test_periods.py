@@ -89,3 +89,65 @@ def test_a_locked_periods_figures_stay_the_locked_runs_everywhere(workspace, loa
     assert quality(workspace, period="2025")[0].run_id == locked_run.run_id
     assert inventory(workspace, period="2025").run_id == locked_run.run_id
     assert run_totals(workspace, ["scope"], period="2026")[0].run_id == newer.run_id
+
+
+def test_a_new_run_takes_a_locked_periods_rows_from_its_signed_off_run(workspace, load, tmp_path):
+    """A factor release added after sign-off would change 2025: the new run keeps the locked
+    run's 2025 rows, so totals over the whole run (no period named) agree with the lock."""
+    import pyarrow.parquet as pq
+
+    from carbonledger.app import add_factor_release, lock, run_totals
+    from carbonledger.factors import ReleaseInfo
+
+    power = [
+        {
+            "record_id": "E1",
+            "facility_id": "CN1",
+            "period": "2025-03",
+            "quantity": 50,
+            "unit": "MWh",
+        },
+        {
+            "record_id": "E2",
+            "facility_id": "CN1",
+            "period": "2026-01",
+            "quantity": 80,
+            "unit": "MWh",
+        },
+    ]
+    load(workspace, electricity=power)
+    signed = calculate(workspace).run
+    before = {
+        r["period"][:4]: r
+        for r in pq.read_table(workspace.ledger_path(signed)).to_pylist()
+        if r["method"] == "electricity_location"
+    }
+    lock(workspace, "2025")
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "activity_key,name,region,year,gas,gwp_set,value,per_unit,stage,source\n"
+        "electricity/grid,Guangdong 2025,CN-GD,2025,CO2,,0.9,kWh,generation,utility\n"
+        "electricity/grid,Guangdong 2026,CN-GD,2026,CO2,,0.8,kWh,generation,utility\n",
+        encoding="utf-8",
+    )
+    info = ReleaseInfo("gd-own", "utility", "own", "1", "2026-02-01", "CC0-1.0", "", ())
+    add_factor_release(workspace, own, info)
+    newer = calculate(workspace).run
+    assert newer.run_id != signed.run_id
+    assert newer.manifest["options"]["locked_periods"] == {"2025": signed.run_id}
+    after = {
+        r["period"][:4]: r
+        for r in pq.read_table(workspace.ledger_path(newer)).to_pylist()
+        if r["method"] == "electricity_location"
+    }
+    assert after["2025"] == before["2025"]  # the signed-off row, its run id included
+    assert after["2026"]["co2e"] == pytest.approx(80_000 * 0.8)
+    whole = run_totals(workspace, ["scope"], run=newer.run_id)[1].to_pylist()
+    locked = run_totals(workspace, ["scope"], period="2025")[1].to_pylist()
+    year_2026 = run_totals(workspace, ["scope"], period="2026", run=newer.run_id)[1].to_pylist()
+    assert {r["scope"]: r["co2e"] for r in whole} == pytest.approx(
+        {
+            s: sum(r["co2e"] for r in (*locked, *year_2026) if r["scope"] == s)
+            for s in {r["scope"] for r in whole}
+        }
+    )

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from carbonledger.engine import RelationalEngine, get_engine
@@ -30,7 +31,7 @@ from carbonledger.run.inputs import RunInputs, gather_inputs
 from carbonledger.run.plan import LedgerPlan, ledger_schema, relational_ledger
 from carbonledger.run.reference import reference_ledger
 from carbonledger.store import StoredRun, Workspace
-from carbonledger.store.periods import covering_lock
+from carbonledger.store.periods import covering_lock, current_locks
 
 __all__ = [
     "CalculationResult",
@@ -79,6 +80,9 @@ class RunSetup:
     context : FactorContext
     engine : str
     memory_limit : str, optional
+    carried : dict of str to Path
+        Locked periods the run covers, with the ledger of the run each was signed off with:
+        their rows are that run's, never recomputed.
     """
 
     run_id: str
@@ -88,6 +92,7 @@ class RunSetup:
     context: FactorContext
     engine: str
     memory_limit: str | None
+    carried: dict[str, Path] = field(default_factory=dict)
 
 
 def workspace_library(workspace: Workspace) -> FactorLibrary:
@@ -127,6 +132,11 @@ def prepare(
     policy = workspace_policy(config, strict)
     chosen = tuple(methods) if methods is not None else registered_methods()
     inputs = gather_inputs(workspace, [m.kind for m in chosen], period)
+    carried = {
+        lock.period: workspace.ledger_path(workspace.get_run(lock.run_id))
+        for lock in current_locks(workspace)
+        if lock.run_id and (period is None or lock.period.startswith(period))
+    }
     releases = {
         r: {t: e["sha256"] for t, e in library.manifest(r)["tables"].items()}
         for r in library.release_ids
@@ -143,6 +153,11 @@ def prepare(
             "proxy_regions": list(config.proxy_regions),
             "fuel_proxy_regions": list(config.fuel_proxy_regions),
             "gwp_mixing": config.gwp_mixing,
+            "locked_periods": {
+                lock.period: lock.run_id
+                for lock in current_locks(workspace)
+                if lock.period in carried
+            },
             "later_year_factors": config.later_year_factors,
         },
     )
@@ -154,6 +169,7 @@ def prepare(
         context=FactorContext(library, config.gwp_set, policy),
         engine=engine,
         memory_limit=memory_limit,
+        carried=carried,
     )
 
 
@@ -199,7 +215,50 @@ def build(setup: RunSetup, engine: RelationalEngine) -> LedgerPlan:
 
 
 def execute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
-    """Compute the ledger into ``path``; its row count and the methods' reports."""
+    """Compute the ledger into ``path``; its row count and the methods' reports. The rows of
+    the locked periods the run covers are their signed-off runs' (:attr:`RunSetup.carried`)."""
+    if not setup.carried:
+        return _compute(setup, path)
+    computed = path.with_name(f"{path.stem}.computed.parquet")
+    try:
+        _, reports = _compute(setup, computed)
+        rows = carry_locked_periods(computed, setup.carried, path)
+    finally:
+        computed.unlink(missing_ok=True)
+    return rows, reports
+
+
+def carry_locked_periods(computed: Path, carried: dict[str, Path], path: Path) -> int:
+    """Write ``computed`` into ``path`` with the rows of each locked period taken from its
+    signed-off ledger instead, batch by batch (memory stays bounded); the row count."""
+    periods = sorted(carried)
+
+    def locked(batch: pa.RecordBatch) -> pa.Array:
+        mask = pa.array([False] * batch.num_rows)
+        for period in periods:
+            mask = pc.or_(mask, pc.starts_with(batch.column("period"), period))
+        return mask
+
+    rows = 0
+    schema = pq.read_schema(computed)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in pq.ParquetFile(computed).iter_batches():
+            kept = batch.filter(pc.invert(locked(batch)))
+            writer.write_batch(kept)
+            rows += kept.num_rows
+        for period in periods:
+            for batch in pq.ParquetFile(carried[period]).iter_batches():
+                signed = batch.filter(pc.starts_with(batch.column("period"), period))
+                writer.write_batch(
+                    pa.RecordBatch.from_arrays(
+                        [signed.column(f.name).cast(f.type) for f in schema], schema=schema
+                    )
+                )
+                rows += signed.num_rows
+    return rows
+
+
+def _compute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
     if setup.engine == "reference":
         table = reference_ledger(setup.methods, setup.inputs, setup.context, setup.run_id)
         path.write_bytes(parquet_bytes(table))

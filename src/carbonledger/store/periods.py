@@ -80,6 +80,15 @@ def locks_covering(session: Session, month: str) -> PeriodState | None:
     return None
 
 
+def current_locks(workspace: Workspace) -> list[PeriodState]:
+    """Every period locked now (its latest state), in period order."""
+    with workspace.metadata.read() as session:
+        latest: dict[str, PeriodState] = {}
+        for state in _history(session, None):
+            latest[state.period] = state
+    return sorted((s for s in latest.values() if s.status == LOCKED), key=lambda s: s.period)
+
+
 def covering_lock(workspace: Workspace, month: str) -> PeriodState | None:
     """The lock that covers a month (``2025`` covers ``2025-03``), if any."""
     with workspace.metadata.read() as session:
