@@ -59,9 +59,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if abs(value) < 1e-9:  # rounding noise of a difference, not a figure
-            return "0.000"
-        return f"{value:,.3f}" if abs(value) >= 0.001 else f"{value:.4g}"
+        return f"{value:,.3f}" if abs(value) >= 0.001 or value == 0 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else escape(str(value))

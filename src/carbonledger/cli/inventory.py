@@ -168,18 +168,11 @@ def hotspots_command(
         emit_json({"run_id": stored.run_id, "unit": "t CO2e", "rows": rows})
         return
     if compare:
-        # activity amounts are in each row's own unit: kept in --json, not in a t CO2e table
+        # activity amounts are in each row's own unit: kept in --json, not in a t CO2e table;
+        # figures to the gram, so a difference's float residue reads as zero
+        figures = ("co2e_before", "co2e_after", "change", "activity_effect", "factor_effect")
         changes = [
-            (
-                r["scope"],
-                r["method"],
-                r["activity_key"],
-                r["co2e_before"],
-                r["co2e_after"],
-                r["change"],
-                r["activity_effect"],
-                r["factor_effect"],
-            )
+            (r["scope"], r["method"], r["activity_key"], *(round(r[k], 6) for k in figures))
             for r in rows[:limit]
         ]
         columns = [
