@@ -253,3 +253,18 @@ def test_disclosures_take_the_reported_numbers(context, tmp_path):
     assert cdp["7.8 category 1"]["status"] == "Not evaluated"
     paths = write_disclosures(context, tmp_path)
     assert set(load_workbook(paths[1]).sheetnames) == {"esrs_e1", "cdp_climate", "cn_enterprise"}
+
+
+def test_the_report_lists_only_the_releases_the_run_took_factors_from(report_ws, context):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    ledger = pq.read_table(
+        report_ws.ledger_path(report_ws.get_run(context.inventory.run_id)),
+        columns=["factor_release"],
+    )
+    used = set(pc.unique(ledger["factor_release"]).to_pylist())
+    listed = {r["release_id"] for r in context.releases}
+    offered = {r.split("@", 1)[0] for r in context.run_manifest["factor_releases"]}
+    assert listed <= used and listed < offered  # e.g. desnz-2026 is offered, not used
+    assert "naics-concordances" not in listed

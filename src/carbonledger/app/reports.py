@@ -8,7 +8,7 @@ from pathlib import Path
 from carbonledger.app.analysis import RunRef, base_year, inventory
 from carbonledger.app.view import open_run
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory import intensities
+from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
 from carbonledger.report.context import ReportContext
 from carbonledger.report.disclosures import write_disclosures
@@ -40,7 +40,11 @@ def report_context(
         if earlier
         else None
     )
-    used = {r.split("@", 1)[0] for r in view.stored.manifest.get("factor_releases", [])}
+    used = {  # releases some ledger row of the run took a factor from, not every one offered
+        row["release"]
+        for basis in ("location", "market")
+        for row in totals(view.ledger, ["release"], basis).to_pylist()
+    }
     releases = [m for m in workspace_library(workspace).manifests() if m["release_id"] in used]
     try:
         base = base_year(workspace, view)
