@@ -205,18 +205,25 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
 
     context = FactorContext(default_library(), "AR5", SelectionPolicy(proxy_regions=("GB", "US")))
     inputs = _inputs(folder)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
     methods = [m for m in registered_methods() if market or m.name in SAME_WORK]
     plan = relational_ledger(engine, methods, inputs, context, "benchmark")
-    out = folder / "ledger.parquet"
+    out = folder / f"ledger_{'full' if market else 'same_work'}.parquet"
     engine.write_ordered(plan.parts, out)
-    seconds = time.perf_counter() - start
-    rows = duckdb.connect().execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # Resolved factors for the yardstick, from the same selection the run used.
     _write_resolved(engine, inputs, context, folder)
     engine.close()
-    return {"seconds": seconds, "ledger_rows": rows}
+    return {"seconds": seconds, "cpu_seconds": cpu, **ledger_summary(out)}
+
+
+def ledger_summary(path: Path) -> dict[str, Any]:
+    """Rows and total CO2e [t] of a ledger file: what a phase produced, to compare sides."""
+    rows, co2e = duckdb.connect().execute(
+        f"SELECT count(*), sum(co2e) / 1000 FROM '{path}'"
+    ).fetchone()
+    return {"ledger_rows": rows, "co2e_t": co2e}
 
 
 def _write_resolved(engine: Any, inputs: Any, context: Any, folder: Path) -> None:
@@ -226,20 +233,26 @@ def _write_resolved(engine: Any, inputs: Any, context: Any, folder: Path) -> Non
     import pyarrow.parquet as pq
 
     from carbonledger.methods import method_by_name
-    from carbonledger.methods.base import REQUEST_KEYS
+    from carbonledger.methods.base import REQUEST_KEYS, Derivation
     from carbonledger.units import gwp
 
     presence = pa.table({c: pa.array([], pa.string()) for c in ("method", "entity_id", "period")})
-    references = {
-        k: engine.table(v) for k, v in {**inputs.references, "process_presence": presence}.items()
-    }
+    given = {**inputs.references, "process_presence": presence}
     for name in SAME_WORK:
         method = method_by_name(name)
         path = inputs.batches[method.kind][0][1]
         activity = engine.read_parquet([path]).mutate(batch_id=ibis.literal(method.kind))
+        distinct = {
+            c: engine.to_arrow(activity.select(c).distinct())[c].to_pylist()
+            for c in method.distinct_columns
+        }
+        derived = method.derived_references(Derivation(distinct, context, inputs.references))
+        for derived_name, table in derived.items():  # e.g. the fuels' heat contents
+            pq.write_table(table, folder / f"{derived_name}.parquet")
+        references = {k: engine.table(v) for k, v in {**given, **derived}.items()}
         lines = method.lines(activity, references)
         requests = engine.to_arrow(lines.select(*REQUEST_KEYS).distinct())
-        resolved = method.resolve(requests, context, inputs.references)
+        resolved = method.resolve(requests, context, {**inputs.references, **derived})
         pq.write_table(resolved, folder / f"resolved_{method.kind}.parquet")
     gases = ["CO2", "CH4", "N2O"]
     pq.write_table(
@@ -251,7 +264,7 @@ def run_yardstick(folder: Path) -> dict[str, Any]:
     """Hand-written SQL: join to resolved factors, unit conversion, GWP, ledger write."""
     con = duckdb.connect()
     f = folder
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     con.execute(f"""
         COPY (
           WITH resolved AS (
@@ -269,11 +282,19 @@ def run_yardstick(folder: Path) -> dict[str, Any]:
             FROM '{f}/electricity.parquet' e JOIN '{f}/facilities.parquet' x USING (facility_id)
             UNION ALL
             SELECT 'stationary_fuel', s.record_id, 'stationary_combustion', x.entity_id,
-                   s.facility_id, x.business_unit, s.period, 1, NULL, 1, NULL, s.quantity,
-                   s.unit, coalesce('EGRID-' || x.grid_region, x.subdivision, x.country),
-                   'fuel/' || s.fuel, coalesce(s.heating_value_basis, ''), 'measured'
+                   s.facility_id, x.business_unit, s.period, 1, NULL, 1, NULL,
+                   s.quantity * coalesce(p.mmbtu_per_unit, 1.0),
+                   CASE WHEN p.mmbtu_per_unit IS NULL THEN s.unit ELSE 'mmBtu' END,
+                   coalesce('EGRID-' || x.grid_region, x.subdivision, x.country),
+                   'fuel/' || s.fuel,
+                   CASE WHEN p.mmbtu_per_unit IS NULL THEN coalesce(s.heating_value_basis, '')
+                        ELSE 'HHV' END,
+                   'measured'
             FROM '{f}/stationary_fuel.parquet' s
             JOIN '{f}/facilities.parquet' x USING (facility_id)
+            LEFT JOIN '{f}/energy_paths.parquet' p  -- heat contents: fuel mass/volume to energy
+                   ON p.p_facility_id = s.facility_id AND p.p_fuel = s.fuel
+                  AND p.p_unit = s.unit
             UNION ALL
             SELECT 'spend', g.record_id, 'spend_eeio', g.entity_id, g.facility_id,
                    n.business_unit, g.period, 3, m.scope3_category, 4, NULL,
@@ -297,10 +318,21 @@ def run_yardstick(folder: Path) -> dict[str, Any]:
           LEFT JOIN '{f}/gwp.parquet' w ON w.gas = r.gas
           ORDER BY a.batch_id, a.record_id, a.method, r.gas
         ) TO '{f}/yardstick.parquet' (FORMAT parquet)""")
-    seconds = time.perf_counter() - start
-    rows = con.execute(f"SELECT count(*) FROM '{f}/yardstick.parquet'").fetchone()[0]
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     con.close()
-    return {"seconds": seconds, "ledger_rows": rows}
+    return {"seconds": seconds, "cpu_seconds": cpu, **ledger_summary(f / "yardstick.parquet")}
+
+
+def run_phase(phase: str, folder: Path, memory_limit: str | None) -> dict[str, Any]:
+    """Run one phase in this process: what its name says (``calculate``: every method;
+    ``calculate-location``: only :data:`SAME_WORK`, the yardstick's methods; ``yardstick``)."""
+    if phase == "calculate":
+        return run_calculate(folder, memory_limit)
+    if phase == "calculate-location":
+        return run_calculate(folder, memory_limit, market=False)
+    if phase == "yardstick":
+        return run_yardstick(folder)
+    raise ValueError(f"unknown phase {phase!r}")
 
 
 def _child(phase: str, folder: Path, memory_limit: str | None) -> dict[str, Any]:
@@ -323,11 +355,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     if args.phase:
-        result = (
-            run_calculate(args.folder, args.memory_limit)
-            if args.phase == "calculate"
-            else run_yardstick(args.folder)
-        )
+        result = run_phase(args.phase, args.folder, args.memory_limit)
         result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
         print(json.dumps(result))
         return
@@ -341,27 +369,38 @@ def main() -> None:
             calc = _child("calculate", folder, args.memory_limit)
             same = _child("calculate-location", folder, args.memory_limit)
             yard = _child("yardstick", folder, args.memory_limit)
-            print(
-                json.dumps(
-                    {
-                        "records": rows,
-                        "generate_s": round(generated, 1),
-                        "calculate_s": round(calc["seconds"], 2),
-                        "calculate_rows_per_s": round(rows / calc["seconds"]),
-                        "ledger_rows": calc["ledger_rows"],
-                        "calculate_peak_rss_gib": round(calc["peak_rss_gib"], 2),
-                        "yardstick_s": round(yard["seconds"], 2),
-                        "yardstick_ledger_rows": yard["ledger_rows"],
-                        "yardstick_peak_rss_gib": round(yard["peak_rss_gib"], 2),
-                        "calculate_same_work_s": round(same["seconds"], 2),
-                        "calculate_same_work_peak_rss_gib": round(same["peak_rss_gib"], 2),
-                        "ratio_same_work": round(same["seconds"] / yard["seconds"], 2),
-                        "ratio_full": round(calc["seconds"] / yard["seconds"], 2),
-                    }
-                ),
-                flush=True,
-            )
+            print(json.dumps(comparison(rows, generated, calc, same, yard)), flush=True)
 
+
+def comparison(
+    rows: int, generated: float, calc: dict[str, Any], same: dict[str, Any], yard: dict[str, Any]
+) -> dict[str, Any]:
+    """One size's figures; ``same_work_agrees`` says whether the same-work calculation and the
+    yardstick wrote the same rows and total (else their ratio compares different work)."""
+    agrees = same["ledger_rows"] == yard["ledger_rows"] and abs(
+        same["co2e_t"] - yard["co2e_t"]
+    ) <= 1e-9 * abs(yard["co2e_t"])
+    return {
+        "records": rows,
+        "generate_s": round(generated, 1),
+        "calculate_s": round(calc["seconds"], 2),
+        "calculate_cpu_s": round(calc["cpu_seconds"], 2),
+        "calculate_rows_per_s": round(rows / calc["seconds"]),
+        "ledger_rows": calc["ledger_rows"],
+        "calculate_peak_rss_gib": round(calc["peak_rss_gib"], 2),
+        "calculate_same_work_s": round(same["seconds"], 2),
+        "calculate_same_work_cpu_s": round(same["cpu_seconds"], 2),
+        "calculate_same_work_peak_rss_gib": round(same["peak_rss_gib"], 2),
+        "yardstick_s": round(yard["seconds"], 2),
+        "yardstick_cpu_s": round(yard["cpu_seconds"], 2),
+        "yardstick_peak_rss_gib": round(yard["peak_rss_gib"], 2),
+        "same_work_rows": [same["ledger_rows"], yard["ledger_rows"]],
+        "same_work_t_co2e": [round(same["co2e_t"], 3), round(yard["co2e_t"], 3)],
+        "same_work_agrees": agrees,
+        "ratio_same_work_wall": round(same["seconds"] / yard["seconds"], 2),
+        "ratio_same_work_cpu": round(same["cpu_seconds"] / yard["cpu_seconds"], 2),
+        "ratio_full_wall": round(calc["seconds"] / yard["seconds"], 2),
+    }
 
 if __name__ == "__main__":
     main()
