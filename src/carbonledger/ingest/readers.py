@@ -389,7 +389,16 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.apply(
-        lambda col: col.map(lambda v: v.strip() or None if isinstance(v, str) else v)
-    )
-    return frame.loc[frame.notna().any(axis=1)]
+    """Text stripped, blank text as missing, and rows with nothing left dropped (vectorised:
+    numbers and dates an XLSX holds are kept as they are)."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object:
+            stripped = column.str.strip()  # missing where the value is not text
+            text = stripped.notna()
+            column = column.where(~text, stripped.where(stripped != "", None))
+        columns[name] = column
+    cleaned = pd.DataFrame(columns, index=frame.index)
+    cleaned.columns = frame.columns
+    return cleaned.loc[cleaned.notna().any(axis=1)]
