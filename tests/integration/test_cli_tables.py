@@ -70,3 +70,20 @@ def test_the_demo_summary_says_which_years_it_sums(demo):
 
     assert location == pytest.approx(total("--period", str(last)), abs=0.5)
     assert total() > 2 * location
+
+
+def test_uncertainty_alone_gives_the_inventorys_intervals(demo):
+    folder, _summary = demo
+    runner = CliRunner()
+    args = ["--samples", "2000", "--seed", "3", "-w", str(folder), "--json"]
+    alone = json.loads(runner.invoke(app, ["inventory", "uncertainty", *args]).stdout)
+    whole = json.loads(runner.invoke(app, ["inventory", "--json", "-w", str(folder)]).stdout)
+    assert alone["period"] == whole["period"]
+    from carbonledger.app import inventory, open_workspace
+
+    expected = inventory(open_workspace(folder), samples=2000, seed=3).uncertainty
+    assert [r["part"] for r in alone["rows"]] == [r["part"] for r in expected]
+    for got, want in zip(alone["rows"], expected, strict=True):
+        assert {k: v for k, v in got.items() if k != "part"} == pytest.approx(
+            {k: v for k, v in want.items() if k != "part"}
+        )

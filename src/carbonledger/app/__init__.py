@@ -18,6 +18,7 @@ from carbonledger.app.analysis import (
     run_totals,
     scope3_table,
     shipments,
+    uncertainty,
 )
 from carbonledger.app.data import (
     ImportResult,
@@ -113,6 +114,7 @@ __all__ = [
     "run_totals",
     "scope3_table",
     "shipments",
+    "uncertainty",
     "validate_file",
     "verify_factor_releases",
     "workspace_library",

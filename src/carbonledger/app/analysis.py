@@ -31,6 +31,7 @@ from carbonledger.inventory.forecast import forecast as forecast_emissions
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
+from carbonledger.inventory.uncertainty import uncertainty as monte_carlo
 from carbonledger.run import workspace_library
 from carbonledger.store import Workspace
 from carbonledger.store.periods import store_base_year
@@ -49,6 +50,7 @@ __all__ = [
     "run_totals",
     "scope3_table",
     "shipments",
+    "uncertainty",
 ]
 
 #: A run as the jobs take it: an id (or unique prefix), an open view, or None for the latest.
@@ -91,6 +93,21 @@ def inventory(
         samples=samples,
         seed=seed,
     )
+
+
+def uncertainty(
+    workspace: Workspace,
+    run: RunRef = None,
+    period: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+) -> tuple[RunView, str | None, list[dict[str, Any]]]:
+    """The inventory's 95 % intervals and primary-data shares, by scope and for the total, and
+    nothing else of the inventory (as :attr:`Inventory.uncertainty`, the same draws): the
+    view, the period and the rows [t CO2e]."""
+    view = open_run(workspace, run, period)
+    chosen = view.period(period)
+    return view, chosen, monte_carlo(view.ledger, view.shares, chosen, samples, seed)
 
 
 def intensity(

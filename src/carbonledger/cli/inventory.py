@@ -122,10 +122,19 @@ def uncertainty_command(
     Example: [bold]carbonledger uncertainty -w acme --samples 20000 --seed 1[/]
     """
     with fail_cleanly(as_json):
-        inv = app.inventory(app.open_workspace(workspace), run, period, samples, seed)
-        rows = inv.uncertainty
+        view, chosen, rows = app.uncertainty(
+            app.open_workspace(workspace), run, period, samples, seed
+        )
     if as_json:
-        emit_json({"run_id": inv.run_id, "unit": "t CO2e", "samples": samples, "rows": rows})
+        emit_json(
+            {
+                "run_id": view.run_id,
+                "period": chosen,
+                "unit": "t CO2e",
+                "samples": samples,
+                "rows": rows,
+            }
+        )
         return
     console.print(
         rich_table(

@@ -252,11 +252,11 @@ def _holds(values: pd.Series, pattern: str) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """The values as an Arrow string array; a value that is not text (a number an XLSX cell
-    held) is missing there."""
+def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The values as Arrow strings (without a copy where pandas holds them in Arrow); a value
+    that is not text (a number an XLSX cell held) is missing there."""
     try:
-        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        return pa.array(values, type=pa.string(), from_pandas=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
 
