@@ -220,9 +220,9 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
 
 def ledger_summary(path: Path) -> dict[str, Any]:
     """Rows and total CO2e [t] of a ledger file: what a phase produced, to compare sides."""
-    rows, co2e = duckdb.connect().execute(
-        f"SELECT count(*), sum(co2e) / 1000 FROM '{path}'"
-    ).fetchone()
+    rows, co2e = (
+        duckdb.connect().execute(f"SELECT count(*), sum(co2e) / 1000 FROM '{path}'").fetchone()
+    )
     return {"ledger_rows": rows, "co2e_t": co2e}
 
 
@@ -293,8 +293,8 @@ def run_yardstick(folder: Path) -> dict[str, Any]:
             FROM '{f}/stationary_fuel.parquet' s
             JOIN '{f}/facilities.parquet' x USING (facility_id)
             LEFT JOIN '{f}/energy_paths.parquet' p  -- heat contents: fuel mass/volume to energy
-                   ON p.p_facility_id = s.facility_id AND p.p_fuel = s.fuel
-                  AND p.p_unit = s.unit
+                   ON p.p_region = coalesce('EGRID-' || x.grid_region, x.subdivision, x.country)
+                  AND p.p_fuel = s.fuel AND p.p_unit = s.unit
             UNION ALL
             SELECT 'spend', g.record_id, 'spend_eeio', g.entity_id, g.facility_id,
                    n.business_unit, g.period, 3, m.scope3_category, 4, NULL,
@@ -401,6 +401,7 @@ def comparison(
         "ratio_same_work_cpu": round(same["cpu_seconds"] / yard["cpu_seconds"], 2),
         "ratio_full_wall": round(calc["seconds"] / yard["seconds"], 2),
     }
+
 
 if __name__ == "__main__":
     main()

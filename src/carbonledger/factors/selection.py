@@ -164,6 +164,15 @@ def _unit_dimensions(units: Sequence[str]) -> dict[str, str]:
 
 
 @cache
+def alias_map() -> dict[str, tuple[str, ...]]:
+    """Each requested key's publisher keys (``factors/aliases.yaml``), as a mapping."""
+    grouped: dict[str, list[str]] = {}
+    for pair in key_aliases().to_pylist():
+        grouped.setdefault(pair["requested_key"], []).append(pair["activity_key"])
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+@cache
 def key_aliases() -> pa.Table:
     """The alias table: ``requested_key`` -> ``activity_key`` (``factors/aliases.yaml``)."""
     text = resources.files("carbonledger.factors").joinpath("aliases.yaml").read_text("utf-8")
@@ -264,9 +273,7 @@ def _with_reasons(
 ) -> pa.Table:
     """``missing`` with a ``reason`` for its first :data:`EXPLAINED` requests."""
     asked = {r["request_id"]: r for r in requests.to_pylist()}
-    aliases: dict[str, list[str]] = {}
-    for pair in key_aliases().to_pylist():
-        aliases.setdefault(pair["requested_key"], []).append(pair["activity_key"])
+    aliases = alias_map()
     reasons: list[str | None] = []
     for position, request_id in enumerate(missing["request_id"].to_pylist()):
         if position >= EXPLAINED:

@@ -15,7 +15,7 @@ from typing import Any
 
 from carbonledger.factors import FactorLibrary, region_chain
 from carbonledger.factors.methane import methane_origin
-from carbonledger.factors.selection import key_aliases
+from carbonledger.factors.selection import alias_map
 from carbonledger.methods.base import LINE_SCHEMA, FactorContext, Method, proxy_regions
 from carbonledger.units import gwp, gwp_set_name, ureg
 
@@ -30,14 +30,6 @@ def _rows_by_key(library: FactorLibrary) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in library.factors.to_pylist():
         grouped[row["activity_key"]].append(row)
-    return grouped
-
-
-@cache
-def _aliases() -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for pair in key_aliases().to_pylist():
-        grouped[pair["requested_key"]].append(pair["activity_key"])
     return grouped
 
 
@@ -100,7 +92,7 @@ def reference_select(
     positions = {region: position for position, (region, _level) in enumerate(chain)}
     dimension = str(ureg.parse_units(line["unit"]).dimensionality)
     best_rank, best_row = None, None
-    for key in [line["activity_key"], *_aliases().get(line["activity_key"], [])]:
+    for key in [line["activity_key"], *alias_map().get(line["activity_key"], [])]:
         for row in _rows_by_key(context.library).get(key, []):
             if row["stage"] not in stages or row["release_id"] not in order:
                 continue

@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError, UnitError
 from carbonledger.factors import region_chain
-from carbonledger.factors.selection import key_aliases
+from carbonledger.factors.selection import alias_map
 from carbonledger.methods.base import (
     NULL_STRING,
     Derivation,
@@ -70,7 +70,7 @@ def _by_id(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 #: One way from a fuel's mass or volume to its energy: ``energy_paths`` rows.
 ENERGY_PATH_SCHEMA = pa.schema(
     [
-        ("p_facility_id", pa.string()),
+        ("p_region", pa.string()),
         ("p_fuel", pa.string()),
         ("p_unit", pa.string()),
         ("mmbtu_per_unit", pa.float64()),
@@ -84,12 +84,13 @@ _HEAT_CONTENT_TABLE = "heat_content"
 
 
 def energy_paths(
-    facilities: list[dict[str, Any]], fuels: list[str], units: list[str], context: FactorContext
+    regions: list[str], fuels: list[str], units: list[str], context: FactorContext
 ) -> list[dict[str, Any]]:
-    """For each facility, fuel and mass or volume unit, the publisher's heat content that
-    converts it to energy [mmBtu HHV per unit], where a release publishes one for a region of
-    the facility's chain (exact, parent or country; never a proxy: heat contents describe a
-    country's fuel supply).
+    """For each facility region, fuel and mass or volume unit, the publisher's heat content
+    that converts it to energy [mmBtu HHV per unit], where a release publishes one for the
+    region or a region above it (parent, country; never a proxy: heat contents describe a
+    country's fuel supply). Keyed by region, not facility: a handful of rows for any number of
+    facilities.
     """
     library = context.library
     allowed = context.policy.releases
@@ -101,21 +102,15 @@ def energy_paths(
             continue
         for row in library.table(release, _HEAT_CONTENT_TABLE).to_pylist():
             heat.setdefault((row["activity_key"], row["region"]), {**row, "release_id": release})
-    aliases: dict[str, list[str]] = {}
-    for pair in key_aliases().to_pylist():
-        aliases.setdefault(pair["requested_key"], []).append(pair["activity_key"])
-    paths = []
     energy = ureg.parse_units("mmBtu").dimensionality
-    for facility in facilities:
+    physical_units = [u for u in units if parse_unit(u).dimensionality != energy]
+    paths = []
+    for region in regions:
         chain = [
-            r
-            for r, level in region_chain(reference_region(facility))
-            if level.label in ("exact", "parent", "country")
+            r for r, level in region_chain(region) if level.label in ("exact", "parent", "country")
         ]
-        for fuel, unit in itertools.product(fuels, units):
-            if parse_unit(unit).dimensionality == energy:
-                continue
-            keys = [f"fuel/{fuel}", *aliases.get(f"fuel/{fuel}", [])]
+        for fuel, unit in itertools.product(fuels, physical_units):
+            keys = [f"fuel/{fuel}", *alias_map().get(f"fuel/{fuel}", ())]
             found = next((heat[(k, r)] for r in chain for k in keys if (k, r) in heat), None)
             if found is None:
                 continue
@@ -126,7 +121,7 @@ def energy_paths(
                 continue
             paths.append(
                 {
-                    "p_facility_id": facility["facility_id"],
+                    "p_region": region,
                     "p_fuel": fuel,
                     "p_unit": unit,
                     "mmbtu_per_unit": per_unit,
@@ -152,8 +147,9 @@ class StationaryCombustion(Method):
                 f"method spec {self.name!r} must list distinct: [fuel, unit] (the energy path "
                 "of stationary fuel needs them)"
             )
+        facilities = given.references["facilities"].to_pylist()
         paths = energy_paths(
-            given.references["facilities"].to_pylist(),
+            sorted({reference_region(f) for f in facilities}),
             [f for f in given.distinct["fuel"] if f],
             [u for u in given.distinct["unit"] if u],
             given.context,
@@ -164,9 +160,10 @@ class StationaryCombustion(Method):
         """Activity lines (Ibis)."""
         f, paths = references["facilities"], references["energy_paths"]
         a, place = facility_place(activity, f)
+        a = a.mutate(_region=facility_region(f))
         a = a.join(
             paths,
-            [a.facility_id == paths.p_facility_id, a.fuel == paths.p_fuel, a.unit == paths.p_unit],
+            [a._region == paths.p_region, a.fuel == paths.p_fuel, a.unit == paths.p_unit],
             how="left",
         )
         to_energy = a.mmbtu_per_unit.notnull()
@@ -184,14 +181,11 @@ class StationaryCombustion(Method):
 
     def report(self, engine: Any, activity: Any, references: Mapping[str, Any]) -> dict[str, Any]:
         """The heat contents that converted fuel to energy, with their sources."""
-        paths = references["energy_paths"]
+        f, paths = references["facilities"], references["energy_paths"]
+        a, _place = facility_place(activity, f)
+        a = a.mutate(_region=facility_region(f))
         used = paths.semi_join(
-            activity,
-            [
-                paths.p_facility_id == activity.facility_id,
-                paths.p_fuel == activity.fuel,
-                paths.p_unit == activity.unit,
-            ],
+            a, [paths.p_region == a._region, paths.p_fuel == a.fuel, paths.p_unit == a.unit]
         )
         rows = engine.to_arrow(used).to_pylist()
         return {"energy_path": rows} if rows else {}
@@ -205,8 +199,8 @@ class StationaryCombustion(Method):
             (
                 p
                 for p in references["energy_paths"]
-                if (p["p_facility_id"], p["p_fuel"], p["p_unit"])
-                == (record["facility_id"], record["fuel"], record["unit"])
+                if (p["p_region"], p["p_fuel"], p["p_unit"])
+                == (reference_region(facility), record["fuel"], record["unit"])
             ),
             None,
         )
