@@ -369,6 +369,17 @@ sole_basis AS (
     HAVING count(DISTINCT coalesce(heating_value_basis, '')) = 1
        AND any_value(heating_value_basis) IS NOT NULL
 ),
+-- Each group under the basis a request must state to match it, and once more, as a default,
+-- under none where its basis is its release's only one: the join below stays one equality.
+matchable AS (
+    SELECT g.*, g.heating_value_basis AS match_basis, false AS default_basis FROM groups g
+    UNION ALL
+    SELECT g.*, NULL AS match_basis, true AS default_basis
+    FROM groups g
+    JOIN sole_basis sb ON sb.release_id = g.release_id AND sb.activity_key = g.activity_key
+                       AND sb.unit_dimension = g.unit_dimension
+                       AND sb.basis = g.heating_value_basis
+),
 lookup AS (
     SELECT activity_key AS requested_key, activity_key FROM (SELECT DISTINCT activity_key
                                                               FROM requests)
@@ -376,21 +387,17 @@ lookup AS (
     SELECT requested_key, activity_key FROM aliases
 ),
 candidates AS (
-    SELECT r.request_id, g.*, c.level, c.position, r.year - g.year AS year_gap, s.stage_rank,
-           rr.release_rank, r.heating_value_basis IS DISTINCT FROM g.heating_value_basis
-               AS default_basis
+    SELECT r.request_id, g.* EXCLUDE (match_basis), c.level, c.position,
+           r.year - g.year AS year_gap, s.stage_rank, rr.release_rank
     FROM requests r
     JOIN lookup k ON k.requested_key = r.activity_key
     JOIN chain c ON c.request_region = r.region
-    JOIN groups g ON g.activity_key = k.activity_key AND g.region = c.candidate_region
-                  AND g.unit_dimension = r.unit_dimension
-    LEFT JOIN sole_basis sb ON sb.release_id = g.release_id AND sb.activity_key = g.activity_key
-                           AND sb.unit_dimension = g.unit_dimension
+    JOIN matchable g ON g.activity_key = k.activity_key AND g.region = c.candidate_region
+                     AND g.unit_dimension = r.unit_dimension
+                     AND g.match_basis IS NOT DISTINCT FROM r.heating_value_basis
     JOIN stage_rank s ON s.stage = g.stage
     JOIN release_rank rr ON rr.release_id = g.release_id
-    WHERE (g.heating_value_basis IS NOT DISTINCT FROM r.heating_value_basis
-           OR (r.heating_value_basis IS NULL AND g.heating_value_basis = sb.basis))
-          AND (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
+    WHERE (g.year <= r.year OR ?) AND c.level <= ? AND abs(r.year - g.year) <= ?
           AND (CAST(? AS VARCHAR) IS NULL OR NOT g.co2e_only OR g.co2e_gwp_set = ?)
 ),
 ranked AS (
