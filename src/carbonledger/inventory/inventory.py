@@ -21,7 +21,7 @@ from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.hotspots import pareto
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.scope3 import Reason, scope3_coverage
-from carbonledger.inventory.totals import totals
+from carbonledger.inventory.totals import totals_sets
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
 from carbonledger.options import Consolidation
 
@@ -161,37 +161,42 @@ def build_inventory(
         Monte Carlo draws and seed of the uncertainty analysis.
     """
     shares = consolidation_shares(entities.to_pylist(), approach)
-    scopes = []
-    for basis in ("location", "market"):
-        for row in totals(ledger, ["scope"], basis, period, shares).to_pylist():
-            if basis == "market" and row["scope"] != 2:
-                continue
-            scopes.append(
-                {
-                    "scope": row["scope"],
-                    "basis": basis if row["scope"] == 2 else None,
-                    "co2e": row["co2e"],
-                }
-            )
-    breakdowns = {
-        name: _rows(totals(ledger, ["scope", name], "location", period, shares))
-        for name in BREAKDOWNS
-    }
+    # every location-based grouping in one scan of the ledger; the market basis in another
+    sets = [
+        ["scope"],
+        *(["scope", name] for name in BREAKDOWNS),
+        ["gas"],
+        [],
+        ["match_level", "release"],
+        ["gwp_set"],
+    ]
+    location = dict(
+        zip(map(tuple, sets), totals_sets(ledger, sets, "location", period, shares), strict=True)
+    )
+    [market] = totals_sets(ledger, [["scope"]], "market", period, shares)
+    scopes = [
+        {"scope": r["scope"], "basis": "location" if r["scope"] == 2 else None, "co2e": r["co2e"]}
+        for r in location[("scope",)].to_pylist()
+    ] + [
+        {"scope": 2, "basis": "market", "co2e": r["co2e"]}
+        for r in market.to_pylist()
+        if r["scope"] == 2
+    ]
+    breakdowns = {name: _rows(location[("scope", name)]) for name in BREAKDOWNS}
     by_gas: dict[str, float] = {}
-    for row in totals(ledger, ["gas"], "location", period, shares).to_pylist():
+    for row in location[("gas",)].to_pylist():
         group = gas_group(row["gas"])
         by_gas[group] = by_gas.get(group, 0.0) + row["co2e"]
     breakdowns["gas_group"] = [{"gas_group": g, "co2e": v} for g, v in sorted(by_gas.items())]
-    grand = totals(ledger, None, "location", period, shares).to_pylist()[0]
-    by_level = totals(ledger, ["match_level", "release"], "location", period, shares)
+    grand = location[()].to_pylist()[0]
     proxied = [
         {"release": r["release"], "co2e": r["co2e"]}
-        for r in by_level.to_pylist()
+        for r in location[("match_level", "release")].to_pylist()
         if r["match_level"] == "proxy"
     ]
     gwp_sets = [
         {"gwp_set": r["gwp_set"], "co2e": r["co2e"]}
-        for r in totals(ledger, ["gwp_set"], "location", period, shares).to_pylist()
+        for r in location[("gwp_set",)].to_pylist()
         if r["gwp_set"] is not None
     ]
     consolidated = {r["category"]: r["co2e"] for r in breakdowns["category"] if r["scope"] == 3}

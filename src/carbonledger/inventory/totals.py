@@ -8,15 +8,35 @@ exact aggregations of the ledger rows: the parts of any grouping add up to the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
 from carbonledger.options import DIMENSIONS
 
-__all__ = ["DIMENSIONS", "totals"]
+__all__ = ["DIMENSIONS", "totals", "totals_sets"]
+
+_SUMS = (
+    "sum(co2e * {weight}) / 1000 AS co2e, "
+    "coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
+    "count(*) AS rows"
+)
+_WHERE = (
+    "WHERE status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
+    "AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))"
+)
+
+
+def _checked(basis: str, dimensions: Sequence[str]) -> None:
+    if basis not in ("location", "market"):
+        raise CarbonLedgerError(f"unknown scope 2 basis {basis!r}; use location or market")
+    unknown = [d for d in dimensions if d not in DIMENSIONS]
+    if unknown:
+        raise CarbonLedgerError(f"cannot total by {unknown}; dimensions: {', '.join(DIMENSIONS)}")
 
 
 def totals(
@@ -48,24 +68,69 @@ def totals(
     pyarrow.Table
         The grouping columns, ``co2e`` [t CO2e], ``biogenic_co2`` [t] and ``rows``.
     """
-    if basis not in ("location", "market"):
-        raise CarbonLedgerError(f"unknown scope 2 basis {basis!r}; use location or market")
-    unknown = [d for d in by or [] if d not in DIMENSIONS]
-    if unknown:
-        raise CarbonLedgerError(f"cannot total by {unknown}; dimensions: {', '.join(DIMENSIONS)}")
+    _checked(basis, by or [])
     keys = by or []
     select = "".join(f"{DIMENSIONS[d]} AS {d}, " for d in keys)
     group = f"GROUP BY ALL ORDER BY {', '.join(keys)}" if keys else ""
     con = ledger_connection(ledger)  # a Parquet ledger is scanned in place, never loaded whole
     try:
         source, weight = weighted_source(con, shares)
-        sql = (
-            f"SELECT {select}sum(co2e * {weight}) / 1000 AS co2e, "
-            f"coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
-            f"count(*) AS rows FROM {source} "
-            "WHERE status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
-            f"AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?)) {group}"
-        )
+        sql = f"SELECT {select}{_SUMS.format(weight=weight)} FROM {source} {_WHERE} {group}"
         return con.sql(sql, params=[basis, period, period]).to_arrow_table()
     finally:
         con.close()
+
+
+def totals_sets(
+    ledger: Path | pa.Table,
+    sets: Sequence[Sequence[str]],
+    basis: str = "location",
+    period: str | None = None,
+    shares: pa.Table | None = None,
+) -> list[pa.Table]:
+    """:func:`totals` for several groupings in one scan of the ledger (``GROUPING SETS``).
+
+    Parameters
+    ----------
+    sets : sequence of sequence of str
+        Each a ``by`` of :func:`totals` (names from :data:`DIMENSIONS`; ``[]`` for the grand
+        total).
+    basis, period, shares
+        As for :func:`totals`.
+
+    Returns
+    -------
+    list of pyarrow.Table
+        One table per set, in order, each as :func:`totals` returns it for that ``by``.
+    """
+    dimensions = list(dict.fromkeys(d for s in sets for d in s))
+    _checked(basis, dimensions)
+    distinct = list(dict.fromkeys(tuple(s) for s in sets))
+    columns = [DIMENSIONS[d] for d in dimensions]
+    select = "".join(f"{c} AS {d}, " for d, c in zip(dimensions, columns, strict=True))
+    grouping = ", ".join("(" + ", ".join(DIMENSIONS[d] for d in s) + ")" for s in distinct)
+    flags = f"GROUPING({', '.join(columns)})" if columns else "0"
+    con = ledger_connection(ledger)  # one scan, however many groupings
+    try:
+        source, weight = weighted_source(con, shares)
+        sql = (
+            f"SELECT {select}{flags} AS _set, {_SUMS.format(weight=weight)} FROM {source} "
+            f"{_WHERE} GROUP BY GROUPING SETS ({grouping})"
+        )
+        table = con.sql(sql, params=[basis, period, period]).to_arrow_table()
+    finally:
+        con.close()
+    out = []
+    for keys in sets:
+        # GROUPING() sets one bit per dimension grouped away, the first dimension highest
+        grouped_away = sum(
+            1 << (len(dimensions) - 1 - i) for i, d in enumerate(dimensions) if d not in keys
+        )
+        rows = table.filter(pc.equal(table["_set"], grouped_away))
+        rows = rows.select([*keys, "co2e", "biogenic_co2", "rows"])
+        if keys:
+            rows = rows.sort_by([(k, "ascending") for k in keys])
+        elif not rows.num_rows:  # no row at all: the grand total of nothing, as totals() gives
+            rows = totals(ledger, None, basis, period, shares)
+        out.append(rows)
+    return out
