@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
@@ -158,16 +159,17 @@ def uplift_included(
         If some factors of a key state an uplift and others do not: which adjustment applies
         would depend on the factor chosen, so the key must be made consistent.
     """
-    wanted = set(keys)
+    mine = library_factors.filter(
+        pc.and_(
+            pc.is_in(library_factors["activity_key"], pa.array(sorted(set(keys)), pa.string())),
+            pc.is_in(library_factors["stage"], pa.array(list(stages), pa.string())),
+        )
+    )
     stated: dict[str, set[bool]] = {}
-    for key, stage, uplift in zip(
-        library_factors["activity_key"].to_pylist(),
-        library_factors["stage"].to_pylist(),
-        library_factors["distance_uplift"].to_pylist(),
-        strict=True,
+    for key, uplift in zip(
+        mine["activity_key"].to_pylist(), mine["distance_uplift"].to_pylist(), strict=True
     ):
-        if key in wanted and stage in stages:
-            stated.setdefault(key, set()).add(uplift is not None)
+        stated.setdefault(key, set()).add(uplift is not None)
     mixed = sorted(k for k, seen in stated.items() if len(seen) > 1)
     if mixed:
         raise CarbonLedgerError(
