@@ -317,7 +317,10 @@ def _gwp_policy(context: ReportContext, lang: str) -> str:
     other = [g for g in inv.gwp_sets if g["gwp_set"] != inv.gwp_set]
     text = label("gwp_policy", lang).format(gwp_set=inv.gwp_set)
     if other:
-        parts = ", ".join(f"{g['gwp_set']} {format_number(g['co2e'], lang)} t" for g in other)
+        tonnes = label("tonnes", lang)
+        parts = ", ".join(
+            f"{g['gwp_set']} {format_number(g['co2e'], lang)} {tonnes}" for g in other
+        )
         text += " " + label("gwp_mixed", lang).format(parts=parts)
     return text
 
