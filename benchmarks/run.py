@@ -260,9 +260,10 @@ def _write_resolved(engine: Any, inputs: Any, context: Any, folder: Path) -> Non
     )
 
 
-def run_yardstick(folder: Path) -> dict[str, Any]:
-    """Hand-written SQL: join to resolved factors, unit conversion, GWP, ledger write."""
-    con = duckdb.connect()
+def run_yardstick(folder: Path, memory_limit: str | None = None) -> dict[str, Any]:
+    """Hand-written SQL: join to resolved factors, unit conversion, GWP, ledger write (under
+    the same DuckDB memory limit as the calculation, when one is given)."""
+    con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
     f = folder
     start, cpu_start = time.perf_counter(), time.process_time()
     con.execute(f"""
@@ -331,7 +332,7 @@ def run_phase(phase: str, folder: Path, memory_limit: str | None) -> dict[str, A
     if phase == "calculate-location":
         return run_calculate(folder, memory_limit, market=False)
     if phase == "yardstick":
-        return run_yardstick(folder)
+        return run_yardstick(folder, memory_limit)
     raise ValueError(f"unknown phase {phase!r}")
 
 

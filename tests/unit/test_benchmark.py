@@ -11,10 +11,12 @@ def test_each_phase_runs_what_its_name_says(monkeypatch, tmp_path):
     monkeypatch.setattr(
         bench, "run_calculate", lambda f, m, market=True: calls.append(("calculate", market)) or {}
     )
-    monkeypatch.setattr(bench, "run_yardstick", lambda f: calls.append(("yardstick", None)) or {})
+    monkeypatch.setattr(
+        bench, "run_yardstick", lambda f, m=None: calls.append(("yardstick", m)) or {}
+    )
     for phase in ("calculate", "calculate-location", "yardstick"):
-        bench.run_phase(phase, tmp_path, None)
-    assert calls == [("calculate", True), ("calculate", False), ("yardstick", None)]
+        bench.run_phase(phase, tmp_path, "3GB")
+    assert calls == [("calculate", True), ("calculate", False), ("yardstick", "3GB")]
     with pytest.raises(ValueError, match="unknown phase"):
         bench.run_phase("calculte", tmp_path, None)
 
