@@ -282,6 +282,16 @@ def test_a_stopped_calculations_spill_is_swept_and_said(workspace, capsys):
     assert "removed 1 staged file(s) or folder(s) a stopped process left" in capsys.readouterr().err
 
 
+def test_the_empty_staging_folder_of_a_finished_process_goes_without_a_word(workspace, capsys):
+    # every process that wrote leaves its (empty) staging folder; only what a stopped process
+    # had written is reported
+    finished = workspace.root / ".staging" / f"{_dead_pid()}-abc"
+    finished.mkdir(parents=True)
+    Workspace.open(workspace.root)
+    assert not finished.exists()
+    assert "stopped process" not in capsys.readouterr().err
+
+
 def test_a_calculation_leaves_no_spill_folder(load, tmp_path):
     import tempfile
 

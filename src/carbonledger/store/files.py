@@ -119,7 +119,8 @@ class FileStore:
             (self.root / key).unlink()
 
     def sweep(self) -> list[Path]:
-        """Remove what dead processes left in staging; the paths removed.
+        """Remove what dead processes left in staging; the paths of what they had written (an
+        empty staging folder, which every process that wrote leaves, is removed silently).
 
         A crash after the rename but before the metadata commit can leave an unregistered file
         at its final, content-addressed path; it is never read (reads go through the metadata)
@@ -133,7 +134,8 @@ class FileStore:
             pid_text = entry.name.split("-", 1)[0]
             if entry.is_dir() and pid_text.isdigit() and _alive(int(pid_text)):
                 continue
-            removed.append(entry)
+            if not (entry.is_dir() and not any(entry.iterdir())):
+                removed.append(entry)
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
