@@ -27,6 +27,7 @@ __all__ = [
     "change_decomposition",
     "change_summary",
     "pareto",
+    "pareto_of",
     "previous_period",
 ]
 
@@ -47,7 +48,14 @@ def pareto(
         ``<dimension>``, ``co2e``, ``share``, ``cumulative_share``, ``vital_few`` (needed to
         reach ``threshold`` of the total).
     """
-    rows = totals(ledger, [dimension], basis, period, shares).to_pylist()
+    return pareto_of(totals(ledger, [dimension], basis, period, shares), dimension, threshold)
+
+
+def pareto_of(
+    table: pa.Table, dimension: str, threshold: float = DEFAULT_PARETO_SHARE
+) -> list[dict[str, Any]]:
+    """:func:`pareto` of totals already computed by ``dimension`` (:func:`totals` rows)."""
+    rows = table.to_pylist()
     rows.sort(key=lambda r: -r["co2e"])
     total = sum(r["co2e"] for r in rows)
     out, running = [], 0.0

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from carbonledger.inventory.boundary import consolidation_shares
-from carbonledger.inventory.hotspots import pareto
+from carbonledger.inventory.hotspots import pareto_of
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.scope3 import Reason, scope3_coverage
 from carbonledger.inventory.totals import totals_sets
@@ -161,7 +161,8 @@ def build_inventory(
         Monte Carlo draws and seed of the uncertainty analysis.
     """
     shares = consolidation_shares(entities.to_pylist(), approach)
-    # every location-based grouping in one scan of the ledger; the market basis in another
+    # every location-based grouping (hotspot dimensions included) in one scan of the ledger;
+    # the market basis in another
     sets = [
         ["scope"],
         *(["scope", name] for name in BREAKDOWNS),
@@ -169,6 +170,7 @@ def build_inventory(
         [],
         ["match_level", "release"],
         ["gwp_set"],
+        *([name] for name in HOTSPOT_DIMENSIONS),
     ]
     location = dict(
         zip(map(tuple, sets), totals_sets(ledger, sets, "location", period, shares), strict=True)
@@ -216,7 +218,7 @@ def build_inventory(
         uncertainty_draws={"samples": samples, "seed": seed},
         quality=quality_by(ledger, "scope", shares, period),
         hotspots={
-            name: [r for r in pareto(ledger, name, shares, period) if r["vital_few"]]
+            name: [r for r in pareto_of(location[(name,)], name) if r["vital_few"]]
             for name in HOTSPOT_DIMENSIONS
         },
         proxied=proxied,
