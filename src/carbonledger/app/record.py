@@ -33,7 +33,7 @@ from carbonledger.run import (
     workspace_library,
     workspace_policy,
 )
-from carbonledger.schema import get_schema
+from carbonledger.schema import conform, get_schema
 from carbonledger.store import Workspace
 from carbonledger.validate import validate_table
 
@@ -163,14 +163,7 @@ def _aligned(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     aligned = {}
     for name, table in tables.items():
         if name in REFERENCE_KINDS:
-            schema = get_schema(name).arrow_schema()
-            columns = {
-                f.name: table[f.name]
-                if f.name in table.column_names
-                else pa.nulls(len(table), f.type)
-                for f in schema
-            }
-            aligned[name] = pa.table(columns, schema=schema)
+            aligned[name] = conform(table, get_schema(name).arrow_schema())
         else:
             aligned[name] = table
     return aligned

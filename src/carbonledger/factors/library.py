@@ -20,6 +20,7 @@ from carbonledger.errors import FactorError, FactorNotFoundError
 from carbonledger.factors.releases import BUILDERS, FACTORS_TABLE, MANIFEST, packaged_dir
 from carbonledger.factors.selection import Selection, SelectionPolicy, select_factors
 from carbonledger.factors.table import factor_schema
+from carbonledger.schema import conform
 
 __all__ = ["FactorLibrary", "default_library"]
 
@@ -108,7 +109,7 @@ class FactorLibrary:
     def factors(self) -> pa.Table:
         """Every factor of every release, in one canonical table."""
         parts = [
-            _canonical(self.table(r))
+            conform(self.table(r), factor_schema())
             for r in self.release_ids
             if FACTORS_TABLE in self.manifest(r)["tables"]
         ]
@@ -209,14 +210,3 @@ class FactorLibrary:
 def default_library() -> FactorLibrary:
     """The library of the releases packaged with carbonledger."""
     return FactorLibrary([packaged_dir()])
-
-
-def _canonical(table: pa.Table) -> pa.Table:
-    """A release's factors in the canonical schema; an optional column a release written
-    before it existed lacks (``distance_uplift``) is empty there."""
-    schema = factor_schema()
-    columns = [
-        table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
-        for f in schema
-    ]
-    return pa.table(columns, schema=schema)

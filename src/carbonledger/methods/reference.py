@@ -8,8 +8,9 @@ directly, not through the cached column converter.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,11 @@ __all__ = ["reference_apply", "reference_select"]
 
 #: Line columns that describe the factor request or the amount rather than the row's place.
 _REQUEST_ONLY = frozenset({"region", "year", "quantity", "unit", "heating_value_basis"})
+
+
+def _all_rows(library: FactorLibrary) -> Iterator[dict[str, Any]]:
+    """Every factor row of the library, read once (:func:`_rows_by_key`)."""
+    return itertools.chain.from_iterable(_rows_by_key(library).values())
 
 
 @cache
@@ -54,7 +60,7 @@ def _co2e_only_sets(library: FactorLibrary) -> dict[tuple[Any, ...], str | None]
     """The GWP set of each factor published only as CO2e, by group."""
     gases: dict[tuple[Any, ...], set[str]] = defaultdict(set)
     sets: dict[tuple[Any, ...], str | None] = {}
-    for row in library.factors.to_pylist():
+    for row in _all_rows(library):
         gases[_group(row)].add(row["gas"])
         sets[_group(row)] = row["gwp_set"] or sets.get(_group(row))
     return {g: sets[g] for g, present in gases.items() if present == {"CO2e"}}
@@ -65,7 +71,7 @@ def _sole_bases(library: FactorLibrary) -> dict[tuple[Any, ...], str]:
     """The one heating-value basis a release publishes a key's factors of a dimension on, where
     it publishes one only (selection's default for a request that states none)."""
     bases: dict[tuple[Any, ...], set[str]] = defaultdict(set)
-    for row in library.factors.to_pylist():
+    for row in _all_rows(library):
         bases[(row["release_id"], row["activity_key"], row["unit_dimension"])].add(
             row["heating_value_basis"] or ""
         )

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import ibis
 import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError, UnitError
-from carbonledger.factors import region_chain
+from carbonledger.factors import FactorLibrary, region_chain
 from carbonledger.factors.selection import alias_map
 from carbonledger.methods.base import (
     NULL_STRING,
@@ -83,6 +84,23 @@ ENERGY_PATH_SCHEMA = pa.schema(
 _HEAT_CONTENT_TABLE = "heat_content"
 
 
+@cache
+def _heat_contents(
+    library: FactorLibrary, allowed: tuple[str, ...] | None
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every release's heat contents by (fuel key, region), first release first; read once per
+    library (stationary combustion and its well-to-tank method both ask)."""
+    heat: dict[tuple[str, str], dict[str, Any]] = {}
+    for release in library.release_ids:
+        if allowed is not None and release not in allowed:
+            continue
+        if _HEAT_CONTENT_TABLE not in library.manifest(release)["tables"]:
+            continue
+        for row in library.table(release, _HEAT_CONTENT_TABLE).to_pylist():
+            heat.setdefault((row["activity_key"], row["region"]), {**row, "release_id": release})
+    return heat
+
+
 def energy_paths(
     regions: list[str], fuels: list[str], units: list[str], context: FactorContext
 ) -> list[dict[str, Any]]:
@@ -92,16 +110,7 @@ def energy_paths(
     country's fuel supply). Keyed by region, not facility: a handful of rows for any number of
     facilities.
     """
-    library = context.library
-    allowed = context.policy.releases
-    heat: dict[tuple[str, str], dict[str, Any]] = {}
-    for release in library.release_ids:
-        if allowed is not None and release not in allowed:
-            continue
-        if _HEAT_CONTENT_TABLE not in library.manifest(release)["tables"]:
-            continue
-        for row in library.table(release, _HEAT_CONTENT_TABLE).to_pylist():
-            heat.setdefault((row["activity_key"], row["region"]), {**row, "release_id": release})
+    heat = _heat_contents(context.library, context.policy.releases)
     energy = ureg.parse_units("mmBtu").dimensionality
     physical_units = [u for u in units if parse_unit(u).dimensionality != energy]
     paths = []

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.ingest import read_table
-from carbonledger.schema import get_schema
+from carbonledger.schema import conform, get_schema
 from carbonledger.store import Workspace
 from carbonledger.validate import SOURCE_ROW, validate_table
 
@@ -169,12 +169,5 @@ def _merge(kind: str, tables: list[pa.Table]) -> pa.Table:
 
 
 def _with_new_columns(kind: str, table: pa.Table) -> pa.Table:
-    """A batch stored before an optional column joined its schema, with that column empty, in
-    the schema's order (columns beyond the schema, such as ``source_row``, last)."""
-    schema = get_schema(kind).arrow_schema()
-    columns = {
-        f.name: table[f.name] if f.name in table.column_names else pa.nulls(len(table), f.type)
-        for f in schema
-    }
-    columns |= {name: table[name] for name in table.column_names if name not in columns}
-    return pa.table(columns)
+    """A batch stored before an optional column joined its schema, with that column empty."""
+    return conform(table, get_schema(kind).arrow_schema(), keep_extra=True)

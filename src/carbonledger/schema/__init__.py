@@ -28,12 +28,28 @@ __all__ = [
     "ActivitySchema",
     "Column",
     "ColumnType",
+    "conform",
     "fold_header",
     "get_schema",
     "get_table_schema",
     "render_markdown",
     "schema_kinds",
 ]
+
+
+def conform(table: pa.Table, schema: pa.Schema, keep_extra: bool = False) -> pa.Table:
+    """``table`` with the columns of ``schema``, in its order: a column the table lacks (an
+    optional one added after the table was written) is empty. Columns beyond the schema (such
+    as ``source_row``) are dropped, or kept last with ``keep_extra``.
+    """
+    columns = {
+        f.name: table[f.name] if f.name in table.column_names else pa.nulls(len(table), f.type)
+        for f in schema
+    }
+    if keep_extra:
+        columns |= {name: table[name] for name in table.column_names if name not in columns}
+        return pa.table(columns)
+    return pa.table(columns, schema=schema)
 
 
 class ColumnType(StrEnum):
