@@ -209,8 +209,11 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
     engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
     methods = [m for m in registered_methods() if market or m.name in SAME_WORK]
     plan = relational_ledger(engine, methods, inputs, context, "benchmark")
-    out = folder / f"ledger_{'full' if market else 'same_work'}.parquet"
-    engine.write_ordered(plan.parts, out)
+    name = f"ledger_{'full' if market else 'same_work'}"
+    for old in folder.glob(f"{name}.part*.parquet"):
+        old.unlink()
+    out = [folder / f"{name}.part{n:03d}.parquet" for n in range(len(plan.parts))]
+    engine.write_parts(plan.parts, out)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # Resolved factors for the yardstick, from the same selection the run used.
     _write_resolved(engine, inputs, context, folder)
@@ -218,10 +221,13 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
     return {"seconds": seconds, "cpu_seconds": cpu, **ledger_summary(out)}
 
 
-def ledger_summary(path: Path) -> dict[str, Any]:
-    """Rows and total CO2e [t] of a ledger file: what a phase produced, to compare sides."""
+def ledger_summary(paths: Path | list[Path]) -> dict[str, Any]:
+    """Rows and total CO2e [t] of a ledger (its files): what a phase produced, to compare."""
+    files = [str(p) for p in (paths if isinstance(paths, list) else [paths])]
     rows, co2e = (
-        duckdb.connect().execute(f"SELECT count(*), sum(co2e) / 1000 FROM '{path}'").fetchone()
+        duckdb.connect()
+        .execute("SELECT count(*), sum(co2e) / 1000 FROM read_parquet(?)", [files])
+        .fetchone()
     )
     return {"ledger_rows": rows, "co2e_t": co2e}
 

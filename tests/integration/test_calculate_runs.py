@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -41,7 +42,9 @@ def test_same_inputs_give_a_byte_identical_ledger(tmp_path, load):
     for name in ("a", "b"):
         workspace = load(Workspace.init(tmp_path / name, WorkspaceConfig(organisation="x")), **ROWS)
         run = calculate(workspace).run
-        ledgers.append((run.run_id, workspace.ledger_path(run).read_bytes()))
+        manifest = (workspace.root / run.ledger_path).read_bytes()
+        parts = [p.read_bytes() for p in workspace.ledger_files(run)]
+        ledgers.append((run.run_id, manifest, parts))
     assert ledgers[0] == ledgers[1]
 
 
@@ -55,7 +58,49 @@ def test_a_run_is_registered_once_with_its_manifest(workspace, load):
     assert set(manifest["inputs"]) >= {"electricity", "stationary_fuel", "facilities"}
     assert any(r.startswith("epa-hub-2025@") for r in manifest["factor_releases"])
     assert "carbonledger-code" in manifest["versions"]
-    assert first.run.ledger_path == f"ledgers/{first.run.ledger_sha256}.parquet"
+    assert first.run.ledger_path == f"ledgers/{first.run.ledger_sha256}.json"
+
+
+def test_the_ledger_is_its_parts_in_method_order_each_stored_once(workspace, load):
+    """One part per method with rows, named by its hash, listed by the manifest in order."""
+    import json
+
+    load(workspace, **ROWS)
+    run = calculate(workspace).run
+    manifest = json.loads((workspace.root / run.ledger_path).read_text())
+    files = workspace.ledger_files(run)
+    assert [f"ledgers/parts/{p['sha256']}.parquet" for p in manifest["parts"]] == [
+        f.relative_to(workspace.root).as_posix() for f in files
+    ]
+    assert manifest["rows"] == run.rows == sum(p["rows"] for p in manifest["parts"])
+    methods = [pq.read_table(f, columns=["method"])["method"].unique().to_pylist() for f in files]
+    assert all(len(m) == 1 for m in methods) and len({m[0] for m in methods}) == len(files)
+
+
+def test_a_changed_ledger_part_is_found_on_reading(workspace, load):
+    from carbonledger.errors import IntegrityError
+
+    load(workspace, **ROWS)
+    run = calculate(workspace).run
+    part = workspace.ledger_files(run)[-1]
+    part.write_bytes(part.read_bytes()[:-10])
+    with pytest.raises(IntegrityError, match=part.name):
+        workspace.ledger_files(run)
+
+
+def test_a_ledger_stored_as_one_file_before_parts_still_reads(workspace, load):
+    """Workspaces made before ledgers had parts hold one ``ledgers/<sha256>.parquet``."""
+    import dataclasses
+
+    from carbonledger.provenance import sha256_file
+
+    load(workspace, **ROWS)
+    run = calculate(workspace).run
+    one = workspace.root / "ledgers" / "old.parquet"
+    pq.write_table(pq.read_table(workspace.ledger_files(run)), one)
+    digest = sha256_file(one)
+    old = dataclasses.replace(run, ledger_path="ledgers/old.parquet", ledger_sha256=digest)
+    assert workspace.ledger_files(old) == [one]
 
 
 def test_period_filter_and_reference_engine(workspace, load):

@@ -35,7 +35,7 @@ def test_a_fuel_in_china_takes_the_default_fuel_proxy_and_says_so(workspace, loa
     run = calculate(workspace).run
     rows = [
         r
-        for r in pq.read_table(workspace.ledger_path(run)).to_pylist()
+        for r in pq.read_table(workspace.ledger_files(run)).to_pylist()
         if r["method"] == "stationary_combustion"
     ]
     assert {r["match_level"] for r in rows} == {"proxy"}

@@ -119,7 +119,7 @@ def test_a_new_run_takes_a_locked_periods_rows_from_its_signed_off_run(workspace
     signed = calculate(workspace).run
     before = {
         r["period"][:4]: r
-        for r in pq.read_table(workspace.ledger_path(signed)).to_pylist()
+        for r in pq.read_table(workspace.ledger_files(signed)).to_pylist()
         if r["method"] == "electricity_location"
     }
     lock(workspace, "2025")
@@ -137,7 +137,7 @@ def test_a_new_run_takes_a_locked_periods_rows_from_its_signed_off_run(workspace
     assert newer.manifest["options"]["locked_periods"] == {"2025": signed.run_id}
     after = {
         r["period"][:4]: r
-        for r in pq.read_table(workspace.ledger_path(newer)).to_pylist()
+        for r in pq.read_table(workspace.ledger_files(newer)).to_pylist()
         if r["method"] == "electricity_location"
     }
     assert after["2025"] == before["2025"]  # the signed-off row, its run id included

@@ -209,7 +209,7 @@ def test_lineage_sums_to_every_reported_number_and_the_pack_holds_it(context, re
     from carbonledger.app import open_run, workspace_library
     from carbonledger.report.evidence import evidence_pack, lineage
 
-    ledger = report_ws.ledger_path(report_ws.get_run(context.inventory.run_id))
+    ledger = report_ws.ledger_files(report_ws.get_run(context.inventory.run_id))
     shares = open_run(report_ws).shares
     rows = lineage(context, ledger, shares).to_pylist()
     for number_id, value in context.numbers().items():
@@ -260,7 +260,7 @@ def test_the_report_lists_only_the_releases_the_run_took_factors_from(report_ws,
     import pyarrow.parquet as pq
 
     ledger = pq.read_table(
-        report_ws.ledger_path(report_ws.get_run(context.inventory.run_id)),
+        report_ws.ledger_files(report_ws.get_run(context.inventory.run_id)),
         columns=["factor_release"],
     )
     used = set(pc.unique(ledger["factor_release"]).to_pylist())

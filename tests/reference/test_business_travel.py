@@ -35,7 +35,7 @@ def test_flight_hotel_and_rail(workspace, load):
             _trip("H1", mode="hotel", nights=3, hotel_country="CN"),
         ],
     )
-    rows = pq.read_table(workspace.ledger_path(calculate(workspace).run)).to_pylist()
+    rows = pq.read_table(workspace.ledger_files(calculate(workspace).run)).to_pylist()
     by_record = {}
     for row in rows:
         by_record.setdefault(row["record_id"], []).append(row)
@@ -60,7 +60,7 @@ def test_travel_elsewhere_uses_named_proxies(workspace, load):
             }
         ],
     )
-    rows = pq.read_table(workspace.ledger_path(calculate(workspace).run)).to_pylist()
+    rows = pq.read_table(workspace.ledger_files(calculate(workspace).run)).to_pylist()
     assert {r["match_level"] for r in rows} == {"proxy"}
     assert {r["factor_release"] for r in rows} == {"desnz-2025"}
 

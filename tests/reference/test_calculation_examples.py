@@ -17,7 +17,7 @@ from carbonledger.store import Workspace
 
 def _ledger(workspace):
     run = calculate(workspace).run
-    return pq.read_table(workspace.ledger_path(run)).to_pylist()
+    return pq.read_table(workspace.ledger_files(run)).to_pylist()
 
 
 def _by_gas(rows, method):
@@ -113,7 +113,7 @@ def test_fuel_in_gallons_takes_the_energy_path_with_the_publishers_heat_content(
         ],
     )
     run = calculate(workspace).run
-    rows = pq.read_table(workspace.ledger_path(run)).to_pylist()
+    rows = pq.read_table(workspace.ledger_files(run)).to_pylist()
     gases = _by_gas(rows, "stationary_combustion")
     assert gases["CO2"]["mass"] == pytest.approx(138 * 73.96)
     assert gases["CH4"]["mass"] == pytest.approx(138 * 3 / 1000)
@@ -287,7 +287,7 @@ def test_certificates_never_exceed_consumption(workspace, load):
         ],
     )
     run = calculate(workspace).run
-    market = totals(workspace.ledger_path(run), ["scope"], basis="market").to_pylist()
+    market = totals(workspace.ledger_files(run), ["scope"], basis="market").to_pylist()
     assert [t["co2e"] for t in market if t["scope"] == 2] == [0.0]
     excess = run.manifest["reports"]["electricity_market"]["instrument_excess"]
     assert excess[0]["excess_kwh"] == pytest.approx(30_000)

@@ -33,7 +33,7 @@ def test_rail_remote_work_and_cycling(workspace, load):
             _line("C4", "bike", employees=3, days=20, one_way_distance=4),
         ],
     )
-    rows = pq.read_table(workspace.ledger_path(calculate(workspace).run)).to_pylist()
+    rows = pq.read_table(workspace.ledger_files(calculate(workspace).run)).to_pylist()
     by_record = {}
     for row in rows:
         by_record[row["record_id"]] = by_record.get(row["record_id"], 0.0) + row["co2e"]

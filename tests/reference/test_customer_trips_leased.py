@@ -12,7 +12,7 @@ REL = 1e-4  # per-gas rows weighed with AR5 against the published CO2e, rounded 
 
 
 def _rows(workspace, method):
-    table = pq.read_table(workspace.ledger_path(calculate(workspace).run))
+    table = pq.read_table(workspace.ledger_files(calculate(workspace).run))
     return [r for r in table.to_pylist() if r["method"] == method]
 
 

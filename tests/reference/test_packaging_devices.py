@@ -23,7 +23,7 @@ BOX = {
 
 
 def _rows(workspace):
-    return pq.read_table(workspace.ledger_path(calculate(workspace).run)).to_pylist()
+    return pq.read_table(workspace.ledger_files(calculate(workspace).run)).to_pylist()
 
 
 def _use(record_id="P1", package_type="box_m", packages=1000):

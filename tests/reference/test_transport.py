@@ -34,7 +34,7 @@ def _leg(record_id, **fields):
 
 def _ledger(workspace, load, legs):
     load(workspace, transport_legs=legs)
-    table = pq.read_table(workspace.ledger_path(calculate(workspace).run))
+    table = pq.read_table(workspace.ledger_files(calculate(workspace).run))
     return [r for r in table.to_pylist() if r["method"].startswith("transport_")]
 
 
@@ -151,7 +151,7 @@ def test_hub_per_tonne_handled_and_tce_footprints(workspace, load, tmp_path):
     assert not [r for r in rows if r["record_id"] == "H1" and r["method"] == "transport_wtt"]
     run = workspace.runs()[0]
     tces = tce_footprints(
-        workspace.ledger_path(run),
+        workspace.ledger_files(run),
         [workspace.root / b.parquet_path for b in workspace.batches("transport_legs")],
     )
     by_tce = {r["tceId"]: r for r in tces.to_pylist()}

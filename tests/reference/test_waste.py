@@ -38,7 +38,7 @@ def test_board_landfilled_in_the_uk_and_the_us(workspace, load):
     )
     rows = {
         r["record_id"]: r
-        for r in pq.read_table(workspace.ledger_path(calculate(workspace).run)).to_pylist()
+        for r in pq.read_table(workspace.ledger_files(calculate(workspace).run)).to_pylist()
     }
     assert rows["W1"]["co2e"] == pytest.approx(2 * 1164.4894)
     assert rows["W1"]["factor_release"] == "desnz-2025"

@@ -55,7 +55,7 @@ def test_tables_give_the_ledger_of_a_stored_run(tmp_path, workspace, load):
     # China and Great Britain
     assert set(in_memory["method"].to_pylist()) == {"electricity_location", "electricity_market"}
     load(workspace, electricity=POWER)
-    stored = workspace.ledger_path(calculate(workspace).run)
+    stored = workspace.ledger_files(calculate(workspace).run)
     import pyarrow.parquet as pq
 
     ledger = pq.read_table(stored)

@@ -42,9 +42,9 @@ class RunView:
         return self.stored.run_id
 
     @cached_property
-    def ledger(self) -> Path:
-        """The ledger file, checked against its hash (once)."""
-        return self.workspace.ledger_path(self.stored)
+    def ledger(self) -> list[Path]:
+        """The ledger's part files in order, each checked against its hash (once)."""
+        return self.workspace.ledger_files(self.stored)
 
     @cached_property
     def inputs(self) -> RunInputs:

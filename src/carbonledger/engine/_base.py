@@ -68,9 +68,13 @@ class RelationalEngine(Engine):
         """Execute and write Parquet (streamed where the backend can)."""
         self.backend.to_parquet(expression, str(path))
 
-    def write_ordered(self, parts: list[Any], path: Path) -> None:
-        """Write ordered parts one after another into one Parquet file (default: one union,
-        ordered as the parts are, for backends whose writers keep a sorted order)."""
-        import ibis
+    def write_parts(self, parts: list[Any], paths: list[Path]) -> None:
+        """Write each ordered part into its own Parquet file (``paths[i]`` for ``parts[i]``).
 
-        self.to_parquet(ibis.union(*parts) if len(parts) > 1 else parts[0], path)
+        A ledger is the ordered list of these files: nothing is concatenated afterwards, so
+        each row is encoded once.
+        """
+        if len(parts) != len(paths):
+            raise ValueError(f"{len(parts)} parts but {len(paths)} paths")
+        for part, path in zip(parts, paths, strict=True):
+            self.to_parquet(part, path)

@@ -65,28 +65,6 @@ class DuckDBEngine(RelationalEngine):
         self._backend.con.register(name, data)
         return self._backend.table(name)
 
-    def write_ordered(self, parts: list[Any], path: Path) -> None:
-        """Write ordered parts one after another into one Parquet file, deterministically.
-
-        Each part is sorted and written on its own (a sort of one part fits the memory limit
-        where one sort of everything may not), then the files are read back in order into the
-        target with insertion order preserved, so equal inputs give equal bytes.
-        """
-        staged = []
-        try:
-            for number, part in enumerate(parts):
-                staged.append(path.with_name(f"{path.stem}.part{number:03d}.parquet"))
-                self.to_parquet(part, staged[-1])
-            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in staged)
-            target = str(path).replace("'", "''")
-            self._backend.raw_sql(
-                f"COPY (SELECT * FROM read_parquet([{files}])) TO '{target}' "
-                "(FORMAT parquet, COMPRESSION zstd)"
-            )
-        finally:
-            for file in staged:
-                file.unlink(missing_ok=True)
-
     def to_parquet(self, expression: Any, path: Path) -> None:
         """Execute and stream the result into a Parquet file with DuckDB's ``COPY``, which
         spills to disk under the memory limit (ordering included)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.inventory.transport import tce_footprints
 
 __all__ = ["allocate", "footprint"]
@@ -27,7 +27,7 @@ _POOL = ("period", "pool_type", "pool_id", "scopes", "methods", "key")
 
 
 def allocate(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     keys: pa.Table,
     shares: pa.Table | None = None,
     basis: str = "location",
@@ -88,7 +88,7 @@ def _label(share: dict[str, Any]) -> str:
 
 
 def footprint(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     keys: pa.Table,
     consumer_type: str,
     consumer_id: str,

@@ -11,13 +11,13 @@ Each recalculation is stored as a new version; nothing is edited.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory.boundary import consolidation_shares
+from carbonledger.inventory.ledger_sql import LedgerSource
 from carbonledger.inventory.totals import totals
 from carbonledger.options import Consolidation
 
@@ -28,7 +28,7 @@ STRUCTURAL = {"acquisition": 1.0, "divestment": -1.0}
 
 
 def _by_scope(
-    ledger: Path | pa.Table, year: str, shares: pa.Table, basis: str = "location"
+    ledger: LedgerSource, year: str, shares: pa.Table, basis: str = "location"
 ) -> dict[int, float]:
     return {
         r["scope"]: r["co2e"] for r in totals(ledger, ["scope"], basis, year, shares).to_pylist()
@@ -36,7 +36,7 @@ def _by_scope(
 
 
 def base_year_recalculation(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     entities: pa.Table,
     events: pa.Table,
     *,
@@ -48,7 +48,7 @@ def base_year_recalculation(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
         A run's ledger that holds the base year's data.
     entities, events : pyarrow.Table
         The ``entities`` and ``base_year_events`` tables.
@@ -105,7 +105,7 @@ def base_year_recalculation(
 
 def _effect(
     event: dict[str, Any],
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     year: str,
     entities: list[dict[str, Any]],
     approach: Consolidation | str,

@@ -19,7 +19,6 @@ It is a trend projection, not a plan: planned measures (issue "plan") come on to
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.factors import FactorLibrary
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 
 __all__ = ["TRAJECTORY_YEARS", "forecast", "grid_trajectory"]
 
@@ -65,7 +64,7 @@ def grid_trajectory(library: FactorLibrary, country: str, years: Sequence[int]) 
 
 
 def forecast(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     facilities: pa.Table,
     entities: pa.Table,
     library: FactorLibrary,
@@ -76,7 +75,7 @@ def forecast(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
     facilities, entities : pyarrow.Table
         To place each source in a country (facility first, else entity).
     library : FactorLibrary

@@ -13,12 +13,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.inventory.totals import totals
 from carbonledger.options import DEFAULT_PARETO_SHARE
 
@@ -33,7 +32,7 @@ __all__ = [
 
 
 def pareto(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     dimension: str,
     shares: pa.Table | None = None,
     period: str | None = None,
@@ -75,7 +74,7 @@ def pareto_of(
 
 
 def change_decomposition(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     before: str,
     after: str,
     shares: pa.Table | None = None,

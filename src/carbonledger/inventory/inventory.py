@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.hotspots import pareto_of
+from carbonledger.inventory.ledger_sql import LedgerSource
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.scope3 import Reason, scope3_coverage
 from carbonledger.inventory.totals import totals_sets
@@ -130,7 +130,7 @@ class Inventory:
 
 
 def build_inventory(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     entities: pa.Table,
     *,
     run_id: str,
@@ -145,7 +145,7 @@ def build_inventory(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
         The run's ledger.
     entities : pyarrow.Table
         The workspace's ``entities`` table.

@@ -3,23 +3,35 @@ connection, the ledger scanned in place)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
 from carbonledger.engine import sql_connection
 
-__all__ = ["latest_year", "ledger_connection", "weighted_source"]
+__all__ = ["LedgerSource", "latest_year", "ledger_connection", "weighted_source"]
+
+#: A ledger as the inventory reads it: a run's ordered Parquet parts (or one file), or a table.
+LedgerSource: TypeAlias = Path | Sequence[Path] | pa.Table
 
 
-def ledger_connection(ledger: Path | pa.Table) -> Any:
-    """A DuckDB connection with the ledger (Parquet path or table) registered as ``ledger``."""
+def ledger_connection(ledger: LedgerSource) -> Any:
+    """A DuckDB connection with the ledger (Parquet parts or table) registered as ``ledger``.
+
+    Parts are read in their order, so row order is the ledger's."""
     con = sql_connection()
-    con.register(
-        "ledger", ledger if isinstance(ledger, pa.Table) else con.read_parquet(str(ledger))
-    )
+    if isinstance(ledger, pa.Table):
+        con.register("ledger", ledger)
+    else:
+        con.register("ledger", con.read_parquet(ledger_paths(ledger)))
     return con
+
+
+def ledger_paths(ledger: Path | Sequence[Path]) -> list[str]:
+    """The ledger's files as strings, in order."""
+    return [str(ledger)] if isinstance(ledger, Path) else [str(p) for p in ledger]
 
 
 def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
@@ -48,7 +60,7 @@ def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
     return "ledger l LEFT JOIN shares s USING (entity_id)", weight
 
 
-def latest_year(ledger: Path | pa.Table) -> str | None:
+def latest_year(ledger: LedgerSource) -> str | None:
     """The latest year (``YYYY``) with active rows in the ledger; None for an empty ledger."""
     con = ledger_connection(ledger)
     try:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.inventory.totals import DIMENSIONS
 
 __all__ = ["INDICATORS", "PRIMARY", "pedigree_rules", "pedigree_sql", "quality_by"]
@@ -50,7 +49,7 @@ def pedigree_sql(indicator: str, alias: str = "l") -> str:
 
 
 def quality_by(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     dimension: str,
     shares: pa.Table | None = None,
     period: str | None = None,

@@ -9,18 +9,16 @@ review: it may be spend booked elsewhere, or a gap in the coverage map.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 
-from carbonledger.inventory.ledger_sql import ledger_connection
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection
 
 __all__ = ["reconcile", "unmatched_process_activity"]
 
 _SPEND = "spend_eeio"
 
 
-def reconcile(ledger: Path | pa.Table) -> pa.Table:
+def reconcile(ledger: LedgerSource) -> pa.Table:
     """The reconciliation table of a ledger's scope 3 [t CO2e].
 
     Returns
@@ -50,7 +48,7 @@ def reconcile(ledger: Path | pa.Table) -> pa.Table:
         con.close()
 
 
-def unmatched_process_activity(ledger: Path | pa.Table) -> pa.Table:
+def unmatched_process_activity(ledger: LedgerSource) -> pa.Table:
     """Scope 3 process results (method, entity, month) that superseded no spend line [t CO2e]."""
     con = ledger_connection(ledger)
     try:

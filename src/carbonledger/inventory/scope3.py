@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import yaml
 
-from carbonledger.inventory.ledger_sql import ledger_connection
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection
 from carbonledger.methods import method_specs
 
 __all__ = [
@@ -82,7 +81,7 @@ def scope3_categories() -> dict[int, dict[str, Any]]:
 
 
 def scope3_coverage(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     exclusions: Mapping[int, Reason] | None = None,
     language: str = "en",
     co2e: Mapping[int, float] | None = None,
@@ -91,7 +90,7 @@ def scope3_coverage(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
         A run's ledger.
     exclusions : mapping of int to str or to a mapping of language to str, optional
         Categories the organisation excludes, with the reason.

@@ -9,13 +9,12 @@ exact aggregations of the ledger rows: the parts of any grouping add up to the t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.options import DIMENSIONS
 
 __all__ = ["DIMENSIONS", "totals", "totals_sets"]
@@ -40,7 +39,7 @@ def _checked(basis: str, dimensions: Sequence[str]) -> None:
 
 
 def totals(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     by: list[str] | None = None,
     basis: str = "location",
     period: str | None = None,
@@ -50,7 +49,7 @@ def totals(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
         A ledger Parquet file or table.
     by : list of str, optional
         Names from :data:`DIMENSIONS` (default: one grand total).
@@ -82,7 +81,7 @@ def totals(
 
 
 def totals_sets(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     sets: Sequence[Sequence[str]],
     basis: str = "location",
     period: str | None = None,

@@ -17,12 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonledger.engine import ibis_connection
+from carbonledger.inventory.ledger_sql import LedgerSource
 from carbonledger.methods import unit_scales, with_tonne_km
 
 __all__ = ["shipment_footprints", "tce_footprints"]
 
 
-def tce_footprints(ledger: Path | pa.Table, legs: Sequence[Path]) -> pa.Table:
+def tce_footprints(ledger: LedgerSource, legs: Sequence[Path]) -> pa.Table:
     """One row per TCE of the ledger: iLEAP fields [t km, kg CO2e] plus ``orderId`` and
     ``co2eVehicle``."""
     con = ibis_connection()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
@@ -29,7 +28,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.inventory.quality import PRIMARY
 from carbonledger.options import DEFAULT_SAMPLES
 
@@ -70,7 +69,7 @@ _GROUPS_SQL = """
 """
 
 
-def _groups(ledger: Path | pa.Table, shares: pa.Table | None, period: str | None) -> list[dict]:
+def _groups(ledger: LedgerSource, shares: pa.Table | None, period: str | None) -> list[dict]:
     con = ledger_connection(ledger)
     try:
         source, weight = weighted_source(con, shares)
@@ -81,7 +80,7 @@ def _groups(ledger: Path | pa.Table, shares: pa.Table | None, period: str | None
 
 
 def uncertainty(
-    ledger: Path | pa.Table,
+    ledger: LedgerSource,
     shares: pa.Table | None = None,
     period: str | None = None,
     samples: int = DEFAULT_SAMPLES,
@@ -92,7 +91,7 @@ def uncertainty(
 
     Parameters
     ----------
-    ledger : Path or pyarrow.Table
+    ledger : Path, list of Path or pyarrow.Table
     shares : pyarrow.Table, optional
         Consolidation shares (``entity_id``, ``share``).
     period : str, optional

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.inventory.ledger_sql import ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
 from carbonledger.report.context import ReportContext
 from carbonledger.report.escape import sql_csv_safe
 
@@ -49,7 +49,7 @@ method, gas and stage for each row's factor.
 """
 
 
-def lineage(context: ReportContext, ledger: Path | pa.Table, shares: pa.Table) -> pa.Table:
+def lineage(context: ReportContext, ledger: LedgerSource, shares: pa.Table) -> pa.Table:
     """For every reported number, the ledger rows that sum to it [t CO2e].
 
     Returns
@@ -79,7 +79,7 @@ def _csv_safe_query(con: Any, query: str) -> str:
 
 def evidence_pack(
     context: ReportContext,
-    ledger: Path,
+    ledger: LedgerSource,
     shares: pa.Table,
     release_manifests: list[dict[str, Any]],
     path: str | Path,
@@ -111,11 +111,22 @@ def evidence_pack(
             pack.writestr("input_batches.json", _json(context.run_manifest.get("inputs", {})))
             for manifest in release_manifests:
                 pack.writestr(f"factor_releases/{manifest['release_id']}.json", _json(manifest))
-            pack.write(ledger, "ledger.parquet")
+            pack.write(_one_file(ledger, work / "ledger.parquet"), "ledger.parquet")
             pack.writestr("numbers.json", _json(context.numbers()))
             for name in ("lineage.parquet", "lineage.csv"):
                 pack.write(work / name, name)
         partial.replace(target)
+    return target
+
+
+def _one_file(ledger: LedgerSource, target: Path) -> Path:
+    """The ledger as one Parquet file (its parts in order), for readers outside carbonledger."""
+    con = ledger_connection(ledger)
+    try:
+        target_sql = _quoted(str(target))
+        con.execute(f"COPY (FROM ledger) TO {target_sql} (FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.close()
     return target
 
 

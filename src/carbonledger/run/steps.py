@@ -3,15 +3,16 @@
 :func:`calculate` is :func:`prepare` (gather the inputs once, choose factors' policy, write the
 manifest whose fingerprint is the run id) -> :func:`check` (every method's reference tables are
 there) -> :func:`build` (the ledger plan, per method) -> :func:`execute` (the engine writes the
-ordered ledger to a staged file) -> :func:`store` (the ledger and its manifest through the
-workspace's write path). Callers may run the steps themselves, e.g. to look at a plan.
+ledger's ordered parts, one per method, to staged files) -> :func:`store` (the parts and the
+manifest through the workspace's write path). Callers may run the steps themselves, e.g. to
+look at a plan.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,8 @@ class RunSetup:
     context : FactorContext
     engine : str
     memory_limit : str, optional
-    carried : dict of str to Path
-        Locked periods the run covers, with the ledger of the run each was signed off with:
+    carried : dict of str to list of Path
+        Locked periods the run covers, with the ledger parts of the run each was signed off with:
         their rows are that run's, never recomputed.
     """
 
@@ -92,7 +93,7 @@ class RunSetup:
     context: FactorContext
     engine: str
     memory_limit: str | None
-    carried: dict[str, Path] = field(default_factory=dict)
+    carried: dict[str, list[Path]] = field(default_factory=dict)
 
 
 def workspace_library(workspace: Workspace) -> FactorLibrary:
@@ -133,7 +134,7 @@ def prepare(
     chosen = tuple(methods) if methods is not None else registered_methods()
     inputs = gather_inputs(workspace, [m.kind for m in chosen], period)
     carried = {
-        lock.period: workspace.ledger_path(workspace.get_run(lock.run_id))
+        lock.period: workspace.ledger_files(workspace.get_run(lock.run_id))
         for lock in current_locks(workspace)
         if lock.run_id and (period is None or lock.period.startswith(period))
     }
@@ -214,79 +215,90 @@ def build(setup: RunSetup, engine: RelationalEngine) -> LedgerPlan:
     return relational_ledger(engine, setup.methods, setup.inputs, setup.context, setup.run_id)
 
 
-def execute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
-    """Compute the ledger into ``path``; its row count and the methods' reports. The rows of
-    the locked periods the run covers are their signed-off runs' (:attr:`RunSetup.carried`)."""
+def execute(setup: RunSetup, staging: Callable[[], Path]) -> tuple[list[Path], dict[str, Any]]:
+    """Compute the ledger into fresh files from ``staging``: its ordered part files and the
+    methods' reports. The rows of the locked periods the run covers are their signed-off
+    runs' (:attr:`RunSetup.carried`)."""
     if not setup.carried:
-        return _compute(setup, path)
-    computed = path.with_name(f"{path.stem}.computed.parquet")
+        return _compute(setup, staging)
+    computed, reports = _compute(setup, staging)
     try:
-        _, reports = _compute(setup, computed)
-        rows = carry_locked_periods(computed, setup.carried, path)
+        return carry_locked_periods(computed, setup.carried, staging), reports
     finally:
-        computed.unlink(missing_ok=True)
-    return rows, reports
+        for path in computed:
+            path.unlink(missing_ok=True)
 
 
-def carry_locked_periods(computed: Path, carried: dict[str, Path], path: Path) -> int:
-    """Write ``computed`` into ``path`` with the rows of each locked period taken from its
-    signed-off ledger instead, batch by batch (memory stays bounded); the row count."""
+def carry_locked_periods(
+    computed: list[Path], carried: dict[str, list[Path]], staging: Callable[[], Path]
+) -> list[Path]:
+    """The ``computed`` parts without the rows of the locked periods, then, for each locked
+    period, its rows from its signed-off ledger: new part files, written batch by batch (memory
+    stays bounded)."""
     periods = sorted(carried)
+    schema = pq.read_schema(computed[0])
 
-    def locked(batch: pa.RecordBatch) -> pa.Array:
-        mask = pa.array([False] * batch.num_rows)
+    def copy(sources: list[Path], keep: Callable[[pa.RecordBatch], pa.Array]) -> Path:
+        target = staging()
+        with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+            for source in sources:
+                for batch in pq.ParquetFile(source).iter_batches():
+                    kept = batch.filter(keep(batch))
+                    columns = [kept.column(f.name).cast(f.type) for f in schema]
+                    writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+        return target
+
+    def unlocked(batch: pa.RecordBatch) -> pa.Array:
+        mask = pa.array([True] * batch.num_rows)
         for period in periods:
-            mask = pc.or_(mask, pc.starts_with(batch.column("period"), period))
+            mask = pc.and_(mask, pc.invert(pc.starts_with(batch.column("period"), period)))
         return mask
 
-    rows = 0
-    schema = pq.read_schema(computed)
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for batch in pq.ParquetFile(computed).iter_batches():
-            kept = batch.filter(pc.invert(locked(batch)))
-            writer.write_batch(kept)
-            rows += kept.num_rows
-        for period in periods:
-            for batch in pq.ParquetFile(carried[period]).iter_batches():
-                signed = batch.filter(pc.starts_with(batch.column("period"), period))
-                writer.write_batch(
-                    pa.RecordBatch.from_arrays(
-                        [signed.column(f.name).cast(f.type) for f in schema], schema=schema
-                    )
-                )
-                rows += signed.num_rows
-    return rows
+    def of_period(period: str) -> Callable[[pa.RecordBatch], pa.Array]:
+        return lambda batch: pc.starts_with(batch.column("period"), period)
+
+    parts = [copy([part], unlocked) for part in computed]
+    parts += [copy(carried[period], of_period(period)) for period in periods]
+    return parts
 
 
-def _compute(setup: RunSetup, path: Path) -> tuple[int, dict[str, Any]]:
+def _compute(setup: RunSetup, staging: Callable[[], Path]) -> tuple[list[Path], dict[str, Any]]:
     if setup.engine == "reference":
         table = reference_ledger(setup.methods, setup.inputs, setup.context, setup.run_id)
+        path = staging()
         path.write_bytes(parquet_bytes(table))
-        return table.num_rows, {}
+        return [path], {}
+    spill = staging().with_suffix(".spill")
     options: dict[str, Any] = {}
-    if setup.engine == "duckdb":  # spill beside the staged ledger: swept if the process dies
-        options["temp_directory"] = path.parent / f"{path.stem}.spill"
+    if setup.engine == "duckdb":  # spill inside the staging folder: swept if the process dies
+        options["temp_directory"] = spill
         if setup.memory_limit:
             options["memory_limit"] = setup.memory_limit
     engine = get_engine(setup.engine, **options)
+    paths: list[Path] = []
     try:
         assert isinstance(engine, RelationalEngine)
         plan = build(setup, engine)
         if not plan.parts:
-            path.write_bytes(parquet_bytes(ledger_schema().empty_table()))
-            return 0, plan.reports
-        engine.write_ordered(plan.parts, path)
+            paths.append(staging())
+            paths[0].write_bytes(parquet_bytes(ledger_schema().empty_table()))
+            return paths, plan.reports
+        paths.extend(staging() for _ in plan.parts)
+        engine.write_parts(plan.parts, paths)
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         engine.close()
-        if "temp_directory" in options:
-            shutil.rmtree(options["temp_directory"], ignore_errors=True)
-    return int(pq.ParquetFile(path).metadata.num_rows), plan.reports
+        shutil.rmtree(spill, ignore_errors=True)
+    return paths, plan.reports
 
 
 def store(
-    workspace: Workspace, setup: RunSetup, staged: Path, rows: int, reports: dict[str, Any]
+    workspace: Workspace, setup: RunSetup, staged: list[Path], reports: dict[str, Any]
 ) -> CalculationResult:
-    """Register the staged ledger and the manifest through the workspace's write path."""
+    """Register the staged ledger parts and the manifest through the workspace's write path."""
     manifest = setup.manifest
     run, created = workspace.store_run(
         staged,
@@ -296,7 +308,7 @@ def store(
             "period": setup.inputs.period,
             "engine": setup.engine,
             "gwp_set": setup.context.gwp_set,
-            "rows": rows,
+            "rows": sum(pq.ParquetFile(path).metadata.num_rows for path in staged),
             "manifest": {**json.loads(manifest.to_json()), "reports": reports},
         },
     )
@@ -339,13 +351,8 @@ def calculate(
     if existing := next((r for r in workspace.runs() if r.run_id == setup.run_id), None):
         return CalculationResult(existing, False)
     check(setup)
-    staged = workspace.staging_path()
-    try:
-        rows, reports = execute(setup, staged)
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
-    return store(workspace, setup, staged, rows, reports)
+    staged, reports = execute(setup, workspace.staging_path)
+    return store(workspace, setup, staged, reports)
 
 
 def _table_hash(table: pa.Table) -> str:

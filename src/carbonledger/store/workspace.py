@@ -5,7 +5,8 @@ Layout of a workspace folder::
     carbonledger.toml      settings (WorkspaceConfig)
     carbonledger.db        SQLite metadata store (or PostgreSQL by URL), managed by Alembic
     batches/<kind>/<sha256>.parquet   imported batches, immutable, named by content hash
-    ledgers/<sha256>.parquet          emission ledgers of calculation runs
+    ledgers/<sha256>.json             emission ledgers of calculation runs: manifests of
+    ledgers/parts/<sha256>.parquet    their ordered parts (see carbonledger.store.ledgers)
     factors/<release>/     the workspace's own factor releases
     .staging/<pid>-<token>/           files being written by a live process
     .writer.lock           held while a writer registers a change
@@ -41,6 +42,7 @@ from carbonledger.errors import ConfigError, FactorError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file, utc_now
 from carbonledger.store.files import FileStore
+from carbonledger.store.ledgers import manifest_bytes, parse_manifest, stage_parts
 from carbonledger.store.lock import writer_lock
 from carbonledger.store.metadata import MetadataStore
 from carbonledger.store.models import BatchRow, EventRow, FactorReleaseRow, RunRow
@@ -199,9 +201,9 @@ class StoredRun:
     rows : int
         Ledger rows.
     ledger_sha256 : str
-        Hash of the ledger file.
+        Hash of the ledger's manifest (of its one file, for a run stored before parts).
     ledger_path : str
-        Path relative to the workspace root.
+        Path of the manifest relative to the workspace root.
     manifest : dict
         The run manifest.
     """
@@ -646,35 +648,44 @@ class Workspace:
             raise WorkspaceError(f"{len(found)} runs match {run_id!r} in {self.root}")
         return found[0]
 
-    def ledger_path(self, run: StoredRun) -> Path:
-        """Absolute path of a run's ledger, after checking its hash.
+    def ledger_files(self, run: StoredRun) -> list[Path]:
+        """Absolute paths of a run's ledger parts, in ledger order, after checking the hash of
+        its manifest and of every part.
 
         Raises
         ------
         IntegrityError
-            If the ledger file is missing or changed since the run stored it.
+            If the manifest or a part is missing or changed since the run stored it.
         """
-        return self.files.path(run.ledger_path, run.ledger_sha256)
+        if run.ledger_path.endswith(".parquet"):  # a ledger stored before parts existed
+            return [self.files.path(run.ledger_path, run.ledger_sha256)]
+        content = self.files.read_bytes(run.ledger_path, run.ledger_sha256)
+        parts = parse_manifest(content, self.root / run.ledger_path)
+        return [self.files.path(part.key, part.sha256) for part in parts]
 
     def staging_path(self, suffix: str = ".parquet") -> Path:
         """A fresh path in this process's staging folder for a file about to be stored."""
         return self.files.staging_path(suffix)
 
-    def store_run(self, staged: Path, run: dict[str, Any]) -> tuple[StoredRun, bool]:
-        """Register a run whose ledger was written to ``staged`` (from :meth:`staging_path`).
+    def store_run(self, staged: list[Path], run: dict[str, Any]) -> tuple[StoredRun, bool]:
+        """Register a run whose ledger parts were written to ``staged`` (paths from
+        :meth:`staging_path`, in ledger order).
 
-        The ledger moves to ``ledgers/<sha256>.parquet``; a run whose id is already stored is
-        not stored again (the staged file is discarded).
+        Each part moves to ``ledgers/parts/<sha256>.parquet`` and the manifest listing them to
+        ``ledgers/<sha256>.json`` (see :mod:`carbonledger.store.ledgers`); a run whose id is
+        already stored is not stored again (the staged files are discarded).
 
         Returns
         -------
         run : StoredRun
         created : bool
         """
-        digest = sha256_file(staged)
-        relative = (Path(LEDGER_DIR) / f"{digest}.parquet").as_posix()
-        payload = {"ledger_sha256": digest, "rows": run["rows"], "period": run["period"]}
         try:
+            parts = stage_parts(LEDGER_DIR, staged)
+            manifest = manifest_bytes([part for _, part in parts])
+            digest = sha256_bytes(manifest)
+            relative = (Path(LEDGER_DIR) / f"{digest}.json").as_posix()
+            payload = {"ledger_sha256": digest, "rows": run["rows"], "period": run["period"]}
             with self.write("run.stored", run["run_id"], payload) as session:
                 if existing := session.get(RunRow, run["run_id"]):
                     unchanged(session)
@@ -693,9 +704,12 @@ class Workspace:
                 session.add(row)
                 session.flush()
                 stored = StoredRun.from_row(row)
-                self.files.commit(staged, relative)
+                for path, part in parts:
+                    self.files.commit(path, part.key)
+                self.files.commit(self.files.stage_bytes(manifest, ".json"), relative)
         finally:
-            staged.unlink(missing_ok=True)
+            for path in staged:
+                path.unlink(missing_ok=True)
         return stored, True
 
     # -- factor releases ------------------------------------------------------------------
