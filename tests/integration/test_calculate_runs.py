@@ -75,6 +75,12 @@ def test_the_ledger_is_its_parts_in_method_order_each_stored_once(workspace, loa
     assert manifest["rows"] == run.rows == sum(p["rows"] for p in manifest["parts"])
     methods = [pq.read_table(f, columns=["method"])["method"].unique().to_pylist() for f in files]
     assert all(len(m) == 1 for m in methods) and len({m[0] for m in methods}) == len(files)
+    # every part in the ledger schema's types (a bare literal 2 is INTEGER to DuckDB: the parts
+    # of one ledger would then disagree, and Spark refuses to read them together)
+    from carbonledger.run.plan import ledger_schema
+
+    expected = [(f.name, f.type) for f in ledger_schema()]
+    assert all([(f.name, f.type) for f in pq.read_schema(p)] == expected for p in files)
 
 
 def test_a_changed_ledger_part_is_found_on_reading(workspace, load):

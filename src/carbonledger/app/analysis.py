@@ -29,6 +29,7 @@ from carbonledger.inventory.allocation import footprint as allocate_footprint
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.forecast import forecast as forecast_emissions
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
+from carbonledger.inventory.ledger_sql import LedgerOnEngine
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.inventory.uncertainty import uncertainty as monte_carlo
@@ -76,14 +77,17 @@ def inventory(
     period: str | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
+    engine: str = "duckdb",
 ) -> Inventory:
     """The consolidated inventory of a run (default: the latest, or a locked period's run) for
     a period (default: the run's, or the latest year the run holds: an inventory is of one
-    reporting period). ``samples`` and ``seed`` drive the Monte Carlo uncertainty."""
+    reporting period). ``samples`` and ``seed`` drive the Monte Carlo uncertainty; ``engine``
+    aggregates the ledger (``duckdb`` here, ``spark`` on the Spark session's executors)."""
     view = open_run(workspace, run, period)
     config = workspace.config
+    ledger = view.ledger if engine == "duckdb" else LedgerOnEngine(tuple(view.ledger), engine)
     return build_inventory(
-        view.ledger,
+        ledger,
         view.inputs.entities,
         run_id=view.run_id,
         approach=config.consolidation,

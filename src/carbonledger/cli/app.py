@@ -141,6 +141,9 @@ def _inventory_default(
         typer.Option(help="Period YYYY or YYYY-MM (default: the run's, or its latest year)."),
     ] = None,
     run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    engine: Annotated[
+        str, typer.Option(help="Aggregate on duckdb (default) or on the spark session.")
+    ] = "duckdb",
     workspace: Annotated[
         Path, typer.Option("--workspace", "-w", help="Workspace folder.")
     ] = Path(),
@@ -151,7 +154,7 @@ def _inventory_default(
     Example: [bold]carbonledger inventory -w acme --period 2025 --json[/]
     """
     if ctx.invoked_subcommand is None:
-        inventory_command(period, run, workspace, as_json)
+        inventory_command(period, run, engine, workspace, as_json)
 
 
 @periods_app.callback()

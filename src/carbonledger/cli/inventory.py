@@ -38,6 +38,9 @@ PeriodOption = Annotated[
 def inventory_command(
     period: PeriodOption = None,
     run: RunOption = None,
+    engine: Annotated[
+        str, typer.Option(help="Aggregate on duckdb (default) or on the spark session.")
+    ] = "duckdb",
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -46,7 +49,7 @@ def inventory_command(
     Example: [bold]carbonledger inventory -w acme --period 2025 --json[/]
     """
     with fail_cleanly(as_json):
-        inv = app.inventory(app.open_workspace(workspace), run, period)
+        inv = app.inventory(app.open_workspace(workspace), run, period, engine=engine)
     if as_json:
         emit_json(inv.to_dict())
         return

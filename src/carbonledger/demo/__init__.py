@@ -18,12 +18,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from carbonledger import app
 from carbonledger.app import ReportContext, Workspace
 from carbonledger.app.factors import ReleaseInfo
-from carbonledger.demo.generate import generate_tables, load_company
+from carbonledger.demo.generate import Company, generate_tables, load_company
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.schema import get_schema
 
-__all__ = ["DemoSummary", "run_demo", "write_inputs"]
+__all__ = ["DemoSummary", "demo_workspace", "run_demo", "write_inputs"]
 
 # How each kind's file is written: format, encoding, and whether headers are Chinese.
 _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
@@ -147,6 +147,36 @@ def _chinese_headers(kind: str) -> dict[str, str]:
     return headers
 
 
+def demo_workspace(
+    folder: Path, company: Company, tables: dict[str, pd.DataFrame]
+) -> tuple[Workspace, dict[str, Path]]:
+    """The demo company's workspace in ``folder`` (created, or the one there) with its own
+    factor release, and its input files written under ``folder / "inputs"`` (not imported).
+
+    Returns
+    -------
+    workspace : Workspace
+    files : dict of str to Path
+        Activity kind to input file, in import order.
+    """
+    files = write_inputs(folder / "inputs", tables)
+    files["spend_mapping"] = _copy_default_mapping(folder / "inputs")
+    workspace = app.open_if_workspace(folder)
+    if workspace is None:
+        config = WorkspaceConfig(
+            organisation=company["organisation"],
+            reporting_currency=company["reporting_currency"],
+            base_year=company["base_year"],
+            reporting_periods=[str(company["year"])],
+            proxy_regions=company["proxy_regions"],
+            scope3_exclusions=company["scope3_exclusions"],
+            later_year_factors=company["later_year_factors"],
+        )
+        workspace = app.create_workspace(folder, config)
+    _add_user_factors(workspace, company["user_factor_release"], folder / "inputs")
+    return workspace, files
+
+
 def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSummary:
     """Generate the demo company in ``out``, import its files and summarise.
 
@@ -164,21 +194,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     folder = Path(out)
     company = load_company()
     tables = generate_tables(company, seed)
-    files = write_inputs(folder / "inputs", tables)
-    files["spend_mapping"] = _copy_default_mapping(folder / "inputs")
-    workspace = app.open_if_workspace(folder)
-    if workspace is None:
-        config = WorkspaceConfig(
-            organisation=company["organisation"],
-            reporting_currency=company["reporting_currency"],
-            base_year=company["base_year"],
-            reporting_periods=[str(company["year"])],
-            proxy_regions=company["proxy_regions"],
-            scope3_exclusions=company["scope3_exclusions"],
-            later_year_factors=company["later_year_factors"],
-        )
-        workspace = app.create_workspace(folder, config)
-    _add_user_factors(workspace, company["user_factor_release"], folder / "inputs")
+    workspace, files = demo_workspace(folder, company, tables)
     summary = DemoSummary(folder)
     with Progress(
         TextColumn("{task.description}"),

@@ -7,7 +7,7 @@ lazily and declare what they support.
 """
 
 from carbonledger.engine._base import Capabilities, Engine, RelationalEngine
-from carbonledger.engine._local import ibis_connection, sql_connection
+from carbonledger.engine._local import ibis_connection, sql_connection, sql_connection_on
 from carbonledger.engine._registry import ENGINES, get_engine
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "get_engine",
     "ibis_connection",
     "sql_connection",
+    "sql_connection_on",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -68,13 +69,20 @@ class RelationalEngine(Engine):
         """Execute and write Parquet (streamed where the backend can)."""
         self.backend.to_parquet(expression, str(path))
 
-    def write_parts(self, parts: list[Any], paths: list[Path]) -> None:
-        """Write each ordered part into its own Parquet file (``paths[i]`` for ``parts[i]``).
+    def write_parts(self, parts: list[Any], staging: Callable[[], Path]) -> list[Path]:
+        """Write the ordered parts into fresh files from ``staging``; the files, in order.
 
         A ledger is the ordered list of these files: nothing is concatenated afterwards, so
-        each row is encoded once.
+        each row is encoded once. Here each part is one file; an engine that writes a part as
+        several ordered files (Spark) returns them all.
         """
-        if len(parts) != len(paths):
-            raise ValueError(f"{len(parts)} parts but {len(paths)} paths")
-        for part, path in zip(parts, paths, strict=True):
-            self.to_parquet(part, path)
+        paths: list[Path] = []
+        try:
+            for part in parts:
+                paths.append(staging())
+                self.to_parquet(part, paths[-1])
+        except BaseException:
+            for path in paths:
+                path.unlink(missing_ok=True)
+            raise
+        return paths

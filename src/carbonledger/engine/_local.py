@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ibis_connection", "sql_connection"]
+from carbonledger.errors import CarbonLedgerError
+
+__all__ = ["ibis_connection", "sql_connection", "sql_connection_on"]
 
 
 def sql_connection(**tables: Any) -> Any:
@@ -21,6 +23,26 @@ def sql_connection(**tables: Any) -> Any:
     for name, table in tables.items():
         con.register(name, table)
     return con
+
+
+def sql_connection_on(engine: str) -> Any:
+    """A connection of DuckDB's shape (``register``, ``read_parquet``, ``sql``, ``execute``,
+    ``close``) whose queries run on ``engine``: ``duckdb`` here, ``spark`` on the Spark session
+    (DuckDB-dialect SQL translated, see :mod:`carbonledger.engine._spark_sql`).
+
+    Raises
+    ------
+    CarbonLedgerError
+        For an engine that runs no SQL.
+    """
+    if engine == "duckdb":
+        return sql_connection()
+    if engine == "spark":
+        from carbonledger.engine._spark import spark_session
+        from carbonledger.engine._spark_sql import SparkSQLConnection
+
+        return SparkSQLConnection(spark_session())
+    raise CarbonLedgerError(f"the {engine!r} engine runs no SQL; use duckdb or spark")
 
 
 def ibis_connection() -> Any:

@@ -4,23 +4,52 @@ connection, the ledger scanned in place)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import pyarrow as pa
 
-from carbonledger.engine import sql_connection
+from carbonledger.engine import sql_connection, sql_connection_on
 
-__all__ = ["LedgerSource", "latest_year", "ledger_connection", "weighted_source"]
+__all__ = [
+    "LedgerOnEngine",
+    "LedgerSource",
+    "latest_year",
+    "ledger_connection",
+    "weighted_source",
+]
 
-#: A ledger as the inventory reads it: a run's ordered Parquet parts (or one file), or a table.
-LedgerSource: TypeAlias = Path | Sequence[Path] | pa.Table
+
+@dataclass(frozen=True)
+class LedgerOnEngine:
+    """A ledger's Parquet parts, to be aggregated by a named engine (``spark``: the Spark
+    session's executors) instead of the local DuckDB connection.
+
+    Attributes
+    ----------
+    files : tuple of Path
+        The ledger's parts, in order.
+    engine : str
+    """
+
+    files: tuple[Path, ...]
+    engine: str
+
+
+#: A ledger as the inventory reads it: a run's ordered Parquet parts (or one file), a table, or
+#: parts to be read by another engine.
+LedgerSource: TypeAlias = Path | Sequence[Path] | pa.Table | LedgerOnEngine
 
 
 def ledger_connection(ledger: LedgerSource) -> Any:
     """A DuckDB connection with the ledger (Parquet parts or table) registered as ``ledger``.
 
     Parts are read in their order, so row order is the ledger's."""
+    if isinstance(ledger, LedgerOnEngine):
+        con = sql_connection_on(ledger.engine)
+        con.register("ledger", con.read_parquet([str(p) for p in ledger.files]))
+        return con
     con = sql_connection()
     if isinstance(ledger, pa.Table):
         con.register("ledger", ledger)

@@ -109,10 +109,10 @@ def scope3_coverage(
     """
     con = ledger_connection(ledger)
     try:
-        found = {
-            row[0]: (row[1], row[2])
+        found = {  # methods sorted here: an ordered aggregate does not translate to Spark SQL
+            row[0]: (row[1], sorted(row[2]))
             for row in con.execute(
-                "SELECT scope3_category, sum(co2e) / 1000, list(DISTINCT method ORDER BY method) "
+                "SELECT scope3_category, sum(co2e) / 1000, list(DISTINCT method) "
                 "FROM ledger WHERE scope = 3 AND status = 'active' GROUP BY ALL"
             ).fetchall()
         }

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import pyarrow as pa
 
 from carbonledger.errors import CarbonLedgerError
@@ -210,7 +211,7 @@ def relational_ledger(
             continue
         resolved = method.resolve(requests, context, references)
         ledger = apply_factors(lines, engine.table(resolved), run_id)
-        parts.append(ledger.cast(_LEDGER_TYPES()).order_by(list(LEDGER_ORDER)))
+        parts.append(_typed(ledger).order_by(list(LEDGER_ORDER)))
     return LedgerPlan(parts, reports)
 
 
@@ -219,5 +220,15 @@ def _batch(engine: Any, source: Path | pa.Table) -> Any:
     return engine.table(source) if isinstance(source, pa.Table) else engine.read_parquet([source])
 
 
-def _LEDGER_TYPES() -> Any:  # noqa: N802 - a constant computed on use
-    return ibis.Schema.from_pyarrow(ledger_schema())
+def _typed(ledger: Any) -> Any:
+    """The ledger columns cast to the ledger schema's types in the SQL itself.
+
+    ``Value.cast`` skips a column Ibis already types as the target, but an integer literal
+    Ibis types ``int64`` compiles to a bare ``2``, which DuckDB types ``INTEGER`` and Spark
+    ``int``: parts would then disagree on a column's Parquet type (Spark refuses to read such
+    a ledger). A :class:`~ibis.expr.operations.Cast` built directly is always compiled.
+    """
+    schema = ibis.Schema.from_pyarrow(ledger_schema())
+    return ledger.select(
+        **{name: ops.Cast(ledger[name], to=dtype).to_expr() for name, dtype in schema.items()}
+    )

@@ -275,20 +275,14 @@ def _compute(setup: RunSetup, staging: Callable[[], Path]) -> tuple[list[Path], 
         if setup.memory_limit:
             options["memory_limit"] = setup.memory_limit
     engine = get_engine(setup.engine, **options)
-    paths: list[Path] = []
     try:
         assert isinstance(engine, RelationalEngine)
         plan = build(setup, engine)
         if not plan.parts:
-            paths.append(staging())
-            paths[0].write_bytes(parquet_bytes(ledger_schema().empty_table()))
-            return paths, plan.reports
-        paths.extend(staging() for _ in plan.parts)
-        engine.write_parts(plan.parts, paths)
-    except BaseException:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise
+            empty = staging()
+            empty.write_bytes(parquet_bytes(ledger_schema().empty_table()))
+            return [empty], plan.reports
+        paths = engine.write_parts(plan.parts, staging)
     finally:
         engine.close()
         shutil.rmtree(spill, ignore_errors=True)
