@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -194,9 +195,15 @@ def _inputs(folder: Path) -> Any:
 SAME_WORK = ("electricity_location", "stationary_combustion", "spend_eeio")
 
 
-def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -> dict[str, Any]:
+def run_calculate(
+    folder: Path, memory_limit: str | None, market: bool = True, engine_name: str = "duckdb"
+) -> dict[str, Any]:
     """The full calculation, ledger written to Parquet (with ``market=False``, only the
-    methods the yardstick does: no market basis, no category 3 upstream of the same rows)."""
+    methods the yardstick does: no market basis, no category 3 upstream of the same rows).
+
+    On ``spark`` (a ``local[2]`` session unless ``CARBONLEDGER_SPARK_MASTER`` says otherwise)
+    the CPU time and peak memory include the JVM's (a child of this process); the session's
+    start is timed apart (``start_seconds``)."""
 
     from carbonledger.engine import get_engine
     from carbonledger.factors import SelectionPolicy, default_library
@@ -205,20 +212,71 @@ def run_calculate(folder: Path, memory_limit: str | None, market: bool = True) -
 
     context = FactorContext(default_library(), "AR5", SelectionPolicy(proxy_regions=("GB", "US")))
     inputs = _inputs(folder)
-    start, cpu_start = time.perf_counter(), time.process_time()
-    engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
+    started = time.perf_counter()
+    if engine_name == "spark":
+        os.environ.setdefault("CARBONLEDGER_SPARK_MASTER", "local[2]")
+        engine = get_engine("spark")
+    started = time.perf_counter() - started
+    start, cpu_start = time.perf_counter(), process_tree_cpu()
+    if engine_name == "duckdb":
+        engine = get_engine("duckdb", **({"memory_limit": memory_limit} if memory_limit else {}))
     methods = [m for m in registered_methods() if market or m.name in SAME_WORK]
     plan = relational_ledger(engine, methods, inputs, context, "benchmark")
-    name = f"ledger_{'full' if market else 'same_work'}"
+    name = f"ledger_{'full' if market else 'same_work'}_{engine_name}"
     for old in folder.glob(f"{name}.part*.parquet"):
         old.unlink()
     count = iter(range(10**6))
-    out = engine.write_parts(plan.parts, lambda: folder / f"{name}.part{next(count):03d}.parquet")
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    # Resolved factors for the yardstick, from the same selection the run used.
-    _write_resolved(engine, inputs, context, folder)
+    out = engine.write_parts(plan.parts, lambda: folder / f"{name}.part{next(count):04d}.parquet")
+    seconds, cpu = time.perf_counter() - start, process_tree_cpu() - cpu_start
+    result = {"seconds": seconds, "cpu_seconds": cpu, **ledger_summary(out)}
+    if engine_name == "duckdb":  # resolved factors for the yardstick, from the same selection
+        _write_resolved(engine, inputs, context, folder)
+    else:
+        result |= {"start_seconds": started, "jvm_peak_rss_gib": children_peak_rss() / 2**30}
     engine.close()
-    return {"seconds": seconds, "cpu_seconds": cpu, **ledger_summary(out)}
+    return result
+
+
+def process_tree_cpu() -> float:
+    """CPU time [s] of this process and of its live descendants (Spark's JVM)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = time.process_time()
+    for pid in _descendants():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def children_peak_rss() -> int:
+    """Largest peak resident memory [bytes] of this process's live descendants."""
+    peaks = [0]
+    for pid in _descendants():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) * 1024 for line in status.splitlines() if "VmHWM" in line]
+    return max(peaks)
+
+
+def _descendants() -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [os.getpid()]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
 
 
 def ledger_summary(paths: Path | list[Path]) -> dict[str, Any]:
@@ -339,6 +397,8 @@ def run_phase(phase: str, folder: Path, memory_limit: str | None) -> dict[str, A
         return run_calculate(folder, memory_limit, market=False)
     if phase == "yardstick":
         return run_yardstick(folder, memory_limit)
+    if phase == "calculate-spark":
+        return run_calculate(folder, memory_limit, engine_name="spark")
     raise ValueError(f"unknown phase {phase!r}")
 
 
@@ -358,7 +418,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", nargs="*", type=float, default=[1e6, 1e7])
     parser.add_argument("--memory-limit", default=None)
-    parser.add_argument("--phase", choices=["calculate", "calculate-location", "yardstick"])
+    parser.add_argument(
+        "--phase", choices=["calculate", "calculate-location", "yardstick", "calculate-spark"]
+    )
+    parser.add_argument("--spark", action="store_true", help="also calculate on Spark local[2]")
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     if args.phase:
@@ -376,7 +439,10 @@ def main() -> None:
             calc = _child("calculate", folder, args.memory_limit)
             same = _child("calculate-location", folder, args.memory_limit)
             yard = _child("yardstick", folder, args.memory_limit)
-            print(json.dumps(comparison(rows, generated, calc, same, yard)), flush=True)
+            figures = comparison(rows, generated, calc, same, yard)
+            if args.spark:
+                figures |= spark_figures(calc, _child("calculate-spark", folder, None))
+            print(json.dumps(figures), flush=True)
 
 
 def comparison(
@@ -407,6 +473,22 @@ def comparison(
         "ratio_same_work_wall": round(same["seconds"] / yard["seconds"], 2),
         "ratio_same_work_cpu": round(same["cpu_seconds"] / yard["cpu_seconds"], 2),
         "ratio_full_wall": round(calc["seconds"] / yard["seconds"], 2),
+    }
+
+
+def spark_figures(calc: dict[str, Any], spark: dict[str, Any]) -> dict[str, Any]:
+    """The Spark calculation's figures beside DuckDB's, and whether both wrote the same."""
+    agrees = spark["ledger_rows"] == calc["ledger_rows"] and abs(
+        spark["co2e_t"] - calc["co2e_t"]
+    ) <= 1e-9 * abs(calc["co2e_t"])
+    return {
+        "spark_start_s": round(spark["start_seconds"], 2),
+        "spark_calculate_s": round(spark["seconds"], 2),
+        "spark_calculate_cpu_s": round(spark["cpu_seconds"], 2),
+        "spark_driver_peak_rss_gib": round(spark["peak_rss_gib"], 2),
+        "spark_jvm_peak_rss_gib": round(spark["jvm_peak_rss_gib"], 2),
+        "spark_agrees_with_duckdb": agrees,
+        "ratio_spark_duckdb_wall": round(spark["seconds"] / calc["seconds"], 2),
     }
 
 

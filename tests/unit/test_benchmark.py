@@ -9,14 +9,16 @@ from benchmarks import run as bench
 def test_each_phase_runs_what_its_name_says(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(
-        bench, "run_calculate", lambda f, m, market=True: calls.append(("calculate", market)) or {}
+        bench,
+        "run_calculate",
+        lambda f, m, market=True, engine_name="duckdb": calls.append((engine_name, market)) or {},
     )
     monkeypatch.setattr(
         bench, "run_yardstick", lambda f, m=None: calls.append(("yardstick", m)) or {}
     )
-    for phase in ("calculate", "calculate-location", "yardstick"):
+    for phase in ("calculate", "calculate-location", "yardstick", "calculate-spark"):
         bench.run_phase(phase, tmp_path, "3GB")
-    assert calls == [("calculate", True), ("calculate", False), ("yardstick", "3GB")]
+    assert calls == [("duckdb", True), ("duckdb", False), ("yardstick", "3GB"), ("spark", True)]
     with pytest.raises(ValueError, match="unknown phase"):
         bench.run_phase("calculte", tmp_path, None)
 
