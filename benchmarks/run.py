@@ -237,6 +237,37 @@ def run_calculate(
     return result
 
 
+def run_analyse(folder: Path) -> dict[str, Any]:
+    """The analyses of the full calculation's ledger (its parts, as a run stores them), each
+    timed on its own: the inventory (every breakdown, scope 3 coverage, quality, Monte Carlo
+    uncertainty), and alone the uncertainty, the facility hotspots and the quality by scope."""
+    import pyarrow.parquet as pq
+
+    from carbonledger.inventory import build_inventory, consolidation_shares
+    from carbonledger.inventory.hotspots import pareto
+    from carbonledger.inventory.quality import quality_by
+    from carbonledger.inventory.uncertainty import uncertainty
+
+    parts = sorted(folder.glob("ledger_full_duckdb.part*.parquet"))
+    entities = pq.read_table(folder / "entities.parquet")
+    shares = consolidation_shares(entities.to_pylist(), "operational_control")
+    jobs = {
+        "inventory": lambda: build_inventory(
+            parts, entities, run_id="benchmark", approach="operational_control", gwp_set="AR5"
+        ).total("location"),
+        "uncertainty": lambda: uncertainty(parts, shares)[-1]["co2e"],
+        "hotspots": lambda: len(pareto(parts, "facility", shares)),
+        "quality": lambda: len(quality_by(parts, "scope", shares)),
+    }
+    result: dict[str, Any] = {"ledger_rows": ledger_summary(parts)["ledger_rows"]}
+    for name, job in jobs.items():
+        start, cpu = time.perf_counter(), time.process_time()
+        result[f"{name}_result"] = job()
+        result[f"{name}_s"] = time.perf_counter() - start
+        result[f"{name}_cpu_s"] = time.process_time() - cpu
+    return result
+
+
 def process_tree_cpu() -> float:
     """CPU time [s] of this process and of its live descendants (Spark's JVM)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -397,6 +428,8 @@ def run_phase(phase: str, folder: Path, memory_limit: str | None) -> dict[str, A
         return run_calculate(folder, memory_limit, market=False)
     if phase == "yardstick":
         return run_yardstick(folder, memory_limit)
+    if phase == "analyse":
+        return run_analyse(folder)
     if phase == "calculate-spark":
         return run_calculate(folder, memory_limit, engine_name="spark")
     raise ValueError(f"unknown phase {phase!r}")
@@ -419,7 +452,8 @@ def main() -> None:
     parser.add_argument("--rows", nargs="*", type=float, default=[1e6, 1e7])
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument(
-        "--phase", choices=["calculate", "calculate-location", "yardstick", "calculate-spark"]
+        "--phase",
+        choices=["calculate", "calculate-location", "yardstick", "calculate-spark", "analyse"],
     )
     parser.add_argument("--spark", action="store_true", help="also calculate on Spark local[2]")
     parser.add_argument("--folder", type=Path)
@@ -440,6 +474,10 @@ def main() -> None:
             same = _child("calculate-location", folder, args.memory_limit)
             yard = _child("yardstick", folder, args.memory_limit)
             figures = comparison(rows, generated, calc, same, yard)
+            analysed = _child("analyse", folder, None)
+            figures |= {
+                k: round(v, 2) for k, v in analysed.items() if k.endswith("_s") or "rss" in k
+            }
             if args.spark:
                 figures |= spark_figures(calc, _child("calculate-spark", folder, None))
             print(json.dumps(figures), flush=True)
