@@ -17,6 +17,7 @@ __all__ = [
     "LedgerSource",
     "latest_year",
     "ledger_connection",
+    "summed_source",
     "weighted_source",
 ]
 
@@ -63,7 +64,7 @@ def ledger_paths(ledger: Path | Sequence[Path]) -> list[str]:
     return [str(ledger)] if isinstance(ledger, Path) else [str(p) for p in ledger]
 
 
-def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
+def weighted_source(con: Any, shares: pa.Table | None, table: str = "ledger") -> tuple[str, str]:
     """The ``FROM`` clause and the weight expression of consolidated sums.
 
     Without shares every row weighs 1. With them (``entity_id``, ``share``, optionally
@@ -76,7 +77,7 @@ def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
         ``(source, weight)`` to use as ``FROM {source}`` and ``sum(co2e * {weight})``.
     """
     if shares is None:
-        return "ledger l", "1.0"
+        return f"{table} l", "1.0"
     columns = {"entity_id": shares["entity_id"], "share": shares["share"]}
     for name in ("joined", "left"):
         present = name in shares.column_names
@@ -86,7 +87,25 @@ def weighted_source(con: Any, shares: pa.Table | None) -> tuple[str, str]:
         "(CASE WHEN (s._joined IS NULL OR l.period >= s._joined) "
         "AND (s._left IS NULL OR l.period < s._left) THEN coalesce(s.share, 0) ELSE 0 END)"
     )
-    return "ledger l LEFT JOIN shares s USING (entity_id)", weight
+    return f"{table} l LEFT JOIN shares s USING (entity_id)", weight
+
+
+def summed_source(
+    con: Any, shares: pa.Table | None, keys: Sequence[str], where: str
+) -> tuple[str, str]:
+    """:func:`weighted_source` over the ledger rows that pass ``where``, first summed by
+    ``keys`` (and by entity and month, which the weights need).
+
+    A ledger of millions of rows has a few ten thousand distinct keys: the per-row work is one
+    hash aggregate, and the weights, groupings and scores run on the sums. The summed rows have
+    the ledger's ``co2e`` and ``mass`` (sums) and ``_rows`` (how many ledger rows each sums).
+    """
+    kept = ", ".join(dict.fromkeys([*keys, "entity_id", "period"]))
+    summed = (
+        f"(SELECT {kept}, sum(co2e) AS co2e, sum(mass) AS mass, count(*) AS _rows "
+        f"FROM ledger WHERE {where} GROUP BY ALL)"
+    )
+    return weighted_source(con, shares, table=summed)
 
 
 def latest_year(ledger: LedgerSource) -> str | None:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, summed_source
 from carbonledger.inventory.totals import DIMENSIONS
 
 __all__ = ["INDICATORS", "PRIMARY", "pedigree_rules", "pedigree_sql", "quality_by"]
@@ -35,6 +35,13 @@ def pedigree_rules() -> dict[str, Any]:
     path = resources.files("carbonledger.inventory").joinpath("pedigree.yaml")
     rules: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     return rules
+
+
+#: The ledger rows a quality table weighs (``?``: scope 2 basis, then the period twice).
+_FILTER = (
+    "status = 'active' AND NOT biogenic AND (scope2_basis IS NULL OR scope2_basis = ?) "
+    "AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))"
+)
 
 
 def pedigree_sql(indicator: str, alias: str = "l") -> str:
@@ -61,7 +68,8 @@ def quality_by(
     column = DIMENSIONS[dimension]
     con = ledger_connection(ledger)
     try:
-        source, weight = weighted_source(con, shares)
+        keys = dict.fromkeys([column, *(rule["column"] for rule in pedigree_rules().values())])
+        source, weight = summed_source(con, shares, list(keys), _FILTER)
         scores = ", ".join(
             f"sum(l.co2e * {weight} * {pedigree_sql(i)}) / nullif(sum(l.co2e * {weight}), 0) AS {i}"
             for i in INDICATORS
@@ -75,9 +83,6 @@ def quality_by(
                        / nullif(sum(l.co2e * {weight}), 0) AS primary_share,
                    {scores}
             FROM {source}
-            WHERE l.status = 'active' AND NOT l.biogenic
-              AND (l.scope2_basis IS NULL OR l.scope2_basis = ?)
-              AND (CAST(? AS VARCHAR) IS NULL OR starts_with(l.period, ?))
             GROUP BY ALL ORDER BY co2e DESC
             """,
                 params=[basis, period, period],

@@ -14,7 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import (
+    LedgerSource,
+    ledger_connection,
+    summed_source,
+    weighted_source,
+)
 from carbonledger.options import DIMENSIONS
 
 __all__ = ["DIMENSIONS", "totals", "totals_sets"]
@@ -24,10 +29,16 @@ _SUMS = (
     "coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
     "count(*) AS rows"
 )
-_WHERE = (
-    "WHERE status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
+_SUMMED_SUMS = (  # the same sums over pre-summed rows (``_rows`` ledger rows each)
+    "sum(co2e * {weight}) / 1000 AS co2e, "
+    "coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
+    "coalesce(CAST(sum(_rows) AS BIGINT), 0) AS rows"
+)
+_FILTER = (
+    "status = 'active' AND (scope2_basis IS NULL OR scope2_basis = ?) "
     "AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))"
 )
+_WHERE = f"WHERE {_FILTER}"
 
 
 def _checked(basis: str, dimensions: Sequence[str]) -> None:
@@ -109,12 +120,12 @@ def totals_sets(
     select = "".join(f"{c} AS {d}, " for d, c in zip(dimensions, columns, strict=True))
     grouping = ", ".join("(" + ", ".join(DIMENSIONS[d] for d in s) + ")" for s in distinct)
     flags = f"GROUPING({', '.join(columns)})" if columns else "0"
-    con = ledger_connection(ledger)  # one scan, however many groupings
+    con = ledger_connection(ledger)  # one scan and one hash aggregate, however many sets
     try:
-        source, weight = weighted_source(con, shares)
+        source, weight = summed_source(con, shares, [*columns, "biogenic"], _FILTER)
         sql = (
-            f"SELECT {select}{flags} AS _set, {_SUMS.format(weight=weight)} FROM {source} "
-            f"{_WHERE} GROUP BY GROUPING SETS ({grouping})"
+            f"SELECT {select}{flags} AS _set, {_SUMMED_SUMS.format(weight=weight)} "
+            f"FROM {source} GROUP BY GROUPING SETS ({grouping})"
         )
         table = con.sql(sql, params=[basis, period, period]).to_arrow_table()
     finally:
@@ -127,9 +138,5 @@ def totals_sets(
         )
         rows = table.filter(pc.equal(table["_set"], grouped_away))
         rows = rows.select([*keys, "co2e", "biogenic_co2", "rows"])
-        if keys:
-            rows = rows.sort_by([(k, "ascending") for k in keys])
-        elif not rows.num_rows:  # no row at all: the grand total of nothing, as totals() gives
-            rows = totals(ledger, None, basis, period, shares)
-        out.append(rows)
+        out.append(rows.sort_by([(k, "ascending") for k in keys]) if keys else rows)
     return out

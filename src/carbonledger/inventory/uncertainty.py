@@ -28,7 +28,7 @@ import pyarrow as pa
 import yaml
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, weighted_source
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_connection, summed_source
 from carbonledger.inventory.quality import PRIMARY
 from carbonledger.options import DEFAULT_SAMPLES
 
@@ -63,16 +63,18 @@ _GROUPS_SQL = """
            factor_id, data_quality, match_level, method = 'spend_eeio' AS spend,
            sum(co2e * {weight}) / 1000 AS co2e
     FROM {source}
-    WHERE status = 'active' AND NOT biogenic
-      AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))
     GROUP BY ALL ORDER BY ALL
 """
+_GROUP_KEYS = ("scope", "scope2_basis", "factor_id", "data_quality", "match_level", "method")
+_FILTER = (
+    "status = 'active' AND NOT biogenic AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?))"
+)
 
 
 def _groups(ledger: LedgerSource, shares: pa.Table | None, period: str | None) -> list[dict]:
     con = ledger_connection(ledger)
     try:
-        source, weight = weighted_source(con, shares)
+        source, weight = summed_source(con, shares, _GROUP_KEYS, _FILTER)
         sql = _GROUPS_SQL.format(weight=weight, source=source)
         return con.sql(sql, params=[period, period]).to_arrow_table().to_pylist()
     finally:
