@@ -475,9 +475,8 @@ def main() -> None:
             yard = _child("yardstick", folder, args.memory_limit)
             figures = comparison(rows, generated, calc, same, yard)
             analysed = _child("analyse", folder, None)
-            figures |= {
-                k: round(v, 2) for k, v in analysed.items() if k.endswith("_s") or "rss" in k
-            }
+            figures |= {k: round(v, 2) for k, v in analysed.items() if k.endswith("_s")}
+            figures["analyse_peak_rss_gib"] = round(analysed["peak_rss_gib"], 2)
             if args.spark:
                 figures |= spark_figures(calc, _child("calculate-spark", folder, None))
             print(json.dumps(figures), flush=True)
