@@ -87,3 +87,25 @@ def test_uncertainty_alone_gives_the_inventorys_intervals(demo):
         assert {k: v for k, v in got.items() if k != "part"} == pytest.approx(
             {k: v for k, v in want.items() if k != "part"}
         )
+
+
+def test_the_inventory_names_the_engines_that_can_aggregate_it(demo):
+    """``--engine`` picks who aggregates the ledger; one that runs no SQL is refused plainly
+    (Spark's run is in tests/crosscheck/test_spark.py, marked ``spark``)."""
+    folder, _summary = demo
+    runner = CliRunner()
+    default = runner.invoke(app, ["inventory", "-w", str(folder), "--json"])
+    named = runner.invoke(app, ["inventory", "-w", str(folder), "--engine", "duckdb", "--json"])
+    assert default.exit_code == named.exit_code == 0
+    named_inv, default_inv = json.loads(named.stdout), json.loads(default.stdout)
+    assert named_inv.keys() == default_inv.keys()
+    assert (named_inv["run_id"], named_inv["period"]) == (
+        default_inv["run_id"],
+        default_inv["period"],
+    )
+    for basis in ("total_location_based", "total_market_based"):  # parallel sums: last bits
+        assert named_inv[basis] == pytest.approx(default_inv[basis], rel=1e-12)
+    refused = runner.invoke(app, ["inventory", "-w", str(folder), "--engine", "reference"])
+    assert refused.exit_code == 1
+    assert "the 'reference' engine runs no SQL; use duckdb or spark" in refused.output
+    assert "Traceback" not in refused.output
