@@ -45,6 +45,11 @@ class _Result:
     def __init__(self, frame: Any) -> None:
         self._frame = frame
 
+    @property
+    def frame(self) -> Any:
+        """The Spark DataFrame."""
+        return self._frame
+
     def to_arrow_table(self) -> pa.Table:
         table: pa.Table = self._frame.toArrow()
         return table
@@ -75,8 +80,12 @@ class SparkSQLConnection:
         return self._session.read.parquet(*paths)
 
     def register(self, name: str, data: Any) -> None:
-        """Make ``data`` (an Arrow table or a Spark DataFrame) queryable as ``name``."""
-        frame = self._session.createDataFrame(data) if isinstance(data, pa.Table) else data
+        """Make ``data`` (an Arrow table, a Spark DataFrame or a query's result) queryable as
+        ``name``."""
+        if isinstance(data, _Result):
+            frame = data.frame
+        else:
+            frame = self._session.createDataFrame(data) if isinstance(data, pa.Table) else data
         view = f"{name}_{uuid.uuid4().hex[:12]}"
         frame.createOrReplaceTempView(view)
         self._views[name] = view

@@ -18,12 +18,12 @@ import pyarrow as pa
 
 from carbonledger.inventory.boundary import consolidation_shares
 from carbonledger.inventory.hotspots import pareto_of
-from carbonledger.inventory.ledger_sql import LedgerSource
-from carbonledger.inventory.quality import quality_by
+from carbonledger.inventory.ledger_sql import LedgerSource, ledger_summary
+from carbonledger.inventory.quality import pedigree_rules, quality_by
 from carbonledger.inventory.scope3 import Reason, scope3_coverage
 from carbonledger.inventory.totals import totals_sets
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES, uncertainty
-from carbonledger.options import Consolidation
+from carbonledger.options import DIMENSIONS, Consolidation
 
 __all__ = ["GAS_GROUPS", "Inventory", "build_inventory", "gas_group", "intensities"]
 
@@ -31,6 +31,16 @@ __all__ = ["GAS_GROUPS", "Inventory", "build_inventory", "gas_group", "intensiti
 BREAKDOWNS = ("category", "iso_category", "entity", "facility", "business_unit", "month")
 #: Dimensions whose vital few the inventory lists.
 HOTSPOT_DIMENSIONS = ("facility", "category", "activity")
+
+
+def _summary_keys() -> list[str]:
+    """The ledger columns an inventory reads: every dimension, what the boundary weights, the
+    scope 2 basis and biogenic split, the uncertainty's factor groups and the quality scores."""
+    pedigree = [rule["column"] for rule in pedigree_rules().values()]
+    extra = ["entity_id", "period", "scope2_basis", "biogenic", "factor_id", *pedigree]
+    return list(dict.fromkeys([*DIMENSIONS.values(), *extra]))
+
+
 #: Kyoto-basket groups of single gases; HFCs and PFCs are matched by name below.
 GAS_GROUPS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3")
 _PFCS = {"CF4", "C2F6", "C3F8", "cC3F6", "cC4F8", "C4F10", "C5F12", "C6F14", "C7F16", "C8F18"}
@@ -161,6 +171,8 @@ def build_inventory(
         Monte Carlo draws and seed of the uncertainty analysis.
     """
     shares = consolidation_shares(entities.to_pylist(), approach)
+    # one scan of the ledger (on its engine): every query below reads these sums
+    ledger = ledger_summary(ledger, _summary_keys(), period)
     # every location-based grouping (hotspot dimensions included) in one scan of the ledger;
     # the market basis in another
     sets = [

@@ -17,6 +17,7 @@ __all__ = [
     "LedgerSource",
     "latest_year",
     "ledger_connection",
+    "ledger_summary",
     "summed_source",
     "weighted_source",
 ]
@@ -46,17 +47,44 @@ LedgerSource: TypeAlias = Path | Sequence[Path] | pa.Table | LedgerOnEngine
 def ledger_connection(ledger: LedgerSource) -> Any:
     """A DuckDB connection with the ledger (Parquet parts or table) registered as ``ledger``.
 
-    Parts are read in their order, so row order is the ledger's."""
+    Parts are read in their order, so row order is the ledger's. Every row has ``_rows``, the
+    number of ledger rows it stands for: 1 for a ledger row, the count for a row of
+    :func:`ledger_summary`, so that counts are sums either way."""
     if isinstance(ledger, LedgerOnEngine):
         con = sql_connection_on(ledger.engine)
-        con.register("ledger", con.read_parquet([str(p) for p in ledger.files]))
-        return con
-    con = sql_connection()
-    if isinstance(ledger, pa.Table):
-        con.register("ledger", ledger)
+        con.register("ledger_rows", con.read_parquet([str(p) for p in ledger.files]))
     else:
-        con.register("ledger", con.read_parquet(ledger_paths(ledger)))
+        con = sql_connection()
+        if isinstance(ledger, pa.Table):
+            if "_rows" in ledger.column_names:  # a summary: its rows are sums already
+                con.register("ledger", ledger)
+                return con
+            con.register("ledger_rows", ledger)
+        else:
+            con.register("ledger_rows", con.read_parquet(ledger_paths(ledger)))
+    con.register("ledger", con.sql("SELECT *, CAST(1 AS BIGINT) AS _rows FROM ledger_rows"))
     return con
+
+
+def ledger_summary(ledger: LedgerSource, keys: Sequence[str], period: str | None) -> pa.Table:
+    """The ledger's active rows of ``period`` summed by ``keys``: ``co2e`` and ``mass`` [kg]
+    and ``_rows`` per distinct key, as a table the inventory's queries read like a ledger.
+
+    Millions of ledger rows have a few ten thousand distinct keys, so one scan of the ledger
+    (on its engine) serves every total, breakdown and score of an inventory.
+    """
+    con = ledger_connection(ledger)
+    try:
+        columns = ", ".join(dict.fromkeys(["status", *keys]))
+        sql = (
+            f"SELECT {columns}, sum(co2e) AS co2e, sum(mass) AS mass, "
+            "CAST(sum(_rows) AS BIGINT) AS _rows FROM ledger WHERE status = 'active' "
+            "AND (CAST(? AS VARCHAR) IS NULL OR starts_with(period, ?)) GROUP BY ALL"
+        )
+        summary: pa.Table = con.sql(sql, params=[period, period]).to_arrow_table()
+        return summary
+    finally:
+        con.close()
 
 
 def ledger_paths(ledger: Path | Sequence[Path]) -> list[str]:
@@ -102,7 +130,7 @@ def summed_source(
     """
     kept = ", ".join(dict.fromkeys([*keys, "entity_id", "period"]))
     summed = (
-        f"(SELECT {kept}, sum(co2e) AS co2e, sum(mass) AS mass, count(*) AS _rows "
+        f"(SELECT {kept}, sum(co2e) AS co2e, sum(mass) AS mass, sum(_rows) AS _rows "
         f"FROM ledger WHERE {where} GROUP BY ALL)"
     )
     return weighted_source(con, shares, table=summed)

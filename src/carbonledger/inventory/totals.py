@@ -24,12 +24,7 @@ from carbonledger.options import DIMENSIONS
 
 __all__ = ["DIMENSIONS", "totals", "totals_sets"]
 
-_SUMS = (
-    "sum(co2e * {weight}) / 1000 AS co2e, "
-    "coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
-    "count(*) AS rows"
-)
-_SUMMED_SUMS = (  # the same sums over pre-summed rows (``_rows`` ledger rows each)
+_SUMS = (  # ``_rows``: the ledger rows a row stands for (see ledger_connection)
     "sum(co2e * {weight}) / 1000 AS co2e, "
     "coalesce(sum(mass * {weight}) FILTER (WHERE biogenic), 0) / 1000 AS biogenic_co2, "
     "coalesce(CAST(sum(_rows) AS BIGINT), 0) AS rows"
@@ -124,7 +119,7 @@ def totals_sets(
     try:
         source, weight = summed_source(con, shares, [*columns, "biogenic"], _FILTER)
         sql = (
-            f"SELECT {select}{flags} AS _set, {_SUMMED_SUMS.format(weight=weight)} "
+            f"SELECT {select}{flags} AS _set, {_SUMS.format(weight=weight)} "
             f"FROM {source} GROUP BY GROUPING SETS ({grouping})"
         )
         table = con.sql(sql, params=[basis, period, period]).to_arrow_table()
