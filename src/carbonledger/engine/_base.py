@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -76,13 +77,20 @@ class RelationalEngine(Engine):
         each row is encoded once. Here each part is one file; an engine that writes a part as
         several ordered files (Spark) returns them all.
         """
-        paths: list[Path] = []
-        try:
+        with removed_on_failure() as paths:
             for part in parts:
                 paths.append(staging())
                 self.to_parquet(part, paths[-1])
-        except BaseException:
-            for path in paths:
-                path.unlink(missing_ok=True)
-            raise
         return paths
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[Path]]:
+    """A list for the files a block writes; if the block raises, they are removed."""
+    paths: list[Path] = []
+    try:
+        yield paths
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.engine._base import Capabilities, RelationalEngine
+from carbonledger.engine._base import Capabilities, RelationalEngine, removed_on_failure
 from carbonledger.errors import CarbonLedgerError
 
 __all__ = ["MASTER_ENV", "SparkEngine", "spark_session"]
@@ -109,8 +109,7 @@ class SparkEngine(RelationalEngine):
         order (``part-00000…``); a part's files in that order, then the next part's, are the
         ledger.
         """
-        paths: list[Path] = []
-        try:
+        with removed_on_failure() as paths:
             for part in parts:
                 folder = staging().with_suffix(".spark")
                 try:
@@ -120,10 +119,6 @@ class SparkEngine(RelationalEngine):
                         shutil.move(written, paths[-1])
                 finally:
                     shutil.rmtree(folder, ignore_errors=True)
-        except BaseException:
-            for path in paths:
-                path.unlink(missing_ok=True)
-            raise
         return paths
 
     def close(self) -> None:

@@ -82,10 +82,9 @@ class SparkSQLConnection:
     def register(self, name: str, data: Any) -> None:
         """Make ``data`` (an Arrow table, a Spark DataFrame or a query's result) queryable as
         ``name``."""
-        if isinstance(data, _Result):
-            frame = data.frame
-        else:
-            frame = self._session.createDataFrame(data) if isinstance(data, pa.Table) else data
+        frame = data.frame if isinstance(data, _Result) else data
+        if isinstance(frame, pa.Table):
+            frame = self._session.createDataFrame(frame)
         view = f"{name}_{uuid.uuid4().hex[:12]}"
         frame.createOrReplaceTempView(view)
         self._views[name] = view

@@ -52,7 +52,7 @@ def ledger_connection(ledger: LedgerSource) -> Any:
     :func:`ledger_summary`, so that counts are sums either way."""
     if isinstance(ledger, LedgerOnEngine):
         con = sql_connection_on(ledger.engine)
-        con.register("ledger_rows", con.read_parquet([str(p) for p in ledger.files]))
+        con.register("ledger_rows", con.read_parquet(ledger_paths(ledger.files)))
     else:
         con = sql_connection()
         if isinstance(ledger, pa.Table):

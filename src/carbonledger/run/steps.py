@@ -302,7 +302,6 @@ def store(
             "period": setup.inputs.period,
             "engine": setup.engine,
             "gwp_set": setup.context.gwp_set,
-            "rows": sum(pq.ParquetFile(path).metadata.num_rows for path in staged),
             "manifest": {**json.loads(manifest.to_json()), "reports": reports},
         },
     )

@@ -672,8 +672,9 @@ class Workspace:
         :meth:`staging_path`, in ledger order).
 
         Each part moves to ``ledgers/parts/<sha256>.parquet`` and the manifest listing them to
-        ``ledgers/<sha256>.json`` (see :mod:`carbonledger.store.ledgers`); a run whose id is
-        already stored is not stored again (the staged files are discarded).
+        ``ledgers/<sha256>.json`` (see :mod:`carbonledger.store.ledgers`); the run's row count
+        is the parts'. A run whose id is already stored is not stored again (the staged files
+        are discarded).
 
         Returns
         -------
@@ -685,7 +686,8 @@ class Workspace:
             manifest = manifest_bytes([part for _, part in parts])
             digest = sha256_bytes(manifest)
             relative = (Path(LEDGER_DIR) / f"{digest}.json").as_posix()
-            payload = {"ledger_sha256": digest, "rows": run["rows"], "period": run["period"]}
+            rows = sum(part.rows for _, part in parts)
+            payload = {"ledger_sha256": digest, "rows": rows, "period": run["period"]}
             with self.write("run.stored", run["run_id"], payload) as session:
                 if existing := session.get(RunRow, run["run_id"]):
                     unchanged(session)
@@ -696,7 +698,7 @@ class Workspace:
                     period=run["period"],
                     engine=run["engine"],
                     gwp_set=run["gwp_set"],
-                    rows=run["rows"],
+                    rows=rows,
                     ledger_sha256=digest,
                     ledger_path=relative,
                     manifest=json.dumps(run["manifest"], sort_keys=True),
