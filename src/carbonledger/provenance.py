@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 __all__ = [
+    "PARQUET_OPTIONS",
     "RunManifest",
     "code_fingerprint",
     "library_versions",
@@ -42,6 +43,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: How stored Parquet files are written (by :func:`parquet_bytes` and by streamed writers).
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "write_statistics": True,
+    "store_schema": False,
+}
+
+
 def parquet_bytes(table: pa.Table) -> bytes:
     """Serialise a table to Parquet deterministically: same table and versions, same bytes.
 
@@ -49,13 +58,7 @@ def parquet_bytes(table: pa.Table) -> bytes:
     the Arrow schema is not embedded, so the content hash depends on the data alone.
     """
     sink = io.BytesIO()
-    pq.write_table(
-        table.replace_schema_metadata(None),
-        sink,
-        compression="zstd",
-        write_statistics=True,
-        store_schema=False,
-    )
+    pq.write_table(table.replace_schema_metadata(None), sink, **PARQUET_OPTIONS)
     return sink.getvalue()
 
 

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "options": BASE,
     "schema": BASE,
     "ingest": BASE | {"schema"},
-    "validate": BASE | {"schema", "ingest"},
+    "validate": BASE | {"schema", "ingest", "engine"},
     "engine": {"errors"},
     "factors": BASE | {"schema", "engine"},
     "methods": BASE | {"schema", "factors", "engine"},

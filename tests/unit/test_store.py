@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from carbonledger.app import import_file
@@ -90,14 +91,15 @@ def test_crash_mid_import_leaves_no_partial_batch(workspace, electricity_csv, mo
     def boom(*_args, **_kwargs):
         raise OSError("disk full")
 
-    if failing == "write":
-        monkeypatch.setattr(FileStore, "stage_bytes", boom)
+    if failing == "write":  # the staged records are written a block at a time
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", boom)
     else:
         monkeypatch.setattr(FileStore, "commit", boom)
     with pytest.raises(OSError, match="disk full"):
         import_file(workspace, "electricity", electricity_csv)
     monkeypatch.undo()
     assert _snapshot(workspace) == ([], [])
+    assert [p for p in (workspace.root / ".staging").rglob("*") if p.is_file()] == []
     # and the import succeeds afterwards
     assert import_file(workspace, "electricity", electricity_csv).created
 

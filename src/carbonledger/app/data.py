@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from carbonledger.engine import sql_connection
 from carbonledger.errors import Location, PeriodLockedError, ValidationError, WorkspaceError
-from carbonledger.ingest import SourceMetadata, read_table
-from carbonledger.provenance import parquet_bytes, sha256_bytes
+from carbonledger.ingest import SourceMetadata, SourceTable, open_table
+from carbonledger.provenance import sha256_bytes
 from carbonledger.schema import get_schema
 from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.store.periods import locks_covering
-from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validate_table
+from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validate_source
 
 __all__ = [
     "ImportResult",
@@ -49,6 +50,10 @@ class ImportResult:
     report: ValidationReport
 
 
+#: DuckDB's memory limit for an import's queries over all its records (they spill beyond it).
+IMPORT_MEMORY = "1GB"
+
+
 def validate_file(
     kind: str, path: str | Path, sheet: str | None = None, strict: bool = False
 ) -> ValidationReport:
@@ -63,24 +68,79 @@ def validate_file(
     sheet : str, optional
         Worksheet of a workbook.
     strict : bool, default False
-        Count warnings as errors.
+        Count warnings as errors (see :meth:`ValidationReport.ok`).
     """
-    frame, meta = read_table(path, sheet)
-    return validate_table(frame, meta, get_schema(kind), strict).report
+    source = open_table(path, sheet)
+    with tempfile.TemporaryDirectory(prefix="carbonledger-validate-") as folder:
+        out = Path(folder) / "records.parquet"
+        return validate_source(source, get_schema(kind), out, IMPORT_MEMORY)
 
 
-def records_sha256(kind: str, table: pa.Table) -> str:
-    """Hash of a batch's records themselves: sorted by the kind's key, without the file's row
-    numbers, so the same records from another file, format or row order hash alike."""
-    key = list(get_schema(kind).primary_key)
-    records = table.drop_columns([c for c in (SOURCE_ROW,) if c in table.column_names])
-    return sha256_bytes(parquet_bytes(records.sort_by([(c, "ascending") for c in key])))
+def records_sha256(kind: str, records: pa.Table | Path) -> str:
+    """Hash of a batch's records themselves, whatever file, format or row order they came in:
+    every record (without the file's row number) as JSON, its MD5 taken as a number, and the
+    numbers summed (a multiset hash, computed in one streaming pass; keys are unique in a
+    batch, so no two records cancel), with the count and the kind's columns.
+
+    Parameters
+    ----------
+    kind : str
+        Activity kind.
+    records : pyarrow.Table or Path
+        Typed records, or a Parquet file of them.
+    """
+    present = set(
+        pq.read_schema(records).names if isinstance(records, Path) else records.column_names
+    )
+    columns = [c.name for c in get_schema(kind).columns if c.name in present]
+    fields = ", ".join(f'"{c}" := "{c}"' for c in columns)
+    query = (
+        "SELECT count(*), sum(md5_number_upper(j)), sum(md5_number_lower(j)) "
+        f"FROM (SELECT CAST(to_json(struct_pack({fields})) AS VARCHAR) AS j FROM records)"
+    )
+    con = _records_connection(records)
+    try:
+        count, upper, lower = con.execute(query).fetchone()
+    finally:
+        con.close()
+    return sha256_bytes(f"records/1 {kind} {','.join(columns)} {count} {upper} {lower}".encode())
 
 
-def _months(table: pa.Table) -> list[str]:
-    if "period" not in table.column_names:
+def _records_connection(records: pa.Table | Path, memory_limit: str | None = None) -> Any:
+    """A DuckDB connection with ``records`` (a table or a Parquet file) as the view ``records``
+    and, for a file, a memory limit spilling beside it."""
+    if not isinstance(records, Path):
+        return sql_connection(records=records)
+    con = sql_connection()
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = {_quoted(records.parent / 'spill')}")
+    con.execute(f"CREATE VIEW records AS SELECT * FROM read_parquet({_quoted(records)})")
+    return con
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _files(paths: list[Path]) -> str:
+    return "[" + ", ".join(_quoted(p) for p in paths) + "]"
+
+
+def _months(records: pa.Table | Path) -> list[str]:
+    """The months records fall in (none for a kind without periods)."""
+    if not isinstance(records, Path) and "period" not in records.column_names:
         return []
-    return sorted({m for m in table["period"].to_pylist() if m})
+    if isinstance(records, Path) and "period" not in pq.read_schema(records).names:
+        return []
+    con = _records_connection(records, IMPORT_MEMORY)
+    try:
+        found = con.execute(
+            "SELECT DISTINCT period FROM records WHERE period IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return [month for (month,) in found]
 
 
 def _refuse_locked(session: Session, months: list[str], what: str) -> None:
@@ -97,61 +157,64 @@ def _refuse_locked(session: Session, months: list[str], what: str) -> None:
 REFERENCING = {"facility_id": "facilities", "entity_id": "entities"}
 
 
-def _defined(workspace: Workspace, kind: str, exclude: str | None = None) -> set[str] | None:
-    """The ids an active batch of a reference kind defines (None: no batch of it at all)."""
-    batches = [b for b in workspace.batches(kind) if b.batch_id != exclude]
-    if not batches:
-        return None
-    column = get_schema(kind).primary_key[0]
-    return {v for b in batches for v in _column(workspace, b, column) if v is not None}
-
-
-def _column(workspace: Workspace, batch: StoredBatch, column: str) -> list[Any]:
-    """One column of a stored batch (its file checked, only that column read)."""
-    return pq.read_table(workspace.batch_path(batch), columns=[column])[column].to_pylist()
+def _reference_files(workspace: Workspace, kind: str, exclude: str | None = None) -> list[Path]:
+    """The files of the active batches of a reference kind (none: nothing defines its ids)."""
+    return [p for b, p in workspace.batch_paths(kind) if b != exclude]
 
 
 def _unknown_references(
-    workspace: Workspace, kind: str, table: pa.Table, meta: SourceMetadata, replaced: str | None
+    workspace: Workspace, kind: str, staged: Path, meta: SourceMetadata, replaced: str | None
 ) -> None:
     """Refuse records naming a facility or entity no active batch defines.
 
     Raises
     ------
     ValidationError
-        With a finding per record (row and column) naming the unknown id.
+        With a finding per record (row and column) naming the unknown id (the first 20).
     """
-    report = ValidationReport(meta.path, kind, table.num_rows)
+    present = set(pq.read_schema(staged).names)
     for column, reference in REFERENCING.items():
-        if column not in table.column_names or reference == kind:
+        if column not in present or reference == kind:
             continue
-        values = table[column].to_pylist()
-        if all(v is None for v in values):
-            continue
-        known = _defined(workspace, reference, replaced if reference == kind else None)
-        rows = table[SOURCE_ROW].to_pylist()
-        for row, value in zip(rows, values, strict=True):
-            if value is None or (known is not None and value in known):
-                continue
-            hint = (
-                f"no {reference} are imported yet: import them first"
-                if known is None
-                else f"it is not among the {len(known)} {reference} imported; add it there first"
-            )
-            report.findings.append(
-                Finding(
-                    "unknown_reference",
-                    f"{column} {value!r} is not defined: {hint}",
-                    Location(meta.path, meta.sheet, row, column),
+        files = _reference_files(workspace, reference, replaced if reference == kind else None)
+        con = _records_connection(staged, IMPORT_MEMORY)
+        try:
+            if files:
+                key = get_schema(reference).primary_key[0]
+                con.execute(
+                    f"CREATE VIEW known AS SELECT DISTINCT {key} AS id FROM "
+                    f"read_parquet({_files(files)}) WHERE {key} IS NOT NULL"
                 )
+                (defined,) = con.execute("SELECT count(*) FROM known").fetchone()
+                unknown = f"{column} NOT IN (SELECT id FROM known)"
+            else:
+                defined, unknown = 0, "true"
+            found = con.execute(
+                f"SELECT {SOURCE_ROW}, {column} FROM records WHERE {column} IS NOT NULL AND "
+                f"{unknown} ORDER BY {SOURCE_ROW} LIMIT 20"
+            ).fetchall()
+        finally:
+            con.close()
+        if not found:
+            continue
+        hint = (
+            f"it is not among the {defined} {reference} imported; add it there first"
+            if files
+            else f"no {reference} are imported yet: import them first"
+        )
+        report = ValidationReport(meta.path, kind, pq.ParquetFile(staged).metadata.num_rows)
+        report.findings = [
+            Finding(
+                "unknown_reference",
+                f"{column} {value!r} is not defined: {hint}",
+                Location(meta.path, meta.sheet, row, column),
             )
-            if len(report.findings) >= 20:
-                raise ValidationError(report)
-    if report.findings:
+            for row, value in found
+        ]
         raise ValidationError(report)
 
 
-def _still_referenced(workspace: Workspace, kind: str, table: pa.Table | None, old: str) -> None:
+def _still_referenced(workspace: Workspace, kind: str, staged: Path | None, old: str) -> None:
     """Refuse replacing or removing a facilities or entities batch while records of other kinds
     still name ids only that batch defined.
 
@@ -163,27 +226,46 @@ def _still_referenced(workspace: Workspace, kind: str, table: pa.Table | None, o
     column = next((c for c, k in REFERENCING.items() if k == kind), None)
     if column is None:
         return
-    remaining = _defined(workspace, kind, exclude=old) or set()
-    if table is not None:
-        remaining |= {v for v in table[column].to_pylist() if v is not None}
-    for other in {b.kind for b in workspace.batches()} - {kind}:
-        if column not in {c.name for c in get_schema(other).columns}:
-            continue
-        for batch in workspace.batches(other):
-            used = {v for v in _column(workspace, batch, column) if v}
-            lost = sorted(used - remaining)
-            if lost:
-                raise WorkspaceError(
-                    f"{other} batch {batch.batch_id[:12]} names {column} {', '.join(lost[:5])}, "
-                    f"which would no longer be defined: replace or remove that batch first, or "
-                    f"keep them in the {kind}"
-                )
+    key = get_schema(kind).primary_key[0]
+    remaining = [
+        f"SELECT {key} AS id FROM read_parquet({_files(files)})"
+        for files in (_reference_files(workspace, kind, exclude=old), [staged] if staged else [])
+        if files
+    ]
+    con = sql_connection()
+    try:
+        con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+        con.execute(
+            "CREATE TABLE remaining AS "
+            + (" UNION ".join(remaining) if remaining else "SELECT NULL::VARCHAR AS id LIMIT 0")
+        )
+        for other in sorted({b.kind for b in workspace.batches()} - {kind}):
+            if column not in {c.name for c in get_schema(other).columns}:
+                continue
+            for batch in workspace.batches(other):
+                path = workspace.batch_path(batch)
+                lost = [
+                    value
+                    for (value,) in con.execute(
+                        f"SELECT DISTINCT {column} FROM read_parquet({_quoted(path)}) WHERE "
+                        f"{column} IS NOT NULL AND {column} <> '' AND {column} NOT IN "
+                        f"(SELECT id FROM remaining WHERE id IS NOT NULL) ORDER BY 1 LIMIT 5"
+                    ).fetchall()
+                ]
+                if lost:
+                    raise WorkspaceError(
+                        f"{other} batch {batch.batch_id[:12]} names {column} {', '.join(lost)}, "
+                        f"which would no longer be defined: replace or remove that batch "
+                        f"first, or keep them in the {kind}"
+                    )
+    finally:
+        con.close()
 
 
 def _key_conflicts(
     workspace: Workspace,
     kind: str,
-    table: pa.Table,
+    staged: Path,
     meta: SourceMetadata,
     replaced: str | None,
 ) -> None:
@@ -200,22 +282,21 @@ def _key_conflicts(
     others = [p for b, p in workspace.batch_paths(kind) if b != replaced]
     if not others:
         return
-    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in others)
     on = " AND ".join(f"n.{c} IS NOT DISTINCT FROM s.{c}" for c in key)
     query = (
         f"SELECT n.{SOURCE_ROW}, {', '.join(f'n.{c}' for c in key)}, "
         r"regexp_extract(s.filename, '([0-9a-f]{64})\.parquet$', 1) "
-        f"FROM new n JOIN read_parquet([{files}], filename = true) s ON {on} "
+        f"FROM records n JOIN read_parquet({_files(others)}, filename = true) s ON {on} "
         f"ORDER BY n.{SOURCE_ROW} LIMIT 20"
     )
-    con = sql_connection(new=table.select([SOURCE_ROW, *key]))
+    con = _records_connection(staged, IMPORT_MEMORY)
     try:
         clashes = con.execute(query).fetchall()
     finally:
         con.close()
     if not clashes:
         return
-    report = ValidationReport(meta.path, kind, table.num_rows)
+    report = ValidationReport(meta.path, kind, pq.ParquetFile(staged).metadata.num_rows)
     for row, *values, holder in clashes:
         shown = ", ".join(f"{c}={v}" for c, v in zip(key, values, strict=True))
         report.findings.append(
@@ -227,6 +308,27 @@ def _key_conflicts(
             )
         )
     raise ValidationError(report)
+
+
+def _validated(
+    workspace: Workspace, kind: str, source: SourceTable, strict: bool
+) -> tuple[Path, ValidationReport]:
+    """The file validated a block at a time into a staged Parquet file of typed records.
+
+    Raises
+    ------
+    ValidationError
+        Carrying the report when the file breaks a rule (nothing is left staged).
+    """
+    staged = workspace.staging_path()
+    try:
+        report = validate_source(source, get_schema(kind), staged, IMPORT_MEMORY)
+        if not report.ok(strict):
+            raise ValidationError(report)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged, report
 
 
 def import_file(
@@ -249,25 +351,27 @@ def import_file(
     PeriodLockedError
         When records fall in a locked period (restate it first).
     """
-    schema = get_schema(kind)
-    frame, meta = read_table(path, sheet)
+    source = open_table(path, sheet)
+    meta = source.meta
     existing = workspace.find_batch(kind, meta.sha256)
     if existing is not None and existing.status == "active":
-        return ImportResult(existing, False, ValidationReport(meta.path, kind, len(frame)))
-    validated = validate_table(frame, meta, schema, strict)
-    if validated.table is None:
-        raise ValidationError(validated.report)
-    table = validated.table
-    digest = records_sha256(kind, table)
+        return ImportResult(existing, False, ValidationReport(meta.path, kind, existing.rows))
+    staged, report = _validated(workspace, kind, source, strict)
+    try:
+        digest = records_sha256(kind, staged)
+        months = _months(staged)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
     info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet, digest)
 
     def check(session: Session) -> None:
-        _refuse_locked(session, _months(table), meta.path)
-        _key_conflicts(workspace, kind, table, meta, None)
-        _unknown_references(workspace, kind, table, meta, None)
+        _refuse_locked(session, months, meta.path)
+        _key_conflicts(workspace, kind, staged, meta, None)
+        _unknown_references(workspace, kind, staged, meta, None)
 
-    batch, created = workspace.store_batch(info, table, check)
-    return ImportResult(batch, created, validated.report)
+    batch, created = workspace.store_batch(info, staged, check)
+    return ImportResult(batch, created, report)
 
 
 def replace_batch(
@@ -294,24 +398,27 @@ def replace_batch(
     """
     old = workspace.resolve_batch(batch_id)
     kind = old.kind
-    frame, meta = read_table(path, sheet)
-    validated = validate_table(frame, meta, get_schema(kind), strict)
-    if validated.table is None:
-        raise ValidationError(validated.report)
-    table = validated.table
-    old_months = _months(workspace.read_batch(old.batch_id))
-    digest = records_sha256(kind, table)
+    source = open_table(path, sheet)
+    meta = source.meta
+    staged, report = _validated(workspace, kind, source, strict)
+    try:
+        old_months = _months(workspace.batch_path(old))
+        digest = records_sha256(kind, staged)
+        months = _months(staged)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
     info = BatchInfo(kind, meta.path, meta.sha256, meta.format, meta.encoding, meta.sheet, digest)
 
     def check(session: Session) -> None:
         _refuse_locked(session, old_months, f"batch {old.batch_id[:12]}")
-        _refuse_locked(session, _months(table), meta.path)
-        _key_conflicts(workspace, kind, table, meta, old.batch_id)
-        _unknown_references(workspace, kind, table, meta, old.batch_id)
-        _still_referenced(workspace, kind, table, old.batch_id)
+        _refuse_locked(session, months, meta.path)
+        _key_conflicts(workspace, kind, staged, meta, old.batch_id)
+        _unknown_references(workspace, kind, staged, meta, old.batch_id)
+        _still_referenced(workspace, kind, staged, old.batch_id)
 
-    batch, created = workspace.store_batch(info, table, check, old.batch_id, reason)
-    return ImportResult(batch, created, validated.report)
+    batch, created = workspace.store_batch(info, staged, check, old.batch_id, reason)
+    return ImportResult(batch, created, report)
 
 
 def remove_batch(workspace: Workspace, batch_id: str, reason: str) -> StoredBatch:
@@ -325,7 +432,7 @@ def remove_batch(workspace: Workspace, batch_id: str, reason: str) -> StoredBatc
         If there is no reason, or the batch is unknown or not active.
     """
     batch = workspace.resolve_batch(batch_id)
-    months = _months(workspace.read_batch(batch.batch_id))
+    months = _months(workspace.batch_path(batch))
 
     def check(session: Session, stored: StoredBatch) -> None:
         _refuse_locked(session, months, f"batch {stored.batch_id[:12]}")

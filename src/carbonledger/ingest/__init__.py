@@ -6,6 +6,19 @@ are mapped to canonical column names through the schema's visible alias list.
 """
 
 from carbonledger.ingest.canonical import canonicalise
-from carbonledger.ingest.readers import SUPPORTED_SUFFIXES, SourceMetadata, read_table
+from carbonledger.ingest.readers import (
+    SUPPORTED_SUFFIXES,
+    SourceMetadata,
+    SourceTable,
+    open_table,
+    read_table,
+)
 
-__all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "canonicalise", "read_table"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "SourceMetadata",
+    "SourceTable",
+    "canonicalise",
+    "open_table",
+    "read_table",
+]

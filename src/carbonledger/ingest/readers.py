@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.provenance import sha256_bytes
+from carbonledger.ingest.cells import cell_text, text_frame
+from carbonledger.ingest.delimited import (
+    BLOCK_BYTES,
+    check_csv_structure,
+    csv_blocks,
+    csv_header,
+    decodes_as,
+    scan_text,
+)
+from carbonledger.provenance import sha256_bytes, sha256_file
 
-__all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "read_table"]
+__all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "SourceTable", "open_table", "read_table"]
 
 #: Widest header read (a wider one is refused before it is parsed).
 MAX_COLUMNS = 1000
@@ -24,8 +34,6 @@ MAX_COLUMNS = 1000
 MAX_XLSX_BYTES = 500_000_000
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
-# GB18030 is a superset of GBK and GB2312, so it reads every file either would.
-_ENCODINGS = ("utf-8-sig", "gb18030")
 # GB18030 decodes almost any byte string, Japanese Shift-JIS and Korean EUC-KR included, into
 # Chinese-looking nonsense. Before a non-UTF-8 file is read as GB18030, the first bytes are
 # scored (charset-normalizer's "chaos") as GB18030 and as these encodings; a clearly better
@@ -78,8 +86,83 @@ class SourceMetadata:
     headers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class SourceTable:
+    """A file opened for reading: where it came from, and its rows a block at a time.
+
+    Attributes
+    ----------
+    meta : SourceMetadata
+        Format, encoding, sheet, hash, headers and row numbering.
+    """
+
+    meta: SourceMetadata
+    _blocks: Callable[[], Iterator[pd.DataFrame]]
+
+    def blocks(self) -> Iterator[pd.DataFrame]:
+        """The data rows, a block at a time (each read once, in file order).
+
+        Yields
+        ------
+        pandas.DataFrame
+            One column per file header, cells as ``str`` or missing; entirely empty rows are
+            dropped but the index keeps each row's position in the file (row
+            ``meta.first_data_row + position``).
+
+        Raises
+        ------
+        CarbonLedgerError
+            If a row does not match the header or the file cannot be parsed.
+        """
+        return self._blocks()
+
+
+def open_table(
+    path: str | Path, sheet: str | None = None, block_bytes: int = BLOCK_BYTES
+) -> SourceTable:
+    """Open an activity file: its bytes hashed and checked, its rows not read yet.
+
+    A CSV or Parquet file is then read a block at a time, so a file of any size is read in
+    about one block's memory; a workbook (at most :data:`MAX_XLSX_BYTES` unpacked) is one block.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+    sheet : str, optional
+        Worksheet to read from a workbook (default: the only one with data).
+    block_bytes : int
+        CSV bytes parsed at a time (Parquet: row groups of about this size are read at once).
+
+    Returns
+    -------
+    SourceTable
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the file is missing, of an unsupported format, undecodable, or its header is.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise CarbonLedgerError(f"{file}: no such file")
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise CarbonLedgerError(
+            f"{file}: unsupported format {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if suffix in (".csv", ".txt"):
+        return _open_csv(file, block_bytes)
+    if suffix == ".parquet":
+        return _open_parquet(file, block_bytes)
+    content = file.read_bytes()
+    frame, meta = _read_xlsx(file, content, sha256_bytes(content), sheet)
+    return SourceTable(meta, lambda: iter([frame]))
+
+
 def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, SourceMetadata]:
-    """Read an activity file into a table of text cells.
+    """Read a whole activity file into one table of text cells (for small files; an import
+    reads :func:`open_table`'s blocks).
 
     Parameters
     ----------
@@ -101,55 +184,43 @@ def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
     CarbonLedgerError
         If the file is missing, of an unsupported format, or undecodable.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise CarbonLedgerError(f"{file}: no such file")
-    suffix = file.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise CarbonLedgerError(
-            f"{file}: unsupported format {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    content = file.read_bytes()
-    digest = sha256_bytes(content)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(file, content, digest)
-    if suffix == ".parquet":
-        return _read_parquet(file, digest)
-    return _read_xlsx(file, content, digest, sheet)
+    source = open_table(path, sheet)
+    blocks = list(source.blocks())
+    if not blocks:
+        return pd.DataFrame(columns=list(source.meta.headers)), source.meta
+    return (pd.concat(blocks) if len(blocks) > 1 else blocks[0]), source.meta
 
 
-def _read_csv(file: Path, content: bytes, digest: str) -> tuple[pd.DataFrame, SourceMetadata]:
-    for encoding in _ENCODINGS:
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+def _open_csv(file: Path, block_bytes: int) -> SourceTable:
+    scan = scan_text(file)
+    if scan.utf8:
+        encoding = "utf-8-sig" if scan.bom else "utf-8"
+    elif decodes_as(file, "gb18030"):  # a superset of GBK and GB2312: reads either
+        encoding = "gb18030"
+        with file.open("rb") as handle:
+            sample = handle.read(_SNIFF_BYTES + 1)
+        if other := misread_as_gb18030(sample):
+            raise CarbonLedgerError(
+                f"{file}: the text looks like {other}, which would be misread as GBK; save the "
+                "file as UTF-8 and import it again"
+            )
     else:
         raise CarbonLedgerError(f"{file}: not UTF-8 or GBK/GB18030 text")
-    if encoding == "gb18030" and (other := misread_as_gb18030(content)):
-        raise CarbonLedgerError(
-            f"{file}: the text looks like {other}, which would be misread as GBK; save the "
-            "file as UTF-8 and import it again"
-        )
-    _check_csv_structure(file, text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CarbonLedgerError(f"{file}: cannot parse as CSV: {exc}") from None
-    frame = _drop_empty_rows(frame.replace({"": None}))
-    meta = SourceMetadata(
-        str(file),
-        "csv",
-        digest,
-        _encoding_name(encoding, content),
-        None,
-        2,
-        tuple(str(h) for h in frame.columns),
-    )
-    return frame, meta
+    if scan.nul_line is not None:
+        raise CarbonLedgerError(f"{file}, row {scan.nul_line}: holds a NUL byte (not a text file?)")
+    header = csv_header(file, "utf-8-sig" if encoding.startswith("utf-8") else encoding)
+    if header is None:
+        raise CarbonLedgerError(f"{file}: cannot parse as CSV: the file is empty")
+    _check_header(file, header)
+    if scan.odd_quotes:  # a quote left open: the csv module names the row where it breaks
+        check_csv_structure(file, encoding)
+    meta = SourceMetadata(str(file), "csv", scan.sha256, encoding, None, 2, tuple(header))
+
+    def blocks() -> Iterator[pd.DataFrame]:
+        for positions, batch in csv_blocks(file, encoding, header, block_bytes):
+            yield text_frame(batch.columns, header, positions)
+
+    return SourceTable(meta, blocks)
 
 
 def _check_header(file: Path, headers: list[str], where: str = "") -> None:
@@ -171,38 +242,6 @@ def _check_header(file: Path, headers: list[str], where: str = "") -> None:
                 f"{number}); each column needs its own name"
             )
         seen[name] = number
-
-
-def _check_csv_structure(file: Path, text: str) -> None:
-    """Refuse CSV text whose rows do not match its header, which a lenient reader would pad or
-    cut silently: rows with more or fewer fields (a ragged or truncated file), an unclosed
-    quote, NUL bytes.
-
-    Raises
-    ------
-    CarbonLedgerError
-        Naming the file and the row.
-    """
-    if "\0" in text:
-        line = text[: text.index("\0")].count("\n") + 1
-        raise CarbonLedgerError(f"{file}, row {line}: holds a NUL byte (not a text file?)")
-    reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            return
-        _check_header(file, header)
-        width = len(header)
-        for row in reader:
-            if row and len(row) != width and any(cell.strip() for cell in row):
-                raise CarbonLedgerError(
-                    f"{file}, row {reader.line_num}: {len(row)} field(s) where the header has "
-                    f"{width} (a ragged or truncated row)"
-                )
-    except csv.Error as exc:
-        raise CarbonLedgerError(
-            f"{file}, row {reader.line_num}: cannot parse as CSV: {exc}"
-        ) from None
 
 
 def misread_as_gb18030(content: bytes) -> str | None:
@@ -234,25 +273,31 @@ def misread_as_gb18030(content: bytes) -> str | None:
     return None
 
 
-def _encoding_name(encoding: str, content: bytes) -> str:
-    if encoding == "utf-8-sig":
-        return "utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"
-    return encoding
-
-
-def _read_parquet(file: Path, digest: str) -> tuple[pd.DataFrame, SourceMetadata]:
+def _open_parquet(file: Path, block_bytes: int) -> SourceTable:
     try:
-        table = pq.read_table(file)
+        parquet = pq.ParquetFile(file)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         raise CarbonLedgerError(f"{file}: cannot read as Parquet: {exc}") from None
-    frame = pd.DataFrame(
-        {
-            name: [_cell_text(v) for v in table.column(name).to_pylist()]
-            for name in table.column_names
-        }
-    )
-    meta = SourceMetadata(str(file), "parquet", digest, None, None, 1, tuple(table.column_names))
-    return _drop_empty_rows(frame), meta
+    names = list(parquet.schema_arrow.names)
+    _check_header(file, names)
+    meta = SourceMetadata(str(file), "parquet", sha256_file(file), None, None, 1, tuple(names))
+    stored = parquet.metadata
+    row_bytes = sum(
+        stored.row_group(i).total_byte_size for i in range(stored.num_row_groups)
+    ) / max(1, stored.num_rows)
+    rows_per_block = int(min(1 << 20, max(1024, block_bytes / max(1.0, row_bytes))))
+
+    def blocks() -> Iterator[pd.DataFrame]:
+        start = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=rows_per_block):
+                positions = np.arange(start, start + batch.num_rows)
+                start += batch.num_rows
+                yield text_frame(batch.columns, names, positions)
+        except (OSError, pa.ArrowException) as exc:
+            raise CarbonLedgerError(f"{file}: cannot read as Parquet: {exc}") from None
+
+    return SourceTable(meta, blocks)
 
 
 def _read_xlsx(
@@ -296,7 +341,7 @@ def _read_xlsx(
                 f"column without a header (the header has {len(headers)} columns)"
             )
     _refuse_uncomputed_formulas(file, content, worksheet.title, rows, header_index, headers)
-    body = [[_cell_text(v) for v in r[: len(headers)]] for r in rows[header_index + 1 :]]
+    body = [[cell_text(v) for v in r[: len(headers)]] for r in rows[header_index + 1 :]]
     frame = pd.DataFrame(body, columns=headers)
     meta = SourceMetadata(
         str(file), "xlsx", digest, None, worksheet.title, header_index + 2, tuple(headers)
@@ -370,22 +415,6 @@ def _header_row(rows: list[list[Any]], scan: int = 30) -> int | None:
         return None
     threshold = max(2, max(widths) / 2) if max(widths) > 1 else 1
     return next(i for i, w in enumerate(widths) if w >= threshold)
-
-
-def _cell_text(value: Any) -> str | None:
-    """Render a typed cell as the text a user would see, keeping integers integral."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return None
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
 
 
 def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:

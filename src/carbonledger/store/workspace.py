@@ -434,7 +434,7 @@ class Workspace:
     def store_batch(
         self,
         info: BatchInfo,
-        table: pa.Table,
+        records: pa.Table | Path,
         check: Callable[[Session], None] | None = None,
         replaces: str | None = None,
         reason: str | None = None,
@@ -445,8 +445,9 @@ class Workspace:
         ----------
         info : BatchInfo
             Kind and source of the batch.
-        table : pyarrow.Table
-            Validated, typed records.
+        records : pyarrow.Table or Path
+            Validated, typed records: a table, or a Parquet file of them written to
+            :meth:`staging_path` (moved into place, or removed, whatever the outcome).
         check : callable, optional
             Called inside the write transaction, under the writer lock, before the batch is
             registered (e.g. to refuse records of a period locked meanwhile, or records whose
@@ -470,18 +471,22 @@ class Workspace:
             If the same content belongs to a batch that was replaced or removed (import it as
             a replacement to use it again), or ``replaces`` is not an active batch of the kind.
         """
-        if replaces is not None and not (reason or "").strip():
-            raise WorkspaceError("replacing a batch needs a reason")
-        existing = self.find_batch(info.kind, info.source_sha256)
-        if replaces is None and existing is not None and existing.status == ACTIVE:
-            return existing, False
-        content = parquet_bytes(table)
-        batch_id = sha256_bytes(content)
+        try:
+            if replaces is not None and not (reason or "").strip():
+                raise WorkspaceError("replacing a batch needs a reason")
+            existing = self.find_batch(info.kind, info.source_sha256)
+            if replaces is None and existing is not None and existing.status == ACTIVE:
+                return existing, False
+            staged, rows = self._staged_batch(records)
+        except BaseException:
+            if isinstance(records, Path):
+                records.unlink(missing_ok=True)
+            raise
+        batch_id = sha256_file(staged)
         relative = (Path(BATCH_DIR) / info.kind / f"{batch_id}.parquet").as_posix()
-        staged = self.files.stage_bytes(content)
         payload: dict[str, Any] = {
             "kind": info.kind,
-            "rows": table.num_rows,
+            "rows": rows,
             "source": info.source_path,
             "source_sha256": info.source_sha256,
             "records_sha256": info.records_sha256,
@@ -515,7 +520,7 @@ class Workspace:
                     source_format=info.source_format,
                     encoding=info.encoding,
                     sheet=info.sheet,
-                    rows=table.num_rows,
+                    rows=rows,
                     parquet_path=relative,
                     imported_at=utc_now(),
                     status=ACTIVE,
@@ -533,6 +538,14 @@ class Workspace:
         finally:
             staged.unlink(missing_ok=True)
         return stored, True
+
+    def _staged_batch(self, records: pa.Table | Path) -> tuple[Path, int]:
+        """The staged file of a batch's records (flushed to disk) and its row count."""
+        if not isinstance(records, Path):
+            return self.files.stage_bytes(parquet_bytes(records)), records.num_rows
+        with records.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        return records, pq.ParquetFile(records).metadata.num_rows
 
     def remove_batch(
         self,

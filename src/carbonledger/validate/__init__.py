@@ -7,12 +7,16 @@ in :mod:`carbonledger.validate.checks` can be called on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from carbonledger.errors import Location
-from carbonledger.ingest import SourceMetadata, canonicalise
+from carbonledger.ingest import SourceMetadata, SourceTable, canonicalise
+from carbonledger.ingest.canonical import CanonicalTable
+from carbonledger.provenance import PARQUET_OPTIONS
 from carbonledger.schema import ActivitySchema, ColumnType
 from carbonledger.validate.checks import (
     PARSERS,
@@ -24,22 +28,27 @@ from carbonledger.validate.checks import (
     check_required,
     check_required_if,
     check_requires_one_of,
-    check_unique_key,
     check_units,
 )
+from carbonledger.validate.keys import duplicate_keys
 from carbonledger.validate.report import Finding, Severity, ValidationReport
 
 __all__ = [
+    "MAX_FINDINGS",
     "SOURCE_ROW",
+    "BlockValidator",
     "Finding",
     "Severity",
     "ValidatedTable",
     "ValidationReport",
+    "validate_source",
     "validate_table",
 ]
 
 #: Column added to every stored batch: the row of the record in the user's file.
 SOURCE_ROW = "source_row"
+#: Errors kept in a report; more are counted (``ValidationReport.omitted``), not kept.
+MAX_FINDINGS = 10_000
 
 _TABLE_CHECKS = (
     check_required,
@@ -49,7 +58,6 @@ _TABLE_CHECKS = (
     check_patterns,
     check_units,
     check_requires_one_of,
-    check_unique_key,
     check_identifier_characters,
 )
 
@@ -70,10 +78,144 @@ class ValidatedTable:
     report: ValidationReport
 
 
+class BlockValidator:
+    """Validates a file's blocks one after another against a schema, into one report.
+
+    Each block's cells are checked and typed on their own; what concerns the file (its
+    headers, a missing column) is reported once. Rules across blocks (a key repeated in two)
+    are :func:`duplicate_keys`' over the typed records.
+
+    Parameters
+    ----------
+    meta : SourceMetadata
+        Where the file came from (for row and column numbers in findings).
+    schema : ActivitySchema
+        Schema of the activity kind.
+    max_findings : int
+        Errors kept in the report; beyond them errors are only counted.
+    """
+
+    def __init__(
+        self, meta: SourceMetadata, schema: ActivitySchema, max_findings: int = MAX_FINDINGS
+    ) -> None:
+        self.meta = meta
+        self.schema = schema
+        self.max_findings = max_findings
+        self.report = ValidationReport(meta.path, schema.kind)
+        self.source_headers: dict[str, str] = {}
+        self._file_level: set[Finding] = set()
+        self._blocks = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether the report holds as many errors as it keeps (later blocks are counted)."""
+        return self.report.omitted > 0
+
+    def block(self, frame: pd.DataFrame) -> pa.Table:
+        """Check and type one block of text cells.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            A block from :meth:`carbonledger.ingest.SourceTable.blocks` (index: positions).
+
+        Returns
+        -------
+        pyarrow.Table
+            The typed records in the schema's column order plus ``source_row`` (a bad cell
+            missing); use them only if the report stays free of errors.
+        """
+        matched = canonicalise(frame, self.schema)
+        table = matched.table
+        self.source_headers = matched.source_headers
+        where = Locator(self.meta, matched.source_headers)
+        found: list[Finding] = []
+        if self._blocks == 0:
+            found += _header_findings(matched, self.meta)
+        self._blocks += 1
+        self.report.rows += len(table)
+        _fill_defaults(table, self.schema)
+        for check in _TABLE_CHECKS:
+            found += check(table, self.schema, where)
+        typed: dict[str, pd.Series] = {}
+        for column in self.schema.columns:
+            if column.name not in table:
+                continue
+            parser = PARSERS.get(column.type)
+            if parser is None:
+                typed[column.name] = table[column.name]
+            else:
+                typed[column.name], parsed = parser(table[column.name], column, where)
+                found += parsed
+        self.add(found)
+        return _to_arrow(typed, table.index, self.meta, self.schema)
+
+    def add(self, findings: list[Finding]) -> None:
+        """Keep findings (a file-level one once; errors up to ``max_findings``)."""
+        kept = self.report.findings
+        room = self.max_findings - len(self.report.errors)
+        for finding in findings:
+            if finding.location.row is None:
+                if finding in self._file_level:
+                    continue
+                self._file_level.add(finding)
+            if finding.severity is Severity.ERROR:
+                if room <= 0:
+                    self.report.omitted += 1
+                    continue
+                room -= 1
+            kept.append(finding)
+
+    def finish(self, records: pa.Table | Path, memory_limit: str | None = None) -> ValidationReport:
+        """Add the rules across blocks, checked over all the typed records, and sort.
+
+        Parameters
+        ----------
+        records : pyarrow.Table or Path
+            Every block's typed records (a table, or the Parquet file they were written to).
+        memory_limit : str, optional
+            DuckDB's memory limit for the check (it spills beside ``records`` beyond it).
+        """
+        if self.report.rows == 0:
+            self.add([Finding("empty", "the file has no data rows", self._file())])
+        elif not self.full:
+            where = Locator(self.meta, self.source_headers)
+            found, more = duplicate_keys(records, self.schema, where, memory_limit)
+            self.add(found)
+            self.report.omitted += more
+        self.report.findings.sort(key=lambda f: (f.location.row or 0, f.location.column or ""))
+        return self.report
+
+    def _file(self) -> Location:
+        return Location(self.meta.path, self.meta.sheet)
+
+
+def _header_findings(matched: CanonicalTable, meta: SourceMetadata) -> list[Finding]:
+    """Headers the schema does not know (a warning) or that mean the same column."""
+    found = [
+        Finding(
+            "unknown_column",
+            "column is not part of the schema and is ignored",
+            Location(meta.path, meta.sheet, None, header),
+            severity=Severity.WARNING,
+        )
+        for header in matched.unknown
+    ]
+    found += [
+        Finding(
+            "ambiguous_column",
+            f"headers {headers} all mean {canonical!r}",
+            Location(meta.path, meta.sheet),
+        )
+        for canonical, headers in matched.clashes.items()
+    ]
+    return found
+
+
 def validate_table(
     frame: pd.DataFrame, meta: SourceMetadata, schema: ActivitySchema, strict: bool = False
 ) -> ValidatedTable:
-    """Validate a table read from a file against an activity schema.
+    """Validate a table read whole from a file against an activity schema.
 
     Parameters
     ----------
@@ -90,43 +232,57 @@ def validate_table(
     -------
     ValidatedTable
     """
-    matched = canonicalise(frame, schema)
-    table = matched.table
-    where = Locator(meta, matched.source_headers)
-    report = ValidationReport(meta.path, schema.kind, rows=len(table))
-    file_level = Location(meta.path, meta.sheet)
-    for header in matched.unknown:
-        report.findings.append(
-            Finding(
-                "unknown_column",
-                "column is not part of the schema and is ignored",
-                Location(meta.path, meta.sheet, None, header),
-                severity=Severity.WARNING,
-            )
-        )
-    for canonical, headers in matched.clashes.items():
-        report.findings.append(
-            Finding("ambiguous_column", f"headers {headers} all mean {canonical!r}", file_level)
-        )
-    if table.empty:
-        report.findings.append(Finding("empty", "the file has no data rows", file_level))
-    _fill_defaults(table, schema)
-    for check in _TABLE_CHECKS:
-        report.findings += check(table, schema, where)
-    typed: dict[str, pd.Series] = {}
-    for column in schema.columns:
-        if column.name not in table:
-            continue
-        parser = PARSERS.get(column.type)
-        if parser is None:
-            typed[column.name] = table[column.name]
-        else:
-            typed[column.name], found = parser(table[column.name], column, where)
-            report.findings += found
-    report.findings.sort(key=lambda f: (f.location.row or 0, f.location.column or ""))
-    if not report.ok(strict):
-        return ValidatedTable(None, report)
-    return ValidatedTable(_to_arrow(typed, table.index, meta, schema), report)
+    validator = BlockValidator(meta, schema)
+    typed = validator.block(frame)
+    report = validator.finish(typed)
+    return ValidatedTable(typed if report.ok(strict) else None, report)
+
+
+def validate_source(
+    source: SourceTable,
+    schema: ActivitySchema,
+    out: Path,
+    memory_limit: str | None = None,
+) -> ValidationReport:
+    """Validate a file a block at a time, writing its typed records to a Parquet file.
+
+    Memory holds about one block whatever the file's size. The file is written the way
+    :func:`carbonledger.provenance.parquet_bytes` writes a table (zstd, statistics, no
+    schema metadata), a row group per block, so the same file gives the same bytes.
+
+    Parameters
+    ----------
+    source : SourceTable
+        The file, opened by :func:`carbonledger.ingest.open_table`.
+    schema : ActivitySchema
+        Schema of the activity kind.
+    out : Path
+        Where the typed records go (to be stored only if the report is ok).
+    memory_limit : str, optional
+        DuckDB's memory limit for the rules over all records (spilling beside ``out``).
+
+    Returns
+    -------
+    ValidationReport
+    """
+    validator = BlockValidator(source.meta, schema)
+    writer: pq.ParquetWriter | None = None
+    try:
+        for frame in source.blocks():
+            typed = validator.block(frame)
+            if validator.full:
+                continue  # keep counting errors; the records will not be stored
+            if writer is None:
+                writer = pq.ParquetWriter(out, typed.schema, **PARQUET_OPTIONS)
+            writer.write_table(typed)
+        if writer is None:
+            empty = _to_arrow({}, pd.Index([], dtype="int64"), source.meta, schema)
+            writer = pq.ParquetWriter(out, empty.schema, **PARQUET_OPTIONS)
+            writer.write_table(empty)
+    finally:
+        if writer is not None:
+            writer.close()
+    return validator.finish(out, memory_limit)
 
 
 def _fill_defaults(table: pd.DataFrame, schema: ActivitySchema) -> None:
@@ -148,10 +304,17 @@ def _to_arrow(
             values = typed[column.name]
             if column.type is ColumnType.BOOLEAN:
                 values = values.astype(object).where(values.notna(), None)
-            arrays[column.name] = pa.array(
-                values.tolist(), type=column.arrow_type, from_pandas=True
-            )
+            arrays[column.name] = _arrow_column(values, column.arrow_type)
         else:
             arrays[column.name] = pa.nulls(len(index), type=column.arrow_type)
-    arrays[SOURCE_ROW] = pa.array((index.to_numpy() + meta.first_data_row).tolist(), pa.int64())
+    rows = index.to_numpy().astype("int64") + meta.first_data_row
+    arrays[SOURCE_ROW] = pa.array(rows, pa.int64())
     return pa.table(arrays)
+
+
+def _arrow_column(values: pd.Series, arrow_type: pa.DataType) -> pa.Array:
+    """A typed column as Arrow (straight from pandas' buffers where it can)."""
+    try:
+        return pa.array(values, type=arrow_type, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values.tolist(), type=arrow_type, from_pandas=True)

@@ -34,7 +34,6 @@ __all__ = [
     "check_required",
     "check_required_if",
     "check_requires_one_of",
-    "check_unique_key",
     "check_units",
     "parse_booleans",
     "parse_dates",
@@ -428,19 +427,6 @@ def check_requires_one_of(
                 )
             )
     return found
-
-
-def check_unique_key(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
-    """The primary key identifies each row once (an empty optional key part counts as a value)."""
-    key = [c for c in schema.primary_key if c in table]
-    if not key:
-        return []
-    required = [c for c in key if schema.column(c).required]
-    complete = table[required].notna().all(axis=1)
-    duplicated = table.duplicated(subset=key, keep="first") & complete
-    return _findings(
-        duplicated, table[key[0]], key[0], "unique", f"duplicate key ({', '.join(key)})", where
-    )
 
 
 #: Parser of each typed column kind.

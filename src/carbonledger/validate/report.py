@@ -60,12 +60,16 @@ class ValidationReport:
     rows : int
         Data rows read.
     findings : list of Finding
+    omitted : int
+        Errors found beyond the ones kept in ``findings`` (a file broken on every row is
+        reported by its first errors and their count, not one object per cell).
     """
 
     source: str
     kind: str
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
+    omitted: int = 0
 
     @property
     def errors(self) -> list[Finding]:
@@ -79,7 +83,7 @@ class ValidationReport:
 
     def ok(self, strict: bool = False) -> bool:
         """Whether the data may be stored (strict: warnings count as errors)."""
-        return not self.errors and not (strict and self.warnings)
+        return not self.errors and not self.omitted and not (strict and self.warnings)
 
     def raise_if_failed(self, strict: bool = False) -> None:
         """Raise :class:`ValidationError` carrying this report unless :meth:`ok`."""
@@ -92,7 +96,7 @@ class ValidationReport:
             "source": self.source,
             "kind": self.kind,
             "rows": self.rows,
-            "errors": len(self.errors),
+            "errors": len(self.errors) + self.omitted,
             "warnings": len(self.warnings),
             "findings": [
                 {**asdict(f), "location": asdict(f.location), "severity": str(f.severity)}
@@ -102,10 +106,10 @@ class ValidationReport:
 
     def __str__(self) -> str:
         head = (
-            f"{self.source} as {self.kind}: {len(self.errors)} error(s), "
+            f"{self.source} as {self.kind}: {len(self.errors) + self.omitted} error(s), "
             f"{len(self.warnings)} warning(s) in {self.rows} row(s)"
         )
         shown = [str(f) for f in self.findings[:20]]
-        more = len(self.findings) - len(shown)
+        more = len(self.findings) + self.omitted - len(shown)
         tail = [f"... and {more} more"] if more > 0 else []
         return "\n".join([head, *shown, *tail])
