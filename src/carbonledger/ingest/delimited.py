@@ -21,7 +21,6 @@ import pyarrow.csv as pv
 from carbonledger.errors import CarbonLedgerError
 
 __all__ = [
-    "BLOCK_BYTES",
     "TextScan",
     "check_csv_structure",
     "csv_blocks",
@@ -30,8 +29,6 @@ __all__ = [
     "scan_text",
 ]
 
-#: Bytes of the file parsed at a time (a block's rows are validated together).
-BLOCK_BYTES = 16 << 20
 _READ_BYTES = 1 << 20
 
 
@@ -161,7 +158,7 @@ def _ragged(file: Path, row: int, fields: int, width: int) -> str:
 
 
 def csv_blocks(
-    file: Path, encoding: str, header: list[str], block_bytes: int = BLOCK_BYTES
+    file: Path, encoding: str, header: list[str], block_bytes: int
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     """The file's data rows, a block at a time, as text columns.
 

@@ -17,7 +17,6 @@ import pyarrow.parquet as pq
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.ingest.cells import cell_text, text_frame
 from carbonledger.ingest.delimited import (
-    BLOCK_BYTES,
     check_csv_structure,
     csv_blocks,
     csv_header,
@@ -26,7 +25,17 @@ from carbonledger.ingest.delimited import (
 )
 from carbonledger.provenance import sha256_bytes, sha256_file
 
-__all__ = ["SUPPORTED_SUFFIXES", "SourceMetadata", "SourceTable", "open_table", "read_table"]
+__all__ = [
+    "BLOCK_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "SourceMetadata",
+    "SourceTable",
+    "open_table",
+    "read_table",
+]
+
+#: Bytes of a file read, validated and written at a time (about a block of rows in memory).
+BLOCK_BYTES = 16 << 20
 
 #: Widest header read (a wider one is refused before it is parsed).
 MAX_COLUMNS = 1000
@@ -118,7 +127,7 @@ class SourceTable:
 
 
 def open_table(
-    path: str | Path, sheet: str | None = None, block_bytes: int = BLOCK_BYTES
+    path: str | Path, sheet: str | None = None, block_bytes: int | None = None
 ) -> SourceTable:
     """Open an activity file: its bytes hashed and checked, its rows not read yet.
 
@@ -131,8 +140,9 @@ def open_table(
         A ``.csv``, ``.xlsx`` or ``.parquet`` file.
     sheet : str, optional
         Worksheet to read from a workbook (default: the only one with data).
-    block_bytes : int
-        CSV bytes parsed at a time (Parquet: row groups of about this size are read at once).
+    block_bytes : int, optional
+        Bytes parsed at a time (default :data:`BLOCK_BYTES`; Parquet: rows of about this
+        size uncompressed).
 
     Returns
     -------
@@ -151,6 +161,7 @@ def open_table(
         raise CarbonLedgerError(
             f"{file}: unsupported format {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
+    block_bytes = block_bytes or BLOCK_BYTES
     if suffix in (".csv", ".txt"):
         return _open_csv(file, block_bytes)
     if suffix == ".parquet":

@@ -91,16 +91,17 @@ class BlockValidator:
         Where the file came from (for row and column numbers in findings).
     schema : ActivitySchema
         Schema of the activity kind.
-    max_findings : int
-        Errors kept in the report; beyond them errors are only counted.
+    max_findings : int, optional
+        Errors kept in the report (default :data:`MAX_FINDINGS`); beyond them errors are
+        only counted.
     """
 
     def __init__(
-        self, meta: SourceMetadata, schema: ActivitySchema, max_findings: int = MAX_FINDINGS
+        self, meta: SourceMetadata, schema: ActivitySchema, max_findings: int | None = None
     ) -> None:
         self.meta = meta
         self.schema = schema
-        self.max_findings = max_findings
+        self.max_findings = MAX_FINDINGS if max_findings is None else max_findings
         self.report = ValidationReport(meta.path, schema.kind)
         self.source_headers: dict[str, str] = {}
         self._file_level: set[Finding] = set()
@@ -273,16 +274,24 @@ def validate_source(
             if validator.full:
                 continue  # keep counting errors; the records will not be stored
             if writer is None:
-                writer = pq.ParquetWriter(out, typed.schema, **PARQUET_OPTIONS)
+                writer = _writer(out, typed.schema, schema)
             writer.write_table(typed)
         if writer is None:
             empty = _to_arrow({}, pd.Index([], dtype="int64"), source.meta, schema)
-            writer = pq.ParquetWriter(out, empty.schema, **PARQUET_OPTIONS)
+            writer = _writer(out, empty.schema, schema)
             writer.write_table(empty)
     finally:
         if writer is not None:
             writer.close()
     return validator.finish(out, memory_limit)
+
+
+def _writer(out: Path, arrow_schema: pa.Schema, schema: ActivitySchema) -> pq.ParquetWriter:
+    """A Parquet writer of typed records: dictionary pages for every column but the key
+    (unique, so a dictionary only costs) and the row number."""
+    unique = {SOURCE_ROW, *schema.primary_key[:1]} if len(schema.primary_key) == 1 else {SOURCE_ROW}
+    dictionary = [name for name in arrow_schema.names if name not in unique]
+    return pq.ParquetWriter(out, arrow_schema, use_dictionary=dictionary, **PARQUET_OPTIONS)
 
 
 def _fill_defaults(table: pd.DataFrame, schema: ActivitySchema) -> None:

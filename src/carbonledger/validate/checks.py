@@ -27,6 +27,7 @@ from carbonledger.validate.report import Finding, Severity
 __all__ = [
     "PARSERS",
     "Locator",
+    "by_distinct",
     "check_enums",
     "check_gases",
     "check_identifier_characters",
@@ -57,6 +58,11 @@ _MONTH_PATTERNS = (
     re.compile(r"^([0-9]{4})([0-9]{2})$"),
     re.compile(r"^([0-9]{4})年([0-9]{1,2})月$"),
 )
+
+
+#: A decimal number as users and systems write it (ASCII digits; no thousands separators, which
+#: :func:`parse_numbers` removes first).
+_DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def parse_numbers(
             .str.replace(r"(?<=\d),(?=\d{3}\b)", "", regex=True)
             .str.replace(" ", "")
         )
-    parsed = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    parsed = _decimal_numbers(cleaned)
     infinite = parsed.notna() & ~np.isfinite(parsed.fillna(0.0))  # inf, Infinity, 1e309
     parsed[infinite] = np.nan
     bad = values.notna() & parsed.isna()
@@ -206,6 +212,15 @@ def parse_numbers(
     return parsed, found
 
 
+def _decimal_numbers(values: pd.Series) -> pd.Series:
+    """Values written as decimal numbers (``12``, ``-0.5``, ``1.2e3``) as floats, others NaN
+    (``inf`` and ``nan`` too), recognised and converted in Arrow compute."""
+    text = _arrow_text(values)
+    shaped = pc.fill_null(pc.match_substring_regex(text, _DECIMAL), False)
+    numbers = pc.cast(pc.if_else(shaped, text, pa.scalar(None, pa.string())), pa.float64())
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+
+
 def parse_booleans(
     values: pd.Series, column: Column, where: Locator
 ) -> tuple[pd.Series, list[Finding]]:
@@ -225,9 +240,18 @@ def parse_months(
 ) -> tuple[pd.Series, list[Finding]]:
     """Parse months written YYYY-MM, YYYY/MM, YYYYMM, YYYY-MM-01 or YYYY年M月 into YYYY-MM.
 
-    Values already written YYYY-MM (nearly all, in files systems export) are recognised in one
-    vectorised pass (Arrow); only the others are tried against each written form.
+    Each distinct value is parsed once (a column of a million records holds a few dozen
+    months); values already written YYYY-MM are recognised in one Arrow pass, only the others
+    are tried against each written form.
     """
+    parsed = by_distinct(values, _months)
+    bad = values.notna() & parsed.isna()
+    message = f"expected a month YYYY-MM of a year {YEARS[0]}-{YEARS[1]}"
+    return parsed, _findings(bad, values, column.name, "month", message, where)
+
+
+def _months(values: pd.Series) -> pd.Series:
+    """Distinct values as months ``YYYY-MM`` (None where a value is not one)."""
     parsed = _canonical_months(values)
     rest = values[parsed.isna() & values.notna()]
     for pattern in _MONTH_PATTERNS if len(rest) else ():
@@ -239,9 +263,36 @@ def parse_months(
         parsed[valid] = (
             parts[0][valid] + "-" + month[valid].astype("Int64").astype(str).str.zfill(2)
         )
-    bad = values.notna() & parsed.isna()
-    message = f"expected a month YYYY-MM of a year {YEARS[0]}-{YEARS[1]}"
-    return parsed, _findings(bad, values, column.name, "month", message, where)
+    return parsed
+
+
+def by_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply ``parse`` to each distinct text value once and spread its results back.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text cells (a value that is not text counts as missing).
+    parse : callable
+        Takes the distinct values (object Series, index 0..k-1) and returns their text
+        results (None where there is none).
+
+    Returns
+    -------
+    pandas.Series
+        Each value's result (None where the value is missing), on ``values``' index.
+    """
+    text = _arrow_text(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text)
+    distinct = pd.Series(encoded.dictionary.to_pylist(), dtype="object")
+    results = pa.array(parse(distinct).tolist(), pa.string()) if len(distinct) else None
+    if results is None:
+        spread = pa.nulls(len(text), pa.string())
+    else:
+        spread = pc.take(results, encoded.indices)
+    return pd.Series(spread.to_numpy(zero_copy_only=False), index=values.index, dtype="object")
 
 
 def _holds(values: pd.Series, pattern: str) -> pd.Series:
@@ -289,14 +340,19 @@ def check_identifier_characters(
         if name not in table:
             continue
         values = table[name]
-        text = values.dropna().astype(str)
+        text = _arrow_text(values)
         # printable ASCII can hold neither an invisible character nor a look-alike letter: only
         # the other values, once each, are examined character by character
-        suspect = text[text.str.contains(r"[^ -~]", regex=True)]
-        distinct = pd.Series(suspect.unique())
+        suspect = pc.fill_null(pc.match_substring_regex(text, r"[^ -~]"), False)
+        if not pc.any(suspect).as_py():
+            continue
+        distinct = pc.unique(pc.filter(text, suspect)).to_pylist()
         for broken, message in _CHARACTER_RULES:
-            bad_values = set(distinct[distinct.map(broken)]) if len(distinct) else set()
-            mask = text.isin(bad_values).reindex(values.index, fill_value=False)
+            bad_values = [v for v in distinct if broken(v)]
+            if not bad_values:
+                continue
+            bad = pc.fill_null(pc.is_in(text, value_set=pa.array(bad_values, pa.string())), False)
+            mask = pd.Series(np.asarray(bad), index=values.index, dtype=bool)
             found += _findings(mask, values, name, "characters", message, where)
     return found
 
@@ -404,8 +460,8 @@ def parse_units(
     """Units as the registry spells them (``度`` -> ``kWh``, ``m3`` -> ``m ** 3``); the
     check that they are units of the column's dimension is :func:`check_units`. Each distinct
     spelling is looked up once."""
-    spelled = {v: canonical_unit(v) for v in values.dropna().unique() if isinstance(v, str)}
-    return values.map(spelled).where(values.isin(list(spelled)), values), []
+    spelled = by_distinct(values, lambda distinct: distinct.map(canonical_unit))
+    return spelled.where(spelled.notna(), values), []
 
 
 def check_requires_one_of(
