@@ -1,6 +1,7 @@
 """Import benchmark: one electricity file of N rows into a fresh workspace, every check on.
 
     python benchmarks/imports.py --rows 1e6             # CSV and Parquet
+    python benchmarks/imports.py --rows 1e8 --format csv
     PYTHONPATH=/path/to/other/checkout/src python benchmarks/imports.py --rows 1e6
 
 Each size and format runs in its own process (so the peak resident memory is the import's),
@@ -36,17 +37,17 @@ ELECTRICITY = (
 )
 
 
-def write_inputs(folder: Path, rows: int) -> dict[str, Path]:
-    """The reference CSVs and the electricity file as CSV and Parquet."""
+def write_inputs(folder: Path, rows: int, formats: list[str] | None = None) -> dict[str, Path]:
+    """The reference CSVs and the electricity file as CSV and Parquet (or the ``formats``)."""
     con = duckdb.connect()
     for kind, sql in REFERENCES.items():
         con.execute(f"COPY ({sql}) TO '{folder / kind}.csv' (HEADER)")
-    files = {
-        "csv": folder / "electricity.csv",
-        "parquet": folder / "electricity.parquet",
-    }
-    con.execute(f"COPY ({ELECTRICITY.format(rows=rows)}) TO '{files['csv']}' (HEADER)")
-    con.execute(f"COPY ({ELECTRICITY.format(rows=rows)}) TO '{files['parquet']}' (FORMAT parquet)")
+    options = {"csv": "HEADER", "parquet": "FORMAT parquet"}
+    files = {}
+    for fmt in formats or list(options):
+        files[fmt] = folder / f"electricity.{fmt}"
+        query = ELECTRICITY.format(rows=rows)
+        con.execute(f"COPY ({query}) TO '{files[fmt]}' ({options[fmt]})")
     con.close()
     return files
 
@@ -74,6 +75,7 @@ def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", nargs="*", type=float, default=[1e6])
+    parser.add_argument("--format", choices=["csv", "parquet"], nargs="*", default=None)
     parser.add_argument("--file", type=Path)
     args = parser.parse_args()
     if args.file:
@@ -83,7 +85,7 @@ def main() -> None:
         return
     for rows in (int(r) for r in args.rows):
         with tempfile.TemporaryDirectory(prefix="carbonledger-import-") as tmp:
-            for fmt, path in write_inputs(Path(tmp), rows).items():
+            for fmt, path in write_inputs(Path(tmp), rows, args.format).items():
                 command = [sys.executable, __file__, "--file", str(path)]
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
                 if done.returncode:
