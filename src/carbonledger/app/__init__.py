@@ -61,7 +61,8 @@ from carbonledger.app.workspace import (
 from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES, DIMENSIONS
 from carbonledger.report.context import ReportContext
 from carbonledger.run import CalculationResult, calculate
-from carbonledger.store import Workspace
+from carbonledger.store import StoredBatch, StoredRun, Workspace
+from carbonledger.validate import ValidationReport
 
 __all__ = [
     "DEFAULT_PARETO_SHARE",
@@ -77,6 +78,9 @@ __all__ = [
     "RunRef",
     "RunView",
     "SelectionPolicy",
+    "StoredBatch",
+    "StoredRun",
+    "ValidationReport",
     "Workspace",
     "add_factor_release",
     "base_year",

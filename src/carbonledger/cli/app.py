@@ -44,6 +44,7 @@ from carbonledger.cli.inventory import (
     uncertainty_command,
 )
 from carbonledger.cli.record import estimate_record_command
+from carbonledger.cli.server import serve, server_app
 from carbonledger.options import (
     DEFAULT_FUEL_PROXY_REGIONS,
     Consolidation,
@@ -102,6 +103,8 @@ periods_app = _group(
     cls=_PeriodsGroup,
 )
 app.add_typer(factors_app, name="factors")
+app.add_typer(server_app, name="server")
+app.command()(serve)
 
 #: The commands of each task group, by name.
 _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {

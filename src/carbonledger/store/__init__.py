@@ -8,6 +8,7 @@ from carbonledger.store.workspace import (
     StoredBatch,
     StoredRun,
     Workspace,
+    acting_as,
     unchanged,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "StoredBatch",
     "StoredRun",
     "Workspace",
+    "acting_as",
     "unchanged",
 ]

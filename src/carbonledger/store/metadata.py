@@ -38,6 +38,9 @@ _ADVISORY_KEY = 0x434C
 class MetadataStore:
     """Tables of batches, runs, periods, factor releases and events.
 
+    Subclasses name other tables' migrations (:attr:`MIGRATIONS`, :attr:`VERSION_TABLE`,
+    :attr:`HEAD`): the server's accounts live in their own database this way.
+
     Parameters
     ----------
     url : str
@@ -46,6 +49,11 @@ class MetadataStore:
         Keep connections open in a pool (a server's workers); ``False`` opens one per use
         (short-lived processes, and test suites that open hundreds of stores).
     """
+
+    #: Package folder of the Alembic migrations, the table recording their revision, the newest.
+    MIGRATIONS = "migrations"
+    VERSION_TABLE = "alembic_version"
+    HEAD = HEAD_REVISION
 
     def __init__(self, url: str, pooled: bool = True) -> None:
         try:
@@ -82,17 +90,17 @@ class MetadataStore:
         """
         try:
             with self.engine.connect() as connection:
-                if not inspect(connection).has_table("alembic_version"):
+                if not inspect(connection).has_table(self.VERSION_TABLE):
                     return None
-                found = connection.execute(text("SELECT version_num FROM alembic_version"))
+                found = connection.execute(text(f"SELECT version_num FROM {self.VERSION_TABLE}"))
                 return found.scalar()
         except SQLAlchemyError as exc:
             raise self._unreachable(exc) from None
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest revision (Alembic ``upgrade head``); the revision it
-        had before (None for a new store). A store at :data:`HEAD_REVISION` is left as it is
-        without loading Alembic.
+        had before (None for a new store). A store at :attr:`HEAD` is left as it is without
+        loading Alembic.
 
         Raises
         ------
@@ -100,14 +108,15 @@ class MetadataStore:
             If the database cannot be reached.
         """
         before = self.revision()
-        if before == HEAD_REVISION:
+        if before == self.HEAD:
             return before
         from alembic import command
         from alembic.config import Config
 
         config = Config()
-        location = resources.files("carbonledger.store").joinpath("migrations")
+        location = resources.files("carbonledger.store").joinpath(self.MIGRATIONS)
         config.set_main_option("script_location", str(location))
+        config.attributes["version_table"] = self.VERSION_TABLE
         try:
             with self.engine.begin() as connection:
                 if self.dialect == "postgresql":

@@ -38,8 +38,9 @@ class BatchRow(Base):
     imported_at: Mapped[str] = mapped_column(String(32))
     #: ``active``; ``superseded`` by a replacement; ``removed``. Rows are never deleted.
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
-    #: Hash of the records themselves (sorted by key, without file row numbers): the same
-    #: records from another file, format or row order have the same one.
+    #: Hash of the records themselves (without file row numbers; see
+    #: ``app.data.records_sha256``): the same records from another file, format or row order
+    #: have the same one.
     records_sha256: Mapped[str | None] = mapped_column(String(64))
     superseded_by: Mapped[str | None] = mapped_column(String(64))
     status_reason: Mapped[str | None] = mapped_column(Text)

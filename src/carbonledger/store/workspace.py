@@ -29,6 +29,7 @@ import shutil
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ __all__ = [
     "StoredBatch",
     "StoredRun",
     "Workspace",
+    "acting_as",
     "unchanged",
 ]
 
@@ -65,6 +67,19 @@ FACTOR_DIR = "factors"
 ACTIVE, SUPERSEDED, REMOVED = "active", "superseded", "removed"
 #: Who a change is recorded as made by, unless the caller names a user.
 ACTOR_ENV = "CARBONLEDGER_USER"
+#: Who makes the changes of the current request or job (the server sets it per request).
+_ACTOR: ContextVar[str | None] = ContextVar("carbonledger_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(actor: str) -> Iterator[None]:
+    """Record ``actor`` (``user:alice``, ``client:cl_...``) on every change made in the block,
+    in this thread or task, over :data:`ACTOR_ENV` and the login name."""
+    token = _ACTOR.set(actor)
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
 
 
 @dataclass(frozen=True)
@@ -259,8 +274,13 @@ class Workspace:
 
     # -- creation and opening -------------------------------------------------------------
     @classmethod
-    def init(cls, root: str | Path, config: WorkspaceConfig) -> Workspace:
+    def init(
+        cls, root: str | Path, config: WorkspaceConfig, database_url: str | None = None
+    ) -> Workspace:
         """Create a workspace in ``root`` (created if missing).
+
+        ``database_url`` names its metadata store over the environment's and the config's (a
+        server gives each tenant's workspace its own this way).
 
         Raises
         ------
@@ -270,16 +290,17 @@ class Workspace:
         folder = Path(root)
         if (folder / CONFIG_FILE).exists():
             raise WorkspaceError(f"{folder} already holds a workspace ({CONFIG_FILE} exists)")
-        workspace = cls(folder, config, MetadataStore.for_workspace(folder, config.database_url))
+        workspace = cls(folder, config, _metadata(folder, config, database_url))
         workspace.files.ensure()
         workspace.metadata.migrate()
         (folder / CONFIG_FILE).write_text(_config_toml(config), encoding="utf-8")
         return workspace
 
     @classmethod
-    def open(cls, root: str | Path = ".") -> Workspace:
+    def open(cls, root: str | Path = ".", database_url: str | None = None) -> Workspace:
         """Open the workspace in ``root``, upgrading its store schema if needed, and clear
-        what dead processes left in its staging folder.
+        what dead processes left in its staging folder (``database_url``: as for
+        :meth:`init`).
 
         Raises
         ------
@@ -299,7 +320,7 @@ class Workspace:
             config = WorkspaceConfig.model_validate(tomllib.loads(config_path.read_text("utf-8")))
         except (tomllib.TOMLDecodeError, ValueError) as exc:
             raise ConfigError(f"{config_path}: {exc}") from None
-        workspace = cls(folder, config, MetadataStore.for_workspace(folder, config.database_url))
+        workspace = cls(folder, config, _metadata(folder, config, database_url))
         before = workspace.metadata.migrate()
         if before is not None and before < "0004":
             workspace._adopt_factor_releases()
@@ -348,7 +369,7 @@ class Workspace:
                 at=utc_now(),
                 kind=kind,
                 subject=subject,
-                actor=os.environ.get(ACTOR_ENV) or _login(),
+                actor=_ACTOR.get() or os.environ.get(ACTOR_ENV) or _login(),
                 payload=json.dumps(details, sort_keys=True, default=str),
             )
             s.add(row)
@@ -823,6 +844,12 @@ def unchanged(session: Session) -> None:
 
 def _event(row: EventRow) -> Event:
     return Event(row.entry, row.at, row.kind, row.subject, row.actor, json.loads(row.payload))
+
+
+def _metadata(folder: Path, config: WorkspaceConfig, database_url: str | None) -> MetadataStore:
+    if database_url:
+        return MetadataStore(database_url)
+    return MetadataStore.for_workspace(folder, config.database_url)
 
 
 def _login() -> str:

@@ -1,0 +1,64 @@
+"""The REST API: FastAPI over the ``app`` layer, with tenants, roles and problem details.
+
+``create_app(settings)`` builds the ASGI app; ``carbonledger serve`` runs it with uvicorn.
+Every endpoint calls :mod:`carbonledger.app` and nothing deeper; every list is paginated with
+``Link`` headers; every error is an RFC 9457 problem; OpenAPI 3.1 is at ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import metadata
+
+from fastapi import FastAPI
+
+from carbonledger.api.auth_routes import router as auth_router
+from carbonledger.api.data_routes import router as data_router
+from carbonledger.api.jobs import JobRunner
+from carbonledger.api.problems import install_problem_handlers
+from carbonledger.api.run_routes import router as run_router
+from carbonledger.api.security import security_headers
+from carbonledger.api.settings import ROOT_ENV, ServerSettings
+from carbonledger.app.server import open_server
+
+__all__ = ["ROOT_ENV", "ServerSettings", "create_app"]
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """The API app over a server root.
+
+    Parameters
+    ----------
+    settings : ServerSettings, optional
+        Default: from the environment (:meth:`ServerSettings.from_env`).
+    """
+    settings = settings or ServerSettings.from_env()
+    server = open_server(settings.root, create=True)
+    version = metadata.version("carbonledger")
+    jobs = JobRunner(server)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    api = FastAPI(
+        title="carbonledger",
+        version=version,
+        summary="GHG inventory, analysis and planning for large companies",
+        lifespan=lifespan,
+    )
+    api.state.settings = settings
+    api.state.server = server
+    api.state.jobs = jobs
+    install_problem_handlers(api)
+    api.middleware("http")(security_headers)
+    for router in (auth_router, data_router, run_router):
+        api.include_router(router)
+
+    @api.get("/healthz", tags=["server"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": version}
+
+    return api

@@ -1,0 +1,133 @@
+"""The REST API through HTTP: sessions and CSRF, client credentials, roles, idempotent
+uploads, problem details, background calculations, pagination (issue 15)."""
+
+from __future__ import annotations
+
+import time
+
+from tests.api.conftest import METERED, PASSWORD, upload
+from tests.conftest import SITES
+
+PROBLEM = "application/problem+json"
+
+
+def test_openapi_is_3_1_and_lists_every_job(served):
+    spec = served.client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    paths = set(spec["paths"])
+    for path in (
+        "/oauth/token",
+        "/api/v1/session",
+        "/api/v1/{tenant}/batches",
+        "/api/v1/{tenant}/calculations",
+        "/api/v1/{tenant}/jobs/{job_id}",
+        "/api/v1/{tenant}/totals",
+        "/api/v1/{tenant}/inventory",
+    ):
+        assert path in paths, path
+
+
+def test_a_request_without_credentials_is_a_401_problem(served):
+    reply = served.client.get("/api/v1/acme/batches")
+    assert reply.status_code == 401 and reply.headers["content-type"] == PROBLEM
+    assert reply.json()["type"] == "/problems/authentication"
+    assert reply.headers["WWW-Authenticate"] == "Bearer"
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_session_write_needs_its_csrf_token(served):
+    alice = served.login("alice")
+    token = alice.headers.pop("X-CSRF-Token")
+    refused = upload(alice, "acme", "entities", "e.csv", SITES["entities"])
+    assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]
+    stored = upload(
+        alice, "acme", "entities", "e.csv", SITES["entities"], **{"X-CSRF-Token": token}
+    )
+    assert stored.status_code == 201 and stored.json()["batch"]["rows"] == 1
+
+
+def test_five_wrong_passwords_lock_the_name(served):
+    for _ in range(5):
+        wrong = served.client.post(
+            "/api/v1/session", data={"username": "alice", "password": "x" * 12}
+        )
+        assert wrong.status_code == 401
+    right = served.client.post("/api/v1/session", data={"username": "alice", "password": PASSWORD})
+    assert right.status_code == 401 and "too many failed logins" in right.json()["detail"]
+    other = served.client.post("/api/v1/session", data={"username": "victor", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+def test_an_upload_retried_with_its_key_stores_once(served):
+    alice = served.login("alice")
+    key = {"Idempotency-Key": "upload-entities-1"}
+    first = upload(alice, "acme", "entities", "e.csv", SITES["entities"], **key)
+    again = upload(alice, "acme", "entities", "e.csv", SITES["entities"], **key)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert len(alice.get("/api/v1/acme/batches").json()) == 1
+    other = upload(
+        alice, "acme", "entities", "e2.csv", SITES["entities"] + "E-X,X,CN,1,true,true\n", **key
+    )
+    assert other.status_code == 422 and "used for another request" in other.json()["detail"]
+
+
+def test_validation_findings_come_back_with_row_and_column(loaded):
+    alice = loaded.login("alice")
+    bad = (
+        "record_id,facility_id,period,quantity,unit\n"
+        "E9,F1,2024-13,12,kWh\nE10,F1,2024-01,lots,kWh\n"
+    )
+    reply = upload(alice, "acme", "electricity", "bad.csv", bad)
+    assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM
+    problem = reply.json()
+    assert problem["type"] == "/problems/validation" and problem["detail"].startswith("2 error(s)")
+    places = {(e["row"], e["column"], e["rule"]) for e in problem["errors"]}
+    assert places == {(2, "period", "month"), (3, "quantity", "number")}
+
+
+def test_roles_decide_what_each_person_may_do(loaded):
+    victor, vera = loaded.login("victor"), loaded.login("vera")
+    assert victor.get("/api/v1/acme/batches").status_code == 200
+    refused = upload(victor, "acme", "electricity", "e2.csv", METERED)
+    assert refused.status_code == 403 and refused.json()["type"] == "/problems/forbidden"
+    assert victor.get("/api/v1/acme/events").status_code == 403  # raw history: not a viewer's
+    assert vera.get("/api/v1/acme/events").status_code == 200
+    assert vera.post("/api/v1/acme/calculations", json={"period": "2024"}).status_code == 403
+
+
+def test_a_machine_uploads_and_calculates_in_the_background(loaded):
+    machine = loaded.bearer()
+    more = "record_id,facility_id,period,quantity,unit\nE7,F2,2024-03,500,kWh\n"
+    assert upload(machine, "acme", "electricity", "more.csv", more).status_code == 201
+    started = machine.post("/api/v1/acme/calculations", json={"period": "2024"})
+    assert started.status_code == 202, started.text
+    location = started.headers["Location"]
+    for _ in range(600):
+        job = machine.get(location).json()
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["status"] == "succeeded", job["error"]
+    assert job["actor"] == f"client:{loaded.client_id}"
+    run_id = job["result"]["run_id"]
+    totals = machine.get("/api/v1/acme/totals", params={"period": "2024"}).json()
+    assert totals["run_id"] == run_id and sum(r["co2e"] for r in totals["rows"]) > 0
+    inventory = machine.get("/api/v1/acme/inventory", params={"period": "2024", "samples": 200})
+    assert inventory.status_code == 200 and inventory.json()["run_id"] == run_id
+
+
+def test_every_change_records_who_made_it(loaded):
+    events = loaded.login("vera").get("/api/v1/acme/events").json()
+    stored = [e for e in events if e["kind"] == "batch.stored"]
+    assert len(stored) == 3 and {e["actor"] for e in stored} == {"user:alice"}
+
+
+def test_lists_are_paginated_with_link_headers(loaded):
+    alice = loaded.login("alice")
+    first = alice.get("/api/v1/acme/batches", params={"per_page": 2})
+    assert len(first.json()) == 2 and first.headers["X-Total-Count"] == "3"
+    links = first.headers["Link"]
+    assert 'rel="next"' in links and 'rel="last"' in links and "page=2" in links
+    second = alice.get("/api/v1/acme/batches", params={"per_page": 2, "page": 2})
+    assert len(second.json()) == 1 and 'rel="prev"' in second.headers["Link"]
