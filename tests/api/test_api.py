@@ -131,3 +131,47 @@ def test_lists_are_paginated_with_link_headers(loaded):
     assert 'rel="next"' in links and 'rel="last"' in links and "page=2" in links
     second = alice.get("/api/v1/acme/batches", params={"per_page": 2, "page": 2})
     assert len(second.json()) == 1 and 'rel="prev"' in second.headers["Link"]
+
+
+def _calculated(served, client) -> str:
+    started = client.post("/api/v1/acme/calculations", json={"period": "2024"})
+    for _ in range(600):
+        job = client.get(started.headers["Location"]).json()
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["status"] == "succeeded", job["error"]
+    return job["result"]["run_id"]
+
+
+def test_a_locked_period_refuses_imports_until_restated(loaded):
+    alice = loaded.login("alice")
+    run_id = _calculated(loaded, alice)
+    locked = alice.post("/api/v1/acme/periods/2024/lock", json={})
+    assert locked.status_code == 200 and locked.json()["run_id"] == run_id
+    late = "record_id,facility_id,period,quantity,unit\nE8,F1,2024-05,10,kWh\n"
+    refused = upload(alice, "acme", "electricity", "late.csv", late)
+    assert refused.status_code == 409 and refused.json()["type"] == "/problems/period-locked"
+    assert (
+        loaded.login("victor")
+        .post("/api/v1/acme/periods/2024/restate", json={"reason": "x"})
+        .status_code
+        == 403
+    )
+    reopened = alice.post("/api/v1/acme/periods/2024/restate", json={"reason": "late meter file"})
+    assert reopened.status_code == 200 and reopened.json()["status"] != locked.json()["status"]
+    assert upload(alice, "acme", "electricity", "late.csv", late).status_code == 201
+    history = [p["status"] for p in alice.get("/api/v1/acme/periods").json()]
+    assert len(history) == 2
+
+
+def test_reports_download_in_each_format_and_language(loaded):
+    alice = loaded.login("alice")
+    _calculated(loaded, alice)
+    html = alice.get("/api/v1/acme/reports/html", params={"period": "2024", "language": "zh"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "attachment" in html.headers["content-disposition"] and "范围" in html.text
+    pdf = alice.get("/api/v1/acme/reports/pdf", params={"period": "2024"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    data = alice.get("/api/v1/acme/reports/json", params={"period": "2024"}).json()
+    assert data and alice.get("/api/v1/acme/reports/docx").status_code == 422

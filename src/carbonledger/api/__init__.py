@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.data_routes import router as data_router
 from carbonledger.api.jobs import JobRunner
+from carbonledger.api.period_routes import router as period_router
 from carbonledger.api.problems import install_problem_handlers
 from carbonledger.api.run_routes import router as run_router
 from carbonledger.api.security import security_headers
@@ -54,7 +55,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.jobs = jobs
     install_problem_handlers(api)
     api.middleware("http")(security_headers)
-    for router in (auth_router, data_router, run_router):
+    for router in (auth_router, data_router, run_router, period_router):
         api.include_router(router)
 
     @api.get("/healthz", tags=["server"], summary="Liveness")

@@ -41,7 +41,7 @@ class JobRunner:
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="carbonledger-job")
+        self._pool: ThreadPoolExecutor | None = None
 
     def submit(
         self,
@@ -53,6 +53,8 @@ class JobRunner:
     ) -> Job:
         """Queue ``work`` (returning the job's JSON result) as ``actor``; the queued job."""
         job = queue_job(self.server, tenant_id, kind, request, actor)
+        if self._pool is None:  # started on first use (again after a shutdown)
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="carbonledger-job")
         self._pool.submit(self._run, job.job_id, actor, work)
         return job
 
@@ -78,5 +80,7 @@ class JobRunner:
         return get_job(self.server, tenant_id, job_id)
 
     def shutdown(self) -> None:
-        """Wait for the running job and stop."""
-        self._pool.shutdown(wait=True)
+        """Wait for the queued and running jobs and stop (a later job starts a new pool)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)

@@ -80,9 +80,9 @@ def records_sha256(kind: str, records: pa.Table | Path) -> str:
     """Hash of a batch's records themselves, whatever file, format or row order they came in.
 
     Each record's typed values (not the file's row number) are hashed by DuckDB's ``hash``
-    and the 64-bit hashes summed: a multiset hash computed in one streaming pass, with no
-    sort (keys are unique in a batch, so no two records cancel). The SHA-256 of that sum,
-    the record count and the kind's columns is the result. It recognises the same records
+    and the 64-bit hashes summed exactly (a 128-bit sum): a multiset hash, which no row order
+    changes, computed in one streaming pass without a sort. The SHA-256 of that sum, the
+    record count and the kind's columns is the result. It recognises the same records
     imported again from another file; it is not a proof against tampering (the batch file's
     SHA-256 is).
 
@@ -93,9 +93,7 @@ def records_sha256(kind: str, records: pa.Table | Path) -> str:
     records : pyarrow.Table or Path
         Typed records, or a Parquet file of them.
     """
-    present = set(
-        pq.read_schema(records).names if isinstance(records, Path) else records.column_names
-    )
+    present = _columns(records)
     columns = [c.name for c in get_schema(kind).columns if c.name in present]
     row = ", ".join(f'"{c}"' for c in columns)
     con = _records_connection(records)
@@ -127,11 +125,14 @@ def _files(paths: list[Path]) -> str:
     return "[" + ", ".join(_quoted(p) for p in paths) + "]"
 
 
+def _columns(records: pa.Table | Path) -> set[str]:
+    """The columns of records (a table, or a Parquet file's schema, its data unread)."""
+    return set(pq.read_schema(records).names if isinstance(records, Path) else records.column_names)
+
+
 def _months(records: pa.Table | Path) -> list[str]:
     """The months records fall in (none for a kind without periods)."""
-    if not isinstance(records, Path) and "period" not in records.column_names:
-        return []
-    if isinstance(records, Path) and "period" not in pq.read_schema(records).names:
+    if "period" not in _columns(records):
         return []
     con = _records_connection(records, IMPORT_MEMORY)
     try:
@@ -172,7 +173,7 @@ def _unknown_references(
     ValidationError
         With a finding per record (row and column) naming the unknown id (the first 20).
     """
-    present = set(pq.read_schema(staged).names)
+    present = _columns(staged)
     for column, reference in REFERENCING.items():
         if column not in present or reference == kind:
             continue
