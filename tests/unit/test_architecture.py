@@ -47,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},
+    "web": BASE | {"app", "api"},
     "demo": BASE | {"app", "schema"},
     # the public API: lazy re-exports of these rooms (test_public_api checks the names)
     "__init__": BASE | {"app", "factors", "inventory", "methods", "schema", "store"},

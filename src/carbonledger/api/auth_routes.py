@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse
 
-from carbonledger.api.security import SESSION_COOKIE, current_principal, server_of
+from carbonledger.api.security import CSRF_COOKIE, SESSION_COOKIE, current_principal, server_of
 from carbonledger.app.accounts import (
     SESSION_SECONDS,
     AuthenticationError,
@@ -17,7 +17,7 @@ from carbonledger.app.accounts import (
     logout,
 )
 
-__all__ = ["router"]
+__all__ = ["router", "start_session"]
 
 router = APIRouter(tags=["authentication"])
 
@@ -57,16 +57,38 @@ def open_session(
 ) -> dict[str, Any]:
     """Open a session: an HttpOnly cookie, and the CSRF token every write must send back in
     the ``X-CSRF-Token`` header. Five failed logins of a name lock it for 15 minutes."""
+    csrf = start_session(request, response, username, password)
+    return {"username": username, "csrf_token": csrf}
+
+
+def start_session(request: Request, response: Response, username: str, password: str) -> str:
+    """Log a person in: the session in an HttpOnly cookie, its CSRF token in a cookie pages'
+    scripts read (both ``SameSite=Strict``); the CSRF token.
+
+    Raises
+    ------
+    AuthenticationError
+        As :func:`carbonledger.app.accounts.login`.
+    """
     session, csrf = login(server_of(request), username, password)
+    secure = request.app.state.settings.secure_cookies
     response.set_cookie(
         SESSION_COOKIE,
         session,
         max_age=SESSION_SECONDS,
         httponly=True,
-        secure=request.app.state.settings.secure_cookies,
+        secure=secure,
         samesite="strict",
     )
-    return {"username": username, "csrf_token": csrf}
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        max_age=SESSION_SECONDS,
+        httponly=False,
+        secure=secure,
+        samesite="strict",
+    )
+    return csrf
 
 
 @router.delete("/api/v1/session", status_code=204, summary="Log out")
@@ -75,6 +97,7 @@ def close_session(request: Request, response: Response) -> Response:
     if cookie := request.cookies.get(SESSION_COOKIE):
         logout(server_of(request), cookie)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
     response.status_code = 204
     return response
 

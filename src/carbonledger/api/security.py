@@ -15,6 +15,7 @@ from carbonledger.app.accounts import AuthenticationError, Permission, Principal
 from carbonledger.app.server import Server
 
 __all__ = [
+    "CSRF_COOKIE",
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "Access",
@@ -24,6 +25,8 @@ __all__ = [
 ]
 
 SESSION_COOKIE = "carbonledger_session"
+#: The session's CSRF token, for the dashboard's scripts to send back in :data:`CSRF_HEADER`.
+CSRF_COOKIE = "carbonledger_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /oauth/token")

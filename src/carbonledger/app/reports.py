@@ -3,6 +3,7 @@ language, disclosure exports and the evidence pack."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from carbonledger.app.analysis import RunRef, base_year, inventory
@@ -10,14 +11,25 @@ from carbonledger.app.view import open_run
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
-from carbonledger.report.context import ReportContext
+from carbonledger.report.charts import charts, plotly_html
+from carbonledger.report.context import ReportContext, label
 from carbonledger.report.disclosures import write_disclosures
 from carbonledger.report.evidence import evidence_pack
+from carbonledger.report.fonts import report_font
 from carbonledger.report.render import FORMATS, render
 from carbonledger.run import workspace_library
 from carbonledger.store import Workspace
 
-__all__ = ["FORMATS", "disclosure_files", "evidence", "render_report", "report_context"]
+__all__ = [
+    "FORMATS",
+    "DashboardPanel",
+    "bundled_font",
+    "dashboard_panels",
+    "disclosure_files",
+    "evidence",
+    "render_report",
+    "report_context",
+]
 
 
 def report_context(
@@ -93,3 +105,47 @@ def evidence(
     """The evidence ZIP of a report context: every reported number traced to ledger rows."""
     view = open_run(workspace, run or context.inventory.run_id)
     return evidence_pack(context, view.ledger, view.shares, context.releases, path)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """One chart of a dashboard page: its title and its plotly ``<div>`` (plotly.js itself
+    is served once by the page)."""
+
+    key: str
+    title: str
+    html: str
+
+
+def dashboard_panels(
+    context: ReportContext, lang: str
+) -> tuple[dict[str, str], list[DashboardPanel]]:
+    """The headline figures and the report's charts of a context, for a dashboard page.
+
+    Returns
+    -------
+    figures : dict of str to str
+        Each headline's label in ``lang`` to its value [t CO2e], formatted.
+    panels : list of DashboardPanel
+        Scopes, scope 3 categories, months, facilities, bridges (as the report draws them).
+    """
+    numbers = context.numbers()
+    keys = (
+        "scope_1",
+        "scope_2_location",
+        "scope_2_market",
+        "scope_3",
+        "total_location",
+        "total_market",
+    )
+    figures = {label(k, lang): f"{numbers[k]:,.1f}" for k in keys}
+    panels = [DashboardPanel(c.key, c.title, plotly_html(c)) for c in charts(context, lang)]
+    return figures, panels
+
+
+def bundled_font() -> Path:
+    """The TrueType font the reports embed for Chinese (Noto Sans SC, GB 2312 subset, OFL),
+    for pages that must show Chinese on machines without a Chinese font."""
+    path = report_font(["中文"], strict=False).path
+    assert path is not None  # Chinese text always takes the bundled font
+    return path

@@ -105,7 +105,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (uvicorn)")] = 1,
 ) -> None:
-    """Run the REST API (OpenAPI at /docs and /openapi.json) over a server folder.
+    """Run the REST API (OpenAPI at /docs and /openapi.json) and the dashboard (/) over a
+    server folder.
 
     Example: [bold]carbonledger serve --root srv --port 8000[/]. On a loopback address the
     session cookie may travel over plain HTTP; anywhere else put it behind HTTPS (a reverse
@@ -119,7 +120,7 @@ def serve(
     if host in _LOOPBACK:
         os.environ.setdefault("CARBONLEDGER_SECURE_COOKIES", "0")
     uvicorn.run(
-        "carbonledger.api:create_app",
+        "carbonledger.web:create_app",
         factory=True,
         host=host,
         port=port,

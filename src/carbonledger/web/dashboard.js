@@ -1,0 +1,50 @@
+// The dashboard's few scripts: the calculate button (a background job, polled) and the
+// panorama mode that cycles the panels on a wall screen.
+(function () {
+  "use strict";
+  function csrf() {
+    const found = document.cookie.split("; ").find((c) => c.startsWith("carbonledger_csrf="));
+    return found ? decodeURIComponent(found.split("=")[1]) : "";
+  }
+  function fit() {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll(".panel .plotly-graph-div").forEach((graph) => {
+      if (graph.offsetParent !== null) { window.Plotly.Plots.resize(graph); }
+    });
+  }
+  window.addEventListener("load", fit);
+  window.addEventListener("resize", fit);
+  const button = document.getElementById("calculate");
+  if (button) {
+    button.addEventListener("click", async function () {
+      button.disabled = true;
+      button.textContent = button.dataset.busy;
+      const body = button.dataset.period ? { period: button.dataset.period } : {};
+      const started = await fetch(`/api/v1/${button.dataset.tenant}/calculations`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+        body: JSON.stringify(body),
+      });
+      if (!started.ok) { button.textContent = (await started.json()).detail; return; }
+      const location = started.headers.get("Location");
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const job = await (await fetch(location)).json();
+        if (job.status === "succeeded") { window.location.reload(); return; }
+        if (job.status === "failed") { button.textContent = job.error.detail; return; }
+      }
+    });
+  }
+  if (document.body.classList.contains("panorama")) {
+    const panels = Array.from(document.querySelectorAll(".panel"));
+    let shown = 0;
+    function show() {
+      panels.forEach((panel, i) => panel.classList.toggle("current", i === shown));
+      const graph = panels[shown] && panels[shown].querySelector(".plotly-graph-div");
+      if (graph && window.Plotly) { window.Plotly.Plots.resize(graph); }
+      shown = (shown + 1) % Math.max(1, panels.length);
+    }
+    show();
+    setInterval(show, 15000);
+  }
+})();

@@ -1,0 +1,194 @@
+"""The dashboard's pages: log in, and a tenant's inventory overview in English or Chinese.
+
+Pages are server-rendered (Jinja2, autoescaped) over the same ``app`` functions as the API;
+charts are the reports' own (plotly), with plotly.js served from the installed package (no
+CDN: the dashboard works offline).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+import plotly
+import yaml
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from carbonledger import app
+from carbonledger.api.auth_routes import start_session
+from carbonledger.api.security import CSRF_COOKIE, SESSION_COOKIE, current_principal, server_of
+from carbonledger.app.accounts import AuthenticationError, Permission, Principal, logout
+from carbonledger.errors import CarbonLedgerError
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+LangQuery = Annotated[str, Query(pattern="^(en|zh)$")]
+_STATIC = {
+    "dashboard.css": "text/css; charset=utf-8",
+    "dashboard.js": "text/javascript; charset=utf-8",
+}
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("carbonledger.web", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    text = resources.files("carbonledger.web").joinpath("labels.yaml").read_text("utf-8")
+    labels: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return labels
+
+
+def _page(name: str, lang: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A rendered page with its Content Security Policy: scripts only from the server or
+    carrying this response's nonce (the charts' own), inline styles allowed (plotly sets
+    them), nothing from elsewhere."""
+
+    def t(key: str) -> str:
+        return _labels()[key][lang]
+
+    nonce = secrets.token_urlsafe(16)
+    html = _templates().get_template(name).render(lang=lang, t=t, nonce=nonce, **values)
+    policy = (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' "
+        "'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    )
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": policy})
+
+
+def _with_nonce(html: str, nonce: str) -> str:
+    """The charts' inline scripts marked with the page's nonce."""
+    return html.replace("<script", f'<script nonce="{nonce}"')
+
+
+def _session_principal(request: Request) -> Principal | None:
+    if SESSION_COOKIE not in request.cookies:
+        return None
+    try:
+        return current_principal(request, None)
+    except HTTPException:
+        return None
+
+
+@router.get("/", response_class=RedirectResponse)
+def home(request: Request, lang: LangQuery = "en") -> RedirectResponse:
+    """The first tenant's overview, or the login page."""
+    principal = _session_principal(request)
+    if principal is None or not principal.roles:
+        return RedirectResponse(f"/login?lang={lang}", status_code=303)
+    return RedirectResponse(f"/t/{sorted(principal.roles)[0]}?lang={lang}", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(lang: LangQuery = "en") -> HTMLResponse:
+    """The login form."""
+    return _page("login.html", lang, title=_labels()["login"][lang], failed=False)
+
+
+@router.post("/login", response_model=None)
+def login_form(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    lang: LangQuery = "en",
+) -> Response:
+    """Log in from the form; back to the form with a message when it fails."""
+    response = RedirectResponse(f"/?lang={lang}", status_code=303)
+    try:
+        start_session(request, response, username, password)
+    except AuthenticationError:
+        return _page("login.html", lang, 401, title=_labels()["login"][lang], failed=True)
+    return response
+
+
+@router.post("/logout", response_class=RedirectResponse)
+def logout_form(request: Request) -> RedirectResponse:
+    """End the session and go to the login page."""
+    if cookie := request.cookies.get(SESSION_COOKIE):
+        logout(server_of(request), cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/t/{tenant}", response_class=HTMLResponse, response_model=None)
+def overview(
+    request: Request,
+    tenant: str,
+    lang: LangQuery = "en",
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$")] = None,
+    panorama: bool = False,
+) -> Response:
+    """A tenant's inventory overview: headline figures on both scope 2 bases and the
+    report's charts; ``panorama`` cycles the charts full screen (a wall screen)."""
+    principal = _session_principal(request)
+    if principal is None:
+        return RedirectResponse(f"/login?lang={lang}", status_code=303)
+    if not principal.may(tenant, Permission.READ):
+        raise HTTPException(404, f"no tenant {tenant!r}")
+    server = server_of(request)
+    workspace = server.workspace(tenant)
+    name = next((t.name for t in server.tenants() if t.tenant_id == tenant), tenant)
+    values: dict[str, Any] = {"figures": {}, "panels": [], "run_id": "", "period": period}
+    if app.list_runs(workspace):
+        try:
+            context = app.report_context(workspace, None, period)
+        except CarbonLedgerError:
+            context = None
+        if context is not None:
+            figures, panels = app.dashboard_panels(context, lang)
+            values |= {
+                "figures": figures,
+                "panels": panels,
+                "run_id": context.inventory.run_id,
+                "period": str(context.inventory.period),
+            }
+    return _page(
+        "overview.html",
+        lang,
+        with_nonce=_with_nonce,
+        title=_labels()["overview"][lang],
+        tenant=tenant,
+        tenant_name=name,
+        role=str(principal.role(tenant)),
+        can_calculate=principal.may(tenant, Permission.CALCULATE),
+        unit="t CO2e",
+        panorama=panorama,
+        **values,
+    )
+
+
+@router.get("/static/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js from the installed plotly package."""
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return FileResponse(path, media_type="text/javascript; charset=utf-8")
+
+
+@router.get("/static/font.ttf")
+def font() -> FileResponse:
+    """The bundled Chinese font (Noto Sans SC, OFL), so pages read the same on any machine."""
+    return FileResponse(app.bundled_font(), media_type="font/ttf")
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """The dashboard's stylesheet and script."""
+    if name not in _STATIC:
+        raise HTTPException(404, f"no {name}")
+    text = resources.files("carbonledger.web").joinpath(name).read_text("utf-8")
+    return Response(text, media_type=_STATIC[name])

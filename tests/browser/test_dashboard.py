@@ -1,0 +1,155 @@
+"""The dashboard in a real Chromium (Debian's package, driven by Playwright; no browser is
+downloaded): log in, see the overview's figures and charts in English and Chinese with no
+console error, calculate, and a viewer without the button (issue 15)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from carbonledger.app import calculate, import_file
+from carbonledger.app.accounts import add_member, add_user
+from carbonledger.app.server import add_tenant, open_server
+from tests.api.conftest import METERED, PASSWORD
+from tests.conftest import SITES
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("CARBONLEDGER_CHROMIUM") or shutil.which("chromium")
+#: Where screenshots go (docs/images when asked for, else the test's folder).
+SHOTS_ENV = "CARBONLEDGER_SCREENSHOTS"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    root = folder / "srv"
+    server = open_server(root, create=True)
+    workspace = add_tenant(server, "acme", "Acme Logistics")
+    for kind, text in {**SITES, "electricity": METERED}.items():
+        (folder / f"{kind}.csv").write_text(text, encoding="utf-8")
+        import_file(workspace, kind, folder / f"{kind}.csv")
+    calculate(workspace, "2024")
+    for name, role in (("alice", "analyst"), ("victor", "viewer")):
+        add_user(server, name, PASSWORD)
+        add_member(server, name, "acme", role)
+    port = _free_port()
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "carbonledger.cli",
+            "serve",
+            "--root",
+            str(root),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail((folder / "server.log").read_text())
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if CHROMIUM is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+def _logged_in(browser, base_url: str, name: str, errors: list[str]):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base_url}/")
+    assert page.url.startswith(f"{base_url}/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/t/acme*")
+    return page
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get(SHOTS_ENV) or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    # the bundled Chinese font, loaded when first needed
+    page.evaluate(
+        "document.fonts.load('16px carbonledger-sans', '中文').then(() => document.fonts.ready)"
+    )
+    page.screenshot(path=str(folder / name), full_page=True)
+
+
+def test_the_overview_shows_figures_and_charts_in_both_languages(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    assert page.inner_text("h1").startswith("Inventory overview")
+    assert page.locator(".figure").count() == 6
+    page.wait_for_selector(".plotly-graph-div .main-svg")
+    assert page.locator(".plotly-graph-div .main-svg").count() >= 4  # plotly drew them
+    assert "Scope 2 (market-based)" in page.inner_text(".figures")
+    _shot(page, tmp_path, "dashboard-overview-en.png")
+    page.click("a.language")
+    page.wait_for_selector(".plotly-graph-div .main-svg")
+    assert page.inner_text("h1").startswith("排放清单概览")
+    assert "范围二（基于市场）" in page.inner_text(".figures")
+    _shot(page, tmp_path, "dashboard-overview-zh.png")
+    assert errors == []
+
+
+def test_an_analyst_calculates_from_the_page_and_a_viewer_cannot(browser, base_url):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    with page.expect_navigation(timeout=120_000):
+        page.click("#calculate")
+    page.wait_for_selector(".figure")
+    assert errors == []
+    viewer = _logged_in(browser, base_url, "victor", errors)
+    assert viewer.locator("#calculate").count() == 0
+    assert viewer.locator(".figure").count() == 6
+
+
+def test_a_wrong_password_is_told_on_the_form(browser, base_url):
+    page = browser.new_page()
+    page.goto(f"{base_url}/login?lang=zh")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    assert "用户名或密码错误" in page.inner_text(".error")
