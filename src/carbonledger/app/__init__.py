@@ -53,6 +53,7 @@ from carbonledger.app.reports import (
     render_report,
     report_context,
 )
+from carbonledger.app.server import serve_workspace
 from carbonledger.app.view import RunView, open_run
 from carbonledger.app.workspace import (
     create_workspace,
@@ -123,6 +124,7 @@ __all__ = [
     "restate",
     "run_totals",
     "scope3_table",
+    "serve_workspace",
     "shipments",
     "uncertainty",
     "validate_file",

@@ -30,6 +30,7 @@ __all__ = [
     "kept_response",
     "open_server",
     "queue_job",
+    "serve_workspace",
     "start_job",
 ]
 
@@ -42,6 +43,27 @@ def open_server(root: str | Path, create: bool = False) -> Server:
 def add_tenant(server: Server, tenant_id: str, name: str) -> Workspace:
     """Register a tenant and create its workspace (see :meth:`Server.add_tenant`)."""
     return server.add_tenant(tenant_id, name)
+
+
+def serve_workspace(
+    root: str | Path, folder: str | Path, name: str, username: str, password: str
+) -> Server:
+    """A server folder serving one existing workspace as the tenant ``demo`` to one analyst
+    (``carbonledger demo --serve``); running it again keeps what is registered.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the password is too short.
+    """
+    from carbonledger.app.accounts import add_member, add_user
+
+    server = open_server(root, create=True)
+    if not any(t.tenant_id == "demo" for t in server.tenants()):
+        server.adopt_tenant("demo", name, Path(folder))
+        add_user(server, username, password)
+        add_member(server, username, "demo", "analyst")
+    return server
 
 
 @dataclass(frozen=True)

@@ -383,10 +383,16 @@ def demo(
     ),
     seed: Annotated[int, typer.Option(help="Random seed of the generated company.")] = 7,
     as_json: JsonOption = False,
+    serve_it: Annotated[
+        bool, typer.Option("--serve", help="Then serve its dashboard and API on localhost.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of --serve.")] = 8000,
 ) -> None:
     """Generate a fictional e-commerce and logistics group, import its files and summarise.
 
-    Example: [bold]carbonledger demo --out /tmp/demo[/]
+    Example: [bold]carbonledger demo --out /tmp/demo[/]; with [bold]--serve[/], log in at
+    http://127.0.0.1:8000 as [bold]demo[/] with the password printed (or
+    CARBONLEDGER_PASSWORD).
     """
     from carbonledger.cli._demo import print_demo_summary
     from carbonledger.demo import run_demo
@@ -397,6 +403,20 @@ def demo(
         emit_json(summary.to_dict())
     else:
         print_demo_summary(summary, console)
+    if serve_it:
+        import os
+        import secrets
+
+        from carbonledger.cli.server import serve
+
+        password = os.environ.get("CARBONLEDGER_PASSWORD") or secrets.token_urlsafe(12)
+        root = out / "server"
+        first = not (root / "server.db").exists()
+        with fail_cleanly(False):
+            jobs.serve_workspace(root, out, "Demo group", "demo", password)
+        if first:
+            console.print(f"dashboard: http://127.0.0.1:{port}  user demo, password {password}")
+        serve(root=root, port=port)
 
 
 @app.command()

@@ -120,6 +120,32 @@ class Server:
             )
         return workspace
 
+    def adopt_tenant(self, tenant_id: str, name: str, folder: Path) -> Workspace:
+        """Register a tenant whose workspace exists already (the demo's, served as it is).
+
+        Raises
+        ------
+        WorkspaceError
+            If the id is not a lower-case slug or is taken, or ``folder`` holds no workspace.
+        """
+        if not TENANT_ID.match(tenant_id):
+            raise WorkspaceError(
+                f"tenant id {tenant_id!r}: use 1-63 lower-case letters, digits and hyphens"
+            )
+        workspace = Workspace.open(folder)
+        with self.accounts.transaction() as session:
+            if session.get(TenantRow, tenant_id) is not None:
+                raise WorkspaceError(f"tenant {tenant_id!r} exists already")
+            session.add(
+                TenantRow(
+                    tenant_id=tenant_id,
+                    name=name,
+                    workspace=str(folder.resolve()),
+                    created_at=utc_now(),
+                )
+            )
+        return workspace
+
     def workspace(self, tenant_id: str) -> Workspace:
         """The workspace of a registered tenant (opened once per process).
 
@@ -135,8 +161,9 @@ class Server:
                 row = session.get(TenantRow, tenant_id)
             if row is None:
                 raise WorkspaceError(f"no tenant {tenant_id!r}")
-            folder = self.root / row.workspace
-            workspace = Workspace.open(folder, _tenant_url(folder, tenant_id))
+            folder = self.root / row.workspace  # an adopted workspace's path is absolute
+            url = None if Path(row.workspace).is_absolute() else _tenant_url(folder, tenant_id)
+            workspace = Workspace.open(folder, url)
             self._workspaces[tenant_id] = workspace
             return workspace
 

@@ -12,7 +12,8 @@
       if (graph.offsetParent !== null) { window.Plotly.Plots.resize(graph); }
     });
   }
-  window.addEventListener("load", fit);
+  window.addEventListener("load", function () { setTimeout(fit, 0); });
+  document.fonts.ready.then(fit);
   window.addEventListener("resize", fit);
   const button = document.getElementById("calculate");
   if (button) {
