@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +100,38 @@ def loaded(served: Served) -> Served:
         assert upload(alice, "acme", kind, f"{kind}.csv", text).status_code == 201
     assert upload(alice, "acme", "electricity", "e.csv", METERED).status_code == 201
     return served
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(root: Path, log: Path) -> Iterator[str]:
+    """``carbonledger serve --root ROOT`` started as a user would, on a free loopback port;
+    its base URL once it answers (its output in ``log``); stopped at the end."""
+    port = _free_port()
+    command = [sys.executable, "-m", "carbonledger.cli", "serve", "--root", str(root)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0"},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

@@ -3,18 +3,11 @@ other tenant's ids), and the server answers over loopback when started as a user
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import httpx2 as httpx
-import pytest
 
 from carbonledger.app.accounts import add_member, add_user
 from carbonledger.app.server import add_tenant, open_server
-from tests.api.conftest import METERED, PASSWORD, upload
+from tests.api.conftest import METERED, PASSWORD, serving, upload
 
 
 def _tenant_routes(app) -> list[tuple[str, str]]:
@@ -58,50 +51,19 @@ def test_a_token_of_one_tenant_is_refused_in_another(loaded):
     assert reply.status_code == 404
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_the_server_started_from_the_command_line_answers_on_loopback(tmp_path):
     root = tmp_path / "srv"
     server = open_server(root, create=True)
     add_tenant(server, "acme", "Acme")
     add_user(server, "alice", PASSWORD)
     add_member(server, "alice", "acme", "analyst")
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    command = [sys.executable, "-m", "carbonledger.cli", "serve", "--root", str(root)]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"the server did not start:\n{(tmp_path / 'server.log').read_text()}")
-        with httpx.Client(base_url=base) as client:
-            session = client.post(
-                "/api/v1/session", data={"username": "alice", "password": PASSWORD}
-            )
-            assert session.status_code == 200
-            client.headers["X-CSRF-Token"] = session.json()["csrf_token"]
-            sites = "entity_id,name,country,equity_share,financial_control,operational_control\n"
-            sites += "E-CN,Test Co China,CN,1,true,true\n"
-            stored = upload(client, "acme", "entities", "entities.csv", sites)
-            assert stored.status_code == 201, stored.text
-            assert client.get("/api/v1/acme/batches").json()[0]["rows"] == 1
-            assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with serving(root, tmp_path / "server.log") as base, httpx.Client(base_url=base) as client:
+        session = client.post("/api/v1/session", data={"username": "alice", "password": PASSWORD})
+        assert session.status_code == 200
+        client.headers["X-CSRF-Token"] = session.json()["csrf_token"]
+        sites = "entity_id,name,country,equity_share,financial_control,operational_control\n"
+        sites += "E-CN,Test Co China,CN,1,true,true\n"
+        stored = upload(client, "acme", "entities", "entities.csv", sites)
+        assert stored.status_code == 201, stored.text
+        assert client.get("/api/v1/acme/batches").json()[0]["rows"] == 1
+        assert client.get("/openapi.json").json()["openapi"].startswith("3.1")

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 
 from carbonledger.app import calculate, import_file
 from carbonledger.app.accounts import add_member, add_user
 from carbonledger.app.server import add_tenant, open_server
-from tests.api.conftest import METERED, PASSWORD
+from tests.api.conftest import METERED, PASSWORD, serving
 from tests.conftest import SITES
 
 pytestmark = pytest.mark.browser
@@ -27,12 +22,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("CARBONLEDGER_CHROMIUM") or shutil.which("chromium")
 #: Where screenshots go (docs/images when asked for, else the test's folder).
 SHOTS_ENV = "CARBONLEDGER_SCREENSHOTS"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -48,38 +37,8 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     for name, role in (("alice", "analyst"), ("victor", "viewer")):
         add_user(server, name, PASSWORD)
         add_member(server, name, "acme", role)
-    port = _free_port()
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "carbonledger.cli",
-            "serve",
-            "--root",
-            str(root),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail((folder / "server.log").read_text())
+    with serving(root, folder / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")
