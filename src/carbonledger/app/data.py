@@ -5,13 +5,12 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from carbonledger.engine import sql_connection
+from carbonledger.engine import records_connection, sql_connection
 from carbonledger.errors import Location, PeriodLockedError, ValidationError, WorkspaceError
 from carbonledger.ingest import SourceMetadata, SourceTable, open_table
 from carbonledger.provenance import sha256_bytes
@@ -96,25 +95,12 @@ def records_sha256(kind: str, records: pa.Table | Path) -> str:
     present = _columns(records)
     columns = [c.name for c in get_schema(kind).columns if c.name in present]
     row = ", ".join(f'"{c}"' for c in columns)
-    con = _records_connection(records)
+    con = records_connection(records)
     try:
         count, total = con.execute(f"SELECT count(*), sum(hash({row})) FROM records").fetchone()
     finally:
         con.close()
     return sha256_bytes(f"records/2 {kind} {','.join(columns)} {count} {total}".encode())
-
-
-def _records_connection(records: pa.Table | Path, memory_limit: str | None = None) -> Any:
-    """A DuckDB connection with ``records`` (a table or a Parquet file) as the view ``records``
-    and, for a file, a memory limit spilling beside it."""
-    if not isinstance(records, Path):
-        return sql_connection(records=records)
-    con = sql_connection()
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute(f"SET temp_directory = {_quoted(records.parent / 'spill')}")
-    con.execute(f"CREATE VIEW records AS SELECT * FROM read_parquet({_quoted(records)})")
-    return con
 
 
 def _quoted(path: Path) -> str:
@@ -134,7 +120,7 @@ def _months(records: pa.Table | Path) -> list[str]:
     """The months records fall in (none for a kind without periods)."""
     if "period" not in _columns(records):
         return []
-    con = _records_connection(records, IMPORT_MEMORY)
+    con = records_connection(records, IMPORT_MEMORY)
     try:
         found = con.execute(
             "SELECT DISTINCT period FROM records WHERE period IS NOT NULL ORDER BY 1"
@@ -178,7 +164,7 @@ def _unknown_references(
         if column not in present or reference == kind:
             continue
         files = _reference_files(workspace, reference, replaced if reference == kind else None)
-        con = _records_connection(staged, IMPORT_MEMORY)
+        con = records_connection(staged, IMPORT_MEMORY)
         try:
             if files:
                 key = get_schema(reference).primary_key[0]
@@ -290,7 +276,7 @@ def _key_conflicts(
         f"FROM records n JOIN read_parquet({_files(others)}, filename = true) s ON {on} "
         f"ORDER BY n.{SOURCE_ROW} LIMIT 20"
     )
-    con = _records_connection(staged, IMPORT_MEMORY)
+    con = records_connection(staged, IMPORT_MEMORY)
     try:
         clashes = con.execute(query).fetchall()
     finally:

@@ -7,7 +7,12 @@ lazily and declare what they support.
 """
 
 from carbonledger.engine._base import Capabilities, Engine, RelationalEngine
-from carbonledger.engine._local import ibis_connection, sql_connection, sql_connection_on
+from carbonledger.engine._local import (
+    ibis_connection,
+    records_connection,
+    sql_connection,
+    sql_connection_on,
+)
 from carbonledger.engine._registry import ENGINES, get_engine
 
 __all__ = [
@@ -17,6 +22,7 @@ __all__ = [
     "RelationalEngine",
     "get_engine",
     "ibis_connection",
+    "records_connection",
     "sql_connection",
     "sql_connection_on",
 ]

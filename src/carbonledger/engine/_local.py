@@ -25,6 +25,26 @@ def sql_connection(**tables: Any) -> Any:
     return con
 
 
+def records_connection(records: Any, memory_limit: str | None = None) -> Any:
+    """A fresh DuckDB connection with ``records`` as the view ``records``: an Arrow table, or
+    a Parquet file (a ``Path``) scanned in place; for a file, ``memory_limit`` caps DuckDB
+    and it spills in a folder beside the file. The caller closes it."""
+    from pathlib import Path
+
+    if not isinstance(records, Path):
+        return sql_connection(records=records)
+    con = sql_connection()
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = {_quoted(records.parent / 'spill')}")
+    con.execute(f"CREATE VIEW records AS SELECT * FROM read_parquet({_quoted(records)})")
+    return con
+
+
+def _quoted(path: Any) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def sql_connection_on(engine: str) -> Any:
     """A connection of DuckDB's shape (``register``, ``read_parquet``, ``sql``, ``execute``,
     ``close``) whose queries run on ``engine``: ``duckdb`` here, ``spark`` on the Spark session

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from carbonledger.engine import sql_connection
+from carbonledger.engine import records_connection
 from carbonledger.schema import ActivitySchema
 from carbonledger.validate.checks import Locator
 from carbonledger.validate.report import Finding
@@ -50,17 +50,8 @@ def duplicate_keys(
         return [], 0
     complete = " AND ".join(f'"{c}" IS NOT NULL' for c in key if schema.column(c).required)
     columns = ", ".join(f'"{c}"' for c in key)
-    con = sql_connection()
+    con = records_connection(records, memory_limit)
     try:
-        if isinstance(records, Path):
-            if memory_limit:
-                spill = str(records.parent / f"{records.stem}.spill").replace("'", "''")
-                con.execute(f"SET memory_limit = '{memory_limit}'")
-                con.execute(f"SET temp_directory = '{spill}'")
-            path = str(records).replace("'", "''")
-            con.execute(f"CREATE VIEW records AS SELECT * FROM read_parquet('{path}')")
-        else:
-            con.register("records", records)
         rows = f"SELECT source_row, {columns} FROM records WHERE {complete or 'true'}"
         (repeated,) = con.execute(
             f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({rows}) "
