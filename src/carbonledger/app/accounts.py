@@ -314,13 +314,14 @@ def authenticate(server: Server, token: str, kind: str) -> Principal:
                 raise AuthenticationError("the client no longer exists")
             return Principal(row.subject, {client.tenant_id: Role(client.role)})
         name = row.subject.removeprefix("user:")
-        user = session.get(UserRow, name)
-        if user is None or user.disabled:
+        memberships = session.execute(
+            select(UserRow.disabled, MembershipRow.tenant_id, MembershipRow.role)
+            .outerjoin(MembershipRow, MembershipRow.username == UserRow.username)
+            .where(UserRow.username == name)
+        ).all()
+        if not memberships or memberships[0].disabled:
             raise AuthenticationError("the user no longer exists or is disabled")
-        roles = {
-            m.tenant_id: Role(m.role)
-            for m in session.scalars(select(MembershipRow).where(MembershipRow.username == name))
-        }
+        roles = {m.tenant_id: Role(m.role) for m in memberships if m.tenant_id is not None}
         return Principal(row.subject, roles, session=True, csrf_sha256=row.csrf_sha256)
 
 

@@ -33,6 +33,8 @@ DATABASE_URL_ENV = "CARBONLEDGER_DATABASE_URL"
 HEAD_REVISION = "0005"
 #: Key of the PostgreSQL advisory lock that serialises writers (``'CL'`` as an integer).
 _ADVISORY_KEY = 0x434C
+#: Connections a pooled store keeps open (a server worker's request threads read at once).
+_POOL_SIZE = 20
 
 
 class MetadataStore:
@@ -60,7 +62,12 @@ class MetadataStore:
             self.url = make_url(url)
         except ArgumentError as exc:
             raise ConfigError(f"database URL {url!r} is not valid: {exc}") from None
-        options: dict[str, Any] = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+        options: dict[str, Any] = {"poolclass": NullPool}
+        if pooled:
+            # A server's request threads each hold a connection for a moment: a pool as large
+            # as the threads that read at once, so none opens (and closes) a connection per
+            # request; a server's connections are checked before use, a file's need not be.
+            options = {"pool_size": _POOL_SIZE, "pool_pre_ping": self.dialect != "sqlite"}
         self.engine: Engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
