@@ -17,9 +17,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from carbonledger.api import ServerSettings, create_app
+from carbonledger.api import ServerSettings
 from carbonledger.app.accounts import add_client, add_member, add_user
 from carbonledger.app.server import add_tenant, open_server
+from carbonledger.web import create_app
 from tests.conftest import ELECTRICITY_CSV, SITES
 
 PASSWORD = "correct horse battery"
@@ -36,7 +37,7 @@ PEOPLE = {
 
 @dataclass
 class Served:
-    """The app, its root, and the credentials of its machine."""
+    """The app (the whole server: API and pages), its root, and its machine's credentials."""
 
     client: TestClient
     api: FastAPI

@@ -117,6 +117,25 @@ def test_a_machine_uploads_and_calculates_in_the_background(loaded):
     assert inventory.status_code == 200 and inventory.json()["run_id"] == run_id
 
 
+def test_kept_results_give_way_to_every_change(loaded):
+    """Totals and the overview are kept between requests (``app.cache``), and a change (a new
+    batch, a new run) is seen by the next read."""
+    alice = loaded.login("alice")
+    first = _calculated(loaded, alice)
+    read = alice.get("/api/v1/acme/totals", params={"period": "2024"}).json()
+    page = alice.get("/t/acme", params={"period": "2024"}).text
+    assert read == alice.get("/api/v1/acme/totals", params={"period": "2024"}).json()
+    assert loaded.api.state.cache.stats.hits >= 1
+    more = "record_id,facility_id,period,quantity,unit\nE7,F2,2024-03,500000,kWh\n"
+    assert upload(alice, "acme", "electricity", "more.csv", more).status_code == 201
+    second = _calculated(loaded, alice)
+    again = alice.get("/api/v1/acme/totals", params={"period": "2024"}).json()
+    assert (read["run_id"], again["run_id"]) == (first, second)
+    assert sum(r["co2e"] for r in again["rows"]) > sum(r["co2e"] for r in read["rows"])
+    assert second[:12] in alice.get("/t/acme", params={"period": "2024"}).text
+    assert second[:12] not in page
+
+
 def test_every_change_records_who_made_it(loaded):
     events = loaded.login("vera").get("/api/v1/acme/events").json()
     stored = [e for e in events if e["kind"] == "batch.stored"]

@@ -19,8 +19,9 @@ from carbonledger.api.jobs import JobRunner
 from carbonledger.api.period_routes import router as period_router
 from carbonledger.api.problems import install_problem_handlers
 from carbonledger.api.run_routes import router as run_router
-from carbonledger.api.security import security_headers
+from carbonledger.api.security import SecurityHeaders
 from carbonledger.api.settings import ROOT_ENV, ServerSettings
+from carbonledger.app.cache import ResultCache
 from carbonledger.app.server import open_server
 
 __all__ = ["ROOT_ENV", "ServerSettings", "create_app"]
@@ -53,8 +54,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.settings = settings
     api.state.server = server
     api.state.jobs = jobs
+    api.state.cache = ResultCache(settings.cache_entries)
     install_problem_handlers(api)
-    api.middleware("http")(security_headers)
+    api.add_middleware(SecurityHeaders)
     for router in (auth_router, data_router, run_router, period_router):
         api.include_router(router)
 

@@ -105,8 +105,12 @@ def totals(
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise HTTPException(422, f"unknown dimension(s) {unknown}; use {', '.join(DIMENSIONS)}")
-    view, table = app.run_totals(access.workspace, by, basis, period, run)
-    return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
+
+    def compute() -> dict[str, Any]:
+        view, table = app.run_totals(access.workspace, by, basis, period, run)
+        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
+
+    return access.read(("totals", tuple(by), basis, period, run), compute)
 
 
 @router.get("/inventory", summary="The consolidated inventory of a period")
@@ -117,7 +121,10 @@ def inventory(
     samples: Annotated[int, Query(ge=100, le=100_000)] = 2_000,
 ) -> dict[str, Any]:
     """Scopes on both scope 2 bases, breakdowns, scope 3 categories, quality and uncertainty."""
-    return app.inventory(access.workspace, run, period, samples=samples).to_dict()
+    return access.read(
+        ("inventory", run, period, samples),
+        lambda: app.inventory(access.workspace, run, period, samples=samples).to_dict(),
+    )
 
 
 @router.get("/hotspots", summary="The vital few sources by a dimension [t CO2e]")
@@ -128,5 +135,9 @@ def hotspots(
     run: RunQuery = None,
 ) -> dict[str, Any]:
     """A Pareto of the run's emissions by ``by``."""
-    view, rows = app.hotspots(access.workspace, by, period, run=run)
-    return {"run_id": view.run_id, "unit": "t CO2e", "rows": rows}
+
+    def compute() -> dict[str, Any]:
+        view, rows = app.hotspots(access.workspace, by, period, run=run)
+        return {"run_id": view.run_id, "unit": "t CO2e", "rows": rows}
+
+    return access.read(("hotspots", by, period, run), compute)

@@ -3,15 +3,17 @@ rule for sessions, and security headers on every response."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Header, HTTPException, Path, Request, Response
+from fastapi import Depends, Header, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonledger.app import Workspace
 from carbonledger.app.accounts import AuthenticationError, Permission, Principal, authenticate
+from carbonledger.app.cache import ResultCache
 from carbonledger.app.server import Server
 
 __all__ = [
@@ -19,9 +21,10 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "Access",
+    "SecurityHeaders",
+    "cache_of",
     "current_principal",
     "require",
-    "security_headers",
 ]
 
 SESSION_COOKIE = "carbonledger_session"
@@ -29,6 +32,7 @@ SESSION_COOKIE = "carbonledger_session"
 CSRF_COOKIE = "carbonledger_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = {"GET", "HEAD", "OPTIONS"}
+T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /oauth/token")
 
 
@@ -36,6 +40,12 @@ def server_of(request: Request) -> Server:
     """The server the app serves."""
     server: Server = request.app.state.server
     return server
+
+
+def cache_of(request: Request) -> ResultCache:
+    """The app's cache of read results."""
+    cache: ResultCache = request.app.state.cache
+    return cache
 
 
 def current_principal(
@@ -68,11 +78,17 @@ class Access:
     principal: Principal
     tenant_id: str
     workspace: Workspace
+    cache: ResultCache
 
     @property
     def actor(self) -> str:
         """Recorded as who made each change."""
         return self.principal.subject
+
+    def read(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its result kept from an earlier request at the workspace's
+        current revision (:class:`~carbonledger.app.cache.ResultCache`)."""
+        return self.cache.get(self.workspace, key, compute)
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[Access]]:
@@ -96,22 +112,45 @@ def require(permission: Permission) -> Callable[..., Awaitable[Access]]:
             raise HTTPException(403, f"the {role} role may not {permission} in this tenant")
         if request.method not in _SAFE and not principal.csrf_ok(csrf):
             raise HTTPException(403, f"a session's write needs its {CSRF_HEADER} header")
-        return Access(principal, tenant, server_of(request).workspace(tenant))
+        return Access(principal, tenant, server_of(request).workspace(tenant), cache_of(request))
 
     return allowed
 
 
-async def security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Headers every response carries (OWASP secure headers)."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
+class SecurityHeaders:
+    """ASGI middleware: the headers every response carries (OWASP secure headers), and
+    ``Cache-Control: no-store`` on the API's answers. A header the endpoint set (a page's own
+    Content Security Policy) is kept.
+
+    Pure ASGI rather than ``BaseHTTPMiddleware``, which runs each request in a task of its
+    own and cost a read a millisecond of its few.
+    """
+
+    _ALWAYS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'"),
     )
-    if request.url.path.startswith("/api/") or request.url.path.startswith("/oauth/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        extra: tuple[tuple[bytes, bytes], ...] = self._ALWAYS
+        if path.startswith(("/api/", "/oauth/")):
+            extra = (*extra, (b"cache-control", b"no-store"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from carbonledger.app.cache import DEFAULT_CACHE_ENTRIES
+
 __all__ = ["ROOT_ENV", "ServerSettings"]
 
 #: Environment variable naming the server's root folder (accounts and tenants' workspaces).
@@ -28,12 +30,16 @@ class ServerSettings:
         a server on loopback).
     page_size : int
         Items per page of a list unless the request asks for fewer (at most 1,000).
+    cache_entries : int
+        Read results (totals, inventories, a page's charts) each worker keeps until its
+        workspace changes (``CARBONLEDGER_CACHE_ENTRIES``; 0 keeps none).
     """
 
     root: Path
     max_upload_bytes: int = 2 * 1024**3
     secure_cookies: bool = True
     page_size: int = 100
+    cache_entries: int = DEFAULT_CACHE_ENTRIES
 
     @classmethod
     def from_env(cls, root: str | Path | None = None) -> ServerSettings:
@@ -43,4 +49,5 @@ class ServerSettings:
             root=Path(folder),
             max_upload_bytes=int(os.environ.get("CARBONLEDGER_MAX_UPLOAD_BYTES", 2 * 1024**3)),
             secure_cookies=os.environ.get("CARBONLEDGER_SECURE_COOKIES", "1") != "0",
+            cache_entries=int(os.environ.get("CARBONLEDGER_CACHE_ENTRIES", DEFAULT_CACHE_ENTRIES)),
         )

@@ -36,7 +36,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carbonledger.errors import ConfigError, FactorError, WorkspaceError
@@ -385,6 +385,13 @@ class Workspace:
             query = query.where(EventRow.kind == kind)
         with self.metadata.read() as session:
             return [_event(r) for r in session.scalars(query)]
+
+    def revision(self) -> int:
+        """The entry number of the workspace's latest event (0 before any): every change goes
+        through :meth:`write`, so what was read at one revision holds until this number moves
+        (a result cache's key)."""
+        with self.metadata.engine.connect() as connection:  # Core: read once per request
+            return int(connection.scalar(select(func.max(EventRow.entry))) or 0)
 
     # -- batches ------------------------------------------------------------------------
     def batches(self, kind: str | None = None, include_inactive: bool = False) -> list[StoredBatch]:

@@ -21,7 +21,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from carbonledger import app
 from carbonledger.api.auth_routes import start_session
-from carbonledger.api.security import CSRF_COOKIE, SESSION_COOKIE, current_principal, server_of
+from carbonledger.api.security import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    cache_of,
+    current_principal,
+    server_of,
+)
 from carbonledger.app.accounts import AuthenticationError, Permission, Principal, logout
 from carbonledger.errors import CarbonLedgerError
 
@@ -143,20 +149,9 @@ def overview(
     server = server_of(request)
     workspace = server.workspace(tenant)
     name = next((t.name for t in server.tenants() if t.tenant_id == tenant), tenant)
-    values: dict[str, Any] = {"figures": {}, "panels": [], "run_id": "", "period": period}
-    if app.list_runs(workspace):
-        try:
-            context = app.report_context(workspace, None, period)
-        except CarbonLedgerError:
-            context = None
-        if context is not None:
-            figures, panels = app.dashboard_panels(context, lang)
-            values |= {
-                "figures": figures,
-                "panels": panels,
-                "run_id": context.inventory.run_id,
-                "period": str(context.inventory.period),
-            }
+    values = cache_of(request).get(
+        workspace, ("overview", period, lang), lambda: _overview_values(workspace, period, lang)
+    )
     return _page(
         "overview.html",
         lang,
@@ -170,6 +165,25 @@ def overview(
         panorama=panorama,
         **values,
     )
+
+
+def _overview_values(workspace: app.Workspace, period: str | None, lang: str) -> dict[str, Any]:
+    """The overview's figures and charts (none before the first run, or for a period no
+    run holds)."""
+    values: dict[str, Any] = {"figures": {}, "panels": [], "run_id": "", "period": period}
+    if app.list_runs(workspace):
+        try:
+            context = app.report_context(workspace, None, period)
+        except CarbonLedgerError:
+            return values
+        figures, panels = app.dashboard_panels(context, lang)
+        values |= {
+            "figures": figures,
+            "panels": panels,
+            "run_id": context.inventory.run_id,
+            "period": str(context.inventory.period),
+        }
+    return values
 
 
 @router.get("/static/plotly.min.js")
