@@ -32,6 +32,7 @@ def test_no_endpoint_lets_one_tenant_reach_another(loaded):
     for method, path in routes:
         for tenant in ("acme", "globex"):  # acme: not bob's; globex: bob's, with acme's ids
             ids = {"batch_id": acme_batch, "job_id": acme_job, "period": "2024", "fmt": "json"}
+            ids |= {"factor_id": "no-such-factor", "consumer_type": "order", "consumer_id": "O1"}
             url = path.format(tenant=tenant, **ids)
             reply = bob.request(method, url)
             if tenant == "acme":

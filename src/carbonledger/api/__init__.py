@@ -13,8 +13,10 @@ from importlib import metadata
 
 from fastapi import FastAPI
 
+from carbonledger.api.analysis_routes import router as analysis_router
 from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.data_routes import router as data_router
+from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
 from carbonledger.api.period_routes import router as period_router
 from carbonledger.api.problems import install_problem_handlers
@@ -57,7 +59,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.cache = ResultCache(settings.cache_entries)
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
-    for router in (auth_router, data_router, run_router, period_router):
+    routers = (auth_router, data_router, run_router, analysis_router, factor_router, period_router)
+    for router in routers:
         api.include_router(router)
 
     @api.get("/healthz", tags=["server"], summary="Liveness")

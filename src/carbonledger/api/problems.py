@@ -15,6 +15,7 @@ from carbonledger.app.accounts import AuthenticationError
 from carbonledger.errors import (
     CarbonLedgerError,
     ConfigError,
+    FactorNotFoundError,
     IntegrityError,
     PeriodLockedError,
     ValidationError,
@@ -30,6 +31,7 @@ PROBLEM_TYPES: list[tuple[type[Exception], str, int]] = [
     (AuthenticationError, "authentication", 401),
     (ValidationError, "validation", 422),
     (PeriodLockedError, "period-locked", 409),
+    (FactorNotFoundError, "no-factor", 422),
     (IntegrityError, "integrity", 500),
     (ConfigError, "configuration", 500),
     (WorkspaceError, "conflict", 409),
@@ -39,6 +41,7 @@ _TITLES = {
     "authentication": "Not authenticated",
     "validation": "The file breaks the schema's rules",
     "period-locked": "The period is locked",
+    "no-factor": "No factor qualifies under the selection policy",
     "integrity": "Stored data no longer matches its hash",
     "configuration": "The server is misconfigured",
     "conflict": "The request conflicts with the workspace's state",

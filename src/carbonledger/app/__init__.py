@@ -32,6 +32,7 @@ from carbonledger.app.docs import write_reference_docs
 from carbonledger.app.factors import (
     DEFAULT_STAGE_ORDER,
     Estimate,
+    FactorLibrary,
     ReleaseInfo,
     SelectionPolicy,
     add_factor_release,
@@ -77,6 +78,7 @@ __all__ = [
     "CalculationResult",
     "DashboardPanel",
     "Estimate",
+    "FactorLibrary",
     "ImportResult",
     "ReleaseInfo",
     "ReportContext",

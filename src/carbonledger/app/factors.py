@@ -35,6 +35,7 @@ from carbonledger.validate import validate_table
 __all__ = [
     "DEFAULT_STAGE_ORDER",
     "Estimate",
+    "FactorLibrary",
     "ReleaseInfo",
     "SelectionPolicy",
     "add_factor_release",

@@ -1,0 +1,84 @@
+"""The analyses and the factor library through HTTP (issue 15): the same answers as the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_api import PROBLEM, _calculated
+
+
+@pytest.fixture
+def calculated(loaded):
+    alice = loaded.login("alice")
+    run_id = _calculated(loaded, alice)
+    return loaded, alice, run_id
+
+
+def test_uncertainty_quality_and_scope3_of_the_run(calculated):
+    _, alice, run_id = calculated
+    found = alice.get("/api/v1/acme/uncertainty", params={"period": "2024", "samples": 500})
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["run_id"] == run_id and body["samples"] == 500
+    assert {"2 location", "2 market"} <= {r["part"] for r in body["rows"]}
+    assert all(r["low"] <= r["co2e"] <= r["high"] for r in body["rows"] if r["co2e"])
+    quality = alice.get("/api/v1/acme/quality", params={"by": "scope"}).json()
+    assert quality["run_id"] == run_id and quality["rows"]
+    scope3 = alice.get("/api/v1/acme/scope3", params={"language": "zh"}).json()
+    assert len(scope3["rows"]) == 15
+    assert alice.get("/api/v1/acme/intensity", params={"period": "2024"}).json()["rows"] == []
+
+
+def test_an_analysis_that_cannot_be_done_says_why(calculated):
+    _, alice, _ = calculated
+    change = alice.get("/api/v1/acme/change", params={"before": "2023", "after": "2024"})
+    assert change.status_code == 400 and change.headers["content-type"] == PROBLEM
+    assert "holds no data for 2023" in change.json()["detail"]
+    shipments = alice.get("/api/v1/acme/shipments")
+    assert shipments.status_code == 400 and "no transport_legs" in shipments.json()["detail"]
+
+
+def test_a_viewer_reads_analyses_but_keeps_no_base_year(calculated):
+    served, _, _ = calculated
+    victor = served.login("victor")
+    assert victor.get("/api/v1/acme/quality").status_code == 200
+    assert victor.post("/api/v1/acme/base-year").status_code == 403
+
+
+def test_factors_are_searched_and_shown_with_their_licence(served):
+    alice = served.login("alice")
+    found = alice.get("/api/v1/acme/factors", params={"q": "天然气", "region": "GB"})
+    assert found.status_code == 200 and found.json()
+    assert all(r["region"] == "GB" for r in found.json())
+    factor_id = found.json()[0]["factor_id"]
+    one = alice.get(f"/api/v1/acme/factors/{factor_id}").json()
+    assert one["factor_id"] == factor_id and one["release"]["licence"]
+    missing = alice.get("/api/v1/acme/factors/no-such-factor")
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+    releases = alice.get("/api/v1/acme/factor-releases").json()
+    assert {"epa-hub-2025", "desnz-2025", "mee-cn-2021-2023"} <= {r["release_id"] for r in releases}
+    assert all(r["licence"] for r in releases)
+
+
+def test_one_activity_is_estimated_as_the_publisher_tabulates(served):
+    """EPA GHG Emission Factors Hub 2025, table 1, natural gas: 53.06 kg CO2, 1.0 g CH4 and
+    0.10 g N2O per mmBtu; 1,000 therm = 100 mmBtu (HHV) gives 5,306 kg CO2 + 0.1 kg CH4 x 28
+    + 0.01 kg N2O x 265 (AR5) = 5,311.45 kg CO2e."""
+    alice = served.login("alice")
+    body = {
+        "activity_key": "fuel/natural_gas",
+        "quantity": 1000,
+        "unit": "therm",
+        "region": "US",
+        "year": 2025,
+        "heating_value_basis": "HHV",
+    }
+    found = alice.post("/api/v1/acme/estimate", json=body)
+    assert found.status_code == 200, found.text
+    result = found.json()
+    assert result["co2e_kg"] == pytest.approx(5311.45, abs=0.01)
+    assert {g["gas"] for g in result["gases"]} == {"CO2", "CH4", "N2O"}
+    assert all(g["factor_id"] and g["release_id"] for g in result["gases"])
+    atlantis = {**body, "region": "ATLANTIS", "strict": True}
+    nowhere = alice.post("/api/v1/acme/estimate", json=atlantis)
+    assert nowhere.status_code == 422 and nowhere.json()["type"].endswith("no-factor")
