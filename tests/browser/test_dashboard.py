@@ -1,6 +1,7 @@
 """The dashboard in a real Chromium (Debian's package, driven by Playwright; no browser is
 downloaded): log in, see the overview's figures and charts in English and Chinese with no
-console error, calculate, and a viewer without the button (issue 15)."""
+console error, calculate, upload a file and see its findings by row and column, and a viewer
+without the buttons (issue 15)."""
 
 from __future__ import annotations
 
@@ -112,3 +113,42 @@ def test_a_wrong_password_is_told_on_the_form(browser, base_url):
     page.fill("input[name=password]", "not the password")
     page.click("button[type=submit]")
     assert "用户名或密码错误" in page.inner_text(".error")
+
+
+def test_an_upload_from_the_browser_shows_the_findings_by_row_and_column(
+    browser, base_url, tmp_path
+):
+    """The same findings as the CLI and the API, in the page; a good file then lands in the
+    batch list; a viewer sees no upload form."""
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.click("text=Data")
+    page.wait_for_url(f"{base_url}/t/acme/data*")
+    before = page.locator("table.batches tbody tr").count()
+    bad = tmp_path / "bad_electricity.csv"
+    bad.write_text(
+        "record_id,facility_id,period,quantity,unit\nE8,F1,2024-13,500,kWh\nE9,F1,2024-04,-5,kWh\n"
+    )
+    page.select_option("select[name=kind]", "electricity")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#findings:not([hidden]) tbody tr")
+    cells = [r.split("\t") for r in page.inner_text("#findings tbody").splitlines()]
+    assert {(c[0], c[2], c[3]) for c in cells} >= {
+        ("bad_electricity.csv", "2", "period"),
+        ("bad_electricity.csv", "3", "quantity"),
+    }
+    assert "error" in page.inner_text("#upload-result")
+    _shot(page, tmp_path, "dashboard-data-findings-en.png")
+    good = tmp_path / "more_electricity.csv"
+    good.write_text("record_id,facility_id,period,quantity,unit\nE8,F1,2024-05,500,kWh\n")
+    page.set_input_files("input[name=file]", str(good))
+    with page.expect_navigation(timeout=30_000):
+        page.click("#upload button[type=submit]")
+    assert page.locator("table.batches tbody tr").count() == before + 1
+    assert "more_electricity.csv" in page.inner_text("table.batches")
+    assert errors == [] or all("422" in e for e in errors)  # the refused upload's status
+    viewer = _logged_in(browser, base_url, "victor", [])
+    viewer.goto(f"{base_url}/t/acme/data?lang=zh")
+    assert viewer.locator("#upload").count() == 0
+    assert "数据批次" in viewer.inner_text("main")

@@ -21,3 +21,13 @@ def test_percentages_and_periods():
     assert format_period("2024", "zh") == "2024 年"
     assert format_period("2024-06", "zh") == "2024 年 6 月"
     assert format_period("2024-06", "en") == "2024-06"
+
+
+def test_chart_ticks_keep_the_decimals_small_values_need():
+    from carbonledger.report.charts import tick_format
+
+    assert tick_format([385_612.1, 12.0]) == ",.0f"
+    assert tick_format([1.2, 1.6]) == ",.2f"  # 1.20, 1.40, 1.60: not "1", "1", "2"
+    assert tick_format([0.04]) == ",.3f"
+    assert tick_format([42.0, float("nan")]) == ",.1f"
+    assert tick_format([]) == tick_format([0.0]) == ",.1f"  # an empty axis spans 0 to 1

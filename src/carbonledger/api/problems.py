@@ -3,6 +3,7 @@ the file's row and column, as the CLI does."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -80,12 +81,17 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def _name(file: str | None) -> str | None:
+    """A file as the client named it: its name, never the server's staging path."""
+    return PurePath(file).name if file else file
+
+
 def _findings(report: ValidationReport) -> list[dict[str, Any]]:
     return [
         {
             "rule": f.rule,
             "detail": f.message,
-            "file": f.location.file,
+            "file": _name(f.location.file),
             "sheet": f.location.sheet,
             "row": f.location.row,
             "column": f.location.column,
@@ -106,7 +112,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, ValidationError):
             report = cast(ValidationReport, exc.report)
             extra = {"errors": _findings(report), "omitted": report.omitted, "rows": report.rows}
-            detail = f"{len(report.errors) + report.omitted} error(s) in {report.source}"
+            detail = f"{len(report.errors) + report.omitted} error(s) in {_name(report.source)}"
         else:
             detail = str(exc)
         return problem(status, kind, detail, request.url.path, **extra)

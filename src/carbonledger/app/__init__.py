@@ -23,6 +23,7 @@ from carbonledger.app.analysis import (
 from carbonledger.app.data import (
     ImportResult,
     import_file,
+    import_kinds,
     list_batches,
     remove_batch,
     replace_batch,
@@ -108,6 +109,7 @@ __all__ = [
     "history",
     "hotspots",
     "import_file",
+    "import_kinds",
     "intensity",
     "inventory",
     "list_batches",

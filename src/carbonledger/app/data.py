@@ -14,7 +14,7 @@ from carbonledger.engine import records_connection, sql_connection
 from carbonledger.errors import Location, PeriodLockedError, ValidationError, WorkspaceError
 from carbonledger.ingest import SourceMetadata, SourceTable, open_table
 from carbonledger.provenance import sha256_bytes
-from carbonledger.schema import get_schema
+from carbonledger.schema import get_schema, schema_kinds
 from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.store.periods import locks_covering
 from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validate_source
@@ -22,6 +22,7 @@ from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validat
 __all__ = [
     "ImportResult",
     "import_file",
+    "import_kinds",
     "list_batches",
     "records_sha256",
     "remove_batch",
@@ -434,3 +435,8 @@ def list_batches(
     """The stored batches, oldest first, optionally of one kind: the active ones, or with
     ``include_inactive`` also those replaced or removed."""
     return workspace.batches(kind, include_inactive)
+
+
+def import_kinds() -> tuple[str, ...]:
+    """The kinds of file carbonledger imports (one schema each, ``carbonledger schema``)."""
+    return schema_kinds()

@@ -4,6 +4,7 @@ static PNG images (matplotlib, for PDF and XLSX) from the same data."""
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.fonts import ReportFont
 
-__all__ = ["Chart", "charts", "plotly_html", "png", "png_images"]
+__all__ = ["Chart", "charts", "plotly_html", "png", "png_images", "tick_format"]
 
 _TOP_FACILITIES = 10
 _TOTAL, _RISE, _FALL = "#1f77b4", "#d62728", "#2ca02c"  # waterfall bars: totals, rises, falls
@@ -136,6 +137,17 @@ def charts(context: ReportContext, lang: str) -> list[Chart]:
     return result
 
 
+def tick_format(values: Sequence[float]) -> str:
+    """A value axis's d3 format: thousands separated, with decimals enough that the ticks of
+    small values differ (1.2 and 1.6 t are not both "1"; 385,612 t needs none)."""
+    largest = max((abs(v) for v in values if v == v), default=0.0)  # NaN ignored
+    if largest == 0:
+        return ",.1f"  # plotly spans 0 to 1
+    if largest >= 100:
+        return ",.0f"
+    return f",.{min(3, 2 - math.floor(math.log10(largest)))}f"
+
+
 def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
     """The chart as an interactive plotly ``<div>`` (plotly.js included once by the page),
     its text in the CSS font ``family``."""
@@ -164,7 +176,8 @@ def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
         margin={"l": 70, "r": 20, "t": 50, "b": 40},
         font={"family": family},
     )
-    value_axis = {"title": chart.unit, "tickformat": ",.0f", "rangemode": "tozero"}
+    ticks = tick_format(chart.values)
+    value_axis = {"title": chart.unit, "tickformat": ticks, "rangemode": "tozero"}
     if chart.kind == "barh":
         figure.update_xaxes(**value_axis)
         figure.update_yaxes(autorange="reversed")

@@ -1,4 +1,5 @@
-"""The dashboard's pages: log in, and a tenant's inventory overview in English or Chinese.
+"""The dashboard's pages: log in, a tenant's inventory overview and its data, in English or
+Chinese.
 
 Pages are server-rendered (Jinja2, autoescaped) over the same ``app`` functions as the API;
 charts are the reports' own (plotly), with plotly.js served from the installed package (no
@@ -141,14 +142,10 @@ def overview(
 ) -> Response:
     """A tenant's inventory overview: headline figures on both scope 2 bases and the
     report's charts; ``panorama`` cycles the charts full screen (a wall screen)."""
-    principal = _session_principal(request)
-    if principal is None:
-        return RedirectResponse(f"/login?lang={lang}", status_code=303)
-    if not principal.may(tenant, Permission.READ):
-        raise HTTPException(404, f"no tenant {tenant!r}")
-    server = server_of(request)
-    workspace = server.workspace(tenant)
-    name = next((t.name for t in server.tenants() if t.tenant_id == tenant), tenant)
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    principal, workspace, name = seen
     values = cache_of(request).get(
         workspace, ("overview", period, lang), lambda: _overview_values(workspace, period, lang)
     )
@@ -164,6 +161,48 @@ def overview(
         unit="t CO2e",
         panorama=panorama,
         **values,
+    )
+
+
+def _tenant_seen(
+    request: Request, tenant: str, lang: str
+) -> tuple[Principal, app.Workspace, str] | Response:
+    """Who looks at a tenant's page, its workspace and name; or the way to the login page.
+
+    Raises
+    ------
+    HTTPException
+        404 for a tenant in which the person has no role (as the API answers).
+    """
+    principal = _session_principal(request)
+    if principal is None:
+        return RedirectResponse(f"/login?lang={lang}", status_code=303)
+    if not principal.may(tenant, Permission.READ):
+        raise HTTPException(404, f"no tenant {tenant!r}")
+    server = server_of(request)
+    name = next((t.name for t in server.tenants() if t.tenant_id == tenant), tenant)
+    return principal, server.workspace(tenant), name
+
+
+@router.get("/t/{tenant}/data", response_class=HTMLResponse, response_model=None)
+def data_status(request: Request, tenant: str, lang: LangQuery = "en") -> Response:
+    """A tenant's data: batches with their state, locked periods, and (for those who may
+    import) an upload form that shows the validation findings by file, row and column."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    principal, workspace, name = seen
+    return _page(
+        "data.html",
+        lang,
+        title=_labels()["data"][lang],
+        tenant=tenant,
+        tenant_name=name,
+        role=str(principal.role(tenant)),
+        batches=app.list_batches(workspace, include_inactive=True),
+        periods=app.periods(workspace),
+        kinds=app.import_kinds(),
+        can_import=principal.may(tenant, Permission.IMPORT),
     )
 
 
