@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 
 from tests.api.test_api import PROBLEM, _calculated
@@ -82,3 +86,18 @@ def test_one_activity_is_estimated_as_the_publisher_tabulates(served):
     atlantis = {**body, "region": "ATLANTIS", "strict": True}
     nowhere = alice.post("/api/v1/acme/estimate", json=atlantis)
     assert nowhere.status_code == 422 and nowhere.json()["type"].endswith("no-factor")
+
+
+def test_a_verifier_downloads_the_evidence_pack_and_a_viewer_may_not(calculated):
+    served, _, run_id = calculated
+    vera = served.login("vera")
+    found = vera.get("/api/v1/acme/evidence", params={"period": "2024"})
+    assert found.status_code == 200, found.text
+    assert found.headers["content-type"] == "application/zip"
+    assert 'filename="carbonledger-acme-2024-evidence.zip"' in found.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(found.content)) as pack:
+        names = set(pack.namelist())
+        assert {"run_manifest.json", "numbers.json", "ledger.parquet", "lineage.csv"} <= names
+        assert run_id in pack.read("README.txt").decode()
+        assert json.loads(pack.read("run_manifest.json"))["gwp_set"] == "AR5GWP100"
+    assert served.login("victor").get("/api/v1/acme/evidence").status_code == 403

@@ -152,3 +152,29 @@ def test_an_upload_from_the_browser_shows_the_findings_by_row_and_column(
     viewer.goto(f"{base_url}/t/acme/data?lang=zh")
     assert viewer.locator("#upload").count() == 0
     assert "数据批次" in viewer.inner_text("main")
+
+
+def test_the_factor_browser_and_the_downloads(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    with page.expect_download() as pdf:
+        page.click("text=Report PDF")
+    saved = tmp_path / pdf.value.suggested_filename
+    pdf.value.save_as(saved)
+    assert saved.name == "carbonledger-acme-2024-en.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert page.locator("text=Evidence pack (ZIP)").count() == 1
+    page.click("header >> text=Emission factors")
+    page.fill("input[name=q]", "天然气")
+    page.fill("input[name=region]", "GB")
+    page.click("form.search button")
+    page.wait_for_selector("table.factors tbody tr")
+    table = page.inner_text("table.factors")
+    assert "fuel/natural_gas" in table and "OGL-UK-3.0" in table
+    assert all(
+        row.split("\t")[2] == "GB" for row in page.inner_text("table.factors tbody").splitlines()
+    )
+    _shot(page, tmp_path, "dashboard-factors-en.png")
+    assert errors == []
+    viewer = _logged_in(browser, base_url, "victor", [])
+    assert viewer.locator("text=Evidence pack (ZIP)").count() == 0  # raw data: not a viewer's

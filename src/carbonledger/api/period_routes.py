@@ -1,4 +1,4 @@
-"""Sign-off (locks and restatements) and report downloads."""
+"""Sign-off (locks and restatements), report downloads and evidence packs."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/{tenant}", tags=["periods and reports"])
 Reader = Annotated[Access, Depends(require(Permission.READ))]
 Locker = Annotated[Access, Depends(require(Permission.LOCK))]
+RawReader = Annotated[Access, Depends(require(Permission.READ_RAW))]
 PeriodPath = Annotated[
     str, PathParam(pattern=r"^[0-9]{4}(-[0-9]{2})?$", description="YYYY or YYYY-MM")
 ]
@@ -82,13 +83,55 @@ def report(
     language: Annotated[str, Query(pattern="^(en|zh)$")] = "en",
     run: Annotated[str | None, Query(description="Run id or prefix")] = None,
 ) -> Response:
-    """The inventory report of a period in ``fmt`` and ``language``."""
-    context = app.report_context(access.workspace, run, period)
-    name = f"carbonledger-{access.tenant_id}-{context.inventory.period}-{language}.{fmt}"
-    with tempfile.TemporaryDirectory(prefix="carbonledger-report-") as folder:
-        content = app.render_report(context, fmt, language, Path(folder) / name).read_bytes()
+    """The inventory report of a period in ``fmt`` and ``language`` (rendered once per
+    workspace revision)."""
+
+    def render() -> tuple[str, bytes]:
+        context = _context(access, run, period)
+        name = f"carbonledger-{access.tenant_id}-{context.inventory.period}-{language}.{fmt}"
+        with tempfile.TemporaryDirectory(prefix="carbonledger-report-") as folder:
+            path = app.render_report(context, fmt, language, Path(folder) / name)
+            return name, path.read_bytes()
+
+    name, content = access.read(("report", fmt, language, run, period), render)
     return Response(
         content,
         media_type=_MEDIA[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/evidence",
+    summary="Download the evidence pack of a period's report",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def evidence(
+    access: RawReader,
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$")] = None,
+    run: Annotated[str | None, Query(description="Run id or prefix")] = None,
+) -> Response:
+    """Every reported number traced to the ledger rows behind it, with the run's manifest and
+    the factor releases (a ZIP; for those who may read raw data: analysts, verifiers)."""
+
+    def pack() -> tuple[str, bytes]:
+        context = _context(access, run, period)
+        name = f"carbonledger-{access.tenant_id}-{context.inventory.period}-evidence.zip"
+        with tempfile.TemporaryDirectory(prefix="carbonledger-evidence-") as folder:
+            path = app.evidence(access.workspace, context, Path(folder) / name, run)
+            return name, path.read_bytes()
+
+    name, content = access.read(("evidence", run, period), pack)
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _context(access: Access, run: str | None, period: str | None) -> app.ReportContext:
+    """A period's report context, computed once per workspace revision."""
+    return access.read(
+        ("report-context", run, period), lambda: app.report_context(access.workspace, run, period)
     )

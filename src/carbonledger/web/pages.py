@@ -158,6 +158,7 @@ def overview(
         tenant_name=name,
         role=str(principal.role(tenant)),
         can_calculate=principal.may(tenant, Permission.CALCULATE),
+        can_read_raw=principal.may(tenant, Permission.READ_RAW),
         unit="t CO2e",
         panorama=panorama,
         **values,
@@ -203,6 +204,37 @@ def data_status(request: Request, tenant: str, lang: LangQuery = "en") -> Respon
         periods=app.periods(workspace),
         kinds=app.import_kinds(),
         can_import=principal.may(tenant, Permission.IMPORT),
+    )
+
+
+@router.get("/t/{tenant}/factors", response_class=HTMLResponse, response_model=None)
+def factor_browser(
+    request: Request,
+    tenant: str,
+    lang: LangQuery = "en",
+    q: Annotated[str, Query(max_length=200)] = "",
+    region: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The tenant's factor library searched by words (English or Chinese) and region: each
+    factor with its value, release, publisher and licence."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    principal, workspace, name = seen
+    library = cache_of(request).get(
+        workspace, ("factor-library",), lambda: app.workspace_library(workspace)
+    )
+    rows = library.search(q, region or None, None, 100) if q.strip() else []
+    return _page(
+        "factors.html",
+        lang,
+        title=_labels()["factors"][lang],
+        tenant=tenant,
+        tenant_name=name,
+        role=str(principal.role(tenant)),
+        q=q,
+        region=region,
+        rows=rows,
     )
 
 
