@@ -101,3 +101,31 @@ def test_a_verifier_downloads_the_evidence_pack_and_a_viewer_may_not(calculated)
         assert run_id in pack.read("README.txt").decode()
         assert json.loads(pack.read("run_manifest.json"))["gwp_set"] == "AR5GWP100"
     assert served.login("victor").get("/api/v1/acme/evidence").status_code == 403
+
+
+def test_totals_are_filtered_by_facility_and_scope(calculated):
+    _, alice, _ = calculated
+    whole = alice.get("/api/v1/acme/totals", params={"by": ["facility", "scope"]}).json()
+    only = alice.get(
+        "/api/v1/acme/totals", params={"by": "facility", "facility": "F1", "scope": [2]}
+    ).json()
+    assert [r["facility"] for r in only["rows"]] == ["F1"]
+    f1 = sum(r["co2e"] for r in whole["rows"] if r["facility"] == "F1" and r["scope"] == 2)
+    assert only["rows"][0]["co2e"] == pytest.approx(f1) and f1 > 0
+    refused = alice.get("/api/v1/acme/totals", params={"scope": 4})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"].endswith("scope.0")
+
+
+def test_facilities_and_one_facility(calculated):
+    _, alice, run_id = calculated
+    listed = alice.get("/api/v1/acme/facilities").json()
+    assert listed["run_id"] == run_id
+    assert {r["facility_id"] for r in listed["rows"]} == {"F1", "F2"}
+    f1 = alice.get("/api/v1/acme/facilities/F1").json()
+    location = sum(r["co2e"] for r in f1["scopes"]["location"])
+    by_month = sum(r["co2e"] for r in f1["months"])
+    assert location == pytest.approx(by_month) and location > 0
+    row = next(r for r in listed["rows"] if r["facility_id"] == "F1")
+    assert row["co2e_location"] == pytest.approx(location)
+    missing = alice.get("/api/v1/acme/facilities/NOPE")
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM

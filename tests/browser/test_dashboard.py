@@ -178,3 +178,22 @@ def test_the_factor_browser_and_the_downloads(browser, base_url, tmp_path):
     assert errors == []
     viewer = _logged_in(browser, base_url, "victor", [])
     assert viewer.locator("text=Evidence pack (ZIP)").count() == 0  # raw data: not a viewer's
+
+
+def test_a_facility_page_from_the_facility_list(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.click("header >> text=Facilities")
+    page.wait_for_selector("table.facilities tbody tr")
+    assert "Warehouse 1" in page.inner_text("table.facilities")
+    page.click("table.facilities >> text=F1")
+    page.wait_for_selector("table.months tbody tr")
+    assert page.inner_text("h1").startswith("Warehouse 1")
+    months = page.inner_text("table.months tbody").splitlines()
+    assert [m.split("\t")[0] for m in months] == ["2024-01", "2024-02"]
+    assert "electricity_location" in page.inner_text("table.methods")
+    _shot(page, tmp_path, "dashboard-facility-en.png")
+    page.click("a.language")
+    page.wait_for_selector("table.months")
+    assert "分月份" in page.inner_text("main")
+    assert errors == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import totals
 from carbonledger.inventory.totals import totals_sets
 from carbonledger.schema import get_table_schema
@@ -87,3 +88,24 @@ def test_the_grand_total_of_nothing_is_one_row_as_totals_gives():
     empty = _ledger().slice(0, 0)
     [grand] = totals_sets(empty, [[]])
     assert grand.to_pylist() == totals(empty).to_pylist()
+
+
+def test_totals_of_chosen_values_are_those_groups_of_the_whole():
+    """``where`` keeps the rows of the values named (as text, scopes and categories too): the
+    same numbers as the matching groups of an unfiltered grouping."""
+    ledger = _ledger()
+    whole = totals(ledger, ["facility", "scope"]).to_pylist()
+    chosen = totals(ledger, ["scope"], where={"facility": ["F1", "F3"], "scope": ["1", "3"]})
+    expected: dict[int, float] = {}
+    for row in whole:
+        if row["facility"] in ("F1", "F3") and row["scope"] in (1, 3):
+            expected[row["scope"]] = expected.get(row["scope"], 0.0) + row["co2e"]
+    assert {r["scope"]: r["co2e"] for r in chosen.to_pylist()} == pytest.approx(expected)
+    assert expected and len(expected) == 2
+    nothing = totals(ledger, [], where={"category": ["15"]}).to_pylist()
+    assert nothing[0]["rows"] == 0
+
+
+def test_a_filter_on_an_unknown_dimension_is_refused():
+    with pytest.raises(CarbonLedgerError, match="cannot total by"):
+        totals(_ledger(), ["scope"], where={"colour": ["green"]})

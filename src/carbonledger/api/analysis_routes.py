@@ -1,6 +1,7 @@
-"""Analyses of a run: intensity, uncertainty, data quality, change between periods, forecast,
-base year, footprints of shipments and customers, the hybrid reconciliation and scope 3
-coverage. Each answers what the CLI command of the same name prints, as JSON [t CO2e]."""
+"""Analyses of a run: facilities, intensity, uncertainty, data quality, change between
+periods, forecast, base year, footprints of shipments and customers, the hybrid reconciliation
+and scope 3 coverage. Each answers what the CLI command of the same name prints (the facilities
+as the dashboard shows them), as JSON [t CO2e]."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 from typing import Annotated, Any
 
 import pyarrow as pa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from carbonledger import app
 from carbonledger.api.period_routes import Locker
@@ -178,3 +179,25 @@ def scope3(
         return plain({"run_id": view.run_id, "rows": table})
 
     return access.read(("scope3", run, language), compute)
+
+
+@router.get("/facilities", summary="Every facility with its emissions on both scope 2 bases")
+def facilities(access: Reader, period: PeriodQuery = None, run: RunQuery = None) -> dict[str, Any]:
+    """The imported facilities, largest first [t CO2e]."""
+    return access.read(
+        ("facilities", period, run), lambda: plain(app.facilities(access.workspace, period, run))
+    )
+
+
+@router.get("/facilities/{facility_id}", summary="One facility by scope, month and method")
+def facility(
+    access: Reader, facility_id: str, period: PeriodQuery = None, run: RunQuery = None
+) -> dict[str, Any]:
+    """A facility's emissions by scope on both bases, by month and by method [t CO2e]."""
+    known = {r["facility_id"] for r in facilities(access, period, run)["rows"]}
+    if facility_id not in known:
+        raise HTTPException(404, f"no facility {facility_id!r}")
+    return access.read(
+        ("facility", facility_id, period, run),
+        lambda: plain(app.facility(access.workspace, facility_id, period, run)),
+    )

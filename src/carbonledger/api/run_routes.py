@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -24,6 +25,11 @@ PeriodQuery = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$", description="YYYY or YYYY-MM")
 ]
 RunQuery = Annotated[str | None, Query(description="A run id or its prefix (default: latest)")]
+Scope = Annotated[int, Field(ge=1, le=3)]
+Category = Annotated[int, Field(ge=1, le=15)]
+FilterQuery = Annotated[
+    list[str] | None, Query(max_length=128, description="Only these (repeatable)")
+]
 
 
 class CalculationRequest(BaseModel):
@@ -100,17 +106,34 @@ def totals(
     basis: Annotated[str, Query(pattern="^(location|market)$")] = "location",
     period: PeriodQuery = None,
     run: RunQuery = None,
+    entity: FilterQuery = None,
+    facility: FilterQuery = None,
+    business_unit: FilterQuery = None,
+    scope: Annotated[list[Scope] | None, Query(description="Only these scopes")] = None,
+    category: Annotated[
+        list[Category] | None, Query(description="Only these scope 3 categories")
+    ] = None,
 ) -> dict[str, Any]:
-    """The ledger's totals grouped by ``by`` (repeat the parameter for several)."""
+    """The ledger's totals grouped by ``by`` (repeat the parameter for several), of the
+    entities, facilities, business units, scopes and scope 3 categories named (each
+    repeatable; default all)."""
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise HTTPException(422, f"unknown dimension(s) {unknown}; use {', '.join(DIMENSIONS)}")
+    chosen: dict[str, Sequence[str | int] | None] = {
+        "entity": entity,
+        "facility": facility,
+        "business_unit": business_unit,
+        "scope": scope,
+        "category": category,
+    }
+    where = {d: tuple(str(v) for v in values) for d, values in chosen.items() if values}
 
     def compute() -> dict[str, Any]:
-        view, table = app.run_totals(access.workspace, by, basis, period, run)
+        view, table = app.run_totals(access.workspace, by, basis, period, run, where)
         return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
 
-    return access.read(("totals", tuple(by), basis, period, run), compute)
+    return access.read(("totals", tuple(by), basis, period, run, tuple(where.items())), compute)
 
 
 @router.get("/inventory", summary="The consolidated inventory of a period")

@@ -7,7 +7,7 @@ None for the latest) and computes only what it returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -41,6 +41,8 @@ __all__ = [
     "RunRef",
     "base_year",
     "change",
+    "facilities",
+    "facility",
     "footprint",
     "forecast",
     "hotspots",
@@ -64,11 +66,13 @@ def run_totals(
     basis: str = "location",
     period: str | None = None,
     run: RunRef = None,
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[RunView, pa.Table]:
-    """A run's ledger totals by dimensions [t CO2e] (see :func:`carbonledger.inventory.totals`);
-    for a locked period without a named run, the signed-off run's."""
+    """A run's ledger totals by dimensions [t CO2e], optionally of some values of some
+    dimensions only (``where``; see :func:`carbonledger.inventory.totals`); for a locked
+    period without a named run, the signed-off run's."""
     view = open_run(workspace, run, period)
-    return view, totals(view.ledger, list(by), basis, period)
+    return view, totals(view.ledger, list(by), basis, period, where=where)
 
 
 def inventory(
@@ -277,3 +281,61 @@ def scope3_table(
     """Every scope 3 category: calculated, excluded (with the reason) or a gap [t CO2e]."""
     view = open_run(workspace, run)
     return view, scope3_coverage(view.ledger, workspace.config.scope3_exclusions, language)
+
+
+def facilities(
+    workspace: Workspace, period: str | None = None, run: RunRef = None
+) -> dict[str, Any]:
+    """Every facility of the workspace with its emissions on both scope 2 bases [t CO2e],
+    largest first (those without emissions in the period too)."""
+    view = open_run(workspace, run, period)
+    chosen = view.period(period)
+    sums = {
+        basis: {
+            r["facility"]: r["co2e"]
+            for r in totals(view.ledger, ["facility"], basis, chosen).to_pylist()
+        }
+        for basis in ("location", "market")
+    }
+    rows = [
+        {
+            **{k: f[k] for k in ("facility_id", "name", "facility_type", "country", "subdivision")},
+            "co2e_location": sums["location"].get(f["facility_id"], 0.0),
+            "co2e_market": sums["market"].get(f["facility_id"], 0.0),
+        }
+        for f in view.inputs.references["facilities"].to_pylist()
+    ]
+    rows.sort(key=lambda r: -r["co2e_location"])
+    return {"run_id": view.run_id, "period": chosen, "unit": "t CO2e", "rows": rows}
+
+
+def facility(
+    workspace: Workspace, facility_id: str, period: str | None = None, run: RunRef = None
+) -> dict[str, Any]:
+    """One facility's emissions by scope (both scope 2 bases), month and method [t CO2e].
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the workspace defines no such facility.
+    """
+    view = open_run(workspace, run, period)
+    known = view.inputs.references["facilities"].to_pylist()
+    found = next((f for f in known if f["facility_id"] == facility_id), None)
+    if found is None:
+        raise CarbonLedgerError(f"no facility {facility_id!r} in the imported facilities")
+    chosen = view.period(period)
+    where = {"facility": [facility_id]}
+
+    def by(dimensions: list[str], basis: str = "location") -> list[dict[str, Any]]:
+        return totals(view.ledger, dimensions, basis, chosen, where=where).to_pylist()
+
+    return {
+        "run_id": view.run_id,
+        "period": chosen,
+        "unit": "t CO2e",
+        "facility": {k: v for k, v in found.items() if k != "source_row"},
+        "scopes": {"location": by(["scope"]), "market": by(["scope"], "market")},
+        "months": by(["month"]),
+        "methods": by(["scope", "method"]),
+    }

@@ -8,7 +8,7 @@ exact aggregations of the ledger rows: the parts of any grouping add up to the t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -50,6 +50,7 @@ def totals(
     basis: str = "location",
     period: str | None = None,
     shares: pa.Table | None = None,
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> pa.Table:
     """Sum CO2e (and biogenic CO2) of a ledger by dimensions.
 
@@ -67,21 +68,30 @@ def totals(
         ``entity_id``, ``share``: the organisational boundary
         (:func:`~carbonledger.inventory.boundary.consolidation_shares`); each row counts with
         its entity's share, and entities without one count at zero. Default: every row in full.
+    where : mapping of str to sequence of str, optional
+        Only rows whose dimension (a name from :data:`DIMENSIONS`) is one of the values given,
+        compared as text: ``{"facility": ["DC-ZJK"], "scope": ["1", "2"]}``.
 
     Returns
     -------
     pyarrow.Table
         The grouping columns, ``co2e`` [t CO2e], ``biogenic_co2`` [t] and ``rows``.
     """
-    _checked(basis, by or [])
+    filters = {d: list(v) for d, v in (where or {}).items() if v}
+    _checked(basis, [*(by or []), *filters])
     keys = by or []
     select = "".join(f"{DIMENSIONS[d]} AS {d}, " for d in keys)
     group = f"GROUP BY ALL ORDER BY {', '.join(keys)}" if keys else ""
+    chosen = "".join(
+        f" AND CAST({DIMENSIONS[d]} AS VARCHAR) IN ({', '.join('?' * len(v))})"
+        for d, v in filters.items()
+    )
+    params = [basis, period, period, *(str(x) for v in filters.values() for x in v)]
     con = ledger_connection(ledger)  # a Parquet ledger is scanned in place, never loaded whole
     try:
         source, weight = weighted_source(con, shares)
-        sql = f"SELECT {select}{_SUMS.format(weight=weight)} FROM {source} {_WHERE} {group}"
-        return con.sql(sql, params=[basis, period, period]).to_arrow_table()
+        sql = f"SELECT {select}{_SUMS.format(weight=weight)} FROM {source} {_WHERE}{chosen} {group}"
+        return con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
 

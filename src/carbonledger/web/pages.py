@@ -36,6 +36,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 LangQuery = Annotated[str, Query(pattern="^(en|zh)$")]
+PeriodQuery = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$")]
 _STATIC = {
     "dashboard.css": "text/css; charset=utf-8",
     "dashboard.js": "text/javascript; charset=utf-8",
@@ -137,7 +138,7 @@ def overview(
     request: Request,
     tenant: str,
     lang: LangQuery = "en",
-    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$")] = None,
+    period: PeriodQuery = None,
     panorama: bool = False,
 ) -> Response:
     """A tenant's inventory overview: headline figures on both scope 2 bases and the
@@ -204,6 +205,66 @@ def data_status(request: Request, tenant: str, lang: LangQuery = "en") -> Respon
         periods=app.periods(workspace),
         kinds=app.import_kinds(),
         can_import=principal.may(tenant, Permission.IMPORT),
+    )
+
+
+@router.get("/t/{tenant}/facilities", response_class=HTMLResponse, response_model=None)
+def facility_list(
+    request: Request, tenant: str, lang: LangQuery = "en", period: PeriodQuery = None
+) -> Response:
+    """The tenant's facilities with their emissions on both scope 2 bases, largest first."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    principal, workspace, name = seen
+    found: dict[str, Any] = {"rows": [], "run_id": "", "period": period, "unit": "t CO2e"}
+    if app.list_runs(workspace):
+        found = cache_of(request).get(
+            workspace, ("facilities", period, None), lambda: app.facilities(workspace, period)
+        )
+    return _page(
+        "facilities.html",
+        lang,
+        title=_labels()["facilities"][lang],
+        tenant=tenant,
+        tenant_name=name,
+        role=str(principal.role(tenant)),
+        **found,
+    )
+
+
+@router.get(
+    "/t/{tenant}/facilities/{facility_id}", response_class=HTMLResponse, response_model=None
+)
+def facility_page(
+    request: Request,
+    tenant: str,
+    facility_id: str,
+    lang: LangQuery = "en",
+    period: PeriodQuery = None,
+) -> Response:
+    """One facility: its emissions by scope on both bases, by month and by method."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    principal, workspace, name = seen
+    try:
+        found = cache_of(request).get(
+            workspace,
+            ("facility", facility_id, period, None),
+            lambda: app.facility(workspace, facility_id, period),
+        )
+    except CarbonLedgerError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return _page(
+        "facility.html",
+        lang,
+        title=f"{found['facility']['name']} · {_labels()['facility'][lang]}",
+        tenant=tenant,
+        tenant_name=name,
+        role=str(principal.role(tenant)),
+        period=period,
+        f=found,
     )
 
 
