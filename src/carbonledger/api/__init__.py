@@ -13,6 +13,7 @@ from importlib import metadata
 
 from fastapi import FastAPI
 
+from carbonledger.api.admin_routes import router as admin_router
 from carbonledger.api.analysis_routes import router as analysis_router
 from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.data_routes import router as data_router
@@ -59,7 +60,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.cache = ResultCache(settings.cache_entries)
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
-    routers = (auth_router, data_router, run_router, analysis_router, factor_router, period_router)
+    routers = [auth_router, data_router, run_router, analysis_router, factor_router]
+    routers += [period_router, admin_router]
     for router in routers:
         api.include_router(router)
 

@@ -73,12 +73,14 @@ def current_principal(
 
 @dataclass(frozen=True)
 class Access:
-    """A request allowed in a tenant: who, where, and the tenant's workspace."""
+    """A request allowed in a tenant: who, where, the tenant's workspace, the result cache
+    and the server (its accounts)."""
 
     principal: Principal
     tenant_id: str
     workspace: Workspace
     cache: ResultCache
+    server: Server
 
     @property
     def actor(self) -> str:
@@ -112,7 +114,8 @@ def require(permission: Permission) -> Callable[..., Awaitable[Access]]:
             raise HTTPException(403, f"the {role} role may not {permission} in this tenant")
         if request.method not in _SAFE and not principal.csrf_ok(csrf):
             raise HTTPException(403, f"a session's write needs its {CSRF_HEADER} header")
-        return Access(principal, tenant, server_of(request).workspace(tenant), cache_of(request))
+        server = server_of(request)
+        return Access(principal, tenant, server.workspace(tenant), cache_of(request), server)
 
     return allowed
 

@@ -45,8 +45,13 @@ __all__ = [
     "add_user",
     "authenticate",
     "client_token",
+    "clients",
     "login",
     "logout",
+    "members",
+    "remove_client",
+    "remove_member",
+    "user_exists",
 ]
 
 #: Lifetime of a bearer token issued to a client [s].
@@ -215,6 +220,68 @@ def add_client(server: Server, tenant_id: str, name: str) -> tuple[str, str]:
             )
         )
     return client_id, secret
+
+
+def user_exists(server: Server, username: str) -> bool:
+    """Whether a person of that name is registered (in any tenant)."""
+    with server.accounts.read() as session:
+        return session.get(UserRow, username) is not None
+
+
+def members(server: Server, tenant_id: str) -> list[dict[str, object]]:
+    """The people with a role in a tenant, by name: ``username``, ``role``, ``disabled``."""
+    with server.accounts.read() as session:
+        found = session.execute(
+            select(MembershipRow.username, MembershipRow.role, UserRow.disabled)
+            .join(UserRow, UserRow.username == MembershipRow.username)
+            .where(MembershipRow.tenant_id == tenant_id)
+            .order_by(MembershipRow.username)
+        ).all()
+    return [{"username": u, "role": r, "disabled": bool(d)} for u, r, d in found]
+
+
+def remove_member(server: Server, username: str, tenant_id: str) -> None:
+    """Take a person's role in a tenant away (from their next request on; the person and
+    their roles elsewhere stay).
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the person has no role there.
+    """
+    with server.accounts.transaction() as session:
+        gone = session.execute(
+            delete(MembershipRow).where(
+                MembershipRow.username == username, MembershipRow.tenant_id == tenant_id
+            )
+        )
+        if not gone.rowcount:  # type: ignore[attr-defined]
+            raise CarbonLedgerError(f"{username!r} has no role in {tenant_id!r}")
+
+
+def clients(server: Server, tenant_id: str) -> list[dict[str, object]]:
+    """A tenant's machines: ``client_id``, ``name``, ``created_at`` (never a secret)."""
+    with server.accounts.read() as session:
+        rows = session.scalars(
+            select(ClientRow).where(ClientRow.tenant_id == tenant_id).order_by(ClientRow.name)
+        ).all()
+    return [{"client_id": c.client_id, "name": c.name, "created_at": c.created_at} for c in rows]
+
+
+def remove_client(server: Server, tenant_id: str, client_id: str) -> None:
+    """Remove a tenant's machine and revoke its tokens at once.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If the tenant has no such client.
+    """
+    with server.accounts.transaction() as session:
+        client = session.get(ClientRow, client_id)
+        if client is None or client.tenant_id != tenant_id:
+            raise CarbonLedgerError(f"no client {client_id!r}")
+        session.execute(delete(TokenRow).where(TokenRow.subject == f"client:{client_id}"))
+        session.delete(client)
 
 
 def login(server: Server, username: str, password: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError as DuplicateRow
 
+from carbonledger.errors import CarbonLedgerError
 from carbonledger.ingest import SUPPORTED_SUFFIXES
 from carbonledger.provenance import utc_now
 from carbonledger.store import Workspace, acting_as
@@ -26,12 +27,16 @@ __all__ = [
     "add_tenant",
     "finish_job",
     "get_job",
+    "grant",
     "keep_response",
     "kept_response",
     "open_server",
     "queue_job",
+    "register_client",
+    "revoke",
     "serve_workspace",
     "start_job",
+    "unregister_client",
 ]
 
 
@@ -64,6 +69,70 @@ def serve_workspace(
         add_user(server, username, password)
         add_member(server, username, "demo", "analyst")
     return server
+
+
+def grant(
+    server: Server, tenant_id: str, username: str, role: str, password: str | None = None
+) -> None:
+    """Give a person a role in a tenant, registering them first with ``password`` if they
+    are new; recorded in the tenant's history (``access.granted``, with who granted it).
+
+    Raises
+    ------
+    CarbonLedgerError
+        For a new person without a password (or a short one), an existing person with one (a
+        person's password is theirs to set), or a machine's role.
+    """
+    from carbonledger.app.accounts import add_member, add_user, members, user_exists
+
+    known = user_exists(server, username)
+    if known and password is not None:
+        raise CarbonLedgerError(f"user {username!r} exists already: their password is theirs")
+    if not known:
+        if password is None:
+            raise CarbonLedgerError(f"no user {username!r}: give a password to register them")
+        add_user(server, username, password)
+    before = next(
+        (m["role"] for m in members(server, tenant_id) if m["username"] == username), None
+    )
+    add_member(server, username, tenant_id, role)
+    _record(
+        server, tenant_id, "access.granted", f"user:{username}", {"role": role, "before": before}
+    )
+
+
+def revoke(server: Server, tenant_id: str, username: str) -> None:
+    """Take a person's role in a tenant away; recorded in its history (``access.revoked``)."""
+    from carbonledger.app.accounts import remove_member
+
+    remove_member(server, username, tenant_id)
+    _record(server, tenant_id, "access.revoked", f"user:{username}", {})
+
+
+def register_client(server: Server, tenant_id: str, name: str) -> tuple[str, str]:
+    """A new machine of the tenant: its id and secret (shown once); recorded in its history."""
+    from carbonledger.app.accounts import add_client
+
+    client_id, secret = add_client(server, tenant_id, name)
+    _record(server, tenant_id, "client.added", f"client:{client_id}", {"name": name})
+    return client_id, secret
+
+
+def unregister_client(server: Server, tenant_id: str, client_id: str) -> None:
+    """Remove a machine and its tokens; recorded in the tenant's history."""
+    from carbonledger.app.accounts import remove_client
+
+    remove_client(server, tenant_id, client_id)
+    _record(server, tenant_id, "client.removed", f"client:{client_id}", {})
+
+
+def _record(
+    server: Server, tenant_id: str, kind: str, subject: str, payload: dict[str, Any]
+) -> None:
+    """An event in the tenant's history through its workspace's write path (the change
+    itself lives in the accounts database)."""
+    with server.workspace(tenant_id).write(kind, subject, payload):
+        pass
 
 
 @dataclass(frozen=True)
