@@ -9,6 +9,7 @@ CDN: the dashboard works offline).
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -146,18 +147,15 @@ def overview(
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    principal, workspace, name = seen
+    principal, workspace = seen.principal, seen.workspace
     values = cache_of(request).get(
         workspace, ("overview", period, lang), lambda: _overview_values(workspace, period, lang)
     )
-    return _page(
+    return seen.page(
         "overview.html",
         lang,
         with_nonce=_with_nonce,
         title=_labels()["overview"][lang],
-        tenant=tenant,
-        tenant_name=name,
-        role=str(principal.role(tenant)),
         can_calculate=principal.may(tenant, Permission.CALCULATE),
         can_read_raw=principal.may(tenant, Permission.READ_RAW),
         unit="t CO2e",
@@ -166,10 +164,23 @@ def overview(
     )
 
 
-def _tenant_seen(
-    request: Request, tenant: str, lang: str
-) -> tuple[Principal, app.Workspace, str] | Response:
-    """Who looks at a tenant's page, its workspace and name; or the way to the login page.
+@dataclass(frozen=True)
+class _Seen:
+    """A person looking at a tenant's pages: who, the tenant, its name and workspace."""
+
+    principal: Principal
+    tenant: str
+    name: str
+    workspace: app.Workspace
+
+    def page(self, template: str, lang: str, **values: Any) -> HTMLResponse:
+        """A page of the tenant, with its header (the tenant, the person's role)."""
+        role = str(self.principal.role(self.tenant))
+        return _page(template, lang, tenant=self.tenant, tenant_name=self.name, role=role, **values)
+
+
+def _tenant_seen(request: Request, tenant: str, lang: str) -> _Seen | Response:
+    """Who looks at a tenant's page, with the tenant; or the way to the login page.
 
     Raises
     ------
@@ -183,7 +194,7 @@ def _tenant_seen(
         raise HTTPException(404, f"no tenant {tenant!r}")
     server = server_of(request)
     name = next((t.name for t in server.tenants() if t.tenant_id == tenant), tenant)
-    return principal, server.workspace(tenant), name
+    return _Seen(principal, tenant, name, server.workspace(tenant))
 
 
 @router.get("/t/{tenant}/data", response_class=HTMLResponse, response_model=None)
@@ -193,14 +204,11 @@ def data_status(request: Request, tenant: str, lang: LangQuery = "en") -> Respon
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    principal, workspace, name = seen
-    return _page(
+    principal, workspace = seen.principal, seen.workspace
+    return seen.page(
         "data.html",
         lang,
         title=_labels()["data"][lang],
-        tenant=tenant,
-        tenant_name=name,
-        role=str(principal.role(tenant)),
         batches=app.list_batches(workspace, include_inactive=True),
         periods=app.periods(workspace),
         kinds=app.import_kinds(),
@@ -216,19 +224,16 @@ def facility_list(
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    principal, workspace, name = seen
+    workspace = seen.workspace
     found: dict[str, Any] = {"rows": [], "run_id": "", "period": period, "unit": "t CO2e"}
     if app.list_runs(workspace):
         found = cache_of(request).get(
             workspace, ("facilities", period, None), lambda: app.facilities(workspace, period)
         )
-    return _page(
+    return seen.page(
         "facilities.html",
         lang,
         title=_labels()["facilities"][lang],
-        tenant=tenant,
-        tenant_name=name,
-        role=str(principal.role(tenant)),
         **found,
     )
 
@@ -247,7 +252,7 @@ def facility_page(
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    principal, workspace, name = seen
+    workspace = seen.workspace
     try:
         found = cache_of(request).get(
             workspace,
@@ -256,13 +261,10 @@ def facility_page(
         )
     except CarbonLedgerError as exc:
         raise HTTPException(404, str(exc)) from None
-    return _page(
+    return seen.page(
         "facility.html",
         lang,
         title=f"{found['facility']['name']} · {_labels()['facility'][lang]}",
-        tenant=tenant,
-        tenant_name=name,
-        role=str(principal.role(tenant)),
         period=period,
         f=found,
     )
@@ -281,18 +283,15 @@ def factor_browser(
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    principal, workspace, name = seen
+    workspace = seen.workspace
     library = cache_of(request).get(
         workspace, ("factor-library",), lambda: app.workspace_library(workspace)
     )
     rows = library.search(q, region or None, None, 100) if q.strip() else []
-    return _page(
+    return seen.page(
         "factors.html",
         lang,
         title=_labels()["factors"][lang],
-        tenant=tenant,
-        tenant_name=name,
-        role=str(principal.role(tenant)),
         q=q,
         region=region,
         rows=rows,
