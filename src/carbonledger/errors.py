@@ -17,6 +17,7 @@ __all__ = [
     "FactorNotFoundError",
     "IntegrityError",
     "Location",
+    "NotFoundError",
     "PeriodLockedError",
     "SchemaError",
     "UnitError",
@@ -71,6 +72,10 @@ class WorkspaceError(CarbonLedgerError):
 
 class PeriodLockedError(WorkspaceError):
     """A change would touch a period locked after sign-off; restate the period first."""
+
+
+class NotFoundError(CarbonLedgerError):
+    """What a request names (a facility, a consumer ...) is not in the workspace."""
 
 
 class SchemaError(CarbonLedgerError):

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 from carbonledger import app
 from carbonledger.api.security import Access, require
 from carbonledger.app.accounts import Permission
+from carbonledger.app.cache import ResultCache
 from carbonledger.app.server import acting_as
 
-__all__ = ["router"]
+__all__ = ["report_context", "router"]
 
 router = APIRouter(prefix="/api/v1/{tenant}", tags=["periods and reports"])
 Reader = Annotated[Access, Depends(require(Permission.READ))]
@@ -131,7 +132,16 @@ def evidence(
 
 
 def _context(access: Access, run: str | None, period: str | None) -> app.ReportContext:
-    """A period's report context, computed once per workspace revision."""
-    return access.read(
-        ("report-context", run, period), lambda: app.report_context(access.workspace, run, period)
+    return report_context(access.cache, access.workspace, run, period)
+
+
+def report_context(
+    cache: ResultCache, workspace: app.Workspace, run: str | None, period: str | None
+) -> app.ReportContext:
+    """A period's report context, computed once per workspace revision for the reports, the
+    evidence pack and the dashboard's overview alike."""
+    return cache.get(
+        workspace,
+        ("report-context", run, period),
+        lambda: app.report_context(workspace, run, period),
     )

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from carbonledger.app.view import RunView, open_run
-from carbonledger.errors import CarbonLedgerError
+from carbonledger.errors import CarbonLedgerError, NotFoundError
 from carbonledger.inventory import (
     Inventory,
     build_inventory,
@@ -316,14 +316,14 @@ def facility(
 
     Raises
     ------
-    CarbonLedgerError
+    NotFoundError
         If the workspace defines no such facility.
     """
     view = open_run(workspace, run, period)
     known = view.inputs.references["facilities"].to_pylist()
     found = next((f for f in known if f["facility_id"] == facility_id), None)
     if found is None:
-        raise CarbonLedgerError(f"no facility {facility_id!r} in the imported facilities")
+        raise NotFoundError(f"no facility {facility_id!r} in the imported facilities")
     chosen = view.period(period)
     where = {"facility": [facility_id]}
 

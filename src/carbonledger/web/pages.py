@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from carbonledger import app
 from carbonledger.api.auth_routes import start_session
+from carbonledger.api.period_routes import report_context
 from carbonledger.api.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -31,7 +32,8 @@ from carbonledger.api.security import (
     server_of,
 )
 from carbonledger.app.accounts import AuthenticationError, Permission, Principal, logout
-from carbonledger.errors import CarbonLedgerError
+from carbonledger.app.cache import ResultCache
+from carbonledger.errors import CarbonLedgerError, NotFoundError
 
 __all__ = ["router"]
 
@@ -148,8 +150,11 @@ def overview(
     if isinstance(seen, Response):
         return seen
     principal, workspace = seen.principal, seen.workspace
-    values = cache_of(request).get(
-        workspace, ("overview", period, lang), lambda: _overview_values(workspace, period, lang)
+    cache = cache_of(request)
+    values = cache.get(
+        workspace,
+        ("overview", period, lang),
+        lambda: _overview_values(cache, workspace, period, lang),
     )
     return seen.page(
         "overview.html",
@@ -259,7 +264,7 @@ def facility_page(
             ("facility", facility_id, period, None),
             lambda: app.facility(workspace, facility_id, period),
         )
-    except CarbonLedgerError as exc:
+    except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     return seen.page(
         "facility.html",
@@ -298,13 +303,15 @@ def factor_browser(
     )
 
 
-def _overview_values(workspace: app.Workspace, period: str | None, lang: str) -> dict[str, Any]:
+def _overview_values(
+    cache: ResultCache, workspace: app.Workspace, period: str | None, lang: str
+) -> dict[str, Any]:
     """The overview's figures and charts (none before the first run, or for a period no
-    run holds)."""
+    run holds), from the period's report context as the reports use it."""
     values: dict[str, Any] = {"figures": {}, "panels": [], "run_id": "", "period": period}
     if app.list_runs(workspace):
         try:
-            context = app.report_context(workspace, None, period)
+            context = report_context(cache, workspace, None, period)
         except CarbonLedgerError:
             return values
         figures, panels = app.dashboard_panels(context, lang)
