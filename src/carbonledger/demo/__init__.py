@@ -52,6 +52,10 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "denominators": ("csv", "utf-8", False),
     "base_year_events": ("csv", "utf-8", False),
     "allocation_keys": ("csv", "utf-8", False),
+    "targets": ("xlsx", "", False),
+    "kpi_values": ("csv", "utf-8", False),
+    "measures": ("xlsx", "", False),
+    "measure_inputs": ("csv", "gbk", True),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -76,6 +76,7 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["customer_trips"] = _store_trips(company, months, rng)
     tables["denominators"] = pd.DataFrame(company["denominators"])
     tables["base_year_events"] = pd.DataFrame(company["base_year_events"])
+    tables |= _plan(company)
     tables["allocation_keys"] = _allocation_keys(company, months, tables["packaging_use"], rng)
     sample = company["allocation"]["sample_order"]
     legs = tables["transport_legs"]
@@ -84,6 +85,22 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
         for kind, frame in _earlier_year(company, year, rng).items():
             tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
     return tables
+
+
+def _plan(company: Company) -> dict[str, pd.DataFrame]:
+    """The plan's tables: targets, KPI values, measures and their inputs (one row each)."""
+    plan = company["plan"]
+    inputs = [
+        {"measure_id": measure, "input": name, "value": value, "unit": unit}
+        for measure, values in plan["measure_inputs"].items()
+        for name, (value, unit) in values.items()
+    ]
+    return {
+        "targets": pd.DataFrame(plan["targets"]),
+        "kpi_values": pd.DataFrame(plan["kpi_values"]),
+        "measures": pd.DataFrame(plan["measures"]),
+        "measure_inputs": pd.DataFrame(inputs),
+    }
 
 
 def _years(company: Company) -> list[int]:

@@ -10,6 +10,7 @@ from carbonledger.run.inputs import (
     RunInputs,
     default_spend_mapping,
     gather_inputs,
+    read_reference,
     with_default_mapping,
 )
 from carbonledger.run.plan import LEDGER_ORDER, LedgerPlan, ledger_schema, relational_ledger
@@ -47,6 +48,7 @@ __all__ = [
     "gather_inputs",
     "ledger_schema",
     "prepare",
+    "read_reference",
     "reference_ledger",
     "relational_ledger",
     "store",

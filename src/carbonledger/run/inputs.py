@@ -27,6 +27,7 @@ __all__ = [
     "RunInputs",
     "default_spend_mapping",
     "gather_inputs",
+    "read_reference",
     "with_default_mapping",
 ]
 
@@ -125,6 +126,22 @@ def gather_inputs(
             schema = get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64()))
             references[kind] = schema.empty_table()
     return RunInputs(batches, references, period)
+
+
+def read_reference(workspace: Workspace, kind: str) -> pa.Table:
+    """The merged batches of a table kind that is not a run's input (targets, measures ...):
+    every batch checked against its hash; an empty table of the kind's schema where none was
+    imported.
+
+    Raises
+    ------
+    CarbonLedgerError
+        If two batches define the same key.
+    """
+    stored = workspace.batches(kind)
+    if stored:
+        return _merge(kind, [workspace.read_batch(b.batch_id) for b in stored])
+    return get_schema(kind).arrow_schema().append(pa.field(SOURCE_ROW, pa.int64())).empty_table()
 
 
 def with_default_mapping(user: pa.Table | None) -> pa.Table:
