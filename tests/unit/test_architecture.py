@@ -31,7 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "store": BASE | {"schema"},
     "run": BASE | {"methods", "engine", "factors", "store", "schema", "ingest", "validate"},
     "inventory": BASE | {"methods", "engine", "factors", "schema"},
-    "report": BASE | {"inventory", "engine"},
+    "report": BASE | {"inventory", "engine", "plan"},
+    "plan": BASE,
     "app": {
         *BASE,
         "schema",
@@ -44,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "run",
         "inventory",
         "report",
+        "plan",
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},

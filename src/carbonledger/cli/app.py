@@ -43,6 +43,14 @@ from carbonledger.cli.inventory import (
     restate_command,
     uncertainty_command,
 )
+from carbonledger.cli.plan import (
+    history_command,
+    macc_command,
+    measures_command,
+    pathway_command,
+    targets_command,
+    types_command,
+)
 from carbonledger.cli.record import estimate_record_command
 from carbonledger.cli.server import serve, server_app
 from carbonledger.options import (
@@ -102,6 +110,16 @@ periods_app = _group(
     invoke_without_command=True,
     cls=_PeriodsGroup,
 )
+targets_app = _group(
+    "targets",
+    "Targets: progress and validity (shown without a sub-command), and each one's history.",
+    invoke_without_command=True,
+)
+measures_app = _group(
+    "measures",
+    "Reduction measures: each on its own (shown without a sub-command), the library, the MACC.",
+    invoke_without_command=True,
+)
 app.add_typer(factors_app, name="factors")
 app.add_typer(server_app, name="server")
 app.command()(serve)
@@ -126,14 +144,19 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "footprint": footprint_command,
     },
     periods_app: {"lock": lock_command, "restate": restate_command, "list": periods_command},
+    targets_app: {"progress": targets_command, "history": history_command},
+    measures_app: {"list": measures_command, "types": types_command, "macc": macc_command},
 }
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
+        if group in (targets_app, measures_app):
+            continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)
 app.command()(calculate)
 app.command("report")(report_command)
+app.command("pathway")(pathway_command)
 
 
 @inventory_app.callback()
@@ -158,6 +181,34 @@ def _inventory_default(
     """
     if ctx.invoked_subcommand is None:
         inventory_command(period, run, engine, workspace, as_json)
+
+
+@targets_app.callback()
+def _targets_default(
+    ctx: typer.Context,
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = Path(),
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Each target's progress and validity checks (``targets progress``)."""
+    if ctx.invoked_subcommand is None:
+        targets_command(run, None, workspace, as_json)
+
+
+@measures_app.callback()
+def _measures_default(
+    ctx: typer.Context,
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
+    ] = Path(),
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Each measure on its own (``measures list``)."""
+    if ctx.invoked_subcommand is None:
+        measures_command(run, workspace, as_json)
 
 
 @periods_app.callback()

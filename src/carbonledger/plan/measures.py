@@ -287,6 +287,19 @@ def _unit(text: str, currency: str) -> pint.Unit:
     return ureg.dimensionless if text in ("", "1") else parse_unit(text)
 
 
+def _given(value: float, unit: str, currency: str) -> pint.Quantity:
+    """A user's value in its unit; a unit with a scale (``L / (100 km)``) is read as an
+    expression."""
+    try:
+        return ureg.Quantity(value, _unit(unit, currency))
+    except UnitError:
+        try:
+            scaled = ureg.parse_expression(unit.replace("{currency}", currency))
+        except (pint.UndefinedUnitError, pint.DefinitionSyntaxError, TypeError, ValueError):
+            raise UnitError(f"unknown unit {unit!r}") from None
+        return value * scaled
+
+
 def _inputs(mtype: MeasureType, measure: Measure) -> dict[str, pint.Quantity]:
     unknown = set(measure.inputs) - set(mtype.inputs)
     if unknown:
@@ -300,7 +313,7 @@ def _inputs(mtype: MeasureType, measure: Measure) -> dict[str, pint.Quantity]:
         if name in measure.inputs:
             value, given = measure.inputs[name]
             try:
-                values[name] = ureg.Quantity(value, _unit(given, measure.currency)).to(unit)
+                values[name] = _given(value, given, measure.currency).to(unit)
             except (pint.DimensionalityError, UnitError) as exc:
                 raise CarbonLedgerError(
                     f"measure {measure.measure_id}: input {name!r} in {given!r} cannot be "

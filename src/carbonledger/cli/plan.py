@@ -1,0 +1,291 @@
+"""``carbonledger targets``, ``measures`` and ``pathway``: the plan room's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from carbonledger.cli._lazy import app
+from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
+from carbonledger.cli.calculate import JsonOption, RunOption, WorkspaceOption
+
+__all__ = [
+    "history_command",
+    "macc_command",
+    "measures_command",
+    "pathway_command",
+    "targets_command",
+    "types_command",
+]
+
+BasisOption = Annotated[
+    str, typer.Option(help="Scope 2 basis the measures act on: market (default) or location.")
+]
+
+
+def _round(value: Any, digits: int = 1) -> Any:
+    return round(value, digits) if isinstance(value, float) else value
+
+
+def targets_command(
+    run: RunOption = None,
+    submitted: Annotated[
+        int | None,
+        typer.Option(help="Year the targets are submitted (default: after the run's last year)."),
+    ] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each target's progress (actual, pathway, gap, required rate) and its validity checks
+    against the SBTi criteria version the rules name.
+
+    Example: [bold]carbonledger targets -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        result = app.targets(app.open_workspace(workspace), run, submitted)
+    if as_json:
+        emit_json(result)
+        return
+    console.print(f"Criteria: {'; '.join(result['criteria'])}")
+    rows = []
+    for t in result["targets"]:
+        p = t["progress"]
+        latest = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
+        rows.append(
+            (
+                f"{t['target_id']} v{t['version']}",
+                p["base_value"],
+                latest.get("actual"),
+                latest.get("pathway"),
+                p["target_value"],
+                p["required_annual_rate"],
+                {True: "on track", False: "off track"}.get(p["on_track"], "-"),
+                p["unit"],
+            )
+        )
+    console.print(
+        rich_table(
+            "Targets and progress (latest year with data)",
+            [
+                "target",
+                "base",
+                "latest",
+                "pathway",
+                "target",
+                "rate a year",
+                "status",
+                "unit",
+            ],
+            rows,
+            percent=("rate a year",),
+        )
+    )
+    checks = [
+        (
+            t["target_id"],
+            c["rule"],
+            {True: "pass", False: "FAIL"}.get(c["passed"], "n/a"),
+            ", ".join(f"{k} {_round(v, 3)}" for k, v in c["numbers"].items() if k != "note"),
+        )
+        for t in result["targets"]
+        for c in t["checks"]
+    ]
+    checks += [
+        (
+            c["subject"],
+            c["rule"],
+            {True: "pass", False: "FAIL"}.get(c["passed"], "n/a"),
+            ", ".join(f"{k} {_round(v, 3)}" for k, v in c["numbers"].items()),
+        )
+        for c in result["portfolio"]
+    ]
+    console.print(rich_table("Validity checks", ["target", "rule", "result", "numbers"], checks))
+
+
+def history_command(
+    target_id: Annotated[str, typer.Argument(help="Target id.")],
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Every version of a target with the reason it was set or revised."""
+    with fail_cleanly(as_json):
+        versions = app.target_history(app.open_workspace(workspace), target_id)
+    if as_json:
+        emit_json(versions)
+        return
+    rows = [
+        (
+            v["version"],
+            v["kind"],
+            v["base_year"],
+            v["target_year"],
+            v["ambition"],
+            v["reduction"],
+            v["reason"],
+        )
+        for v in versions
+    ]
+    columns = ["version", "kind", "base", "target year", "ambition", "reduction", "reason"]
+    console.print(rich_table(f"History of {target_id}", columns, rows, percent=("reduction",)))
+
+
+def types_command(
+    types_file: Annotated[
+        Path | None, typer.Option("--file", help="A YAML file of more measure types.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The measures library: each type's formula, inputs and units, and what it acts on."""
+    with fail_cleanly(as_json):
+        types = app.measure_types(str(types_file) if types_file else None)
+    if as_json:
+        emit_json({name: t.model_dump(mode="json") for name, t in types.items()})
+        return
+    rows = [
+        (
+            name,
+            t.title.get("en", name),
+            t.formula,
+            ", ".join(f"{i} [{s.unit or '1'}]" for i, s in t.inputs.items()),
+            "; ".join(
+                (c.source.label() if c.source else c.boundary) + f" ({c.activity or 'CO2'})"
+                for c in t.changes
+            ),
+        )
+        for name, t in types.items()
+    ]
+    console.print(
+        rich_table("Measure types", ["type", "title", "formula", "inputs", "acts on"], rows)
+    )
+
+
+def measures_command(
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each measure on its own: yearly abatement, its activity changes and the factors that
+    priced them (before interactions; see ``measures macc``)."""
+    with fail_cleanly(as_json):
+        results = app.measure_results(app.open_workspace(workspace), run)
+    if as_json:
+        emit_json([r.to_dict() for r in results])
+        return
+    rows = [
+        (
+            r.measure.measure_id,
+            r.measure.name,
+            r.measure.measure_type,
+            c.activity or "removal",
+            c.quantity,
+            c.unit,
+            c.abatement,
+            c.source.label() if c.source else c.boundary,
+            ", ".join(c.factor_ids) or "-",
+        )
+        for r in results
+        for c in r.changes
+    ]
+    columns = [
+        "measure",
+        "name",
+        "type",
+        "activity",
+        "change a year",
+        "unit",
+        "t CO2e avoided",
+        "acts on",
+        "factors",
+    ]
+    console.print(rich_table("Measures, standalone", columns, rows))
+
+
+def macc_command(
+    run: RunOption = None,
+    basis: BasisOption = "market",
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The marginal abatement cost curve: measures by levelised cost, abatement after their
+    interactions on the same sources.
+
+    Example: [bold]carbonledger measures macc -w acme --json[/]
+    """
+    with fail_cleanly(as_json):
+        curve = app.macc(app.open_workspace(workspace), run, basis)
+    if as_json:
+        emit_json(curve)
+        return
+    currency = curve["currency"]
+    rows = [
+        (
+            r["measure_id"],
+            r["name"],
+            r["standalone"],
+            r["abatement"],
+            r["levelised_cost"],
+            r["net_present_cost"],
+            r["payback_years"],
+            r["cost_note"] or "",
+        )
+        for r in curve["rows"]
+    ]
+    columns = [
+        "measure",
+        "name",
+        "standalone t/yr",
+        "after interactions t/yr",
+        f"{currency} per t",
+        f"NPC {currency}",
+        "payback yr",
+        "costs",
+    ]
+    console.print(
+        rich_table(f"MACC {curve['year']}, {curve['basis']}-based scope 2", columns, rows)
+    )
+    console.print(f"Total abatement: {curve['total_abatement']:,.1f} t CO2e a year")
+    for r in curve["removals"]:
+        console.print(f"Removal (not abatement): {r['measure_id']} {r['removed']:,.1f} t CO2")
+    for r in curve["outside"]:
+        console.print(f"Avoided outside the inventory: {r['measure_id']} {r['avoided']:,.1f} t")
+    for r in curve["unmatched"]:
+        console.print(f"[yellow]No emissions to act on[/]: {r['measure_id']} on {r['source']}")
+
+
+def pathway_command(
+    run: RunOption = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Last year (default: the latest target year).")
+    ] = None,
+    basis: BasisOption = "market",
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Business as usual and the scenario of measures, reduce then remove, and the residual
+    that credits must cover, year by year against the targets.
+
+    Example: [bold]carbonledger pathway -w acme --horizon 2030[/]
+    """
+    with fail_cleanly(as_json):
+        path = app.pathway(app.open_workspace(workspace), run, horizon, basis)
+    if as_json:
+        emit_json(path)
+        return
+    lines = {t["target_id"]: t for t in path["targets"]}
+    rows = [
+        (
+            str(y["year"]),
+            y["bau_total"],
+            y["reductions"],
+            y["gross_total"],
+            y["removals"],
+            y["residual"],
+            *(lines[t]["values"].get(y["year"]) for t in lines),
+        )
+        for y in path["years"]
+    ]
+    columns = ["year", "BAU", "reductions", "gross", "removals", "residual", *lines]
+    console.print(rich_table(f"Pathway, {path['basis']}-based scope 2 (t CO2e)", columns, rows))
+    console.print(f"BAU: {path['bau_method']}")

@@ -1,0 +1,90 @@
+"""The plan room through the CLI on the demo company: targets with their history, checks and
+progress, measures, the MACC and the pathway; the inventory itself never changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from carbonledger.cli import app
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+def _json(folder: Path, *args: str) -> Any:
+    result = CliRunner().invoke(app, [*args, "-w", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_targets_progress_checks_and_history(demo):
+    folder, _ = demo
+    result = _json(folder, "targets")
+    assert result["criteria"] == [
+        "SBTi Corporate Near-Term Criteria 5.2",
+        "SBTi Corporate Net-Zero Standard 1.2",
+    ]
+    by_id = {t["target_id"]: t for t in result["targets"]}
+    s12 = by_id["T-S12"]
+    assert s12["version"] == 2
+    progress = s12["progress"]
+    # 1.5 °C: 4.2 % a year, linear, from the restated base year.
+    assert progress["target_value"] == pytest.approx(progress["base_value"] * 0.58)
+    assert {c["rule"]: c["passed"] for c in s12["checks"]}["ambition"] is True
+    intensity = by_id["T-INT"]["progress"]
+    rows = {r["year"]: r for r in intensity["years"]}
+    # Reduce while growing: absolute emissions rose from 2020 to 2025 while intensity fell.
+    assert rows[2025]["emissions"] > rows[2020]["emissions"]
+    assert rows[2025]["actual"] < rows[2020]["actual"]
+    assert intensity["unit"] == "t CO2e / MCNY"
+    history = _json(folder, "targets", "history", "T-S12")
+    assert [v["version"] for v in history] == [1, 2]
+    assert history[0]["ambition"] == "well_below_2C" and "1.5" in history[1]["reason"]
+
+
+def test_macc_order_interactions_and_what_is_kept_apart(demo):
+    folder, _ = demo
+    curve = _json(folder, "measures", "macc")
+    costs = [r["levelised_cost"] for r in curve["rows"] if r["levelised_cost"] is not None]
+    ids = [r["measure_id"] for r in curve["rows"]]
+    assert "M-TREES" not in ids  # a removal is not abatement
+    assert curve["removals"] == [{"measure_id": "M-TREES", "removed": pytest.approx(300.0)}]
+    assert [o["measure_id"] for o in curve["outside"]] == ["M-PV-SH1"]
+    standalone = {r["measure_id"]: r for r in curve["rows"]}
+    # Chiller and PUE act on the same data centre's electricity: after the PUE measure the
+    # chiller saves less than on its own.
+    assert standalone["M-CHILLER"]["abatement"] < standalone["M-CHILLER"]["standalone"]
+    assert curve["total_abatement"] == pytest.approx(sum(r["abatement"] for r in curve["rows"]))
+    # Standalone order by levelised cost (the bars' own cost after interactions may move).
+    starts = [r["start"] for r in curve["rows"]]
+    assert starts == sorted(starts) and costs
+
+
+def test_pathway_in_mitigation_order_and_inventory_untouched(demo):
+    folder, _ = demo
+    inventory = _json(folder, "inventory")
+    path = _json(folder, "pathway", "--horizon", "2030")
+    first = path["years"][0]
+    assert first["year"] == path["latest_year"] == 2025
+    assert first["bau_total"] == pytest.approx(inventory["total_market_based"], rel=1e-9)
+    assert first["reductions"] == 0
+    for row in path["years"]:
+        assert row["residual"] == pytest.approx(row["gross_total"] - row["removals"])
+        assert row["gross_total"] == pytest.approx(row["bau_total"] - row["reductions"])
+    assert path["years"][-1]["year"] == 2030
+    after = _json(folder, "inventory")  # planning changed nothing
+    assert after["run_id"] == inventory["run_id"]
+    for key in ("total_location_based", "total_market_based"):
+        assert after[key] == pytest.approx(inventory[key], rel=1e-12)
+
+
+def test_measures_name_their_factors(demo):
+    folder, _ = demo
+    results = {r["measure"]["measure_id"]: r for r in _json(folder, "measures")}
+    waybill = results["M-WAYBILL"]["changes"][0]
+    assert waybill["factor_releases"] == ["yz-t-0135-2014"]
+    assert waybill["quantity"] == pytest.approx(-76e6 * 4e-6)  # t of paper
