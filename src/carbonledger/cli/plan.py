@@ -52,7 +52,7 @@ def targets_command(
     rows = []
     for t in result["targets"]:
         p = t["progress"]
-        latest = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
+        latest: dict[str, Any] = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
         rows.append(
             (
                 f"{t['target_id']} v{t['version']}",
