@@ -59,9 +59,10 @@ def test_macc_order_interactions_and_what_is_kept_apart(demo):
     # chiller saves less than on its own.
     assert standalone["M-CHILLER"]["abatement"] < standalone["M-CHILLER"]["standalone"]
     assert curve["total_abatement"] == pytest.approx(sum(r["abatement"] for r in curve["rows"]))
-    # Standalone order by levelised cost (the bars' own cost after interactions may move).
-    starts = [r["start"] for r in curve["rows"]]
-    assert starts == sorted(starts) and costs
+    # Bars by their cost after interactions, each starting where the one before ends.
+    assert costs == sorted(costs)
+    ends = [r["start"] + r["abatement"] for r in curve["rows"]]
+    assert [r["start"] for r in curve["rows"][1:]] == pytest.approx(ends[:-1])
 
 
 def test_pathway_in_mitigation_order_and_inventory_untouched(demo):

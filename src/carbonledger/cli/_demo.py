@@ -76,6 +76,7 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
         )
     )
     _print_analysis(summary, console)
+    _print_plan(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
@@ -130,6 +131,43 @@ def _print_analysis(summary: DemoSummary, console: Console) -> None:
     order = a["sample_order"]
     console.print(f"Footprint of order {order['order_id']}: {order['kg_co2e']:,.3f} kg CO2e")
     console.print(f"Base-year recalculation: {a['base_year_reason']}")
+
+
+def _print_plan(summary: DemoSummary, console: Console) -> None:
+    """Targets' progress, the MACC and the pathway."""
+    plan = summary.plan
+    status = {True: "on track", False: "off track"}
+    console.print(
+        rich_table(
+            f"Targets ({'; '.join(plan['criteria'])})",
+            ["target", "base", "latest", "pathway", "target", "status", "unit"],
+            [
+                (
+                    f"{t['target_id']} v{t['version']}",
+                    t["base"],
+                    t["latest"],
+                    t["pathway"],
+                    t["target"],
+                    status.get(t["on_track"], "-"),
+                    t["unit"],
+                )
+                for t in plan["targets"]
+            ],
+        )
+    )
+    macc = plan["macc"]
+    console.print(
+        rich_table(
+            f"MACC: {macc['total_abatement']:,.0f} t CO2e a year (costs illustrative)",
+            ["measure", "t CO2e a year", f"{macc['currency']} per t"],
+            [(r["name"], r["abatement"], r["levelised_cost"]) for r in macc["rows"]],
+        )
+    )
+    p = plan["pathway"]
+    console.print(
+        f"Pathway {p['year']}: BAU {p['bau']:,.0f}, reductions {p['reductions']:,.0f}, "
+        f"removals {p['removals']:,.0f}, residual for credits {p['residual']:,.0f} t CO2e"
+    )
 
 
 def _label(entry: dict[str, Any]) -> str:

@@ -84,6 +84,9 @@ class DemoSummary:
         Every scope 3 category: calculated, excluded with its reason, or a gap.
     reports : list of str
         Report, disclosure and evidence files written.
+    plan : dict
+        Targets' progress (latest year, pathway, on track), the MACC's bars and the pathway's
+        target year (BAU, reductions, removals, residual for credits) [t CO2e].
     analysis : dict
         The consolidated inventory's headline analysis: total, 95 % interval, intensity per
         million CNY of revenue, primary-data share, and the hotspot categories.
@@ -102,6 +105,7 @@ class DemoSummary:
     scope3: list[dict[str, Any]] = field(default_factory=list)
     analysis: dict[str, Any] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
+    plan: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -117,6 +121,7 @@ class DemoSummary:
             "scope3": self.scope3,
             "analysis": self.analysis,
             "reports": self.reports,
+            "plan": self.plan,
         }
 
 
@@ -233,11 +238,60 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     context = app.report_context(workspace, view, str(company["year"]))
     summary.analysis = _analysis(workspace, context, view)
     summary.reports = _reports(workspace, context, view, folder / "reports")
+    summary.plan = _plan_summary(workspace, view)
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in app.reconciliation(workspace, view)[1].to_pylist()
     ]
     return summary
+
+
+def _plan_summary(workspace: Workspace, view: app.RunView) -> dict[str, Any]:
+    """Progress of the group's targets, the MACC and the pathway to the near-term year."""
+    plan = app.open_plan(workspace, view)
+    targets = app.targets(workspace, plan)
+    curve = app.macc(workspace, plan)
+    near = max(t.target_year for t in plan.standing.values() if t.term == "near_term")
+    path = app.pathway(workspace, plan, horizon=near)
+    progress = []
+    for t in targets["targets"]:
+        p = t["progress"]
+        latest = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
+        progress.append(
+            {
+                "target_id": t["target_id"],
+                "version": t["version"],
+                "name": t["name"],
+                "unit": p["unit"],
+                "base": p["base_value"],
+                "latest": latest.get("actual"),
+                "pathway": latest.get("pathway"),
+                "target": p["target_value"],
+                "on_track": p["on_track"],
+                "failed_checks": [c["rule"] for c in t["checks"] if c["passed"] is False],
+            }
+        )
+    final = path["years"][-1]
+    return {
+        "criteria": targets["criteria"],
+        "targets": progress,
+        "macc": {
+            "currency": curve["currency"],
+            "total_abatement": curve["total_abatement"],
+            "rows": [
+                {k: r[k] for k in ("measure_id", "name", "abatement", "levelised_cost")}
+                for r in curve["rows"]
+            ],
+        },
+        "pathway": {
+            "year": final["year"],
+            "bau": final["bau_total"],
+            "reductions": final["reductions"],
+            "gross": final["gross_total"],
+            "removals": final["removals"],
+            "residual": final["residual"],
+        },
+    }
 
 
 def _reports(

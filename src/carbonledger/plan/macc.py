@@ -3,8 +3,8 @@ its yearly abatement after interactions.
 
 Order: by the standalone levelised cost (cheapest first; measures that abate nothing last);
 the measures are then applied in that order to the inventory's cells
-(:func:`~carbonledger.plan.interactions.apply_in_sequence`), and each bar's width and cost are
-recomputed on its effective abatement. Only inventory reductions are bars: avoided emissions
+(:func:`~carbonledger.plan.interactions.apply_in_sequence`), each bar's width and cost are
+recomputed on its effective abatement, and the bars are drawn sorted by that cost. Only inventory reductions are bars: avoided emissions
 outside the inventory and removals are listed apart, and credits never appear.
 """
 
@@ -56,7 +56,7 @@ class Macc:
         Scope 2 basis of the cells the measures acted on.
     currency : str
     rows : list of dict
-        In MACC order: measure id, name, type, standalone and effective abatement
+        Bars by levelised cost: measure id, name, type, standalone and effective abatement
         [t CO2e a year], start (cumulative abatement before it), levelised cost [currency per
         t CO2e], net present cost, annualised cost, payback, capex, cost note.
     outside : list of dict
@@ -123,7 +123,6 @@ def build_macc(
     ordered = macc_order(results)
     applied: Applied = apply_in_sequence(ordered, cells, basis, reference=reference)
     macc = Macc(basis, currency, unmatched=applied.unmatched)
-    start = 0.0
     for result in ordered:
         m = result.measure
         for change in result.changes:
@@ -142,12 +141,15 @@ def build_macc(
                 "measure_type": m.measure_type,
                 "standalone": result.abatement,
                 "abatement": effective,
-                "start": start,
                 **costs.to_dict(),
                 "cost_note": m.cost_note,
             }
         )
-        start += effective
+    macc.rows.sort(key=lambda r: (r["levelised_cost"] is None, r["levelised_cost"] or 0.0))
+    start = 0.0
+    for row in macc.rows:
+        row["start"] = start
+        start += row["abatement"]
     macc.matrix = [
         {"measure_id": mid, "source": source, "abatement": value}
         for (mid, source), value in applied.by_source.items()
