@@ -256,7 +256,7 @@ def _plan_summary(workspace: Workspace, view: app.RunView) -> dict[str, Any]:
     progress = []
     for t in targets["targets"]:
         p = t["progress"]
-        latest = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
+        latest: dict[str, Any] = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
         progress.append(
             {
                 "target_id": t["target_id"],

@@ -4,8 +4,9 @@ its yearly abatement after interactions.
 Order: by the standalone levelised cost (cheapest first; measures that abate nothing last);
 the measures are then applied in that order to the inventory's cells
 (:func:`~carbonledger.plan.interactions.apply_in_sequence`), each bar's width and cost are
-recomputed on its effective abatement, and the bars are drawn sorted by that cost. Only inventory reductions are bars: avoided emissions
-outside the inventory and removals are listed apart, and credits never appear.
+recomputed on its effective abatement, and the bars are drawn sorted by that cost. Only
+inventory reductions are bars: avoided emissions outside the inventory and removals are listed
+apart, and credits never appear.
 """
 
 from __future__ import annotations

@@ -105,5 +105,6 @@ compressed_air_leaks:
         "    - {activity: a, unit: kWh, amount: 'missing * 2', source: {scope: 2}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(CarbonLedgerError, match=r"(?s)bad.yaml: measure type 'x'.*undeclared inputs \['missing'\]"):
+    expected = r"(?s)bad.yaml: measure type 'x'.*undeclared inputs \['missing'\]"
+    with pytest.raises(CarbonLedgerError, match=expected):
         load_measure_types(bad)
