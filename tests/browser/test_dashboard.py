@@ -15,6 +15,7 @@ import pytest
 from carbonledger.app import calculate, import_file
 from carbonledger.app.accounts import add_member, add_user
 from carbonledger.app.server import add_tenant, open_server
+from carbonledger.demo import run_demo
 from tests.api.conftest import METERED, PASSWORD, serving
 from tests.conftest import SITES
 
@@ -35,9 +36,12 @@ def base_url(tmp_path_factory) -> Iterator[str]:
         (folder / f"{kind}.csv").write_text(text, encoding="utf-8")
         import_file(workspace, kind, folder / f"{kind}.csv")
     calculate(workspace, "2024")
+    run_demo(folder / "lanting", progress=False)  # the demo company, with its plan
+    server.adopt_tenant("lanting", "Lanting Commerce & Logistics Group", folder / "lanting")
     for name, role in (("alice", "analyst"), ("victor", "viewer")):
         add_user(server, name, PASSWORD)
         add_member(server, name, "acme", role)
+    add_member(server, "alice", "lanting", "analyst")
     with serving(root, folder / "server.log") as url:
         yield url
 
@@ -74,6 +78,16 @@ def _shot(page, tmp_path: Path, name: str) -> None:
     page.evaluate(
         "document.fonts.load('16px carbonledger-sans', '中文').then(() => document.fonts.ready)"
     )
+    # charts drawn before the grid had all its panels are refitted to them on load
+    fitted = (
+        "() => Array.from(document.querySelectorAll('.panel .main-svg')).every("
+        "s => +s.getAttribute('width') <= s.closest('.panel').clientWidth)"
+    )
+    for _ in range(50):  # wait_for_function would need 'unsafe-eval', which the CSP refuses
+        if page.evaluate(fitted):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(fitted), "a chart is wider than its panel"
     page.screenshot(path=str(folder / name), full_page=True)
 
 
@@ -196,4 +210,26 @@ def test_a_facility_page_from_the_facility_list(browser, base_url, tmp_path):
     page.click("a.language")
     page.wait_for_selector("table.months")
     assert "分月份" in page.inner_text("main")
+    assert errors == []
+
+
+def test_the_plan_page_shows_targets_macc_and_pathway(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.goto(f"{base_url}/t/acme/plan?lang=en")
+    assert "No targets or measures imported yet" in page.inner_text("main")
+    page.goto(f"{base_url}/t/lanting/plan?lang=en")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert page.locator(".panels .plotly-graph-div").count() == 2  # the MACC and the pathway
+    targets = page.inner_text("table.targets")
+    assert "Scope 1+2 -42 % by 2030" in targets and "T-S12 v2" in targets
+    assert "SBTi Corporate Near-Term Criteria 5.2" in page.inner_text("p.run")
+    assert page.locator("table.measures tbody tr").count() == 11  # the removal is not a bar
+    assert "residual for credits" in page.inner_text("p.pathway")
+    _shot(page, tmp_path, "dashboard-plan-en.png")
+    page.click("a.language")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert page.inner_text("h1") == "目标与减排规划"
+    assert "边际减排成本曲线" in page.inner_text(".panels")
+    _shot(page, tmp_path, "dashboard-plan-zh.png")
     assert errors == []

@@ -65,6 +65,8 @@ from carbonledger.app.reports import (
     dashboard_panels,
     disclosure_files,
     evidence,
+    plan_context,
+    plan_panels,
     render_report,
     report_context,
 )
@@ -141,6 +143,8 @@ __all__ = [
     "open_workspace",
     "pathway",
     "periods",
+    "plan_context",
+    "plan_panels",
     "quality",
     "reconciliation",
     "remove_batch",

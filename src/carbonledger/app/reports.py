@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carbonledger.app.analysis import RunRef, base_year, inventory
-from carbonledger.app.view import open_run
+from carbonledger.app.plan import macc, open_plan, pathway, targets
+from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
-from carbonledger.report.charts import charts, plotly_html
+from carbonledger.report.charts import charts, plan_charts, plotly_html
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.disclosures import write_disclosures
 from carbonledger.report.evidence import evidence_pack
@@ -27,6 +29,8 @@ __all__ = [
     "dashboard_panels",
     "disclosure_files",
     "evidence",
+    "plan_context",
+    "plan_panels",
     "render_report",
     "report_context",
 ]
@@ -63,6 +67,7 @@ def report_context(
     except CarbonLedgerError:
         base = None
     return ReportContext(
+        plan=plan_context(workspace, view),
         organisation=workspace.config.organisation,
         inventory=inv,
         base_year=base,
@@ -73,6 +78,21 @@ def report_context(
         facility_names=view.inputs.names("facilities", "facility_id"),
         entity_names=view.inputs.names("entities", "entity_id"),
     )
+
+
+def plan_context(workspace: Workspace, run: RunRef = None) -> dict[str, Any] | None:
+    """The plan a report and the dashboard show: targets' progress, the MACC and the pathway
+    to the latest target year; None where neither targets nor measures were imported."""
+    view = run if isinstance(run, RunView) else open_run(workspace, run)
+    has_targets, has_measures = (bool(workspace.batches(k)) for k in ("targets", "measures"))
+    if not has_targets and not has_measures:
+        return None
+    plan = open_plan(workspace, view)
+    return {
+        "targets": targets(workspace, plan) if has_targets else {"criteria": [], "targets": []},
+        "macc": macc(workspace, plan) if has_measures else None,
+        "pathway": pathway(workspace, plan) if has_measures else None,
+    }
 
 
 def render_report(
@@ -141,6 +161,11 @@ def dashboard_panels(
     figures = {label(k, lang): f"{numbers[k]:,.1f}" for k in keys}
     panels = [DashboardPanel(c.key, c.title, plotly_html(c)) for c in charts(context, lang)]
     return figures, panels
+
+
+def plan_panels(plan: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
+    """The MACC and the pathway of a plan (:func:`plan_context`) for a dashboard page."""
+    return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in plan_charts(plan, lang)]
 
 
 def bundled_font() -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.fonts import ReportFont
 
-__all__ = ["Chart", "charts", "plotly_html", "png", "png_images", "tick_format"]
+__all__ = ["Chart", "charts", "plan_charts", "plotly_html", "png", "png_images", "tick_format"]
 
 _TOP_FACILITIES = 10
 _TOTAL, _RISE, _FALL = "#1f77b4", "#d62728", "#2ca02c"  # waterfall bars: totals, rises, falls
@@ -26,9 +26,21 @@ class Chart:
     title: str
     categories: list[str]
     values: list[float]
-    kind: str = "bar"  # bar, waterfall, line, barh
+    kind: str = "bar"  # bar, waterfall, line, barh, macc, lines
     unit: str = "t CO2e"  # label of the value axis
     absolute: tuple[int, ...] = ()  # waterfall bars standing on zero (totals); others are steps
+    widths: tuple[float, ...] = ()  # macc: each bar's width (its abatement), laid end to end
+    series: tuple[tuple[str, tuple[float | None, ...]], ...] = ()  # lines: (name, values)
+    width_unit: str = ""  # macc: label of the width axis
+
+    @property
+    def starts(self) -> list[float]:
+        """Where each MACC bar starts on the width axis."""
+        out, edge = [], 0.0
+        for width in self.widths:
+            out.append(edge)
+            edge += width
+        return out
 
     def is_step(self, index: int) -> bool:
         """Whether bar ``index`` of a waterfall is a step from the running total."""
@@ -134,7 +146,50 @@ def charts(context: ReportContext, lang: str) -> list[Chart]:
                 absolute=(0, -1),
             )
         )
-    return result
+    return result + plan_charts(context.plan, lang)
+
+
+def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
+    """The plan's charts: the MACC (bars by levelised cost, as wide as their abatement) and
+    the pathway (business as usual, the scenario's gross emissions, and the lines of the
+    targets on all scopes); none without a plan or measures."""
+    if not plan or not plan.get("macc"):
+        return []
+    macc, path = plan["macc"], plan["pathway"]
+    bars = [r for r in macc["rows"] if r["levelised_cost"] is not None and r["abatement"] > 0]
+    out = [
+        Chart(
+            "macc",
+            label("charts", lang, "macc"),
+            [r["name"] for r in bars],
+            [r["levelised_cost"] for r in bars],
+            "macc",
+            f"{macc['currency']} / t CO2e",
+            widths=tuple(r["abatement"] for r in bars),
+            width_unit=label("abatement_axis", lang),
+        )
+    ]
+    years = [str(y["year"]) for y in path["years"]]
+    series = [
+        (label("bau", lang), tuple(y["bau_total"] for y in path["years"])),
+        (label("gross_after_measures", lang), tuple(y["gross_total"] for y in path["years"])),
+    ]
+    for line in path["targets"]:
+        if line["scopes"] == [1, 2, 3] or line["kind"] == "net_zero":
+            values = {str(k): v for k, v in line["values"].items()}
+            series.append((line["name"], tuple(values.get(y) for y in years)))
+    out.append(
+        Chart(
+            "pathway",
+            label("charts", lang, "pathway"),
+            years,
+            [y["gross_total"] for y in path["years"]],
+            "lines",
+            label("t_co2e", lang),
+            series=tuple(series),
+        )
+    )
+    return out
 
 
 def tick_format(values: Sequence[float]) -> str:
@@ -167,9 +222,26 @@ def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
         trace = go.Scatter(x=chart.categories, y=chart.values, mode="lines+markers")
     elif chart.kind == "barh":
         trace = go.Bar(x=chart.values, y=chart.categories, orientation="h")
+    elif chart.kind == "macc":
+        trace = go.Bar(
+            x=[a + w / 2 for a, w in zip(chart.starts, chart.widths, strict=True)],
+            y=chart.values,
+            width=list(chart.widths),
+            customdata=chart.categories,
+            hovertemplate="%{customdata}<br>%{y:,.0f} " + chart.unit + "<extra></extra>",
+            marker={"line": {"color": "white", "width": 1}},
+        )
     else:
         trace = go.Bar(x=chart.categories, y=chart.values)
-    figure = go.Figure(trace)
+    if chart.kind == "lines":
+        figure = go.Figure(
+            [
+                go.Scatter(x=chart.categories, y=list(values), mode="lines+markers", name=name)
+                for name, values in chart.series
+            ]
+        )
+    else:
+        figure = go.Figure(trace)
     figure.update_layout(
         title=chart.title,
         height=380,
@@ -178,13 +250,24 @@ def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
     )
     ticks = tick_format(chart.values)
     value_axis = {"title": chart.unit, "tickformat": ticks, "rangemode": "tozero"}
-    if chart.kind == "barh":
+    if chart.kind == "macc":
+        figure.update_yaxes(title=chart.unit, tickformat=ticks)
+        figure.update_xaxes(
+            title=chart.width_unit, tickformat=",.0f", range=[0, sum(chart.widths) or 1]
+        )
+    elif chart.kind == "barh":
         figure.update_xaxes(**value_axis)
         figure.update_yaxes(autorange="reversed")
     else:
         figure.update_yaxes(**value_axis)
         figure.update_xaxes(type="category")  # months stay "2025-01", not dates
-    html: str = figure.to_html(include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.key}")
+    html: str = figure.to_html(
+        include_plotlyjs=False,
+        full_html=False,
+        div_id=f"chart-{chart.key}",
+        default_width="100%",  # as wide as its panel (a fixed 700 px was cut by narrower ones)
+        config={"responsive": True},
+    )
     return html
 
 
@@ -197,14 +280,20 @@ def png(chart: Chart, font: str | None = None) -> bytes:
     from matplotlib.ticker import StrMethodFormatter
 
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": family}):
+    rc: Any = {"font.family": "sans-serif", "font.sans-serif": family, "axes.unicode_minus": False}
+    with plt.rc_context(rc):
         figure, axes = plt.subplots(figsize=(7, 3.4), dpi=110)
         _draw(chart, axes)
         value_axis = axes.xaxis if chart.kind == "barh" else axes.yaxis
         value_axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         value_axis.set_label_text(chart.unit)
-        if chart.kind == "line":
+        if chart.kind in ("line", "lines"):
             axes.set_ylim(bottom=0)
+        if chart.kind == "macc":
+            axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+            axes.xaxis.set_label_text(chart.width_unit)
+        if chart.kind == "lines":
+            axes.legend(fontsize=7)
         axes.set_title(chart.title)
         axes.tick_params(axis="x", labelrotation=30, labelsize=7)
         figure.tight_layout()
@@ -226,6 +315,15 @@ def _draw(chart: Chart, axes: Any) -> None:
     }
     if chart.kind in draw:
         draw[chart.kind]()
+    elif chart.kind == "macc":
+        axes.bar(chart.starts, chart.values, width=chart.widths, align="edge", edgecolor="white")
+        axes.axhline(0, color="black", linewidth=0.6)
+    elif chart.kind == "lines":
+        for name, values in chart.series:
+            points = [
+                (x, v) for x, v in zip(chart.categories, values, strict=True) if v is not None
+            ]
+            axes.plot([p[0] for p in points], [p[1] for p in points], marker=".", label=name)
     elif chart.kind == "waterfall":
         bottoms, heights, colours, running = [], [], [], 0.0
         for i, value in enumerate(chart.values):

@@ -74,6 +74,9 @@ class ReportContext:
     run_manifest : dict
     facility_names, entity_names : dict of str to str
         Names by id.
+    plan : dict or None
+        Where the workspace has targets or measures: ``targets`` (progress and checks,
+        :func:`carbonledger.app.targets`), ``macc`` and ``pathway`` (None where no measures).
     """
 
     organisation: str
@@ -85,6 +88,7 @@ class ReportContext:
     run_manifest: dict[str, Any] = field(default_factory=dict)
     facility_names: dict[str, str] = field(default_factory=dict)
     entity_names: dict[str, str] = field(default_factory=dict)
+    plan: dict[str, Any] | None = None
 
     def numbers(self) -> dict[str, float]:
         """The reported totals under their ids [t CO2e], read from the inventory."""

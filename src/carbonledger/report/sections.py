@@ -64,6 +64,10 @@ def sections(context: ReportContext, lang: str) -> list[Section]:
         _intensity(context, lang),
         _hotspots(context, lang),
     ]
+    if context.plan:
+        out.append(_targets(context.plan, lang))
+        if context.plan.get("macc"):
+            out.append(_macc(context.plan, lang))
     return out
 
 
@@ -406,6 +410,72 @@ def _hotspots(context: ReportContext, lang: str) -> Section:
             for h in context.inventory.hotspots.get("facility", [])
         ],
         charts=["facilities"],
+    )
+
+
+def _targets(plan: dict[str, Any], lang: str) -> Section:
+    """Each standing target: base, latest actual, pathway value, target value, status, and
+    the validity checks it does not meet."""
+    found = plan["targets"]
+    status = {True: label("on_track", lang), False: label("off_track", lang)}
+    rows, failed = [], []
+    for t in found["targets"]:
+        p = t["progress"]
+        latest: dict[str, Any] = next((y for y in p["years"] if y["year"] == p["latest_year"]), {})
+        failed += [f"{t['target_id']}: {c['rule']}" for c in t["checks"] if c["passed"] is False]
+        rows.append(
+            [
+                f"{t['name']} (v{t['version']})",
+                p["base_value"],
+                latest.get("actual"),
+                latest.get("pathway"),
+                p["target_value"],
+                status.get(p["on_track"], ""),
+                p["unit"],
+            ]
+        )
+    paragraphs = [label("targets_intro", lang).format(criteria="; ".join(found["criteria"]))]
+    if failed:
+        paragraphs.append(f"{label('checks_failed', lang)}: {', '.join(failed)}")
+    columns = ["target", "base_value", "latest_value", "pathway_value", "target_value"]
+    columns += ["track", "unit_label"]
+    return _table_section("targets", lang, columns, rows, paragraphs=paragraphs)
+
+
+def _macc(plan: dict[str, Any], lang: str) -> Section:
+    """The MACC's bars as a table, the pathway's target year in a sentence, and both charts."""
+    macc, path = plan["macc"], plan["pathway"]
+    basis_zh = {"market": "基于市场", "location": "基于位置"}[macc["basis"]]
+    paragraphs = [
+        label("macc_intro", lang).format(
+            basis=macc["basis"],
+            basis_zh=basis_zh,
+            total=format_number(macc["total_abatement"], lang),
+        )
+    ]
+    if any(r["cost_note"] == "illustrative" for r in macc["rows"]):
+        paragraphs.append(label("illustrative_costs", lang))
+    final = path["years"][-1]
+    paragraphs.append(
+        label("pathway_intro", lang).format(
+            year=final["year"],
+            **{
+                k: format_number(final[v], lang)
+                for k, v in (
+                    ("bau", "bau_total"),
+                    ("reductions", "reductions"),
+                    ("removals", "removals"),
+                    ("residual", "residual"),
+                )
+            },
+        )
+    )
+    rows = [
+        [r["name"], r["abatement"], r["levelised_cost"], r["payback_years"]] for r in macc["rows"]
+    ]
+    columns = ["measure", "abatement", "levelised_cost", "payback"]
+    return _table_section(
+        "macc", lang, columns, rows, paragraphs=paragraphs, charts=["macc", "pathway"]
     )
 
 

@@ -303,6 +303,29 @@ def factor_browser(
     )
 
 
+@router.get("/t/{tenant}/plan", response_class=HTMLResponse, response_model=None)
+def plan_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response:
+    """The plan: targets with their progress and the checks they fail, the MACC and the
+    pathway to the targets (the report's charts), from the latest run."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    workspace = seen.workspace
+    plan = None
+    if app.list_runs(workspace):
+        plan = cache_of(request).get(
+            workspace, ("plan-context",), lambda: app.plan_context(workspace)
+        )
+    return seen.page(
+        "plan.html",
+        lang,
+        with_nonce=_with_nonce,
+        title=_labels()["plan"][lang],
+        plan=plan,
+        panels=app.plan_panels(plan, lang),
+    )
+
+
 def _overview_values(
     cache: ResultCache, workspace: app.Workspace, period: str | None, lang: str
 ) -> dict[str, Any]:
