@@ -112,6 +112,10 @@ def test_demo_runs_and_is_deterministic(demo):
         "denominators",
         "base_year_events",
         "allocation_keys",
+        "targets",
+        "kpi_values",
+        "measures",
+        "measure_inputs",
     }
     scopes = {(e["scope"], e["basis"]) for e in summary["emissions"]}
     assert {(1, None), (2, "location"), (2, "market"), (3, None)} <= scopes

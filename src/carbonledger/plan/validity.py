@@ -6,6 +6,7 @@ and version it applied, and the numbers that decided it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -238,7 +239,7 @@ def _ambition(target: Target, rules: Rules) -> list[RuleResult]:
             tid,
             "ambition",
             entry,
-            rate >= entry["annual_rate"] - 1e-12,
+            rate > entry["annual_rate"] or math.isclose(rate, entry["annual_rate"]),
             annual_rate=rate,
             minimum=entry["annual_rate"],
             ambition=ambition,
