@@ -89,3 +89,33 @@ def test_measures_name_their_factors(demo):
     waybill = results["M-WAYBILL"]["changes"][0]
     assert waybill["factor_releases"] == ["yz-t-0135-2014"]
     assert waybill["quantity"] == pytest.approx(-76e6 * 4e-6)  # t of paper
+
+
+def test_users_own_rules_and_measure_types(demo, tmp_path):
+    folder, _ = demo
+    rules = (Path(__file__).parents[2] / "src/carbonledger/plan/rules.yaml").read_text("utf-8")
+    mine = tmp_path / "rules.yaml"
+    mine.write_text(rules.replace('version: "5.2"', 'version: "6.0"'), encoding="utf-8")
+    result = _json(folder, "targets", "progress", "--rules", str(mine))
+    assert result["criteria"][0] == "SBTi Corporate Near-Term Criteria 6.0"
+    checks = [c for t in result["targets"] for c in t["checks"]]
+    assert {c["criteria"] for c in checks if c["rule"] == "timeframe"} >= {
+        "SBTi Corporate Near-Term Criteria 6.0"
+    }
+    types = tmp_path / "types.yaml"
+    types.write_text(
+        "paperless_waybill:\n"  # a user's own version of a packaged type replaces it
+        "  title: {en: Paperless sign-off (two-ply), zh: 无纸化交接（双联）}\n"
+        "  formula: paper saved = 2 x sheets x sheet mass\n"
+        "  inputs:\n    sheets: {unit: ''}\n    sheet_mass: {unit: g}\n"
+        "  changes:\n    - {activity: material/waybill_paper, unit: t, amount: '-2 * sheets * "
+        "sheet_mass', source: {scope: 3, scope3_category: 1}, acts_as: share}\n",
+        encoding="utf-8",
+    )
+    packaged = {r["measure"]["measure_id"]: r for r in _json(folder, "measures")}
+    own = {
+        r["measure"]["measure_id"]: r
+        for r in _json(folder, "measures", "list", "--types", str(types))
+    }
+    assert own["M-WAYBILL"]["abatement"] == pytest.approx(2 * packaged["M-WAYBILL"]["abatement"])
+    assert own["M-WAYBILL"]["type_title"]["en"] == "Paperless sign-off (two-ply)"

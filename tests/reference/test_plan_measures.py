@@ -186,3 +186,115 @@ def test_costs_npv_levelised_and_payback():
     assert costs.levelised_cost == pytest.approx(costs.net_present_cost * 0.149029 / 2, rel=1e-5)
     assert costs.payback_years == pytest.approx(5.0)
     assert measure_costs(1000.0, 10.0, 0.0, 10, 0.0, 0.0, "CNY").levelised_cost is None
+
+
+#: Every other calculator with stated inputs and its activity changes worked by hand from the
+#: formula its type documents (``carbonledger measures types``).
+WORKED = {
+    "chiller_upgrade": (
+        {"cooling": (1_000_000, "kWh"), "cop_before": (4, ""), "cop_after": (5, "")},
+        [-1_000_000 * (1 / 4 - 1 / 5)],  # 50,000 kWh
+    ),
+    "led_lighting": (
+        {
+            "fixtures": (100, ""),
+            "power_before": (150, "W"),
+            "power_after": (60, "W"),
+            "hours": (4000, "h"),
+            "occupancy_saving": (0.25, ""),
+        },
+        [-100 * 4000 * (150 - 60 * 0.75) / 1000],  # 42,000 kWh
+    ),
+    "variable_frequency_drive": (
+        {
+            "power": (30, "kW"),
+            "hours": (5000, "h"),
+            "load_factor": (0.8, ""),
+            "saving_share": (0.3, ""),
+        },
+        [-30 * 5000 * 0.8 * 0.3],
+    ),
+    "energy_management": (
+        {"baseline_energy": (2, "GWh"), "saving_share": (0.12, "")},
+        [-2_000_000 * 0.12],
+    ),
+    "fleet_hydrogen": (
+        {
+            "vehicles": (5, ""),
+            "distance": (60000, "km"),
+            "fuel_use": (0.3, "L / km"),
+            "hydrogen_use": (0.08, "kg / km"),
+            "electrolysis_energy": (55, "kWh / kg"),
+        },
+        [-5 * 60000 * 0.3, 5 * 60000 * 0.08 * 55],
+    ),
+    "right_sized_packaging": (
+        # Guide: every 100,000 orders about 5 t less packaging paper (50 g an order).
+        {"parcels": (100_000, ""), "mass_before": (0.30, "kg"), "mass_after": (0.25, "kg")},
+        [-5.0],  # t
+    ),
+    "reusable_boxes": (
+        # Guide: a reusable box used 200,000 times saves about 40 t of packaging paper (0.2 kg
+        # a carton); boxes of 1.5 kg used 100 times each.
+        {
+            "shipments": (200_000, ""),
+            "carton_mass": (0.2, "kg"),
+            "box_mass": (1.5, "kg"),
+            "uses_per_box": (100, ""),
+        },
+        [-40.0, 200_000 / 100 * 1.5],  # t of paper, kg of plastic
+    ),
+    "heat_recovery": (
+        {"heat_recovered": (900_000, "kWh"), "boiler_efficiency": (0.9, "")},
+        [-1_000_000],
+    ),
+    "ar_remote_maintenance": ({"trips": (120, ""), "distance": (300, "km")}, [-36_000]),
+    "datacentre_pue": (
+        {"it_energy": (50, "GWh"), "pue_before": (1.5, ""), "pue_after": (1.3, "")},
+        [-50_000_000 * 0.2],
+    ),
+    "ups_efficiency": (
+        {
+            "it_energy": (10_000_000, "kWh"),
+            "efficiency_before": (0.92, ""),
+            "efficiency_after": (0.97, ""),
+        },
+        [-10_000_000 * (1 / 0.92 - 1 / 0.97)],
+    ),
+    "server_consolidation": (
+        {
+            "it_energy": (10_000_000, "kWh"),
+            "utilisation_before": (0.2, ""),
+            "utilisation_after": (0.5, ""),
+            "pue": (1.4, ""),
+        },
+        [-10_000_000 * (1 - 0.2 / 0.5) * 1.4],
+    ),
+    "green_power_purchase": ({"energy": (5, "GWh")}, [-5_000_000]),
+    "onsite_removal": ({"area": (20, "ha"), "removal_rate": (5, "t / ha")}, [100.0]),
+}
+
+
+def test_every_calculator_has_a_worked_example():
+    tested = set(WORKED) | {
+        "high_efficiency_motor",
+        "route_optimisation",
+        "paperless_waybill",
+        "shared_pallets",
+        "dry_ice_reduction",
+        "fleet_electrification",
+        "rooftop_pv",
+    }
+    assert tested == set(TYPES)
+
+
+@pytest.mark.parametrize("kind", sorted(WORKED))
+def test_calculator_worked_example(kind):
+    inputs, expected = WORKED[kind]
+    result = calculate_measure(TYPES[kind], _measure(kind, **inputs), _fixed(0.5))
+    assert [c.quantity for c in result.changes] == pytest.approx(expected)
+    for change in result.changes:
+        if change.boundary == "removal":  # the CO2 removed, no factor; never abatement
+            assert change.abatement == pytest.approx(change.quantity) and result.abatement == 0
+        else:
+            assert change.co2e == pytest.approx(change.quantity * 0.5 / 1000)

@@ -194,7 +194,7 @@ def _targets_default(
 ) -> None:
     """Each target's progress and validity checks (``targets progress``)."""
     if ctx.invoked_subcommand is None:
-        targets_command(run, None, workspace, as_json)
+        targets_command(run, None, None, workspace, as_json)
 
 
 @measures_app.callback()
@@ -208,7 +208,7 @@ def _measures_default(
 ) -> None:
     """Each measure on its own (``measures list``)."""
     if ctx.invoked_subcommand is None:
-        measures_command(run, workspace, as_json)
+        measures_command(run, None, workspace, as_json)
 
 
 @periods_app.callback()

@@ -23,6 +23,26 @@ __all__ = [
 BasisOption = Annotated[
     str, typer.Option(help="Scope 2 basis the measures act on: market (default) or location.")
 ]
+TypesOption = Annotated[
+    Path | None,
+    typer.Option("--types", help="A YAML file of more measure types (plan/measure_types.yaml)."),
+]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="A YAML file of target rules laid out like plan/rules.yaml."),
+]
+
+
+def _plan(
+    workspace: Path, run: str | None, types: Path | None = None, rules: Path | None = None
+) -> Any:
+    """The workspace's plan of a run, with the user's rules and measure types if given."""
+    return app.open_plan(
+        app.open_workspace(workspace),
+        run,
+        str(rules) if rules else None,
+        str(types) if types else None,
+    )
 
 
 def _round(value: Any, digits: int = 1) -> Any:
@@ -35,16 +55,18 @@ def targets_command(
         int | None,
         typer.Option(help="Year the targets are submitted (default: after the run's last year)."),
     ] = None,
+    rules: RulesOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
     """Each target's progress (actual, pathway, gap, required rate) and its validity checks
     against the SBTi criteria version the rules name.
 
-    Example: [bold]carbonledger targets -w acme[/]
+    Example: [bold]carbonledger targets progress -w acme --rules my_rules.yaml[/]
     """
     with fail_cleanly(as_json):
-        result = app.targets(app.open_workspace(workspace), run, submitted)
+        plan = _plan(workspace, run, rules=rules)
+        result = app.targets(plan.workspace, plan, submitted)
     if as_json:
         emit_json(result)
         return
@@ -132,12 +154,13 @@ def history_command(
 
 
 def types_command(
-    types_file: Annotated[
-        Path | None, typer.Option("--file", help="A YAML file of more measure types.")
-    ] = None,
+    types_file: TypesOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The measures library: each type's formula, inputs and units, and what it acts on."""
+    """The measures library: each type's formula, inputs and units, and what it acts on.
+
+    Example: [bold]carbonledger measures types --types our_types.yaml --json[/]
+    """
     with fail_cleanly(as_json):
         types = app.measure_types(str(types_file) if types_file else None)
     if as_json:
@@ -163,13 +186,18 @@ def types_command(
 
 def measures_command(
     run: RunOption = None,
+    types: TypesOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
     """Each measure on its own: yearly abatement, its activity changes and the factors that
-    priced them (before interactions; see ``measures macc``)."""
+    priced them (before interactions; see ``measures macc``).
+
+    Example: [bold]carbonledger measures list -w acme --types our_types.yaml[/]
+    """
     with fail_cleanly(as_json):
-        results = app.measure_results(app.open_workspace(workspace), run)
+        plan = _plan(workspace, run, types)
+        results = app.measure_results(plan.workspace, plan)
     if as_json:
         emit_json([r.to_dict() for r in results])
         return
@@ -205,6 +233,7 @@ def measures_command(
 def macc_command(
     run: RunOption = None,
     basis: BasisOption = "market",
+    types: TypesOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -214,7 +243,8 @@ def macc_command(
     Example: [bold]carbonledger measures macc -w acme --json[/]
     """
     with fail_cleanly(as_json):
-        curve = app.macc(app.open_workspace(workspace), run, basis)
+        plan = _plan(workspace, run, types)
+        curve = app.macc(plan.workspace, plan, basis)
     if as_json:
         emit_json(curve)
         return
@@ -260,6 +290,7 @@ def pathway_command(
         int | None, typer.Option(help="Last year (default: the latest target year).")
     ] = None,
     basis: BasisOption = "market",
+    types: TypesOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -269,7 +300,8 @@ def pathway_command(
     Example: [bold]carbonledger pathway -w acme --horizon 2030[/]
     """
     with fail_cleanly(as_json):
-        path = app.pathway(app.open_workspace(workspace), run, horizon, basis)
+        plan = _plan(workspace, run, types)
+        path = app.pathway(plan.workspace, plan, horizon, basis)
     if as_json:
         emit_json(path)
         return
