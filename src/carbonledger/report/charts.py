@@ -32,6 +32,7 @@ class Chart:
     widths: tuple[float, ...] = ()  # macc: each bar's width (its abatement), laid end to end
     series: tuple[tuple[str, tuple[float | None, ...]], ...] = ()  # lines: (name, values)
     width_unit: str = ""  # macc: label of the width axis
+    stacked: int = 0  # lines: how many of the first series stack (areas), the rest are lines
 
     @property
     def starts(self) -> list[float]:
@@ -151,8 +152,9 @@ def charts(context: ReportContext, lang: str) -> list[Chart]:
 
 def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
     """The plan's charts: the MACC (bars by levelised cost, as wide as their abatement) and
-    the pathway (business as usual, the scenario's gross emissions, and the lines of the
-    targets on all scopes); none without a plan or measures."""
+    the pathway (the scenario's gross emissions with each measure's wedge stacked on them up to
+    business as usual, and the lines of the targets on all scopes); none without a plan or
+    measures."""
     if not plan or not plan.get("macc"):
         return []
     macc, path = plan["macc"], plan["pathway"]
@@ -170,10 +172,10 @@ def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
         )
     ]
     years = [str(y["year"]) for y in path["years"]]
-    series = [
-        (label("bau", lang), tuple(y["bau_total"] for y in path["years"])),
-        (label("gross_after_measures", lang), tuple(y["gross_total"] for y in path["years"])),
-    ]
+    series = [(label("gross_after_measures", lang), tuple(y["gross_total"] for y in path["years"]))]
+    series += _wedges(path, lang)
+    stacked = len(series)  # gross plus the wedges stack up to business as usual
+    series.append((label("bau", lang), tuple(y["bau_total"] for y in path["years"])))
     for line in path["targets"]:
         if line["scopes"] == [1, 2, 3] or line["kind"] == "net_zero":
             values = {str(k): v for k, v in line["values"].items()}
@@ -183,13 +185,34 @@ def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
             "pathway",
             label("charts", lang, "pathway"),
             years,
-            [y["gross_total"] for y in path["years"]],
+            [y["bau_total"] for y in path["years"]],
             "lines",
             label("t_co2e", lang),
             series=tuple(series),
+            stacked=stacked,
         )
     )
     return out
+
+
+#: Measures drawn as wedges of their own in the pathway chart; the rest share one.
+_WEDGES = 6
+
+
+def _wedges(path: dict[str, Any], lang: str) -> list[tuple[str, tuple[float, ...]]]:
+    """Each measure's wedge by year, the largest (in the last year) apart, the rest summed."""
+    rows = path["years"]
+    last = rows[-1]["wedges"]
+    order = sorted(last, key=lambda m: -last[m])
+    wedges = [
+        (path["names"].get(m, m), tuple(r["wedges"].get(m, 0.0) for r in rows))
+        for m in order[:_WEDGES]
+    ]
+    rest = order[_WEDGES:]
+    if rest:
+        summed = tuple(sum(r["wedges"].get(m, 0.0) for m in rest) for r in rows)
+        wedges.append((label("other_measures", lang), summed))
+    return wedges
 
 
 def tick_format(values: Sequence[float]) -> str:
@@ -236,8 +259,12 @@ def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
     if chart.kind == "lines":
         figure = go.Figure(
             [
-                go.Scatter(x=chart.categories, y=list(values), mode="lines+markers", name=name)
-                for name, values in chart.series
+                go.Scatter(
+                    x=chart.categories, y=list(values), mode="lines", name=name, stackgroup="wedges"
+                )
+                if i < chart.stacked
+                else go.Scatter(x=chart.categories, y=list(values), mode="lines+markers", name=name)
+                for i, (name, values) in enumerate(chart.series)
             ]
         )
     else:
@@ -319,7 +346,15 @@ def _draw(chart: Chart, axes: Any) -> None:
         axes.bar(chart.starts, chart.values, width=chart.widths, align="edge", edgecolor="white")
         axes.axhline(0, color="black", linewidth=0.6)
     elif chart.kind == "lines":
-        for name, values in chart.series:
+        stacked = chart.series[: chart.stacked]
+        if stacked:
+            axes.stackplot(
+                chart.categories,
+                *[[v or 0.0 for v in values] for _, values in stacked],
+                labels=[name for name, _ in stacked],
+                alpha=0.8,
+            )
+        for name, values in chart.series[chart.stacked :]:
             points = [
                 (x, v) for x, v in zip(chart.categories, values, strict=True) if v is not None
             ]
