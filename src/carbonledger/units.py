@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "check_dimension",
     "conversion_factor",
     "convert",
+    "dimension_key",
     "gas_names",
     "gas_unit",
     "gwp",
@@ -396,6 +397,47 @@ def check_dimension(unit: str, dimension: str) -> None:
     )
     if parsed.dimensionality != expected:
         raise UnitError(f"unit {unit!r} has dimension {parsed.dimensionality}, expected {expected}")
+
+
+def dimension_key(unit: str | pint.Unit | Mapping[str, float]) -> str:
+    """A unit's dimensionality as text in one order, whatever pint's caches hold.
+
+    ``str(unit.dimensionality)`` follows the order in which pint first met the dimensions of a
+    unit (``[mass] * [length]`` or ``[length] * [mass]`` for a tonne-km, depending on what the
+    process computed before), so it must never be compared; this key sorts them. A string in
+    brackets (``"[mass] * [length]"``, as stored in older factor releases) is read as a
+    dimensionality, anything else as a unit.
+
+    >>> dimension_key("t * km") == dimension_key("km * t") == dimension_key("[mass] * [length]")
+    True
+    >>> dimension_key("kWh")
+    '[length] ** 2 * [mass] / [time] ** 2'
+    """
+    dims: Any
+    if isinstance(unit, str):
+        dims = (
+            ureg.get_dimensionality(unit)
+            if unit.strip().startswith("[")
+            else parse_unit(unit).dimensionality
+        )
+    elif isinstance(unit, pint.Unit):
+        dims = unit.dimensionality
+    else:
+        dims = unit
+    return _dimension_text(tuple(sorted(dict(dims).items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _dimension_text(items: tuple[tuple[str, float], ...]) -> str:
+    def term(name: str, power: float) -> str:
+        power = abs(power)
+        exponent = int(power) if float(power).is_integer() else power
+        return name if exponent == 1 else f"{name} ** {exponent}"
+
+    up = [term(n, p) for n, p in items if p > 0]
+    down = [term(n, p) for n, p in items if p < 0]
+    text = " * ".join(up) or "1"
+    return f"{text} / {' / '.join(down)}" if down else text
 
 
 @functools.lru_cache(maxsize=4096)

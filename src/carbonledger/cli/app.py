@@ -20,6 +20,7 @@ from carbonledger.cli._output import (
 )
 from carbonledger.cli.calculate import (
     JsonOption,
+    RunOption,
     WorkspaceOption,
     calculate,
     reconcile_command,
@@ -186,11 +187,9 @@ def _inventory_default(
 @targets_app.callback()
 def _targets_default(
     ctx: typer.Context,
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
-    workspace: Annotated[
-        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
-    ] = Path(),
-    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
 ) -> None:
     """Each target's progress and validity checks (``targets progress``)."""
     if ctx.invoked_subcommand is None:
@@ -200,11 +199,9 @@ def _targets_default(
 @measures_app.callback()
 def _measures_default(
     ctx: typer.Context,
-    run: Annotated[str | None, typer.Option(help="Run id (default: the latest).")] = None,
-    workspace: Annotated[
-        Path, typer.Option("--workspace", "-w", help="Workspace folder.")
-    ] = Path(),
-    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
 ) -> None:
     """Each measure on its own (``measures list``)."""
     if ctx.invoked_subcommand is None:

@@ -21,6 +21,7 @@ from carbonledger.factors.releases import BUILDERS, FACTORS_TABLE, MANIFEST, pac
 from carbonledger.factors.selection import Selection, SelectionPolicy, select_factors
 from carbonledger.factors.table import factor_schema
 from carbonledger.schema import conform
+from carbonledger.units import dimension_key
 
 __all__ = ["FactorLibrary", "default_library"]
 
@@ -113,7 +114,8 @@ class FactorLibrary:
             for r in self.release_ids
             if FACTORS_TABLE in self.manifest(r)["tables"]
         ]
-        return pa.concat_tables(parts) if parts else factor_schema().empty_table()
+        table = pa.concat_tables(parts) if parts else factor_schema().empty_table()
+        return _with_dimension_keys(table)
 
     def get(self, factor_id: str) -> dict[str, Any]:
         """One factor row by id, with its release's manifest entries.
@@ -210,3 +212,13 @@ class FactorLibrary:
 def default_library() -> FactorLibrary:
     """The library of the releases packaged with carbonledger."""
     return FactorLibrary([packaged_dir()])
+
+
+def _with_dimension_keys(table: pa.Table) -> pa.Table:
+    """The table with ``unit_dimension`` in the one order of :func:`dimension_key` (releases
+    written before it hold pint's order of the day)."""
+    column = table["unit_dimension"].combine_chunks().dictionary_encode()
+    keys = pa.array([dimension_key(d) for d in column.dictionary.to_pylist()], pa.string())
+    index = table.schema.get_field_index("unit_dimension")
+    fixed = pa.DictionaryArray.from_arrays(column.indices, keys).cast(pa.string())
+    return table.set_column(index, "unit_dimension", fixed)

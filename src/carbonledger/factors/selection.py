@@ -36,7 +36,7 @@ import yaml
 from carbonledger.engine import sql_connection
 from carbonledger.errors import FactorNotFoundError, UnitError
 from carbonledger.factors.regions import MatchLevel, region_chain
-from carbonledger.units import gwp_set_name, parse_unit
+from carbonledger.units import dimension_key, gwp_set_name
 
 __all__ = [
     "DEFAULT_STAGE_ORDER",
@@ -157,7 +157,7 @@ def _unit_dimensions(units: Sequence[str]) -> dict[str, str]:
     dimensions = {}
     for unit in set(units):
         try:
-            dimensions[unit] = str(parse_unit(unit).dimensionality)
+            dimensions[unit] = dimension_key(unit)
         except UnitError:
             raise UnitError(f"activity unit {unit!r} is not a unit of the registry") from None
     return dimensions
@@ -300,7 +300,7 @@ def ruled_out(
         for r, level in region_chain(region, policy.proxy_regions)
         if not policy.strict or level == MatchLevel.EXACT
     }
-    dimension = str(parse_unit(str(request["unit"])).dimensionality)
+    dimension = dimension_key(str(request["unit"]))
     stages = policy.stages or DEFAULT_STAGE_ORDER
     year = int(request["year"])  # type: ignore[call-overload]
     basis = request.get("heating_value_basis")

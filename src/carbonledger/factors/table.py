@@ -17,13 +17,13 @@ import pyarrow as pa
 
 from carbonledger.errors import FactorError, UnitError
 from carbonledger.schema import get_table_schema
-from carbonledger.units import CURRENCIES, conversion_factor, gas_unit, parse_unit
+from carbonledger.units import CURRENCIES, conversion_factor, dimension_key, gas_unit, parse_unit
 
 __all__ = ["CANONICAL_UNITS", "FactorRow", "FactorTableBuilder", "ReleaseInfo", "factor_schema"]
 
 #: Canonical denominator for each dimensionality: normalised values are kg of gas per this.
 CANONICAL_UNITS: dict[str, str] = {
-    str(parse_unit(u).dimensionality): u
+    dimension_key(u): u
     for u in (
         "kWh",
         "kg",
@@ -175,7 +175,7 @@ class FactorTableBuilder:
         try:
             gas = "CO2e" if row.gas == "CO2e" else gas_unit(row.gas)
             denominator = parse_unit(row.denominator)
-            dimension = str(denominator.dimensionality)
+            dimension = dimension_key(denominator)
             canonical = CANONICAL_UNITS.get(dimension)
             if canonical is None:
                 raise UnitError(f"no canonical unit for dimension {dimension}")

@@ -18,7 +18,7 @@ from carbonledger.factors import FactorLibrary, region_chain
 from carbonledger.factors.methane import methane_origin
 from carbonledger.factors.selection import alias_map
 from carbonledger.methods.base import LINE_SCHEMA, FactorContext, Method, proxy_regions
-from carbonledger.units import gwp, gwp_set_name, ureg
+from carbonledger.units import dimension_key, gwp, gwp_set_name, ureg
 
 __all__ = ["reference_apply", "reference_select"]
 
@@ -96,7 +96,7 @@ def reference_select(
     chain = region_chain(line["region"], proxies)
     levels = {region: int(level) for region, level in chain}
     positions = {region: position for position, (region, _level) in enumerate(chain)}
-    dimension = str(ureg.parse_units(line["unit"]).dimensionality)
+    dimension = dimension_key(ureg.parse_units(line["unit"]))
     best_rank, best_row = None, None
     for key in [line["activity_key"], *alias_map().get(line["activity_key"], [])]:
         for row in _rows_by_key(context.library).get(key, []):

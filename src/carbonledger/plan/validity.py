@@ -148,39 +148,43 @@ def check_target(
 def _coverage(
     target: Target, covered: Mapping[int, float], company: Mapping[int, float], rules: Rules
 ) -> list[RuleResult]:
-    tid, out = target.target_id, []
     long = target.term == "long_term"
+    out = []
     if {1, 2} <= set(target.scopes):
-        entry = rules.rule("coverage", "scope12_long_term" if long else "scope12")
-        share = _share(covered.get(1, 0) + covered.get(2, 0), company.get(1, 0) + company.get(2, 0))
+        name = "scope12_long_term" if long else "scope12"
+        covered_12, total_12 = (
+            covered.get(1, 0) + covered.get(2, 0),
+            company.get(1, 0) + company.get(2, 0),
+        )
         out.append(
-            _result(
-                tid,
-                "scope12_coverage",
-                entry,
-                share is not None and share >= entry["minimum"],
-                coverage=share,
-                minimum=entry["minimum"],
-                covered=covered.get(1, 0) + covered.get(2, 0),
-                total=company.get(1, 0) + company.get(2, 0),
+            _share_rule(
+                target, "scope12_coverage", rules.rule("coverage", name), covered_12, total_12
             )
         )
     if target.covers_scope3:
-        entry = rules.rule("coverage", "scope3_long_term" if long else "scope3_near_term")
-        share = _share(covered.get(3, 0), company.get(3, 0))
+        name = "scope3_long_term" if long else "scope3_near_term"
+        entry = rules.rule("coverage", name)
         out.append(
-            _result(
-                tid,
-                "scope3_coverage",
-                entry,
-                share is not None and share >= entry["minimum"],
-                coverage=share,
-                minimum=entry["minimum"],
-                covered=covered.get(3, 0),
-                total=company.get(3, 0),
-            )
+            _share_rule(target, "scope3_coverage", entry, covered.get(3, 0), company.get(3, 0))
         )
     return out
+
+
+def _share_rule(
+    target: Target, rule: str, entry: Mapping[str, Any], covered: float, total: float
+) -> RuleResult:
+    """A coverage rule: the covered share of the total against the rule's minimum."""
+    share = _share(covered, total)
+    return _result(
+        target.target_id,
+        rule,
+        entry,
+        share is not None and share >= entry["minimum"],
+        coverage=share,
+        minimum=entry["minimum"],
+        covered=covered,
+        total=total,
+    )
 
 
 def _recalculation(target: Target, rules: Rules, restated: float | None) -> RuleResult:
