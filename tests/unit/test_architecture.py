@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "inventory": BASE | {"methods", "engine", "factors", "schema"},
     "report": BASE | {"inventory", "engine", "plan"},
     "plan": BASE,
+    "credits": BASE,
     "app": {
         *BASE,
         "schema",
