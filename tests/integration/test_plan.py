@@ -83,6 +83,21 @@ def test_pathway_in_mitigation_order_and_inventory_untouched(demo):
         assert after[key] == pytest.approx(inventory[key], rel=1e-12)
 
 
+def test_scenarios_are_sets_of_measures(demo):
+    folder, summary = demo
+    committed = _json(folder, "pathway", "--horizon", "2030", "--scenario", "committed")
+    ambitious = _json(folder, "pathway", "--horizon", "2030", "--scenario", "ambitious")
+    every = _json(folder, "pathway", "--horizon", "2030")
+    assert "M-GREEN" in ambitious["order"] and "M-GREEN" not in committed["order"]
+    assert "M-MOTOR" in committed["order"] and "M-PV-SH1" in committed["order"]  # blank: all
+    assert set(ambitious["order"]) == set(every["order"])
+    last = {p["scenario"]: p["years"][-1]["residual"] for p in (committed, ambitious)}
+    assert last["ambitious"] < last["committed"]
+    assert summary["plan"]["scenarios"] == pytest.approx(last)
+    result = CliRunner().invoke(app, ["pathway", "--scenario", "bold", "-w", str(folder), "--json"])
+    assert result.exit_code == 1 and "no measure is in scenario 'bold'" in result.output
+
+
 def test_measures_name_their_factors(demo):
     folder, _ = demo
     results = {r["measure"]["measure_id"]: r for r in _json(folder, "measures")}

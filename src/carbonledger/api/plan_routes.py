@@ -78,10 +78,11 @@ def pathway(
     run: RunQuery = None,
     horizon: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     basis: BasisQuery = "market",
+    scenario: Annotated[str | None, Query(pattern="^[a-z0-9_-]+$")] = None,
 ) -> dict[str, Any]:
-    """Yearly BAU, wedges of the measures, gross, removals and the residual credits must
-    cover, beside each emission target's pathway."""
+    """Yearly BAU, wedges of the measures (those of ``scenario``, default all), gross,
+    removals and the residual credits must cover, beside each emission target's pathway."""
     return access.read(
-        ("pathway", run, horizon, basis),
-        lambda: plain(app.pathway(access.workspace, run, horizon, basis)),
+        ("pathway", run, horizon, basis, scenario),
+        lambda: plain(app.pathway(access.workspace, run, horizon, basis, scenario)),
     )

@@ -54,6 +54,7 @@ from carbonledger.app.plan import (
     measure_types,
     open_plan,
     pathway,
+    scenarios,
     target_history,
     targets,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "report_context",
     "restate",
     "run_totals",
+    "scenarios",
     "scope3_table",
     "serve_workspace",
     "shipments",

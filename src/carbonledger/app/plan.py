@@ -54,6 +54,7 @@ __all__ = [
     "measure_types",
     "open_plan",
     "pathway",
+    "scenarios",
     "target_history",
     "targets",
 ]
@@ -410,7 +411,26 @@ def _region(facilities: dict[str, dict[str, Any]], row: Mapping[str, Any]) -> st
     return str(facility["grid_region"] or facility["subdivision"] or facility["country"])
 
 
-def _measures(plan: PlanView, scenario_only: bool = False) -> list[Measure]:
+def _in_scenario(row: Mapping[str, Any], scenario: str | None) -> bool:
+    """Whether a measures row belongs to ``scenario`` (None: every measure; a blank
+    ``scenarios`` cell: every scenario)."""
+    if scenario is None or not row["scenarios"]:
+        return True
+    return scenario in row["scenarios"].split(",")
+
+
+def scenarios(workspace: Workspace) -> list[str]:
+    """The scenarios the workspace's measures name, sorted."""
+    names = {
+        name
+        for row in read_reference(workspace, "measures").to_pylist()
+        for name in (row["scenarios"] or "").split(",")
+        if name
+    }
+    return sorted(names)
+
+
+def _measures(plan: PlanView, scenario: str | None = None) -> list[Measure]:
     inputs: dict[str, dict[str, tuple[float, str]]] = {}
     for row in plan.tables["measure_inputs"].to_pylist():
         inputs.setdefault(row["measure_id"], {})[row["input"]] = (row["value"], row["unit"] or "")
@@ -419,7 +439,7 @@ def _measures(plan: PlanView, scenario_only: bool = False) -> list[Measure]:
     }
     measures = []
     for row in plan.tables["measures"].to_pylist():
-        if scenario_only and row["in_scenario"] is False:
+        if not _in_scenario(row, scenario):
             continue
         if row["measure_type"] not in plan.types:
             raise CarbonLedgerError(
@@ -448,7 +468,7 @@ def _measures(plan: PlanView, scenario_only: bool = False) -> list[Measure]:
 
 
 def measure_results(
-    workspace: Workspace, run: RunRef | PlanView = None, scenario_only: bool = False
+    workspace: Workspace, run: RunRef | PlanView = None, scenario: str | None = None
 ) -> list[MeasureResult]:
     """Each measure's standalone yearly effect at full implementation, its factors named.
 
@@ -458,7 +478,12 @@ def measure_results(
         If no measures were imported, or one cannot be calculated (naming it and why).
     """
     plan = _plan(workspace, run)
-    measures = _measures(plan, scenario_only)
+    if scenario is not None and scenario not in (named := scenarios(plan.workspace)):
+        raise CarbonLedgerError(
+            f"no measure is in scenario {scenario!r}; the measures name "
+            f"{', '.join(named) or 'no scenario'}"
+        )
+    measures = _measures(plan, scenario)
     if not measures:
         raise CarbonLedgerError("no measures imported: import a measures file first")
     lookup = _lookup(workspace)
@@ -543,9 +568,11 @@ def pathway(
     run: RunRef | PlanView = None,
     horizon: int | None = None,
     basis: str = "market",
+    scenario: str | None = None,
 ) -> dict[str, Any]:
-    """Business as usual and the scenario of measures to the horizon (default: the latest
+    """Business as usual and a scenario of measures to the horizon (default: the latest
     target year), in the mitigation order, with each emission target's pathway beside it.
+    ``scenario`` names the measures' scenario (default: every measure).
 
     Raises
     ------
@@ -556,7 +583,7 @@ def pathway(
     latest = _latest(plan)
     target_years = [t.target_year for t in plan.standing.values()]
     horizon = horizon or max(target_years, default=latest + 10)
-    results = measure_results(workspace, plan, scenario_only=True)
+    results = measure_results(workspace, plan, scenario)
     cells, reference = _cells(plan, latest, basis), _cells(plan, latest, "location")
     try:
         curve, ordered = build_macc(
@@ -588,6 +615,7 @@ def pathway(
         )
     return {
         "run_id": plan.view.run_id,
+        "scenario": scenario,
         "latest_year": latest,
         "horizon": horizon,
         "bau_method": method,

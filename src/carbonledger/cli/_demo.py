@@ -168,6 +168,8 @@ def _print_plan(summary: DemoSummary, console: Console) -> None:
         f"Pathway {p['year']}: BAU {p['bau']:,.0f}, reductions {p['reductions']:,.0f}, "
         f"removals {p['removals']:,.0f}, residual for credits {p['residual']:,.0f} t CO2e"
     )
+    for name, residual in plan["scenarios"].items():
+        console.print(f"  scenario {name}: residual {residual:,.0f} t CO2e in {p['year']}")
 
 
 def _label(entry: dict[str, Any]) -> str:

@@ -290,6 +290,9 @@ def pathway_command(
         int | None, typer.Option(help="Last year (default: the latest target year).")
     ] = None,
     basis: BasisOption = "market",
+    scenario: Annotated[
+        str | None, typer.Option(help="Only the measures of this scenario (default: all).")
+    ] = None,
     types: TypesOption = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
@@ -297,11 +300,11 @@ def pathway_command(
     """Business as usual and the scenario of measures, reduce then remove, and the residual
     that credits must cover, year by year against the targets.
 
-    Example: [bold]carbonledger pathway -w acme --horizon 2030[/]
+    Example: [bold]carbonledger pathway -w acme --horizon 2030 --scenario committed[/]
     """
     with fail_cleanly(as_json):
         plan = _plan(workspace, run, types)
-        path = app.pathway(plan.workspace, plan, horizon, basis)
+        path = app.pathway(plan.workspace, plan, horizon, basis, scenario)
     if as_json:
         emit_json(path)
         return
@@ -319,5 +322,7 @@ def pathway_command(
         for y in path["years"]
     ]
     columns = ["year", "BAU", "reductions", "gross", "removals", "residual", *lines]
-    console.print(rich_table(f"Pathway, {path['basis']}-based scope 2 (t CO2e)", columns, rows))
+    name = f"scenario {scenario}" if scenario else "all measures"
+    title = f"Pathway, {name}, {path['basis']}-based scope 2 (t CO2e)"
+    console.print(rich_table(title, columns, rows))
     console.print(f"BAU: {path['bau_method']}")

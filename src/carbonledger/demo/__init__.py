@@ -272,7 +272,12 @@ def _plan_summary(workspace: Workspace, view: app.RunView) -> dict[str, Any]:
             }
         )
     final = path["years"][-1]
+    by_scenario = {
+        name: app.pathway(workspace, plan, horizon=near, scenario=name)["years"][-1]["residual"]
+        for name in app.scenarios(workspace)
+    }
     return {
+        "scenarios": by_scenario,
         "criteria": targets["criteria"],
         "targets": progress,
         "macc": {

@@ -115,7 +115,13 @@ def target_progress(
     held = [r for r in rows if r["actual"] is not None and r["year"] <= target.target_year]
     latest = held[-1] if held else None
     change = rate = None
-    if latest is not None and final is not None and latest["year"] < target.target_year:
+    neutral = target.kind is TargetKind.NEUTRALITY  # gross need not fall: credits cover it
+    if (
+        latest is not None
+        and final is not None
+        and latest["year"] < target.target_year
+        and not neutral
+    ):
         change = (final - latest["actual"]) / (target.target_year - latest["year"])
         rate = change / base_value if base_value and not better_up else None
     return Progress(
