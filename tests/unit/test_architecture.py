@@ -47,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
         "inventory",
         "report",
         "plan",
+        "credits",
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},

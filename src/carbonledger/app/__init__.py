@@ -22,6 +22,7 @@ from carbonledger.app.analysis import (
     shipments,
     uncertainty,
 )
+from carbonledger.app.credits import credit_holdings, credits
 from carbonledger.app.data import (
     ImportResult,
     import_file,
@@ -115,6 +116,8 @@ __all__ = [
     "calculate",
     "change",
     "create_workspace",
+    "credit_holdings",
+    "credits",
     "dashboard_panels",
     "disclosure_files",
     "estimate",

@@ -29,6 +29,7 @@ from carbonledger.cli.calculate import (
     shipments_command,
     totals_command,
 )
+from carbonledger.cli.credits import credits_command
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
@@ -158,6 +159,7 @@ for group, commands in _GROUPED.items():
 app.command()(calculate)
 app.command("report")(report_command)
 app.command("pathway")(pathway_command)
+app.command("credits")(credits_command)
 
 
 @inventory_app.callback()

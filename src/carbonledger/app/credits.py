@@ -1,0 +1,178 @@
+"""Credit jobs: the holdings and retirements the workspace's ``credit_blocks`` and
+``credit_retirements`` tables make, replayed through the registry's invariants, and the check
+that credits serve only residual emissions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from carbonledger.app.analysis import RunRef
+from carbonledger.app.view import open_run
+from carbonledger.credits import Holdings, SerialError, Status, parse_serial
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.inventory import totals
+from carbonledger.run import read_reference
+from carbonledger.store import Workspace
+
+__all__ = ["credit_holdings", "credits"]
+
+
+def _where(kind: str, row: Mapping[str, Any]) -> str:
+    return f"{kind} row {row.get('source_row', '?')} ({row.get('block_id')})"
+
+
+def credit_holdings(workspace: Workspace) -> Holdings:
+    """The holdings: each ``credit_blocks`` row purchased, then each ``credit_retirements``
+    row applied in order, through the registry's checks.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the table, row and block when a serial is in no known format, a serial was
+        bought twice, or a retirement retires what is not held.
+    """
+    holdings = Holdings()
+    for row in read_reference(workspace, "credit_blocks").to_pylist():
+        try:
+            block = parse_serial(row["serial"], row["registry"])
+            holdings.purchase(
+                row["block_id"],
+                block,
+                row["owner"],
+                removal=bool(row["removal"]),
+                project_id=row["project_id"],
+                price=row["price"],
+                currency=row["currency"],
+            )
+        except SerialError as exc:
+            raise CarbonLedgerError(f"{_where('credit_blocks', row)}: {exc}") from exc
+    retirements: dict[str, list[dict[str, Any]]] = {}
+    for row in _in_history_order(workspace, "credit_retirements"):
+        retirements.setdefault(row["retirement_id"], []).append(row)
+    for retirement_id, rows in retirements.items():
+        try:
+            _retire(holdings, retirement_id, rows)
+        except SerialError as exc:
+            raise CarbonLedgerError(f"{_where('credit_retirements', rows[0])}: {exc}") from exc
+    return holdings
+
+
+def _in_history_order(workspace: Workspace, kind: str) -> list[dict[str, Any]]:
+    """The rows of a kind's active batches in the order the batches were stored (the
+    workspace's history, not the clock: two imports may share a timestamp), each batch's rows
+    in file order."""
+    order = {e.subject: e.entry for e in workspace.events() if e.kind.startswith("batch.")}
+    batches = sorted(workspace.batches(kind), key=lambda b: order.get(b.batch_id, 0))
+    return [row for b in batches for row in workspace.read_batch(b.batch_id).to_pylist()]
+
+
+def _held_parts(holdings: Holdings, block_id: str) -> list[str]:
+    """The held blocks a block became (itself, or the parts splits left of it)."""
+    holdings.block(block_id)  # raises for an unknown block
+    return [
+        h.block_id
+        for h in holdings.live()
+        if (h.block_id == block_id or h.block_id.startswith(f"{block_id}."))
+        and h.status is Status.HELD
+    ]
+
+
+def _retire(holdings: Holdings, retirement_id: str, rows: list[dict[str, Any]]) -> None:
+    first = rows[0]
+    owner = holdings.block(first["block_id"]).owner
+    chosen: list[str] = []
+    for row in rows:
+        parts = _held_parts(holdings, row["block_id"])
+        if row["quantity"] is None:
+            chosen += parts
+            continue
+        left = row["quantity"]
+        for part in parts:
+            if left == 0:
+                break
+            size = holdings.block(part).block.quantity
+            if size > left:
+                part = holdings.split(part, left)[0].block_id
+                size = left
+            chosen.append(part)
+            left -= size
+        if left:
+            raise SerialError(
+                f"retirement {retirement_id}: {row['quantity']} credits asked of block "
+                f"{row['block_id']}, {row['quantity'] - left} held"
+            )
+    if not chosen:
+        raise SerialError(f"retirement {retirement_id}: block {first['block_id']} holds nothing")
+    holdings.retire(
+        retirement_id,
+        chosen,
+        owner,
+        first["beneficiary"],
+        first["reason"],
+        claim=first["claim"],
+        period=first["period"],
+        on_behalf_of=first["on_behalf_of"],
+    )
+
+
+def credits(workspace: Workspace, period: str | None = None, run: RunRef = None) -> dict[str, Any]:
+    """Holdings by owner, the retirements (reduction and removal credits apart) and, for a
+    period the run holds, whether the credits retired for it stay within its emissions.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    period : str, optional
+        A year: its retirements, checked against its market-based inventory total.
+    run : str or RunView, optional
+    """
+    holdings = credit_holdings(workspace)
+    removal = {
+        e.args["block_id"]: e.args.get("removal", False)
+        for e in holdings.events
+        if e.kind == "purchase"
+    }
+
+    def root(block_id: str) -> str:
+        return block_id.split(".")[0]
+
+    owners: dict[str, dict[str, int]] = {}
+    for h in holdings.live():
+        by_status = owners.setdefault(h.owner, {})
+        by_status[h.status.value] = by_status.get(h.status.value, 0) + h.block.quantity
+    rows: list[dict[str, Any]] = []
+    for r in holdings.retirements:
+        blocks = [holdings.block(b) for b in r.block_ids]
+        removed = sum(b.block.quantity for b in blocks if removal[root(b.block_id)])
+        total = sum(b.block.quantity for b in blocks)
+        rows.append(
+            {
+                "retirement_id": r.retirement_id,
+                "beneficiary": r.beneficiary,
+                "on_behalf_of": r.on_behalf_of,
+                "reason": r.reason,
+                "claim": r.claim,
+                "period": r.period,
+                "quantity": total,
+                "removals": removed,
+                "reductions": total - removed,
+                "serials": [b.block.serial for b in blocks],
+            }
+        )
+    result: dict[str, Any] = {"owners": owners, "retirements": rows}
+    if period is not None:
+        retired = sum(r["quantity"] for r in rows if r["period"] == period)
+        view = open_run(workspace, run)
+        held = totals(view.ledger, [], "market", period, view.shares).to_pylist()
+        emissions = held[0]["co2e"] if held and held[0]["rows"] else None
+        if emissions is None:
+            raise CarbonLedgerError(f"run {view.run_id[:12]} holds no emissions for {period}")
+        result["residual_check"] = {
+            "period": period,
+            "rule": "credits are retired only against residual emissions (not above them)",
+            "retired": retired,
+            "emissions": emissions,
+            "passed": retired <= emissions,
+        }
+    return result
