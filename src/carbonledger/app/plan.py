@@ -107,6 +107,12 @@ class PlanView:
 
     def __post_init__(self) -> None:
         self._cells: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self._results: dict[str | None, list[MeasureResult]] = {}
+
+    @cached_property
+    def emission_of(self) -> EmissionLookup:
+        """The factor lookup measures are priced with (the workspace's library, read once)."""
+        return _lookup(self.workspace)
 
     @cached_property
     def base_year_record(self) -> dict[str, Any] | None:
@@ -419,15 +425,13 @@ def _in_scenario(row: Mapping[str, Any], scenario: str | None) -> bool:
     return scenario in row["scenarios"].split(",")
 
 
+def _scenario_names(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted({name for row in rows for name in (row["scenarios"] or "").split(",") if name})
+
+
 def scenarios(workspace: Workspace) -> list[str]:
     """The scenarios the workspace's measures name, sorted."""
-    names = {
-        name
-        for row in read_reference(workspace, "measures").to_pylist()
-        for name in (row["scenarios"] or "").split(",")
-        if name
-    }
-    return sorted(names)
+    return _scenario_names(read_reference(workspace, "measures").to_pylist())
 
 
 def _measures(plan: PlanView, scenario: str | None = None) -> list[Measure]:
@@ -478,7 +482,10 @@ def measure_results(
         If no measures were imported, or one cannot be calculated (naming it and why).
     """
     plan = _plan(workspace, run)
-    if scenario is not None and scenario not in (named := scenarios(plan.workspace)):
+    if scenario in plan._results:  # the MACC and the pathway of one plan price them once
+        return plan._results[scenario]
+    named = _scenario_names(plan.tables["measures"].to_pylist())
+    if scenario is not None and scenario not in named:
         raise CarbonLedgerError(
             f"no measure is in scenario {scenario!r}; the measures name "
             f"{', '.join(named) or 'no scenario'}"
@@ -486,8 +493,9 @@ def measure_results(
     measures = _measures(plan, scenario)
     if not measures:
         raise CarbonLedgerError("no measures imported: import a measures file first")
-    lookup = _lookup(workspace)
-    return [calculate_measure(plan.types[m.measure_type], m, lookup) for m in measures]
+    results = [calculate_measure(plan.types[m.measure_type], m, plan.emission_of) for m in measures]
+    plan._results[scenario] = results
+    return results
 
 
 def _cells(plan: PlanView, year: int, basis: str) -> dict[Cell, float]:

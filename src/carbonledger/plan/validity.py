@@ -85,23 +85,22 @@ def check_target(
         changes [t CO2e]; a target whose stated ``base_value`` departs from it by the
         recalculation threshold or more fails the recalculation rule.
     """
-    tid, results = target.target_id, []
-    if target.kind not in (TargetKind.RENEWABLE_SHARE, TargetKind.KPI, TargetKind.BUDGET):
-        results += _coverage(target, covered, company, rules)
-        earliest = rules.rule("base_year", "earliest")
-        results.append(
-            _result(
-                tid,
-                "base_year_earliest",
-                earliest,
-                target.base_year >= earliest["year"],
-                base_year=target.base_year,
-                earliest=earliest["year"],
-            )
-        )
-        results.append(_recalculation(target, rules, restated_base))
+    tid, results = target.target_id, list[RuleResult]()
     if target.kind in (TargetKind.RENEWABLE_SHARE, TargetKind.KPI, TargetKind.BUDGET):
-        return results
+        return results  # the criteria's rules are about emission targets
+    results += _coverage(target, covered, company, rules)
+    earliest = rules.rule("base_year", "earliest")
+    results.append(
+        _result(
+            tid,
+            "base_year_earliest",
+            earliest,
+            target.base_year >= earliest["year"],
+            base_year=target.base_year,
+            earliest=earliest["year"],
+        )
+    )
+    results.append(_recalculation(target, rules, restated_base))
     year = target.submitted or submitted
     if target.milestone_of:
         frame = rules.rule("timeframe", "near_term")
