@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +49,7 @@ class Retirement:
     claim: str | None = None
     period: str | None = None
     on_behalf_of: str | None = None
+    retired: date | None = None
 
     def quantity(self, holdings: Holdings) -> int:
         """Credits retired [t CO2e]."""
@@ -201,9 +203,11 @@ class Holdings:
         claim: str | None = None,
         period: str | None = None,
         on_behalf_of: str | None = None,
+        retired: date | None = None,
     ) -> Retirement:
         """Retire held blocks of ``owner``. A broker retiring for a buyer names the buyer in
-        ``on_behalf_of``, who must then be the beneficiary.
+        ``on_behalf_of``, who must then be the beneficiary; ``retired`` is the registry's date
+        of the retirement (the claims' timing rules read it).
 
         Raises
         ------
@@ -232,6 +236,7 @@ class Holdings:
             claim,
             period,
             on_behalf_of,
+            retired,
         )
         for block_id in block_ids:
             self._blocks[block_id] = replace(
@@ -248,6 +253,7 @@ class Holdings:
             claim=claim,
             period=period,
             on_behalf_of=on_behalf_of,
+            retired=retired,
         )
         return retirement
 
