@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from carbonledger.api.admin_routes import router as admin_router
 from carbonledger.api.analysis_routes import router as analysis_router
 from carbonledger.api.auth_routes import router as auth_router
+from carbonledger.api.credit_routes import router as credit_router
 from carbonledger.api.data_routes import router as data_router
 from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
@@ -62,7 +63,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]
-    routers += [period_router, plan_router, admin_router]
+    routers += [period_router, plan_router, credit_router, admin_router]
     for router in routers:
         api.include_router(router)
 

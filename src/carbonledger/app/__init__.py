@@ -22,7 +22,20 @@ from carbonledger.app.analysis import (
     shipments,
     uncertainty,
 )
-from carbonledger.app.credits import credit_holdings, credits
+from carbonledger.app.claims import (
+    claim_evaluations,
+    claim_statement,
+    credit_disclosure,
+    credits_context,
+)
+from carbonledger.app.credits import (
+    buyer_eligibility,
+    credit_holdings,
+    credit_projects,
+    credit_quality,
+    credits,
+    ets_surrenders,
+)
 from carbonledger.app.data import (
     ImportResult,
     import_file,
@@ -113,16 +126,24 @@ __all__ = [
     "base_year",
     "build_factor_releases",
     "bundled_font",
+    "buyer_eligibility",
     "calculate",
     "change",
+    "claim_evaluations",
+    "claim_statement",
     "create_workspace",
+    "credit_disclosure",
     "credit_holdings",
+    "credit_projects",
+    "credit_quality",
     "credits",
+    "credits_context",
     "dashboard_panels",
     "disclosure_files",
     "estimate",
     "estimate_one_record",
     "estimate_record",
+    "ets_surrenders",
     "evidence",
     "facilities",
     "facility",

@@ -5,17 +5,42 @@ that credits serve only residual emissions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from carbonledger.app.analysis import RunRef
 from carbonledger.app.view import open_run
-from carbonledger.credits import Holdings, SerialError, Status, parse_serial
+from carbonledger.credits import (
+    Assessment,
+    Holdings,
+    Project,
+    Score,
+    SerialError,
+    Status,
+    SurrenderLine,
+    assess,
+    buyer_rules,
+    check_buyer,
+    check_surrender,
+    compliance_rules,
+    parse_serial,
+    quality_policy,
+)
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import totals
 from carbonledger.run import read_reference
 from carbonledger.store import Workspace
 
-__all__ = ["credit_holdings", "credits"]
+__all__ = [
+    "BlockInfo",
+    "block_info",
+    "buyer_eligibility",
+    "credit_holdings",
+    "credit_projects",
+    "credit_quality",
+    "credits",
+    "ets_surrenders",
+]
 
 
 def _where(kind: str, row: Mapping[str, Any]) -> str:
@@ -113,6 +138,7 @@ def _retire(holdings: Holdings, retirement_id: str, rows: list[dict[str, Any]]) 
         claim=first["claim"],
         period=first["period"],
         on_behalf_of=first["on_behalf_of"],
+        retired=first.get("retired"),
     )
 
 
@@ -134,9 +160,6 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
         if e.kind == "purchase"
     }
 
-    def root(block_id: str) -> str:
-        return block_id.split(".")[0]
-
     owners: dict[str, dict[str, int]] = {}
     for h in holdings.live():
         by_status = owners.setdefault(h.owner, {})
@@ -144,7 +167,7 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
     rows: list[dict[str, Any]] = []
     for r in holdings.retirements:
         blocks = [holdings.block(b) for b in r.block_ids]
-        removed = sum(b.block.quantity for b in blocks if removal[root(b.block_id)])
+        removed = sum(b.block.quantity for b in blocks if removal[root_block(b.block_id)])
         total = sum(b.block.quantity for b in blocks)
         rows.append(
             {
@@ -176,3 +199,149 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
             "passed": retired <= emissions,
         }
     return result
+
+
+# -- projects, vintages and quality ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockInfo:
+    """What a purchased block (and every part split from it) carries: its project, vintage
+    and whether its credits are removals."""
+
+    project_id: str | None
+    vintage: int | None
+    removal: bool
+
+
+def block_info(workspace: Workspace) -> dict[str, BlockInfo]:
+    """Each purchased block's project, vintage (the row's, else the serial's) and removal flag,
+    by the block id of the ``credit_blocks`` row."""
+    out = {}
+    for row in read_reference(workspace, "credit_blocks").to_pylist():
+        vintage = row.get("vintage")
+        if vintage is None:
+            try:
+                vintage = parse_serial(row["serial"], row["registry"]).vintage
+            except SerialError as exc:
+                raise CarbonLedgerError(f"{_where('credit_blocks', row)}: {exc}") from exc
+        out[row["block_id"]] = BlockInfo(row["project_id"], vintage, bool(row["removal"]))
+    return out
+
+
+def root_block(block_id: str) -> str:
+    """The purchased block a part split from (``B1.0.1`` -> ``B1``)."""
+    return block_id.split(".")[0]
+
+
+def credit_projects(workspace: Workspace) -> dict[str, Project]:
+    """The ``credit_projects`` rows as projects, by id."""
+    rows = read_reference(workspace, "credit_projects").to_pylist()
+    return {r["project_id"]: Project.from_row(r) for r in rows}
+
+
+def credit_quality(
+    workspace: Workspace, policy: str | None = None
+) -> dict[tuple[str, int | None], Assessment]:
+    """The assessment of every project vintage the holdings hold (and of each project
+    without blocks, for all its vintages) under a policy (default: the packaged one).
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the block whose project is not in ``credit_projects``, or a score's unknown
+        criterion.
+    """
+    projects = credit_projects(workspace)
+    scores = [
+        Score(
+            r["project_id"],
+            r["vintage"],
+            r["criterion"],
+            r["score"],
+            r["evidence"],
+            r["assessor"],
+            r["assessed"].isoformat() if r["assessed"] else None,
+        )
+        for r in read_reference(workspace, "credit_assessments").to_pylist()
+    ]
+    chosen = quality_policy(policy)
+    wanted: set[tuple[str, int | None]] = set()
+    for block_id, info in block_info(workspace).items():
+        if info.project_id is None:
+            continue
+        if info.project_id not in projects:
+            raise CarbonLedgerError(
+                f"credit_blocks block {block_id}: project {info.project_id!r} is not in "
+                "credit_projects"
+            )
+        wanted.add((info.project_id, info.vintage))
+    held = {p for p, _ in wanted}
+    wanted |= {(p, None) for p in projects if p not in held}
+    return {
+        key: assess(projects[key[0]], key[1], scores, chosen)
+        for key in sorted(wanted, key=lambda k: (k[0], k[1] or 0))
+    }
+
+
+def buyer_eligibility(workspace: Workspace, rules: str | None = None) -> list[dict[str, Any]]:
+    """Each ``credit_buyers`` row checked against the buyer rules (default: the packaged
+    rules after Amazon's service, seed 001)."""
+    chosen = buyer_rules(rules)
+    out = []
+    for row in read_reference(workspace, "credit_buyers").to_pylist():
+        result = check_buyer(row, chosen)
+        out.append({**result, "checks": [c.to_dict() for c in result["checks"]]})
+    return out
+
+
+def ets_surrenders(workspace: Workspace, rules: str | None = None) -> list[dict[str, Any]]:
+    """Each ``ets_surrenders`` surrender checked against its market's offset rules; offset
+    lines read their block's project (``credit_blocks`` then ``credit_projects``).
+
+    Raises
+    ------
+    CarbonLedgerError
+        Naming the surrender and line whose offset block is unknown or has no project, or
+        whose verified emissions differ from the surrender's first line.
+    """
+    markets = compliance_rules(rules)
+    info = block_info(workspace)
+    projects = credit_projects(workspace)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in read_reference(workspace, "ets_surrenders").to_pylist():
+        grouped.setdefault(row["surrender_id"], []).append(row)
+    out = []
+    for surrender_id, rows in grouped.items():
+        rows.sort(key=lambda r: r["line"])
+        head = rows[0]
+        lines = []
+        for row in rows:
+            where = f"ets_surrenders row {row['source_row']} ({surrender_id} line {row['line']})"
+            if row["verified_emissions"] != head["verified_emissions"]:
+                raise CarbonLedgerError(f"{where}: verified_emissions differ within the surrender")
+            project = None
+            if row["instrument"] == "offset":
+                block = info.get(root_block(row["block_id"] or ""))
+                if block is None or block.project_id not in projects:
+                    raise CarbonLedgerError(
+                        f"{where}: offset block {row['block_id']!r} is not a credit_blocks "
+                        "block with a credit_projects project"
+                    )
+                project = projects[block.project_id or ""]
+            lines.append(
+                SurrenderLine(row["instrument"], row["quantity"], project, row["block_id"])
+            )
+        result = check_surrender(
+            head["market"], head["verified_emissions"], lines, head["allocation"], markets
+        )
+        out.append(
+            {
+                "surrender_id": surrender_id,
+                "entity_id": head["entity_id"],
+                "year": head["year"],
+                **result,
+                "checks": [c.to_dict() for c in result["checks"]],
+            }
+        )
+    return out

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from carbonledger.app.analysis import RunRef, base_year, inventory
+from carbonledger.app.claims import credits_context
 from carbonledger.app.plan import macc, open_plan, pathway, targets
 from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
@@ -68,6 +69,7 @@ def report_context(
         base = None
     return ReportContext(
         plan=plan_context(workspace, view),
+        credits=credits_context(workspace, view, (inv.period or "")[:4] or None),
         organisation=workspace.config.organisation,
         inventory=inv,
         base_year=base,

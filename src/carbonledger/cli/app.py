@@ -29,7 +29,15 @@ from carbonledger.cli.calculate import (
     shipments_command,
     totals_command,
 )
-from carbonledger.cli.credits import credits_command
+from carbonledger.cli.credits import (
+    buyers_command,
+    claims_command,
+    credit_quality_command,
+    credits_command,
+    disclosure_command,
+    ets_command,
+    statement_command,
+)
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
@@ -117,6 +125,16 @@ targets_app = _group(
     "Targets: progress and validity (shown without a sub-command), and each one's history.",
     invoke_without_command=True,
 )
+credits_app = _group(
+    "credits",
+    "Credits: holdings and retirements (shown without a sub-command), quality, buyers, ETS.",
+    invoke_without_command=True,
+)
+claims_app = _group(
+    "claims",
+    "Neutrality claims: each under its rule set (shown without a sub-command), statements.",
+    invoke_without_command=True,
+)
 measures_app = _group(
     "measures",
     "Reduction measures: each on its own (shown without a sub-command), the library, the MACC.",
@@ -148,18 +166,54 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
     periods_app: {"lock": lock_command, "restate": restate_command, "list": periods_command},
     targets_app: {"progress": targets_command, "history": history_command},
     measures_app: {"list": measures_command, "types": types_command, "macc": macc_command},
+    credits_app: {
+        "holdings": credits_command,
+        "quality": credit_quality_command,
+        "buyers": buyers_command,
+        "ets": ets_command,
+        "disclosure": disclosure_command,
+    },
+    claims_app: {"evaluate": claims_command, "statement": statement_command},
 }
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
-        if group in (targets_app, measures_app):
+        if group in (targets_app, measures_app, credits_app, claims_app):
             continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)
 app.command()(calculate)
 app.command("report")(report_command)
 app.command("pathway")(pathway_command)
-app.command("credits")(credits_command)
+
+
+@credits_app.callback()
+def _credits_default(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Option(help="A year: its retirements checked against its emissions."),
+    ] = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Holdings and retirements (``credits holdings``)."""
+    if ctx.invoked_subcommand is None:
+        credits_command(period, run, workspace, as_json)
+
+
+@claims_app.callback()
+def _claims_default(
+    ctx: typer.Context,
+    claim: Annotated[str | None, typer.Option(help="One claim id (default: every claim).")] = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each claim under its rule set (``claims evaluate``)."""
+    if ctx.invoked_subcommand is None:
+        claims_command(claim, None, None, None, run, workspace, as_json)
 
 
 @inventory_app.callback()

@@ -1,4 +1,5 @@
-"""``carbonledger credits``: credit holdings and retirements."""
+"""``carbonledger credits`` and ``claims``: holdings and retirements, quality, buyers, ETS
+surrenders, credit disclosures, and neutrality claims with their statements."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from carbonledger.cli._lazy import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption, RunOption, WorkspaceOption
 
-__all__ = ["credits_command"]
+__all__ = [
+    "buyers_command",
+    "claims_command",
+    "credit_quality_command",
+    "credits_command",
+    "disclosure_command",
+    "ets_command",
+    "statement_command",
+]
 
 
 def credits_command(
@@ -59,3 +68,195 @@ def credits_command(
             f"{verdict}: {check['retired']:,} t retired for {check['period']} against "
             f"{check['emissions']:,.1f} t CO2e of emissions ({check['rule']})"
         )
+
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", help="A quality policy laid out like credits/quality_policy.yaml."),
+]
+
+
+def credit_quality_command(
+    policy: PolicyOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each project vintage held: eligible for a claim or not under the quality policy, with
+    each criterion's score, evidence and the reasons.
+
+    Example: [bold]carbonledger credits quality -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        found = app.credit_quality(app.open_workspace(workspace), str(policy) if policy else None)
+    rows = [a.to_dict() for a in found.values()]
+    if as_json:
+        emit_json(rows)
+        return
+    table = [
+        (
+            r["project_id"],
+            str(r["vintage"] or "all"),
+            "yes" if r["eligible"] else "no",
+            "; ".join(r["reasons"]),
+        )
+        for r in rows
+    ]
+    console.print(
+        rich_table("Credit quality", ["project", "vintage", "eligible", "why not"], table)
+    )
+
+
+def buyers_command(
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Buyer rules laid out like credits/buyer_rules.yaml."),
+    ] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each buyer of ``credit_buyers`` checked against the buyer rules of a credit service.
+
+    Example: [bold]carbonledger credits buyers -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        rows = app.buyer_eligibility(app.open_workspace(workspace), str(rules) if rules else None)
+    if as_json:
+        emit_json(rows)
+        return
+    table = [
+        (
+            r["buyer"],
+            "yes" if r["eligible"] else "no",
+            ", ".join(c["rule"] for c in r["checks"] if c["passed"] is False),
+        )
+        for r in rows
+    ]
+    console.print(rich_table("Buyer eligibility", ["buyer", "eligible", "rules failed"], table))
+
+
+def ets_command(
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each ``ets_surrenders`` surrender checked against its market's offset rules (China
+    national ETS 5 %, pilot markets' caps and local-origin shares).
+
+    Example: [bold]carbonledger credits ets -w acme[/]
+    """
+    with fail_cleanly(as_json):
+        rows = app.ets_surrenders(app.open_workspace(workspace))
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        checks = [
+            (c["rule"], _verdict(c["passed"]), c["statement"], c["reference"]) for c in r["checks"]
+        ]
+        title = f"{r['surrender_id']} · {r['name']} {r['year']}: {_verdict(r['passed'])}"
+        console.print(rich_table(title, ["rule", "result", "rule in words", "source"], checks))
+
+
+def disclosure_command(
+    period: Annotated[str, typer.Option(help="Year of the disclosure.")],
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """The credit datapoints of a year (ESRS E1-7 59(a) and AR 62, CDP 7.79).
+
+    Example: [bold]carbonledger credits disclosure -w acme --period 2025[/]
+    """
+    with fail_cleanly(as_json):
+        result = app.credit_disclosure(app.open_workspace(workspace), period)
+    if as_json:
+        emit_json(result)
+        return
+    keys = [
+        "credits_retired",
+        "removal_share",
+        "reduction_share",
+        "eu_share",
+        "corresponding_adjustment_share",
+        "own_removals",
+    ]
+    console.print(
+        rich_table(
+            f"Credit disclosure {period}",
+            ["datapoint", "value"],
+            [(k, result[k]) for k in keys],
+        )
+    )
+
+
+def _verdict(passed: bool | None) -> str:
+    return "n/a" if passed is None else "pass" if passed else "FAIL"
+
+
+def claims_command(
+    claim: Annotated[str | None, typer.Option(help="One claim id (default: every claim).")] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="A claim rule set file (credits/claim_rules/*.yaml layout)."),
+    ] = None,
+    policy: PolicyOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Date validity is judged at, YYYY-MM-DD (default: the declaration)."),
+    ] = None,
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Each neutrality claim under its rule set (ISO 14068-1 by default, PAS 2060 for claims
+    already made under it): every rule pass, fail or not applicable, with its clause and the
+    numbers.
+
+    Example: [bold]carbonledger claims -w acme --claim CL-2025[/]
+    """
+    from datetime import date
+
+    with fail_cleanly(as_json):
+        found = app.claim_evaluations(
+            app.open_workspace(workspace),
+            run,
+            claim,
+            str(policy) if policy else None,
+            str(rules) if rules else None,
+            date.fromisoformat(as_of) if as_of else None,
+        )
+    rows = [e.to_dict() for e in found]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        title = (
+            f"{r['claim_id']} {r['name']} · {r['rule_set']}: {_verdict(r['passed'])} "
+            f"(residual {r['residual']:,.1f} t CO2e, retired {r['retired']:,})"
+        )
+        checks = [
+            (c["rule"], _verdict(c["passed"]), c["reference"], c["numbers"].get("reason", ""))
+            for c in r["checks"]
+        ]
+        console.print(rich_table(title, ["rule", "result", "clause", "note"], checks))
+        for action in r["actions"]:
+            console.print(f"action: {action}")
+
+
+def statement_command(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    out: Annotated[Path, typer.Option(help="File to write (.html or .pdf).")],
+    lang: Annotated[str, typer.Option(help="en or zh.")] = "en",
+    run: RunOption = None,
+    workspace: WorkspaceOption = Path(),
+) -> None:
+    """A claim's qualifying explanatory statement, as HTML or PDF (by the file's suffix).
+
+    Example: [bold]carbonledger claims statement CL-2025 --out qes.pdf --lang zh -w acme[/]
+    """
+    fmt = out.suffix.lstrip(".").lower()
+    with fail_cleanly(False):
+        document = app.claim_statement(app.open_workspace(workspace), claim, lang, fmt, run)
+    if isinstance(document, bytes):
+        out.write_bytes(document)
+    else:
+        out.write_text(document, encoding="utf-8")
+    console.print(f"wrote {out}")

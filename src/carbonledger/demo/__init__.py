@@ -56,6 +56,11 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "kpi_values": ("csv", "utf-8", False),
     "measures": ("xlsx", "", False),
     "measure_inputs": ("csv", "gbk", True),
+    "credit_projects": ("csv", "utf-8", False),
+    "credit_blocks": ("xlsx", "", False),
+    "credit_assessments": ("csv", "utf-8", False),
+    "credit_retirements": ("csv", "utf-8", False),
+    "claims": ("xlsx", "", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -77,6 +77,7 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     tables["denominators"] = pd.DataFrame(company["denominators"])
     tables["base_year_events"] = pd.DataFrame(company["base_year_events"])
     tables |= _plan(company)
+    tables |= {kind: pd.DataFrame(rows) for kind, rows in company["credits"].items()}
     tables["allocation_keys"] = _allocation_keys(company, months, tables["packaging_use"], rng)
     sample = company["allocation"]["sample_order"]
     legs = tables["transport_legs"]

@@ -77,6 +77,10 @@ class ReportContext:
     plan : dict or None
         Where the workspace has targets or measures: ``targets`` (progress and checks,
         :func:`carbonledger.app.targets`), ``macc`` and ``pathway`` (None where no measures).
+    credits : dict or None
+        Where the workspace holds credits or claims: holdings, retirements, quality, claims
+        with their rule results and the period's ``disclosure`` figures
+        (:func:`carbonledger.app.credits_context`).
     """
 
     organisation: str
@@ -89,6 +93,7 @@ class ReportContext:
     facility_names: dict[str, str] = field(default_factory=dict)
     entity_names: dict[str, str] = field(default_factory=dict)
     plan: dict[str, Any] | None = None
+    credits: dict[str, Any] | None = None
 
     def numbers(self) -> dict[str, float]:
         """The reported totals under their ids [t CO2e], read from the inventory."""

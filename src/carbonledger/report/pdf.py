@@ -16,7 +16,7 @@ from carbonledger.report.fonts import ReportFont, register, report_font
 from carbonledger.report.formatting import format_number
 from carbonledger.report.sections import Table, sections, shown_texts
 
-__all__ = ["pdf_bytes"]
+__all__ = ["pdf_bytes", "pdf_table"]
 
 #: Sections that start a new page.
 _NEW_PAGE = ("year_on_year", "methods")
@@ -79,12 +79,12 @@ def pdf_bytes(context: ReportContext, lang: str, font_path: str | Path | None = 
         opening: list[Any] = [heading]
         opening += [Paragraph(escape(p), prose) for p in section.paragraphs]
         for number_of_table, table in enumerate(section.tables):
-            pdf_table = _pdf_table(table, lang, font, (body, number), document.width)
+            flowable = pdf_table(table, lang, font, (body, number), document.width)
             if number_of_table == 0:  # a heading stays with its first table
-                story.append(KeepTogether([*opening, pdf_table]))
+                story.append(KeepTogether([*opening, flowable]))
                 opening = []
             else:
-                story.append(pdf_table)
+                story.append(flowable)
             story.append(Spacer(1, 0.3 * cm))
         story += opening
         width, height = _CHART_SIZE
@@ -122,7 +122,7 @@ def _outlined_document(buffer: io.BytesIO, **options: Any) -> Any:
     return OutlinedDocument(buffer, **options)
 
 
-def _pdf_table(
+def pdf_table(
     table: Table, lang: str, font: ReportFont, styles: tuple[Any, Any], available: float
 ) -> Any:
     """A table as a reportlab flowable: text left, numbers right, widths fitted to content."""

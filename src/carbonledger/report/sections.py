@@ -68,6 +68,8 @@ def sections(context: ReportContext, lang: str) -> list[Section]:
         out.append(_targets(context.plan, lang))
         if context.plan.get("macc"):
             out.append(_macc(context.plan, lang))
+    if context.credits:
+        out.append(_credits(context.credits, lang))
     return out
 
 
@@ -503,3 +505,57 @@ def _signed(value: float, lang: str) -> str:
 def _category_name(row: dict[str, Any], lang: str) -> str:
     names = scope3_categories()[row["category"]]["name"]
     return f"{row['category']} {names[lang] if lang in names else row['name']}"
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _credits(credits: dict[str, Any], lang: str) -> Section:
+    """Holdings, the period's retirements and each claim's result: tracked apart from the
+    gross inventory, which credits never reduce."""
+    figures = credits["disclosure"]
+    intro = label("credits_intro", lang).format(
+        period=credits["period"],
+        retired=f"{figures['credits_retired']:,}",
+        removal_share=_share(figures["removal_share"]),
+    )
+    owners = Table(
+        [label("credit_owner", lang), label("held", lang), label("retired", lang)],
+        [[o, by.get("held", 0), by.get("retired", 0)] for o, by in credits["owners"].items()],
+    )
+    retirements = Table(
+        [
+            label("retirement", lang),
+            label("beneficiary", lang),
+            label("period", lang),
+            label("quantity", lang),
+            label("of_which_removals", lang),
+        ],
+        [
+            [r["retirement_id"], r["beneficiary"], r["period"] or "", r["quantity"], r["removals"]]
+            for r in credits["retirements"]
+        ],
+    )
+    claims = Table(
+        [
+            label("claim", lang),
+            label("rule_set", lang),
+            label("quantity", lang),
+            label("qes_retired", lang),
+            label("result", lang),
+        ],
+        [
+            [
+                f"{c['name'] or c['claim_id']} ({c['period']})",
+                c["rule_set"],
+                c["residual"],
+                c["retired"],
+                label("passed_label" if c["passed"] else "failed_label", lang)
+                + "".join(f"; {x['rule']}" for x in c["checks"] if x["passed"] is False),
+            ]
+            for c in credits["claims"]
+        ],
+    )
+    tables = [owners, retirements] + ([claims] if credits["claims"] else [])
+    return Section("credits", label("credits_claims", lang), [intro], tables)

@@ -326,6 +326,28 @@ def plan_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response
     )
 
 
+@router.get("/t/{tenant}/credits", response_class=HTMLResponse, response_model=None)
+def credits_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response:
+    """Credits and claims: holdings by owner, the retirements with the claims they serve, the
+    quality of each project and vintage, and each claim with the rules it fails and its
+    statement, from the latest run."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    workspace = seen.workspace
+    found = None
+    if app.list_runs(workspace):
+        found = cache_of(request).get(
+            workspace, ("credits-context",), lambda: app.credits_context(workspace)
+        )
+    return seen.page(
+        "credits.html",
+        lang,
+        title=_labels()["credits"][lang],
+        found=found,
+    )
+
+
 def _overview_values(
     cache: ResultCache, workspace: app.Workspace, period: str | None, lang: str
 ) -> dict[str, Any]:

@@ -58,6 +58,11 @@ def disclosures(context: ReportContext) -> dict[str, Any]:
                     "status": mapping["scope3_statuses"][category["status"]],
                     "explanation": (category["reason"] or "") if not calculated else "",
                 }
+            elif "credits" in point:
+                if context.credits is None:
+                    extra = {"not_available": "no credits or claims in the workspace"}
+                else:
+                    value = context.credits["disclosure"][point["credits"]]
             elif "sum" in point:
                 value = sum(numbers[n] for n in point["sum"])
             elif "intensity" in point:
@@ -72,7 +77,9 @@ def disclosures(context: ReportContext) -> dict[str, Any]:
                     ),
                     None,
                 )
-            rows.append({**point, "value": value, **extra})
+            rows.append(
+                {**{k: v for k, v in point.items() if k != "credits"}, "value": value, **extra}
+            )
         out[key] = {
             "framework": mapping["framework"],
             "version": mapping["version"],
