@@ -233,3 +233,24 @@ def test_the_plan_page_shows_targets_macc_and_pathway(browser, base_url, tmp_pat
     assert "边际减排成本曲线" in page.inner_text(".panels")
     _shot(page, tmp_path, "dashboard-plan-zh.png")
     assert errors == []
+
+
+def test_the_credits_page_shows_claims_retirements_and_quality(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.goto(f"{base_url}/t/lanting/credits?lang=en")
+    claims = page.inner_text("table.claims")
+    assert "CL-HZ1-2024" in claims and "CL-HZ1-2025" in claims
+    assert "reductions (ISO 14068-1:2023 9)" in claims  # 2025 emissions rose: not met
+    assert page.locator("table.claims tr.off").count() == 1
+    assert "R-HZ1-2025" in page.inner_text("table.retirements")
+    assert "not eligible" in page.inner_text("table.quality")
+    link = page.locator("table.claims a", has_text="PDF").first.get_attribute("href")
+    download = page.request.get(f"{base_url}{link}")
+    assert download.ok and download.body().startswith(b"%PDF")
+    _shot(page, tmp_path, "dashboard-credits-en.png")
+    page.click("a.language")
+    assert page.inner_text("h1") == "碳信用与中和声明"
+    assert "未满足" in page.inner_text("table.claims")
+    _shot(page, tmp_path, "dashboard-credits-zh.png")
+    assert errors == []

@@ -242,7 +242,8 @@ def test_disclosures_take_the_reported_numbers(context, tmp_path):
     data = disclosures(context)
     esrs = {p["id"]: p for p in data["esrs_e1"]["datapoints"]}
     assert esrs["E1-6 44(a)"]["value"] == pytest.approx(context.numbers()["scope_1"])
-    assert esrs["E1-7 56(b)"]["value"] is None and esrs["E1-7 56(b)"]["not_available"]
+    credits = esrs["E1-7 59(a)"]  # no credits here: not available, never a zero
+    assert credits["value"] is None and "no credits" in credits["not_available"]
     cn = {p["id"]: p for p in data["cn_enterprise"]["datapoints"]}
     assert cn["排放总量"]["value"] == pytest.approx(
         context.numbers()["scope_1"] + context.numbers()["scope_2_location"]

@@ -5,13 +5,23 @@ retired twice, no retirement exceeds holdings, and the ledger replays to the sam
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from carbonledger.credits import Holdings, SerialError, Status, parse_serial
+from carbonledger.credits import (
+    Claim,
+    ClaimFacts,
+    CreditUse,
+    Holdings,
+    SerialError,
+    Status,
+    evaluate_claim,
+    parse_serial,
+)
 
 OWNERS = ("group", "broker", "buyer")
 
@@ -147,3 +157,65 @@ def test_a_broker_retires_for_its_buyer_who_stays_the_beneficiary():
     )
     assert retirement.beneficiary == "acme" and retirement.quantity(holdings) == 30
     assert holdings.balance("broker") == 70
+
+
+@given(
+    requests=st.lists(
+        st.tuples(
+            st.integers(1, 120),  # credits retired
+            st.sampled_from(["C1", "C2"]),  # the claim served
+            st.sampled_from(["2024", "2025"]),  # and its period
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+@settings(max_examples=80, deadline=None)
+def test_no_credit_serves_two_claims_or_two_periods(requests):
+    """Retiring by quantity for random claims and periods: each serial serves one claim and one
+    period, a retired block cannot be retired again for another, and each claim's evaluation
+    counts only the credits retired for its own period (ISO 14068-1 11.3)."""
+    holdings = Holdings()
+    holdings.purchase("B1", _block(1, 500, 2022), "group")
+    served: dict[int, tuple[str, str]] = {}
+    for n, (quantity, claim, period) in enumerate(requests):
+        if quantity > holdings.balance("group"):
+            with pytest.raises(SerialError, match="holds"):
+                holdings.retire_quantity(f"R{n}", quantity, "group", "group", "c", claim=claim)
+            continue
+        retirement = holdings.retire_quantity(
+            f"R{n}", quantity, "group", "group", "c", claim=claim, period=period
+        )
+        for block_id in retirement.block_ids:
+            block = holdings.block(block_id).block
+            for serial in range(block.start, block.end + 1):
+                assert serial not in served  # never a second claim or period
+                served[serial] = (claim, period)
+            with pytest.raises(SerialError):
+                holdings.retire(f"again-{n}", [block_id], "group", "group", "c", "C9", "2026")
+    uses = [
+        CreditUse(
+            r.retirement_id,
+            b,
+            "s",
+            holdings.block(b).block.quantity,
+            2022,
+            "P",
+            False,
+            date(2025, 1, 1),
+            r.claim,
+            r.period,
+            True,
+        )
+        for r in holdings.retirements
+        for b in r.block_ids
+    ]
+    for claim_id in ("C1", "C2"):
+        mine = [u for u in uses if u.claim == claim_id]
+        claim = Claim(claim_id, "organisation", "G", "2024", "1+2")
+        evaluation = evaluate_claim(claim, ClaimFacts(1.0, 1.0, uses=mine))
+        expected = sum(1 for c, p in served.values() if (c, p) == (claim_id, "2024"))
+        assert evaluation.retired == expected
+        other_period = any(u.period != "2024" for u in mine)
+        one = next(c for c in evaluation.checks if c.rule == "one_claim_one_period")
+        assert one.passed is (not other_period)

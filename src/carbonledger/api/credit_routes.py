@@ -17,6 +17,13 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/{tenant}", tags=["credits"])
 YearQuery = Annotated[str | None, Query(pattern="^[0-9]{4}$", description="Year")]
 ClaimPath = Annotated[str, Path(max_length=200, description="Claim id")]
+RuleSetQuery = Annotated[
+    str | None,
+    Query(
+        pattern="^(iso_14068_1|pas_2060)$",
+        description="Evaluate under this packaged rule set instead of each claim's own",
+    ),
+]
 _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
@@ -64,21 +71,29 @@ def disclosure(
 
 
 @router.get("/claims", summary="Neutrality claims and their rule results")
-def claims(access: Reader, run: RunQuery = None) -> list[dict[str, Any]]:
+def claims(
+    access: Reader, run: RunQuery = None, rule_set: RuleSetQuery = None
+) -> list[dict[str, Any]]:
     """Each claim under its rule set (ISO 14068-1, or PAS 2060 for claims made under it):
     every rule pass, fail or not applicable, with its clause and the numbers."""
     return access.read(
-        ("claims", run),
-        lambda: plain([e.to_dict() for e in app.claim_evaluations(access.workspace, run)]),
+        ("claims", run, rule_set),
+        lambda: plain(
+            [e.to_dict() for e in app.claim_evaluations(access.workspace, run, rules_file=rule_set)]
+        ),
     )
 
 
 @router.get("/claims/{claim_id}", summary="One claim and its rule results")
-def claim(access: Reader, claim_id: ClaimPath, run: RunQuery = None) -> dict[str, Any]:
+def claim(
+    access: Reader, claim_id: ClaimPath, run: RunQuery = None, rule_set: RuleSetQuery = None
+) -> dict[str, Any]:
     """One claim's evaluation (a 404 problem for an unknown id)."""
     return access.read(
-        ("claim", claim_id, run),
-        lambda: plain(app.claim_evaluations(access.workspace, run, claim_id)[0].to_dict()),
+        ("claim", claim_id, run, rule_set),
+        lambda: plain(
+            app.claim_evaluations(access.workspace, run, claim_id, rules_file=rule_set)[0].to_dict()
+        ),
     )
 
 

@@ -185,7 +185,7 @@ def claim_evaluations(
     policy : str, optional
         Quality policy file (default: the packaged policy).
     rules_file : str, optional
-        A claim rule set file to use instead of each claim's packaged set.
+        A rule set to use instead of each claim's own: a packaged set's id or a file.
     as_of : date, optional
         Date validity is judged at (default: each claim's declaration).
 
@@ -342,7 +342,8 @@ def credits_context(
     if not workspace.batches("credit_blocks") and not workspace.batches("claims"):
         return None
     view = open_run(workspace, run)
-    year = period or max(view.workspace.config.reporting_periods)
+    # the period asked, else the workspace's latest reporting period, else the run's
+    year = view.period(period or max(workspace.config.reporting_periods, default=None)) or ""
     held = credits(workspace)
     quality = credit_quality(workspace)
     evaluations = claim_evaluations(workspace, view) if workspace.batches("claims") else []

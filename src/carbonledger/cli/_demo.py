@@ -77,6 +77,7 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     )
     _print_analysis(summary, console)
     _print_plan(summary, console)
+    _print_claims(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
@@ -170,6 +171,28 @@ def _print_plan(summary: DemoSummary, console: Console) -> None:
     )
     for name, residual in plan["scenarios"].items():
         console.print(f"  scenario {name}: residual {residual:,.0f} t CO2e in {p['year']}")
+
+
+def _print_claims(summary: DemoSummary, console: Console) -> None:
+    """Each neutrality claim: met or not, and the rules it fails."""
+    console.print(
+        rich_table(
+            "Neutrality claims (t CO2e)",
+            ["claim", "period", "rule set", "residual", "retired", "met", "rules failed"],
+            [
+                (
+                    c["claim_id"],
+                    c["period"],
+                    c["rule_set"],
+                    c["residual"],
+                    c["retired"],
+                    "yes" if c["passed"] else "no",
+                    ", ".join(c["failed"]),
+                )
+                for c in summary.claims
+            ],
+        )
+    )
 
 
 def _label(entry: dict[str, Any]) -> str:

@@ -194,8 +194,12 @@ def _verdict(passed: bool | None) -> str:
 def claims_command(
     claim: Annotated[str | None, typer.Option(help="One claim id (default: every claim).")] = None,
     rules: Annotated[
-        Path | None,
-        typer.Option("--rules", help="A claim rule set file (credits/claim_rules/*.yaml layout)."),
+        str | None,
+        typer.Option(
+            "--rules",
+            help="A rule set for every claim: iso_14068_1, pas_2060, or a file laid out like "
+            "credits/claim_rules/*.yaml.",
+        ),
     ] = None,
     policy: PolicyOption = None,
     as_of: Annotated[

@@ -77,13 +77,16 @@ def claim_rule_sets() -> list[str]:
 
 
 def claim_rule_set(rule_set: str, path: str | Path | None = None) -> dict[str, Any]:
-    """One claim rule set by id (``iso_14068_1``, ``pas_2060``), or a user's file.
+    """One claim rule set by id (``iso_14068_1``, ``pas_2060``), or the one ``path`` names: a
+    packaged set's id or a user's file.
 
     Raises
     ------
     CarbonLedgerError
         For an unknown id, naming the known ones.
     """
+    if path is not None and str(path) in claim_rule_sets():
+        rule_set, path = str(path), None
     if path is not None:
         return dict(_load("a claim rule set", path))
     if rule_set not in claim_rule_sets():

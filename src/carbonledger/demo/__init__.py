@@ -92,6 +92,9 @@ class DemoSummary:
     plan : dict
         Targets' progress (latest year, pathway, on track), the MACC's bars and the pathway's
         target year (BAU, reductions, removals, residual for credits) [t CO2e].
+    claims : list of dict
+        Each neutrality claim: period, rule set, whether it is met, residual and credits
+        retired for it [t CO2e], and the rules it fails.
     analysis : dict
         The consolidated inventory's headline analysis: total, 95 % interval, intensity per
         million CNY of revenue, primary-data share, and the hotspot categories.
@@ -111,6 +114,7 @@ class DemoSummary:
     analysis: dict[str, Any] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
     plan: dict[str, Any] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -127,6 +131,7 @@ class DemoSummary:
             "analysis": self.analysis,
             "reports": self.reports,
             "plan": self.plan,
+            "claims": self.claims,
         }
 
 
@@ -244,11 +249,29 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.analysis = _analysis(workspace, context, view)
     summary.reports = _reports(workspace, context, view, folder / "reports")
     summary.plan = _plan_summary(workspace, view)
+    summary.claims = _claims_summary(context)
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in app.reconciliation(workspace, view)[1].to_pylist()
     ]
     return summary
+
+
+def _claims_summary(context: ReportContext) -> list[dict[str, Any]]:
+    """Each claim of the report's credits context with the rules it fails."""
+    claims = context.credits["claims"] if context.credits else []
+    return [
+        {
+            "claim_id": c["claim_id"],
+            "period": c["period"],
+            "rule_set": c["rule_set"],
+            "passed": c["passed"],
+            "residual": round(c["residual"], 1),
+            "retired": c["retired"],
+            "failed": [x["rule"] for x in c["checks"] if x["passed"] is False],
+        }
+        for c in claims
+    ]
 
 
 def _plan_summary(workspace: Workspace, view: app.RunView) -> dict[str, Any]:
