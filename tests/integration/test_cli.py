@@ -119,6 +119,7 @@ def test_demo_runs_and_is_deterministic(demo):
         "credit_projects",
         "credit_assessments",
         "credit_blocks",
+        "credit_forwards",
         "credit_retirements",
         "claims",
     }

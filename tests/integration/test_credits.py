@@ -92,3 +92,31 @@ def test_overlapping_purchases_and_unknown_serials_name_the_row(sited, tmp_path)
     _import(sited, tmp_path, "credit_blocks", overlap)
     with pytest.raises(CarbonLedgerError, match=r"credit_blocks row 4 \(V2\).*bought once"):
         credit_holdings(sited)
+
+
+def test_forward_agreements_are_no_credits_until_delivered(held, tmp_path):
+    forwards = (
+        "agreement_id,counterparty,project_id,vintage,quantity,price,currency,delivery,status,"
+        "block_id\n"
+        "F1,Developer,0003,2020,100,8,USD,2024-05-01,delivered,V1\n"
+        "F2,Biochar Co,PB-1,2026,2000,140,USD,2027-06-30,contracted,\n"
+        "F3,Biochar Co,PB-1,2027,500,150,USD,2028-06-30,cancelled,\n"
+    )
+    _import(held, tmp_path, "credit_forwards", forwards)
+    found = credits(held)["forwards"]
+    assert found["to_come_by_year"] == {"2027": 2000}  # neither the delivered nor the cancelled
+    by_id = {f["agreement_id"]: f for f in found["agreements"]}
+    assert by_id["F2"]["value"] == 280_000 and by_id["F2"]["delivery"] == "2027-06-30"
+    assert credit_holdings(held).balance("group") == 99  # a contract adds no credit
+    (tmp_path / "bad").mkdir()
+    wrong = forwards.replace("delivered,V1", "delivered,V9").replace("F1,", "F4,")
+    _import(
+        held,
+        tmp_path / "bad",
+        "credit_forwards",
+        wrong.splitlines()[0] + "\n" + wrong.splitlines()[1] + "\n",
+    )
+    with pytest.raises(
+        CarbonLedgerError, match=r"credit_forwards row 2 \(F4\), column block_id.*'V9'"
+    ):
+        credits(held)

@@ -351,6 +351,7 @@ def credits_context(
         "period": year,
         "owners": held["owners"],
         "retirements": held["retirements"],
+        "forwards": held["forwards"],
         "quality": [a.to_dict() for a in quality.values()],
         "claims": [e.to_dict() for e in evaluations],
         "disclosure": credit_disclosure(workspace, year),

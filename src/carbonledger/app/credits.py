@@ -183,7 +183,11 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
                 "serials": [b.block.serial for b in blocks],
             }
         )
-    result: dict[str, Any] = {"owners": owners, "retirements": rows}
+    result: dict[str, Any] = {
+        "owners": owners,
+        "retirements": rows,
+        "forwards": credit_forwards(workspace, holdings),
+    }
     if period is not None:
         retired = sum(r["quantity"] for r in rows if r["period"] == period)
         view = open_run(workspace, run)
@@ -199,6 +203,37 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
             "passed": retired <= emissions,
         }
     return result
+
+
+def credit_forwards(workspace: Workspace, holdings: Holdings | None = None) -> dict[str, Any]:
+    """The forward agreements: each with its value, and the credits still to come by delivery
+    year [t CO2e]. A delivered agreement must name a block the holdings hold.
+
+    Raises
+    ------
+    CarbonLedgerError
+        For a delivered agreement without its block, or naming no purchased block (row named).
+    """
+    holdings = holdings or credit_holdings(workspace)
+    rows: list[dict[str, Any]] = []
+    to_come: dict[str, int] = {}
+    for row in read_reference(workspace, "credit_forwards").to_pylist():
+        delivered_to = row["block_id"]
+        if row["status"] == "delivered" and (not delivered_to or delivered_to not in holdings):
+            raise CarbonLedgerError(
+                f"credit_forwards row {row.get('source_row', '?')} ({row['agreement_id']}), "
+                "column block_id: a delivered agreement names the block it became in "
+                f"credit_blocks; found {delivered_to!r}"
+            )
+        if row["status"] == "contracted":
+            year = str(row["delivery"].year)
+            to_come[year] = to_come.get(year, 0) + row["quantity"]
+        value = row["quantity"] * row["price"] if row["price"] is not None else None
+        rows.append({k: v for k, v in row.items() if k != "source_row"} | {"value": value})
+    for row in rows:
+        for key in ("contracted", "delivery"):
+            row[key] = row[key].isoformat() if row[key] else None
+    return {"agreements": rows, "to_come_by_year": dict(sorted(to_come.items()))}
 
 
 # -- projects, vintages and quality ----------------------------------------------------------

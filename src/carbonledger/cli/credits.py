@@ -32,8 +32,9 @@ def credits_command(
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
-    """Credit holdings by owner and status, and the retirements with their serials; with
-    ``--period``, whether the credits retired for it stay within its emissions.
+    """Credit holdings by owner and status, the retirements with their serials and the
+    forward agreements (credits contracted, not yet delivered); with ``--period``, whether
+    the credits retired for it stay within its emissions.
 
     Example: [bold]carbonledger credits -w acme --period 2025[/]
     """
@@ -61,6 +62,22 @@ def credits_command(
     ]
     columns = ["retirement", "beneficiary", "period", "t CO2e", "of which removals", "serials"]
     console.print(rich_table("Retirements", columns, rows))
+    forwards = [
+        (
+            f["agreement_id"],
+            f["counterparty"],
+            f["project_id"] or "",
+            str(f["vintage"] or ""),
+            f["quantity"],
+            f["delivery"],
+            f["status"],
+            f["block_id"] or "",
+        )
+        for f in result["forwards"]["agreements"]
+    ]
+    if forwards:
+        columns = ["agreement", "counterparty", "project", "vintage", "t CO2e", "delivery"]
+        console.print(rich_table("Forward agreements", [*columns, "status", "block"], forwards))
     check = result.get("residual_check")
     if check:
         verdict = "pass" if check["passed"] else "FAIL"

@@ -142,7 +142,8 @@ class ClaimEvaluation:
     reductions : float or None
         Previous period's emissions less this period's [t CO2e].
     actions : list of str
-        What to do for a declared claim that fails (correct or withdraw it).
+        What to do for a declared claim that fails (correct or withdraw it, by the rule set's
+        deadline counted from the date it is judged at).
     """
 
     claim: Claim
@@ -374,6 +375,19 @@ CHECKS: dict[str, Callable[[Claim, ClaimFacts, Mapping[str, Any]], _Result]] = {
 }
 
 
+def _corrective_action(
+    claim: Claim, facts: ClaimFacts, rules: Mapping[str, Any], failed: str
+) -> str:
+    """What a declared claim that fails must do, and by when where the rule set says."""
+    text = f"correct the claim or withdraw it: {failed} failed"
+    rule = rules.get("corrective_action")
+    if rule is None or claim.declared is None:
+        return text
+    found = facts.as_of or claim.declared
+    deadline = add_months(found, int(rule["months"]))
+    return f"{text}; by {deadline.isoformat()} ({rules['name']} {rule['clause']})"
+
+
 def evaluate_claim(
     claim: Claim, facts: ClaimFacts, rule_set: Mapping[str, Any] | None = None
 ) -> ClaimEvaluation:
@@ -403,7 +417,7 @@ def evaluate_claim(
     actions = []
     if claim.declared is not None and not passed:
         failed = ", ".join(c.rule for c in checks if c.passed is False)
-        actions.append(f"correct the claim or withdraw it: {failed} failed")
+        actions.append(_corrective_action(claim, facts, rules, failed))
     if rules.get("status") == "superseded":
         actions.append(
             f"{rules['name']} is superseded by {rules.get('superseded_by')}: "

@@ -86,6 +86,10 @@ class Holdings:
 
     # -- reading -------------------------------------------------------------------------
 
+    def __contains__(self, block_id: object) -> bool:
+        """Whether a block of that id was ever bought or split off."""
+        return block_id in self._blocks
+
     def block(self, block_id: str) -> Holding:
         """One block by id.
 

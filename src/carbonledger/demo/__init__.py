@@ -57,6 +57,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "measures": ("xlsx", "", False),
     "measure_inputs": ("csv", "gbk", True),
     "credit_projects": ("csv", "utf-8", False),
+    "credit_forwards": ("csv", "utf-8", False),
     "credit_blocks": ("xlsx", "", False),
     "credit_assessments": ("csv", "utf-8", False),
     "credit_retirements": ("csv", "utf-8", False),

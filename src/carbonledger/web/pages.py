@@ -9,6 +9,7 @@ CDN: the dashboard works offline).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -310,12 +311,7 @@ def plan_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    workspace = seen.workspace
-    plan = None
-    if app.list_runs(workspace):
-        plan = cache_of(request).get(
-            workspace, ("plan-context",), lambda: app.plan_context(workspace)
-        )
+    plan = _of_latest_run(request, seen.workspace, "plan-context", app.plan_context)
     return seen.page(
         "plan.html",
         lang,
@@ -334,18 +330,23 @@ def credits_page(request: Request, tenant: str, lang: LangQuery = "en") -> Respo
     seen = _tenant_seen(request, tenant, lang)
     if isinstance(seen, Response):
         return seen
-    workspace = seen.workspace
-    found = None
-    if app.list_runs(workspace):
-        found = cache_of(request).get(
-            workspace, ("credits-context",), lambda: app.credits_context(workspace)
-        )
+    found = _of_latest_run(request, seen.workspace, "credits-context", app.credits_context)
     return seen.page(
         "credits.html",
         lang,
         title=_labels()["credits"][lang],
         found=found,
     )
+
+
+def _of_latest_run(
+    request: Request, workspace: app.Workspace, key: str, build: Callable[[app.Workspace], Any]
+) -> Any:
+    """What ``build`` makes of the workspace's latest run (cached under ``key``), or None
+    before the first run."""
+    if not app.list_runs(workspace):
+        return None
+    return cache_of(request).get(workspace, (key,), lambda: build(workspace))
 
 
 def _overview_values(

@@ -173,3 +173,13 @@ def test_an_unknown_check_in_a_rule_file_is_refused():
 )
 def test_add_months_keeps_within_the_month(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_a_failed_claim_is_corrected_or_withdrawn_by_the_rule_sets_deadline():
+    # 3 months from the day it is judged at (carbonledger's reading of ISO 14068-1 13)
+    late = replace(FACTS, uses=[], as_of=date(2025, 6, 30))
+    (action,) = evaluate_claim(CLAIM, late).actions
+    assert action.endswith("by 2025-09-30 (ISO 14068-1:2023 13)")
+    without = {k: v for k, v in claim_rule_set("iso_14068_1").items() if k != "corrective_action"}
+    (plain,) = evaluate_claim(CLAIM, late, without).actions
+    assert "by" not in plain.split(":")[-1]
