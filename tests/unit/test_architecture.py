@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": BASE | {"inventory", "engine", "plan"},
     "plan": BASE,
     "credits": BASE,
+    "energy": BASE,
     "app": {
         *BASE,
         "schema",
@@ -48,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
         "report",
         "plan",
         "credits",
+        "energy",
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},
