@@ -46,6 +46,7 @@ from carbonledger.app.data import (
     validate_file,
 )
 from carbonledger.app.docs import write_reference_docs
+from carbonledger.app.energy import park_dispatch, read_load
 from carbonledger.app.factors import (
     DEFAULT_STAGE_ORDER,
     Estimate,
@@ -166,11 +167,13 @@ __all__ = [
     "open_plan",
     "open_run",
     "open_workspace",
+    "park_dispatch",
     "pathway",
     "periods",
     "plan_context",
     "plan_panels",
     "quality",
+    "read_load",
     "reconciliation",
     "remove_batch",
     "render_report",

@@ -38,6 +38,7 @@ from carbonledger.cli.credits import (
     ets_command,
     statement_command,
 )
+from carbonledger.cli.energy import dispatch_command
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
@@ -135,6 +136,11 @@ claims_app = _group(
     "Neutrality claims: each under its rule set (shown without a sub-command), statements.",
     invoke_without_command=True,
 )
+energy_app = _group(
+    "energy",
+    "Park energy: the microgrid's dispatch (PV, battery, grid, tariff).",
+    no_args_is_help=True,
+)
 measures_app = _group(
     "measures",
     "Reduction measures: each on its own (shown without a sub-command), the library, the MACC.",
@@ -174,11 +180,12 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "disclosure": disclosure_command,
     },
     claims_app: {"evaluate": claims_command, "statement": statement_command},
+    energy_app: {"dispatch": dispatch_command},
 }
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
-        if group in (targets_app, measures_app, credits_app, claims_app):
+        if group in (targets_app, measures_app, credits_app, claims_app, energy_app):
             continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)

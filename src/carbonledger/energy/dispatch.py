@@ -32,8 +32,12 @@ Examples
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import linopy
@@ -155,6 +159,24 @@ def _step_hours(index: pd.DatetimeIndex) -> float:
     return float(steps.iloc[0] / pd.Timedelta(hours=1))
 
 
+@cache
+def _highs_greeted() -> None:
+    """HiGHS prints its banner to the process's standard output the first time a solver is
+    made, whatever the options say; make that first one here with the output closed, so no
+    banner lands in a command's JSON."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with Path(os.devnull).open("w") as sink:
+            os.dup2(sink.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def dispatch(
     site: Site,
     battery: Battery | None = None,
@@ -182,6 +204,11 @@ def dispatch(
     price = _aligned("import_price", site.import_price, index)
     factor = _aligned("grid_factor", site.grid_factor, index)
     sheddable = np.minimum(_aligned("sheddable", site.sheddable, index), load)
+    if sheddable.any() and site.value_of_lost_load <= 0:
+        raise CarbonLedgerError(
+            "sheddable load without a value of lost load: shedding would be free and the "
+            "optimum would shed it; give the cost of each kWh shed"
+        )
     exporting = site.export_price is not None and site.export_limit != 0
     export_price = (
         _aligned("export_price", site.export_price, index)
@@ -232,6 +259,7 @@ def dispatch(
         peaks = list(month_ids)
     m.add_objective(objective)
     built = time.process_time()
+    _highs_greeted()
     options = {"output_flag": False, "log_to_console": False} | (solver_options or {})
     status, condition = m.solve(solver_name="highs", progress=False, **options)
     solved = time.process_time()

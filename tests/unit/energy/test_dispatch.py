@@ -70,7 +70,9 @@ def test_non_priority_load_is_shed_at_the_import_limit_and_too_little_is_an_erro
     result = dispatch(_site(import_limit=8, sheddable=_s(3, 3, 3, 3), value_of_lost_load=5))
     assert result.totals["shed_kwh"] == pytest.approx(8)  # 2 kW short in each of 4 hours
     with pytest.raises(CarbonLedgerError, match="import limit"):
-        dispatch(_site(import_limit=8, sheddable=_s(1, 1, 1, 1)))
+        dispatch(_site(import_limit=8, sheddable=_s(1, 1, 1, 1), value_of_lost_load=5))
+    with pytest.raises(CarbonLedgerError, match="value of lost load"):
+        dispatch(_site(sheddable=_s(1, 1, 1, 1)))  # free shedding is no policy
 
 
 def test_a_carbon_price_moves_charging_to_the_cleaner_hours():
