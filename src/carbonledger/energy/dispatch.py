@@ -4,7 +4,8 @@ or no export, and shedding of non-priority load when supply is short.
 
 Per step ``t`` of length ``dt`` [h], all powers [kW] and non-negative::
 
-    pv_used + grid_import + discharge + shed = load + charge + grid_export
+    pv_used + grid_import + discharge + shed + ev_discharge
+        = load + charge + grid_export + ev_charge
     soc[t] = soc[t-1] + (eta * charge - discharge / eta) * dt      (eta = sqrt(round trip))
     soc_min * E <= soc <= soc_max * E,  charge, discharge <= P,  pv_used <= pv
     grid_import <= import limit,  grid_export <= export limit (0 where export is refused)
@@ -47,7 +48,7 @@ import xarray as xr
 
 from carbonledger.errors import CarbonLedgerError
 
-__all__ = ["Battery", "DispatchResult", "Site", "dispatch"]
+__all__ = ["Battery", "DispatchResult", "EVFleet", "Site", "dispatch"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,71 @@ class DispatchResult:
     figures: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class EVFleet:
+    """Charging sessions of a park's electric vehicles.
+
+    Attributes
+    ----------
+    sessions : DataFrame
+        One row a session: ``session_id``, ``arrival`` and ``departure`` (times), ``energy_kwh``
+        (needed by departure), ``max_kw`` (the charger's power) and, where the vehicle may
+        give energy back (V2G), ``v2g_kw``. A departure after the period is taken as its end
+        (the energy is due by then).
+
+    Notes
+    -----
+    The fleet enters the programme as one aggregate (the flexibility envelope): at each step
+    its charging is at most the power of the chargers in use, and the energy delivered so far
+    lies between what the sessions must have received by then (charging as late as possible)
+    and what they could have (as early as possible). V2G gives back only energy charged in
+    the park, within the connected vehicles' V2G power.
+    """
+
+    sessions: pd.DataFrame
+
+    def envelopes(
+        self, index: pd.DatetimeIndex, dt: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per step: chargers' power and V2G power connected [kW], and the least and most
+        energy delivered by the end of the step [kWh].
+
+        Raises
+        ------
+        CarbonLedgerError
+            For a session outside the period or needing more than its charger can give in its
+            stay, naming it.
+        """
+        n = len(index)
+        power, v2g, lower, upper = (np.zeros(n) for _ in range(4))
+        done_by = np.zeros(n + 1)  # energy of sessions gone before each step (summed below)
+        for row in self.sessions.to_dict("records"):
+            name, energy, kw = row["session_id"], float(row["energy_kwh"]), float(row["max_kw"])
+            start = int(index.searchsorted(pd.Timestamp(row["arrival"])))
+            end = int(index.searchsorted(pd.Timestamp(row["departure"])))
+            if start >= n or end <= start:
+                raise CarbonLedgerError(
+                    f"EV session {name}: {row['arrival']} to {row['departure']} is not "
+                    f"within the period {index[0]} to {index[-1]}"
+                )
+            stay = end - start
+            if energy > kw * dt * stay:
+                raise CarbonLedgerError(
+                    f"EV session {name}: {energy} kWh needed, at most {kw * dt * stay} kWh in "
+                    f"its stay at {kw} kW"
+                )
+            done = np.arange(1, stay + 1)
+            power[start:end] += kw
+            v2g[start:end] += float(row.get("v2g_kw") or 0)
+            upper[start:end] += np.minimum(energy, kw * dt * done)
+            lower[start:end] += np.maximum(0, energy - kw * dt * (stay - done))
+            done_by[end] += energy
+        gone = np.cumsum(done_by)[:n]
+        lower += gone
+        upper += gone
+        return power, v2g, lower, upper
+
+
 def _aligned(name: str, series: pd.Series | None, index: pd.DatetimeIndex) -> np.ndarray:
     if series is None:
         return np.zeros(len(index))
@@ -182,6 +248,7 @@ def dispatch(
     battery: Battery | None = None,
     carbon_price: float = 0,
     solver_options: dict[str, Any] | None = None,
+    fleet: EVFleet | None = None,
 ) -> DispatchResult:
     """The least-cost (or least-carbon, or weighted) dispatch of ``site`` with ``battery``.
 
@@ -189,6 +256,8 @@ def dispatch(
     ----------
     carbon_price : float
         Weight of the grid's emissions in the objective [currency / kg CO2e].
+    fleet : EVFleet, optional
+        Electric vehicles to charge (and, with V2G, to discharge) while parked.
 
     Raises
     ------
@@ -246,6 +315,20 @@ def dispatch(
         )
         supply = supply + discharge - charge
         objective += (battery.degradation_cost * dt * discharge).sum()
+    if fleet is not None and len(fleet.sessions):
+        connected, v2g_kw, least, most = fleet.envelopes(index, dt)
+        ev_charge = m.add_variables(0, connected, coords=[t], name="ev_charge")
+        ev_discharge = m.add_variables(0, v2g_kw, coords=[t], name="ev_discharge")
+        delivered = m.add_variables(least, most, coords=[t], name="ev_delivered")
+        # energy delivered so far: the step before the first is the last, which holds every
+        # session's energy (all depart within the period), hence the first step's offset
+        offset = np.zeros(len(t))
+        offset[0] = -most[-1]
+        m.add_constraints(
+            delivered - delivered.roll(time=1) - dt * ev_charge + dt * ev_discharge == offset,
+            name="ev_energy",
+        )
+        supply = supply - ev_charge + ev_discharge
     m.add_constraints(supply == load, name="balance")
     months = index.to_period("M")
     peaks = []
@@ -285,6 +368,8 @@ def dispatch(
             "discharge": value("discharge"),
             "soc": value("soc"),
             "shed": value("shed"),
+            "ev_charge": value("ev_charge"),
+            "ev_discharge": value("ev_discharge"),
         },
         index=index,
     )
@@ -301,6 +386,8 @@ def dispatch(
         "curtailed_kwh": float(energy["curtailed"].sum()),
         "shed_kwh": float(energy["shed"].sum()),
         "charged_kwh": float(energy["charge"].sum()),
+        "ev_charged_kwh": float(energy["ev_charge"].sum()),
+        "ev_discharged_kwh": float(energy["ev_discharge"].sum()),
         "discharged_kwh": float(energy["discharge"].sum()),
         "emissions_kg": float((energy["grid_import"] * factor).sum()),
         "energy_cost": float((energy["grid_import"] * price).sum()),

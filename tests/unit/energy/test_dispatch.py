@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonledger.energy import Battery, Site, dispatch
+from carbonledger.energy import Battery, EVFleet, Site, dispatch
 from carbonledger.errors import CarbonLedgerError
 
 TIMES = pd.date_range("2025-01-06", periods=4, freq="1h")
@@ -99,3 +99,49 @@ def test_inputs_on_other_times_or_with_gaps_are_named():
         dispatch(_site(pv=pd.Series([1.0, 2.0], index=TIMES[:2])))
     with pytest.raises(CarbonLedgerError, match="import_price: 1 steps without a value"):
         dispatch(_site(import_price=_s(0.3, np.nan, 1.2, 1.2)))
+
+
+def _fleet(**changes) -> EVFleet:
+    session = dict(
+        session_id="V1",
+        arrival=TIMES[0],
+        departure=TIMES[-1] + pd.Timedelta("1h"),
+        energy_kwh=20.0,
+        max_kw=10.0,
+        v2g_kw=0.0,
+    )
+    return EVFleet(pd.DataFrame([session | changes]))
+
+
+def test_an_ev_charges_in_the_cheap_hours_of_its_stay():
+    site = _site(import_price=_s(1.2, 0.3, 0.3, 1.2))
+    result = dispatch(site, fleet=_fleet())
+    assert result.series.ev_charge.tolist() == pytest.approx([0, 10, 10, 0])
+    assert result.totals["ev_charged_kwh"] == pytest.approx(20)
+    _balanced_with_evs(result)
+    # leaving after two hours, it must charge then, whatever the price
+    early = dispatch(site, fleet=_fleet(departure=TIMES[2]))
+    assert early.series.ev_charge.tolist() == pytest.approx([10, 10, 0, 0])
+
+
+def test_v2g_gives_back_at_the_peak_what_it_charged_in_the_valley():
+    # load 10 kW; the car needs 10 kWh by the end; prices alternate valley and peak
+    site = _site(import_price=_s(0.3, 1.2, 0.3, 1.2))
+    plain = dispatch(site, fleet=_fleet(energy_kwh=10.0))
+    v2g = dispatch(site, fleet=_fleet(energy_kwh=10.0, v2g_kw=10.0))
+    assert plain.totals["energy_cost"] == pytest.approx(0.3 * 20 + 1.2 * 10 + 0.3 * 10 + 1.2 * 10)
+    assert v2g.series.grid_import.tolist() == pytest.approx([20, 0, 20, 10])
+    assert v2g.totals["energy_cost"] == pytest.approx(24)
+    assert v2g.totals["ev_discharged_kwh"] == pytest.approx(10)
+    _balanced_with_evs(v2g)
+
+
+def test_a_session_its_charger_cannot_serve_is_named():
+    with pytest.raises(CarbonLedgerError, match=r"EV session V1: 50\.0 kWh needed, at most 40\.0"):
+        dispatch(_site(), fleet=_fleet(energy_kwh=50.0))
+
+
+def _balanced_with_evs(result) -> None:
+    s = result.series
+    supply = s.pv_used + s.grid_import + s.discharge + s.shed + s.ev_discharge
+    assert np.allclose(supply, s.load + s.charge + s.grid_export + s.ev_charge, atol=1e-6)
