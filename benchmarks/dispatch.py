@@ -20,6 +20,7 @@ import argparse
 import json
 import resource
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +31,12 @@ from carbonledger.energy import (
     EVFleet,
     PVSystem,
     Site,
+    Sizing,
     dispatch,
     load_tariff,
     pv_power,
     read_weather,
+    size,
 )
 
 WEATHER = Path(__file__).resolve().parents[2] / "shared/data/pvlib_bundled_weather/723170TYA.CSV"
@@ -90,9 +93,32 @@ def main() -> None:
     parser.add_argument("--steps-per-hour", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--evs", type=int, default=40, help="trucks charging each night")
+    parser.add_argument(
+        "--size",
+        action="store_true",
+        help="choose PV kWp and battery kWh and kW too (illustrative capex, 15 years at 6 %%)",
+    )
     args = parser.parse_args()
     site, battery = park(args.steps_per_hour)
     trucks = fleet(args.evs) if args.evs else None
+    if args.size:
+        per_kwp = replace(site, pv=site.pv / 2_000)  # the 2 MWp profile per kWp
+        costs = Sizing(3_500, 6_000, 1_000, 400, 20_000, lifetime_years=15, discount_rate=0.06)
+        wall, cpu = time.perf_counter(), time.process_time()
+        case = size(per_kwp, battery, costs, fleet=trucks)
+        keep = ("pv_kwp", "battery_kwh", "battery_kw", "capex", "annual_savings", "npv")
+        print(
+            json.dumps(
+                {
+                    "wall_s": round(time.perf_counter() - wall, 2),
+                    "cpu_s": round(time.process_time() - cpu, 2),
+                    **{k: round(case[k]) for k in keep},
+                    "payback_years": case["payback_years"] and round(case["payback_years"], 1),
+                    "emissions_avoided_t": round(case["emissions_avoided_kg"] / 1_000),
+                }
+            )
+        )
+        return
     for _ in range(args.repeat):
         wall, cpu = time.perf_counter(), time.process_time()
         result = dispatch(site, battery, fleet=trucks)

@@ -48,7 +48,7 @@ import xarray as xr
 
 from carbonledger.errors import CarbonLedgerError
 
-__all__ = ["Battery", "DispatchResult", "EVFleet", "Site", "dispatch"]
+__all__ = ["Battery", "DispatchResult", "EVFleet", "Site", "Sizing", "dispatch"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,38 @@ class EVFleet:
         return power, v2g, lower, upper
 
 
+@dataclass(frozen=True)
+class Sizing:
+    """PV and battery sizes left to the programme, with their annualised capital cost.
+
+    With a sizing, ``Site.pv`` is the output of one kWp [kW / kWp] and the battery given to
+    :func:`dispatch` says only its technology (efficiency, state-of-charge limits, wear): its
+    capacity and power are chosen.
+
+    Attributes
+    ----------
+    pv_capex : float
+        [currency / kWp]; ``pv_max_kwp`` the roof's limit [kWp].
+    battery_energy_capex, battery_power_capex : float
+        [currency / kWh], [currency / kW]; ``battery_max_kwh`` the largest battery [kWh].
+    lifetime_years, discount_rate : float
+        Economic life [years] and discount rate [-] of the annuity.
+    """
+
+    pv_capex: float
+    pv_max_kwp: float
+    battery_energy_capex: float
+    battery_power_capex: float
+    battery_max_kwh: float
+    lifetime_years: float
+    discount_rate: float
+
+    def annuity(self) -> float:
+        """Capital recovery factor: the share of a capital cost paid each year [-]."""
+        r, n = self.discount_rate, self.lifetime_years
+        return 1 / n if r == 0 else r / (1 - (1 + r) ** -n)
+
+
 def _aligned(name: str, series: pd.Series | None, index: pd.DatetimeIndex) -> np.ndarray:
     if series is None:
         return np.zeros(len(index))
@@ -249,6 +281,7 @@ def dispatch(
     carbon_price: float = 0,
     solver_options: dict[str, Any] | None = None,
     fleet: EVFleet | None = None,
+    sizing: Sizing | None = None,
 ) -> DispatchResult:
     """The least-cost (or least-carbon, or weighted) dispatch of ``site`` with ``battery``.
 
@@ -258,6 +291,10 @@ def dispatch(
         Weight of the grid's emissions in the objective [currency / kg CO2e].
     fleet : EVFleet, optional
         Electric vehicles to charge (and, with V2G, to discharge) while parked.
+    sizing : Sizing, optional
+        Choose the PV kWp and the battery's kWh and kW too, paying their annualised capital
+        cost for the period's share of a year (``totals``: ``pv_kwp``, ``battery_kwh``,
+        ``battery_kw``, ``capex_annualised``).
 
     Raises
     ------
@@ -292,22 +329,44 @@ def dispatch(
     grid_export = m.add_variables(
         0, (site.export_limit or inf) if exporting else 0, coords=[t], name="grid_export"
     )
-    pv_used = m.add_variables(0, pv, coords=[t], name="pv_used")
+    period_share = len(index) * dt / 8_760  # of a year: the annuity is paid by the year
+    pv_used = m.add_variables(0, inf if sizing else pv, coords=[t], name="pv_used")
+    if sizing is not None:
+        annuity = sizing.annuity() * period_share
+        pv_kwp = m.add_variables(0, sizing.pv_max_kwp, name="pv_kwp")
+        m.add_constraints(pv_used - pv_kwp * xr.DataArray(pv, coords=[t]) <= 0, name="pv_size")
     shed = m.add_variables(0, sheddable, coords=[t], name="shed")
     supply = pv_used + grid_import + shed - grid_export
     objective = ((price + carbon_price * factor) * dt * grid_import).sum()
     objective += (site.value_of_lost_load * dt * shed).sum()
     objective -= (export_price * dt * grid_export).sum()
-    if battery is not None and battery.capacity > 0:
+    if sizing is not None and battery is None:
+        raise CarbonLedgerError("sizing a battery needs its technology: give a Battery")
+    if battery is not None and (battery.capacity > 0 or sizing is not None):
         eta = float(np.sqrt(battery.round_trip_efficiency))
-        charge = m.add_variables(0, battery.power, coords=[t], name="charge")
-        discharge = m.add_variables(0, battery.power, coords=[t], name="discharge")
+        sized = sizing is not None
+        charge = m.add_variables(0, inf if sized else battery.power, coords=[t], name="charge")
+        discharge = m.add_variables(
+            0, inf if sized else battery.power, coords=[t], name="discharge"
+        )
         soc = m.add_variables(
-            battery.soc_min * battery.capacity,
-            battery.soc_max * battery.capacity,
+            0 if sized else battery.soc_min * battery.capacity,
+            inf if sized else battery.soc_max * battery.capacity,
             coords=[t],
             name="soc",
         )
+        if sizing is not None:
+            size_kwh = m.add_variables(0, sizing.battery_max_kwh, name="battery_kwh")
+            size_kw = m.add_variables(0, name="battery_kw")
+            m.add_constraints(charge - size_kw <= 0, name="charge_size")
+            m.add_constraints(discharge - size_kw <= 0, name="discharge_size")
+            m.add_constraints(soc - battery.soc_max * size_kwh <= 0, name="soc_max_size")
+            m.add_constraints(soc - battery.soc_min * size_kwh >= 0, name="soc_min_size")
+            objective += annuity * (
+                sizing.pv_capex * pv_kwp
+                + sizing.battery_energy_capex * size_kwh
+                + sizing.battery_power_capex * size_kw
+            )
         # cyclic: the step before the first is the last (roll), so the year ends where it began
         m.add_constraints(
             soc - soc.roll(time=1) - (eta * dt) * charge + (dt / eta) * discharge == 0,
@@ -400,6 +459,16 @@ def dispatch(
         "objective": float(m.objective.value or 0),
         "peaks_kw": peak_values,
     }
+    if sizing is not None:
+        chosen = {
+            k: float(m.variables[k].solution) for k in ("pv_kwp", "battery_kwh", "battery_kw")
+        }
+        capex = (
+            sizing.pv_capex * chosen["pv_kwp"]
+            + sizing.battery_energy_capex * chosen["battery_kwh"]
+            + sizing.battery_power_capex * chosen["battery_kw"]
+        )
+        totals |= chosen | {"capex": capex, "capex_annualised": capex * sizing.annuity()}
     figures = {
         "steps": float(len(t)),
         "variables": float(m.nvars),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonledger.energy import Battery, EVFleet, Site, dispatch
+from carbonledger.energy import Battery, EVFleet, Site, Sizing, dispatch, size
 from carbonledger.errors import CarbonLedgerError
 
 TIMES = pd.date_range("2025-01-06", periods=4, freq="1h")
@@ -145,3 +145,59 @@ def _balanced_with_evs(result) -> None:
     s = result.series
     supply = s.pv_used + s.grid_import + s.discharge + s.shed + s.ev_discharge
     assert np.allclose(supply, s.load + s.charge + s.grid_export + s.ev_charge, atol=1e-6)
+
+
+def _sizing(**changes) -> Sizing:
+    # one year of life, no discount: the annuity is the capex; a 4-hour period pays 4 / 8,760
+    # of it, so a capex of 8,760 / 4 = 2,190 is 1 currency unit in the period
+    base = dict(
+        pv_capex=1e9,
+        pv_max_kwp=100,
+        battery_energy_capex=1e9,
+        battery_power_capex=0,
+        battery_max_kwh=100,
+        lifetime_years=1,
+        discount_rate=0,
+    )
+    return Sizing(**(base | changes))
+
+
+TECH = Battery(0, 0, 1)  # a lossless battery's technology; its size is chosen
+
+
+def test_a_battery_is_built_when_the_arbitrage_pays_for_it_and_not_otherwise():
+    # each kWh of storage moves 1 kWh from 0.3 to 1.2 in the period: it pays below 0.9
+    cheap = dispatch(
+        _site(),
+        TECH,
+        sizing=_sizing(battery_energy_capex=0.8 * 2_190, battery_power_capex=0.04 * 2_190),
+    )
+    assert cheap.totals["battery_kwh"] == pytest.approx(20)  # the peak's 20 kWh, no more
+    assert cheap.totals["battery_kw"] == pytest.approx(10)
+    assert cheap.totals["capex"] == pytest.approx(20 * 0.8 * 2_190 + 10 * 0.04 * 2_190)
+    dear = dispatch(_site(), TECH, sizing=_sizing(battery_energy_capex=0.96 * 2_190))
+    assert dear.totals["battery_kwh"] == pytest.approx(0)
+    assert Sizing(1, 1, 1, 1, 1, lifetime_years=10, discount_rate=0.05).annuity() == (
+        pytest.approx(0.129505, abs=1e-6)  # the capital recovery factor at 5 % over 10 years
+    )
+
+
+def test_pv_is_sized_to_what_the_load_can_use_and_the_roof_holds():
+    per_kwp = _s(0, 1, 1, 0)  # kW per kWp; its energy is worth 0.3 + 1.2 = 1.5 a kWp
+    worth = dispatch(_site(pv=per_kwp), TECH, sizing=_sizing(pv_capex=1.0 * 2_190))
+    assert worth.totals["pv_kwp"] == pytest.approx(10)  # beyond the 10 kW load: curtailed
+    roof = dispatch(_site(pv=per_kwp), TECH, sizing=_sizing(pv_capex=2_190, pv_max_kwp=4))
+    assert roof.totals["pv_kwp"] == pytest.approx(4)
+    dear = dispatch(_site(pv=per_kwp), TECH, sizing=_sizing(pv_capex=1.6 * 2_190))
+    assert dear.totals["pv_kwp"] == pytest.approx(0)
+
+
+def test_the_sized_park_against_the_park_without_pv_or_battery():
+    site = _site(pv=_s(0, 1, 1, 0))
+    case = size(site, TECH, _sizing(pv_capex=1.0 * 2_190, lifetime_years=10))
+    # 10 kWp save 1.5 a kWp in 4 hours: 15 x 2,190 = 32,850 a year for 21,900 (10 years, 0 %)
+    assert case["pv_kwp"] == pytest.approx(10) and case["capex"] == pytest.approx(21_900)
+    assert case["annual_savings"] == pytest.approx(32_850)
+    assert case["npv"] == pytest.approx(10 * 32_850 - 21_900)
+    assert case["payback_years"] == pytest.approx(21_900 / 32_850)
+    assert case["emissions_avoided_kg"] == pytest.approx(20 * 0.5 * 2_190)  # 20 kWh at 0.5
