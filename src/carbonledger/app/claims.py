@@ -11,22 +11,14 @@ from datetime import date
 from typing import Any
 
 from carbonledger.app.analysis import RunRef, footprint
-from carbonledger.app.credits import (
-    block_info,
-    credit_holdings,
-    credit_projects,
-    credit_quality,
-    credits,
-    root_block,
-)
-from carbonledger.app.plan import open_plan
+from carbonledger.app.credits import CreditBook, credit_book, credit_quality, credits
+from carbonledger.app.plan import PlanView, open_plan
 from carbonledger.app.view import RunView, open_run
 from carbonledger.credits import (
     Claim,
     ClaimEvaluation,
     ClaimFacts,
     CreditUse,
-    Holdings,
     claim_rule_set,
     evaluate_claim,
 )
@@ -92,15 +84,17 @@ def _emissions(view: RunView, claim: Claim, period: str) -> tuple[float, float, 
     return inside, everything, left_out
 
 
-def _intensity(workspace: Workspace, claim: Claim, period: str, emissions: float) -> float | None:
-    """Emissions per unit of the claim's denominator (``denominators``) for a period."""
+def _intensity(
+    denominators: list[dict[str, Any]], claim: Claim, period: str, emissions: float
+) -> float | None:
+    """Emissions per unit of the claim's denominator (``denominators`` rows) for a period."""
     if claim.intensity_metric is None:
         return None
     entity = claim.subject_id if claim.subject_type in ("entity", "business_unit") else None
     value = next(
         (
             r["value"]
-            for r in read_reference(workspace, "denominators").to_pylist()
+            for r in denominators
             if r["period"] == period
             and r["metric"] == claim.intensity_metric
             and r["entity_id"] == entity
@@ -110,10 +104,9 @@ def _intensity(workspace: Workspace, claim: Claim, period: str, emissions: float
     return emissions / value if value else None
 
 
-def _targets(workspace: Workspace, view: RunView, claim: Claim) -> list[str]:
+def _targets(plan: PlanView, claim: Claim) -> list[str]:
     """Standing reduction targets whose boundary holds the subject and whose scopes, together,
     cover the claimed scopes (none when they do not)."""
-    plan = open_plan(workspace, view)
     chosen = [
         t
         for t in plan.standing.values()
@@ -136,19 +129,16 @@ def _targets(workspace: Workspace, view: RunView, claim: Claim) -> list[str]:
     return sorted(t.target_id for t in chosen if set(t.scopes) & _scopes(claim.scopes))
 
 
-def _uses(
-    workspace: Workspace, holdings: Holdings, policy: str | None
-) -> dict[str, list[CreditUse]]:
+def _uses(workspace: Workspace, book: CreditBook, policy: str | None) -> dict[str, list[CreditUse]]:
     """The retired blocks by the claim they name, each with its vintage, project and quality."""
-    info = block_info(workspace)
-    quality = credit_quality(workspace, policy)
+    quality = credit_quality(workspace, policy, book)
     out: dict[str, list[CreditUse]] = {}
-    for retirement in holdings.retirements:
+    for retirement in book.holdings.retirements:
         if not retirement.claim:
             continue
         for block_id in retirement.block_ids:
-            held = holdings.block(block_id)
-            meta = info[root_block(block_id)]
+            held = book.holdings.block(block_id)
+            meta = book.info(block_id)
             assessment = quality.get((meta.project_id or "", meta.vintage))
             out.setdefault(retirement.claim, []).append(
                 CreditUse(
@@ -176,6 +166,7 @@ def claim_evaluations(
     policy: str | None = None,
     rules_file: str | None = None,
     as_of: date | None = None,
+    book: CreditBook | None = None,
 ) -> list[ClaimEvaluation]:
     """Each claim (or the one named) evaluated under its rule set.
 
@@ -188,6 +179,8 @@ def claim_evaluations(
         A rule set to use instead of each claim's own: a packaged set's id or a file.
     as_of : date, optional
         Date validity is judged at (default: each claim's declaration).
+    book : CreditBook, optional
+        The credit tables, where the caller has read them already.
 
     Raises
     ------
@@ -200,7 +193,9 @@ def claim_evaluations(
     if claim_id is not None and claim_id not in {c.claim_id for c in claims}:
         known = ", ".join(c.claim_id for c in claims) or "none"
         raise NotFoundError(f"no claim {claim_id!r}; claims: {known}")
-    uses = _uses(workspace, credit_holdings(workspace), policy)
+    uses = _uses(workspace, book or credit_book(workspace), policy)
+    plan = open_plan(workspace, view)
+    denominators = read_reference(workspace, "denominators").to_pylist()
     out = []
     for claim in claims:
         if claim_id is not None and claim.claim_id != claim_id:
@@ -229,15 +224,15 @@ def claim_evaluations(
             previous = {
                 "period": last.period,
                 "emissions": before,
-                "intensity": _intensity(workspace, claim, last.period, before),
+                "intensity": _intensity(denominators, claim, last.period, before),
             }
         facts = ClaimFacts(
             emissions=emissions,
             subject_total=everything,
             exclusions=left_out,
             previous=previous,
-            intensity=_intensity(workspace, claim, claim.period, emissions),
-            targets=_targets(workspace, view, claim),
+            intensity=_intensity(denominators, claim, claim.period, emissions),
+            targets=_targets(plan, claim),
             uses=uses.get(claim.claim_id, []),
             as_of=as_of,
         )
@@ -246,15 +241,16 @@ def claim_evaluations(
     return out
 
 
-def credit_disclosure(workspace: Workspace, period: str) -> dict[str, Any]:
+def credit_disclosure(
+    workspace: Workspace, period: str, book: CreditBook | None = None
+) -> dict[str, Any]:
     """The credit datapoints of a period (ESRS E1-7 59(a) and AR 62, CDP 7.79): credits
     retired for it [t CO2e], the shares from reduction and removal projects, from projects in
     the EU and with corresponding adjustments [-], and the removals in own operations the
     claims record [t CO2e]."""
     eu = set(_EU_MEMBER_STATES)
-    info = block_info(workspace)
-    projects = credit_projects(workspace)
-    holdings = credit_holdings(workspace)
+    book = book or credit_book(workspace)
+    projects, holdings = book.projects, book.holdings
     retired = removals = in_eu = adjusted = 0
     rows = []
     for r in holdings.retirements:
@@ -262,7 +258,7 @@ def credit_disclosure(workspace: Workspace, period: str) -> dict[str, Any]:
             continue
         for block_id in r.block_ids:
             quantity = holdings.block(block_id).block.quantity
-            meta = info[root_block(block_id)]
+            meta = book.info(block_id)
             project = projects.get(meta.project_id or "")
             retired += quantity
             removals += quantity if meta.removal else 0
@@ -344,9 +340,11 @@ def credits_context(
     view = open_run(workspace, run)
     # the period asked, else the workspace's latest reporting period, else the run's
     year = view.period(period or max(workspace.config.reporting_periods, default=None)) or ""
-    held = credits(workspace)
-    quality = credit_quality(workspace)
-    evaluations = claim_evaluations(workspace, view) if workspace.batches("claims") else []
+    book = credit_book(workspace)
+    held = credits(workspace, book=book)
+    quality = credit_quality(workspace, book=book)
+    has_claims = workspace.batches("claims")
+    evaluations = claim_evaluations(workspace, view, book=book) if has_claims else []
     return {
         "period": year,
         "owners": held["owners"],
@@ -354,7 +352,7 @@ def credits_context(
         "forwards": held["forwards"],
         "quality": [a.to_dict() for a in quality.values()],
         "claims": [e.to_dict() for e in evaluations],
-        "disclosure": credit_disclosure(workspace, year),
+        "disclosure": credit_disclosure(workspace, year, book),
     }
 
 
@@ -375,8 +373,9 @@ def claim_statement(
     """
     if lang not in ("en", "zh") or fmt not in ("html", "pdf"):
         raise CarbonLedgerError(f"statement in {lang!r} as {fmt!r}: use en or zh, html or pdf")
-    (evaluation,) = claim_evaluations(workspace, run, claim_id, as_of=as_of)
-    uses = _uses(workspace, credit_holdings(workspace), None).get(claim_id, [])
+    book = credit_book(workspace)
+    (evaluation,) = claim_evaluations(workspace, run, claim_id, as_of=as_of, book=book)
+    uses = _uses(workspace, book, None).get(claim_id, [])
     rows = [
         {
             "retirement_id": u.retirement_id,

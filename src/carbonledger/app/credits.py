@@ -142,7 +142,12 @@ def _retire(holdings: Holdings, retirement_id: str, rows: list[dict[str, Any]]) 
     )
 
 
-def credits(workspace: Workspace, period: str | None = None, run: RunRef = None) -> dict[str, Any]:
+def credits(
+    workspace: Workspace,
+    period: str | None = None,
+    run: RunRef = None,
+    book: CreditBook | None = None,
+) -> dict[str, Any]:
     """Holdings by owner, the retirements (reduction and removal credits apart) and, for a
     period the run holds, whether the credits retired for it stay within its emissions.
 
@@ -152,13 +157,11 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
     period : str, optional
         A year: its retirements, checked against its market-based inventory total.
     run : str or RunView, optional
+    book : CreditBook, optional
+        The credit tables, where the caller has read them already.
     """
-    holdings = credit_holdings(workspace)
-    removal = {
-        e.args["block_id"]: e.args.get("removal", False)
-        for e in holdings.events
-        if e.kind == "purchase"
-    }
+    book = book or credit_book(workspace)
+    holdings = book.holdings
 
     owners: dict[str, dict[str, int]] = {}
     for h in holdings.live():
@@ -167,7 +170,7 @@ def credits(workspace: Workspace, period: str | None = None, run: RunRef = None)
     rows: list[dict[str, Any]] = []
     for r in holdings.retirements:
         blocks = [holdings.block(b) for b in r.block_ids]
-        removed = sum(b.block.quantity for b in blocks if removal[root_block(b.block_id)])
+        removed = sum(b.block.quantity for b in blocks if book.info(b.block_id).removal)
         total = sum(b.block.quantity for b in blocks)
         rows.append(
             {
@@ -275,8 +278,28 @@ def credit_projects(workspace: Workspace) -> dict[str, Project]:
     return {r["project_id"]: Project.from_row(r) for r in rows}
 
 
+@dataclass(frozen=True)
+class CreditBook:
+    """A workspace's credit tables read once: the holdings replayed, each purchased block's
+    project, vintage and removal flag, and the projects (jobs that need several of them take
+    one book instead of reading and replaying each time)."""
+
+    holdings: Holdings
+    blocks: dict[str, BlockInfo]
+    projects: dict[str, Project]
+
+    def info(self, block_id: str) -> BlockInfo:
+        """What a block (or a part split from one) carries."""
+        return self.blocks[root_block(block_id)]
+
+
+def credit_book(workspace: Workspace) -> CreditBook:
+    """The workspace's :class:`CreditBook`."""
+    return CreditBook(credit_holdings(workspace), block_info(workspace), credit_projects(workspace))
+
+
 def credit_quality(
-    workspace: Workspace, policy: str | None = None
+    workspace: Workspace, policy: str | None = None, book: CreditBook | None = None
 ) -> dict[tuple[str, int | None], Assessment]:
     """The assessment of every project vintage the holdings hold (and of each project
     without blocks, for all its vintages) under a policy (default: the packaged one).
@@ -287,7 +310,8 @@ def credit_quality(
         Naming the block whose project is not in ``credit_projects``, or a score's unknown
         criterion.
     """
-    projects = credit_projects(workspace)
+    book = book or credit_book(workspace)
+    projects = book.projects
     scores = [
         Score(
             r["project_id"],
@@ -302,7 +326,7 @@ def credit_quality(
     ]
     chosen = quality_policy(policy)
     wanted: set[tuple[str, int | None]] = set()
-    for block_id, info in block_info(workspace).items():
+    for block_id, info in book.blocks.items():
         if info.project_id is None:
             continue
         if info.project_id not in projects:
