@@ -118,13 +118,20 @@ def _columns(records: pa.Table | Path) -> set[str]:
 
 
 def _months(records: pa.Table | Path) -> list[str]:
-    """The months records fall in (none for a kind without periods)."""
-    if "period" not in _columns(records):
+    """The months records fall in (none for a kind without periods): their ``period``, or the
+    month of a reading's ``time`` (a reading at midnight closes the interval of the month
+    before, so a second is taken off)."""
+    columns = _columns(records)
+    if "period" in columns:
+        column, month = "period", "period"
+    elif "time" in columns:
+        column, month = "time", "strftime(time - INTERVAL 1 SECOND, '%Y-%m')"
+    else:
         return []
     con = records_connection(records, IMPORT_MEMORY)
     try:
         found = con.execute(
-            "SELECT DISTINCT period FROM records WHERE period IS NOT NULL ORDER BY 1"
+            f"SELECT DISTINCT {month} FROM records WHERE {column} IS NOT NULL ORDER BY 1"
         ).fetchall()
     finally:
         con.close()

@@ -87,7 +87,9 @@ class Target:
     scope3_categories : tuple of int
         Scope 3 categories covered; empty for all of them.
     entity_id, facility_id : str, optional
-        Narrower boundary: one entity (a business unit) or one facility (a zone's budget).
+        Narrower boundary: one entity (a business unit) or one facility.
+    zone : str, optional
+        A zone of the facility (a park zone's budget, as the meters name zones).
     scope2_basis : {"location", "market"}
     base_year, target_year, submitted : int
     ambition : str, optional
@@ -115,6 +117,7 @@ class Target:
     scope3_categories: tuple[int, ...] = ()
     entity_id: str | None = None
     facility_id: str | None = None
+    zone: str | None = None
     scope2_basis: str = "market"
     base_year: int = 0
     target_year: int = 0
@@ -150,6 +153,7 @@ class Target:
             scope3_categories=_ints(row.get("scope3_categories")),
             entity_id=row.get("entity_id"),
             facility_id=row.get("facility_id"),
+            zone=row.get("zone"),
             scope2_basis=row.get("scope2_basis") or "market",
             base_year=int(row["base_year"]),
             target_year=int(row["target_year"]),

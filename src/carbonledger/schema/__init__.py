@@ -60,6 +60,7 @@ class ColumnType(StrEnum):
     INTEGER = "integer"
     BOOLEAN = "boolean"
     DATE = "date"
+    TIMESTAMP = "timestamp"
     MONTH = "month"
     UNIT = "unit"
     ENUM = "enum"
@@ -72,6 +73,7 @@ _ARROW_TYPES: dict[ColumnType, pa.DataType] = {
     ColumnType.INTEGER: pa.int64(),
     ColumnType.BOOLEAN: pa.bool_(),
     ColumnType.DATE: pa.date32(),
+    ColumnType.TIMESTAMP: pa.timestamp("s"),
     ColumnType.MONTH: pa.string(),
     ColumnType.UNIT: pa.string(),
     ColumnType.ENUM: pa.string(),

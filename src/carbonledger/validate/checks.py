@@ -38,6 +38,7 @@ __all__ = [
     "check_units",
     "parse_booleans",
     "parse_dates",
+    "parse_timestamps",
     "parse_months",
     "parse_numbers",
 ]
@@ -384,6 +385,23 @@ def parse_dates(
     return parsed.dt.date, found
 
 
+#: A UTC offset or ``Z`` at the end of a time: refused, a meter's times are its local clock.
+_OFFSET = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+
+def parse_timestamps(
+    values: pd.Series, column: Column, where: Locator
+) -> tuple[pd.Series, list[Finding]]:
+    """Parse local clock times written ISO 8601 without a UTC offset (``YYYY-MM-DD HH:MM``,
+    seconds optional, ``T`` or a space between date and time) to whole seconds."""
+    text = values.astype("string").str.strip()
+    offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+    parsed = pd.to_datetime(text.where(~offset), format="ISO8601", errors="coerce")
+    bad = values.notna() & parsed.isna()
+    message = "expected a local time YYYY-MM-DD HH:MM[:SS] without a UTC offset"
+    return parsed.dt.floor("s"), _findings(bad, values, column.name, "timestamp", message, where)
+
+
 def check_enums(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Enum columns hold one of their listed values."""
     found: list[Finding] = []
@@ -494,6 +512,7 @@ PARSERS: dict[
     ColumnType.BOOLEAN: parse_booleans,
     ColumnType.MONTH: parse_months,
     ColumnType.DATE: parse_dates,
+    ColumnType.TIMESTAMP: parse_timestamps,
     ColumnType.UNIT: parse_units,
 }
 

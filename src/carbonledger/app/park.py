@@ -1,0 +1,464 @@
+"""Park jobs over the workspace's meters: the readings checked and turned into interval
+consumption, any node of the meter tree by any interval, real-time carbon at the hourly grid
+factor or the library's annual average, budgets with the month's forecast, the equipment
+carbon index, and the monthly electricity records the inventory's scope 2 is built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonledger.app.data import ImportResult, import_file
+from carbonledger.app.factors import estimate
+from carbonledger.energy.carbon import forecast_month, hourly_factor_on, month_budget
+from carbonledger.energy.meters import MeterSeries, MeterTree, aggregate, bin_starts, meter_rules, read_series
+from carbonledger.engine import sql_connection
+from carbonledger.errors import CarbonLedgerError
+from carbonledger.methods.scope1_2 import reference_region
+from carbonledger.plan.targets import Target, TargetKind, latest_versions
+from carbonledger.run import read_reference, workspace_library, workspace_policy
+from carbonledger.store import Workspace
+
+__all__ = [
+    "ParkSeries",
+    "import_park_electricity",
+    "park_budgets",
+    "park_carbon",
+    "park_check",
+    "park_electricity_records",
+    "park_index",
+    "park_node",
+    "park_series",
+]
+
+#: Findings listed in full by ``park_check`` (the rest are counted in its summary).
+LISTED_FINDINGS = 200
+#: Electricity's key in the factor library.
+GRID_KEY = "electricity/grid"
+
+
+@dataclass(frozen=True)
+class ParkSeries:
+    """A park's meters and their interval consumption for a period.
+
+    Attributes
+    ----------
+    tree : MeterTree
+    series : MeterSeries
+        Intervals whose start lies in the period.
+    period : str or None
+        ``YYYY``, ``YYYY-MM`` or None for every reading.
+    """
+
+    tree: MeterTree
+    series: MeterSeries
+    period: str | None
+
+    def starts(self) -> pd.Series:
+        """Each interval's start."""
+        intervals = self.series.intervals
+        minutes = intervals["meter_id"].map(self.tree.frame["interval_minutes"]).astype("int64")
+        return intervals["time"] - pd.to_timedelta(minutes.to_numpy(), unit="min")
+
+
+def _bounds(period: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if period is None:
+        return None
+    try:
+        start = pd.Period(period, freq="M" if len(period) == 7 else "Y")
+    except ValueError as exc:
+        raise CarbonLedgerError(f"period {period!r}: expected YYYY or YYYY-MM") from exc
+    return start.start_time, (start + 1).start_time
+
+
+def _meters(workspace: Workspace) -> pd.DataFrame:
+    meters = read_reference(workspace, "meters").to_pandas()
+    if meters.empty:
+        raise CarbonLedgerError("no meters imported: import the meters kind first")
+    return meters
+
+
+def _readings(workspace: Workspace, bounds: tuple[pd.Timestamp, pd.Timestamp] | None) -> pd.DataFrame:
+    """Every batch's readings (their hashes verified), in the period's bounds: from the
+    reading at its start (a cumulative meter's baseline) to the one closing its last interval."""
+    paths = [str(path) for _, path in workspace.batch_paths("meter_readings")]
+    if not paths:
+        raise CarbonLedgerError("no meter_readings imported")
+    where = ""
+    if bounds is not None:
+        where = f"WHERE time >= TIMESTAMP '{bounds[0]}' AND time <= TIMESTAMP '{bounds[1]}'"
+    con = sql_connection()
+    try:
+        sql = f"SELECT meter_id, CAST(time AS TIMESTAMP_S) AS time, value FROM read_parquet($paths) {where}"
+        table = con.sql(sql, params={"paths": paths}).to_arrow_table()
+    finally:
+        con.close()
+    frame = table.to_pandas()
+    frame["meter_id"] = frame["meter_id"].astype("category")
+    return frame
+
+
+def park_series(
+    workspace: Workspace,
+    period: str | None = None,
+    fill: str = "none",
+    rules_file: str | Path | None = None,
+) -> ParkSeries:
+    """The park's interval consumption for a period (default: every reading).
+
+    Parameters
+    ----------
+    workspace : Workspace
+    period : str, optional
+        ``YYYY`` or ``YYYY-MM``: intervals starting in it.
+    fill : str
+        Gap-filling policy (:data:`carbonledger.energy.meters.FILL_POLICIES`).
+    rules_file : path, optional
+        Meter rules of the user's (default: the packaged ones).
+    """
+    meters = _meters(workspace)
+    bounds = _bounds(period)
+    series = read_series(meters, _readings(workspace, bounds), meter_rules(rules_file), fill)
+    park = ParkSeries(MeterTree(meters), series, period)
+    if bounds is None:
+        return park
+    inside = ((park.starts() >= bounds[0]) & (park.starts() < bounds[1])).to_numpy()
+    kept = MeterSeries(
+        series.intervals[inside].reset_index(drop=True), series.findings, fill, series.readings
+    )
+    return ParkSeries(park.tree, kept, period)
+
+
+def park_check(
+    workspace: Workspace,
+    period: str | None = None,
+    fill: str = "none",
+    rules_file: str | Path | None = None,
+) -> dict[str, Any]:
+    """What reading the meters found: counts by meter and check, and the first findings.
+
+    Returns
+    -------
+    dict
+        ``readings``, ``intervals``, ``filled``, ``fill``, ``summary`` (by meter and check),
+        ``findings`` (the first :data:`LISTED_FINDINGS`, by meter and time), ``omitted``.
+    """
+    park = park_series(workspace, period, fill, rules_file)
+    series = park.series
+    findings = series.findings
+    listed = findings.head(LISTED_FINDINGS).assign(time=lambda f: f["time"].astype(str))
+    return {
+        "period": period,
+        "readings": series.readings,
+        "intervals": len(series.intervals),
+        "filled": series.filled,
+        "fill": fill,
+        "summary": series.summary().to_dict("records"),
+        "findings": listed.to_dict("records"),
+        "omitted": max(0, len(findings) - LISTED_FINDINGS),
+    }
+
+
+def park_node(
+    workspace: Workspace,
+    node: str,
+    freq: str = "h",
+    period: str | None = None,
+    fill: str = "none",
+    park: ParkSeries | None = None,
+) -> dict[str, Any]:
+    """A node of the meter tree by interval, reconciled with its sub-meters.
+
+    Returns
+    -------
+    dict
+        ``node``, ``medium``, ``unit``, ``freq``, ``fill``, ``children``, ``totals``
+        (metered, submetered, unmetered, unmetered share) and ``rows`` (one per bin).
+    """
+    park = park or park_series(workspace, period, fill)
+    frame = aggregate(park.series, park.tree, node, freq)
+    unit = park.tree.canonical_units()[node]
+    metered = float(frame["metered"].sum())
+    unmetered = float(frame["unmetered"].sum())
+    rows = frame.reset_index().assign(start=lambda f: f["start"].astype(str))
+    return {
+        "node": node,
+        "medium": park.tree.frame.at[node, "medium"],
+        "unit": unit,
+        "freq": freq,
+        "fill": park.series.fill,
+        "children": park.tree.children(node),
+        "totals": {
+            "metered": metered,
+            "submetered": float(frame["submetered"].sum()),
+            "unmetered": unmetered,
+            "unmetered_share": unmetered / metered if metered else None,
+        },
+        "rows": rows.replace({np.nan: None}).to_dict("records"),
+    }
+
+
+def _facility_regions(workspace: Workspace) -> dict[str, str]:
+    facilities = read_reference(workspace, "facilities").to_pylist()
+    return {row["facility_id"]: reference_region(row) for row in facilities}
+
+
+def _grid_meters(tree: MeterTree) -> list[str]:
+    """The main electricity meters: what the park draws from the grid."""
+    frame = tree.frame
+    return [m for m in tree.roots() if frame.at[m, "medium"] == "electricity"]
+
+
+def park_carbon(
+    workspace: Workspace,
+    period: str,
+    factor: str = "auto",
+    basis: str = "average",
+    fill: str = "none",
+    park: ParkSeries | None = None,
+) -> dict[str, Any]:
+    """Emissions of the park's grid electricity per interval, by day and month, for each
+    facility's main meters.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    period : str
+        ``YYYY`` or ``YYYY-MM``.
+    factor : {"auto", "hourly", "annual"}
+        ``hourly``: the ``grid_factor_series`` of the facility's region and ``basis`` (every
+        hour with consumption must have one); ``annual``: the factor library's average for
+        the region and year, with its factor ids and release; ``auto``: hourly where the
+        region has a series, annual where it has none (recorded per facility).
+    basis : {"average", "marginal"}
+        Basis of the hourly series.
+
+    Returns
+    -------
+    dict
+        ``facilities`` (each with its method, lineage, ``kwh`` and ``kg_co2e``), ``daily`` and
+        ``monthly`` rows, ``intervals`` (a DataFrame: facility, start, kwh, kg_co2e).
+    """
+    if factor not in ("auto", "hourly", "annual"):
+        raise CarbonLedgerError(f"factor {factor!r}: expected auto, hourly or annual")
+    park = park or park_series(workspace, period, fill)
+    tree = park.tree
+    intervals = park.series.intervals
+    grid = _grid_meters(tree)
+    regions = _facility_regions(workspace)
+    series = read_reference(workspace, "grid_factor_series").to_pandas()
+    series = series[series["basis"] == basis]
+    starts = park.starts()
+    parts, facilities = [], []
+    for facility_id in sorted({tree.frame.at[m, "facility_id"] for m in grid}):
+        if facility_id not in regions:
+            raise CarbonLedgerError(f"facility {facility_id} of the meters: not in facilities")
+        region = regions[facility_id]
+        mine = intervals["meter_id"].isin([m for m in grid if tree.frame.at[m, "facility_id"] == facility_id])
+        kwh = intervals.loc[mine, "value"].to_numpy()
+        start = starts[mine]
+        hourly = series[series["region"] == region]
+        if factor == "hourly" or (factor == "auto" and not hourly.empty):
+            by_hour = pd.Series(hourly["kg_co2e_per_kwh"].to_numpy(), index=pd.DatetimeIndex(hourly["time"]))
+            per_kwh = hourly_factor_on(start, by_hour, f"facility {facility_id} ({region}, {basis})")
+            lineage: dict[str, Any] = {
+                "method": f"hourly {basis} grid factor",
+                "sources": sorted(set(hourly["source"])),
+                "gwp_sets": sorted({g for g in hourly["gwp_set"] if g}),
+            }
+        else:
+            per_kwh, lineage = _annual(workspace, region, start)
+        kg = kwh * per_kwh
+        parts.append(pd.DataFrame({"facility": facility_id, "start": start.to_numpy(), "kwh": kwh, "kg_co2e": kg}))
+        facilities.append(
+            {"facility": facility_id, "region": region, "kwh": float(kwh.sum()),
+             "kg_co2e": float(kg.sum()), **lineage}
+        )
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["facility", "start", "kwh", "kg_co2e"])
+    return {
+        "period": period,
+        "fill": park.series.fill,
+        "facilities": facilities,
+        "daily": _by(frame, "D"),
+        "monthly": _by(frame, "M"),
+        "intervals": frame,
+    }
+
+
+def _annual(workspace: Workspace, region: str, starts: pd.Series) -> tuple[np.ndarray, dict[str, Any]]:
+    """The library's annual grid factor of each interval's year, with its lineage."""
+    library, policy = workspace_library(workspace), workspace_policy(workspace.config)
+    per_kwh = np.empty(len(starts))
+    years = starts.dt.year.to_numpy()
+    lineage: dict[str, Any] = {"method": "annual average from the factor library", "years": {}}
+    for year in sorted(set(years.tolist())):
+        found = estimate(GRID_KEY, 1, "kWh", region, int(year), workspace.config.gwp_set,
+                         policy=policy, library=library)
+        per_kwh[years == year] = found.co2e
+        lineage["years"][str(year)] = {
+            "kg_per_kwh": found.co2e,
+            "gwp_set": found.gwp_set,
+            "factor_ids": [r["factor_id"] for r in found.rows],
+            "releases": sorted({r["release_id"] for r in found.rows}),
+        }
+    return per_kwh, lineage
+
+
+def _by(frame: pd.DataFrame, freq: str) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    bins = bin_starts(pd.Series(pd.DatetimeIndex(frame["start"])), freq)
+    label = bins.dt.strftime("%Y-%m-%d" if freq == "D" else "%Y-%m")
+    grouped = frame.groupby([frame["facility"], label.to_numpy()])[["kwh", "kg_co2e"]].sum()
+    grouped.index.names = ["facility", "day" if freq == "D" else "month"]
+    return grouped.reset_index().to_dict("records")
+
+
+def _zone_meters(tree: MeterTree, facility_id: str, zone: str) -> list[str]:
+    """A zone's top electricity meters: those in the zone whose parent is not."""
+    frame = tree.frame
+    inside = set(frame.index[(frame["zone"] == zone) & (frame["facility_id"] == facility_id)])
+    return [m for m in inside if tree.parent(m) not in inside and frame.at[m, "medium"] == "electricity"]
+
+
+def park_budgets(
+    workspace: Workspace, month: str, as_of: dt.date | None = None, fill: str = "none"
+) -> dict[str, Any]:
+    """Each budget target of a zone or facility of the meters for a month: its emissions so
+    far (the zone's electricity at the facility's annual grid factor), the month's forecast
+    and an alert where the forecast exceeds the month's share of the yearly budget.
+
+    Returns
+    -------
+    dict
+        ``month``, ``as_of``, ``budgets`` (target, zone, budget, so far, forecast, exceeds,
+        alert text, methods) and ``alerts`` (the exceeded ones).
+    """
+    park = park_series(workspace, month, fill)
+    tree, intervals = park.tree, park.series.intervals
+    starts = park.starts()
+    regions = _facility_regions(workspace)
+    standing = latest_versions([Target.from_row(r) for r in read_reference(workspace, "targets").to_pylist()])
+    year = int(month[:4])
+    rows = []
+    for target in standing.values():
+        if target.kind is not TargetKind.BUDGET or target.facility_id not in regions:
+            continue
+        if not (target.base_year <= year <= target.target_year):
+            continue
+        grid = [m for m in _grid_meters(tree) if tree.frame.at[m, "facility_id"] == target.facility_id]
+        meters = _zone_meters(tree, target.facility_id, target.zone) if target.zone else grid
+        if not meters:
+            continue
+        mine = intervals["meter_id"].isin(meters).to_numpy()
+        per_kwh, lineage = _annual(workspace, regions[target.facility_id], starts[mine])
+        kg = intervals.loc[mine, "value"].to_numpy() * per_kwh
+        daily = pd.Series(kg).groupby(starts[mine].dt.floor("D").to_numpy()).sum()
+        assert target.target_value is not None
+        budget = month_budget(target.target_value * 1000, month)
+        forecast = forecast_month(daily, month, budget, as_of)
+        rows.append(
+            {
+                "target": target.target_id,
+                "name": target.name,
+                "facility": target.facility_id,
+                "zone": target.zone,
+                "meters": sorted(meters),
+                **forecast.as_dict(),
+                "budget_method": "the yearly budget's share by days of the month",
+                "grid_factor": lineage,
+                "alert": (
+                    f"{target.facility_id} {target.zone or ''}: forecast {forecast.forecast / 1000:,.1f} t CO2e for "
+                    f"{month} exceeds its budget of {budget / 1000:,.1f} t"
+                    if forecast.exceeds else None
+                ),
+            }
+        )
+    return {
+        "month": month,
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "budgets": rows,
+        "alerts": [r["alert"] for r in rows if r["alert"]],
+    }
+
+
+def park_index(workspace: Workspace, period: str, fill: str = "none") -> dict[str, Any]:
+    """The equipment carbon index: each equipment meter's kWh and kg CO2e per unit of its
+    output (``equipment_output``) in the period, at its facility's annual grid factor."""
+    park = park_series(workspace, period, fill)
+    tree, intervals = park.tree, park.series.intervals
+    starts = park.starts()
+    output = read_reference(workspace, "equipment_output").to_pandas()
+    bounds = _bounds(period)
+    assert bounds is not None
+    day = pd.to_datetime(output["date"])
+    output = output[(day >= bounds[0]) & (day < bounds[1])]
+    regions = _facility_regions(workspace)
+    rows = []
+    for meter, produced in output.groupby("meter_id")["quantity"].sum().items():
+        if meter not in tree.frame.index:
+            raise CarbonLedgerError(f"equipment_output names meter {meter}, not in meters")
+        mine = (intervals["meter_id"] == meter).to_numpy()
+        kwh = intervals.loc[mine, "value"].to_numpy()
+        facility_id = tree.frame.at[meter, "facility_id"]
+        per_kwh, lineage = _annual(workspace, regions[facility_id], starts[mine])
+        kg = float((kwh * per_kwh).sum())
+        total = float(kwh.sum())
+        rows.append(
+            {
+                "meter": meter,
+                "name": tree.frame.at[meter, "name"],
+                "output": float(produced),
+                "output_unit": tree.frame.at[meter, "output_unit"],
+                "kwh": total,
+                "kg_co2e": kg,
+                "kwh_per_unit": total / produced if produced else None,
+                "kg_co2e_per_unit": kg / produced if produced else None,
+                "grid_factor": lineage,
+            }
+        )
+    return {"period": period, "equipment": rows}
+
+
+def park_electricity_records(workspace: Workspace, period: str, fill: str = "none") -> pd.DataFrame:
+    """Monthly ``electricity`` records of each facility's main electricity meters, the
+    inventory's scope 2 built from the meters (``data_source`` meter, ``record_id``
+    ``meter:<meter>:<month>``)."""
+    park = park_series(workspace, period, fill)
+    tree, intervals = park.tree, park.series.intervals
+    starts = park.starts()
+    rows: list[Mapping[str, Any]] = []
+    for meter in _grid_meters(tree):
+        mine = (intervals["meter_id"] == meter).to_numpy()
+        month = starts[mine].dt.strftime("%Y-%m").to_numpy()
+        for label, kwh in pd.Series(intervals.loc[mine, "value"].to_numpy()).groupby(month).sum().items():
+            rows.append(
+                {
+                    "record_id": f"meter:{meter}:{label}",
+                    "facility_id": tree.frame.at[meter, "facility_id"],
+                    "period": label,
+                    "quantity": round(float(kwh), 6),
+                    "unit": "kWh",
+                    "data_source": "meter",
+                }
+            )
+    return pd.DataFrame(rows, columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source"])
+
+
+def import_park_electricity(workspace: Workspace, period: str, fill: str = "none") -> ImportResult:
+    """Import :func:`park_electricity_records` as an ``electricity`` batch (the same records
+    again store nothing twice)."""
+    records = park_electricity_records(workspace, period, fill)
+    if records.empty:
+        raise CarbonLedgerError(f"{period}: the main electricity meters have no interval in it")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"meters-{period}.csv"
+        records.to_csv(path, index=False)
+        return import_file(workspace, "electricity", path)
