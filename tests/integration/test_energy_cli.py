@@ -1,4 +1,4 @@
-"""``carbonledger energy dispatch`` as a user runs it: a week of 15-minute load with PV from the
+"""``carbonledger park dispatch`` as a user runs it: a week of 15-minute load with PV from the
 bundled TMY3 year and a battery, JSON that is JSON (no solver banner), the grid factor traced
 to its library factor, the per-step CSV, and bad input named by file, row and column."""
 
@@ -30,7 +30,7 @@ def week(tmp_path):
 
 def test_a_week_with_pv_and_a_battery(week, tmp_path):
     series = tmp_path / "series.csv"
-    args = ["energy", "dispatch", str(week), "--region", "CN-ZJ", "--year", "2023"]
+    args = ["park", "dispatch", str(week), "--region", "CN-ZJ", "--year", "2023"]
     args += ["--pv-kwp", "400", "--weather", str(TMY3), "--battery-kwh", "800"]
     args += ["--battery-kw", "200", "--efficiency", "0.9", "--out", str(series), "--json"]
     result = runner.invoke(app, args)
@@ -53,7 +53,7 @@ def test_a_negative_load_is_named_by_row_and_column(week):
     text[5] = text[5].rsplit(",", 1)[0] + ",-3"
     week.write_text("\n".join(text) + "\n", encoding="utf-8")
     result = runner.invoke(
-        app, ["energy", "dispatch", str(week), "--region", "CN-ZJ", "--year", "2023"]
+        app, ["park", "dispatch", str(week), "--region", "CN-ZJ", "--year", "2023"]
     )
     assert result.exit_code == 1
     assert "row 6, column load_kw: expected a number >= 0, found -3" in result.output

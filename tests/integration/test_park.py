@@ -58,8 +58,13 @@ def park(sited, tmp_path):
     main = (zone_a + zone_b) / 0.9
     counter = np.concatenate([[5000.0], 5000.0 + np.cumsum(main)])
     frames = [
-        pd.DataFrame({"meter_id": "MAIN", "time": ends.insert(0, pd.Timestamp("2024-01-01")),
-                      "value": counter.round(6)}),
+        pd.DataFrame(
+            {
+                "meter_id": "MAIN",
+                "time": ends.insert(0, pd.Timestamp("2024-01-01")),
+                "value": counter.round(6),
+            }
+        ),
         pd.DataFrame({"meter_id": "ZA", "time": ends, "value": zone_a}),
         pd.DataFrame({"meter_id": "ZB", "time": ends, "value": zone_b}).drop(index=[100, 101]),
         pd.DataFrame({"meter_id": "SORT", "time": ends, "value": zone_a / 2}),
@@ -74,7 +79,9 @@ def test_check_finds_the_gap_by_meter_and_time(park):
     workspace, _, _ = park
     found = park_check(workspace, MONTH)
     assert found["readings"] == 4 * STEPS + 1 - 2
-    assert [(s["meter_id"], s["check"], s["intervals"]) for s in found["summary"]] == [("ZB", "gap", 2)]
+    assert [(s["meter_id"], s["check"], s["intervals"]) for s in found["summary"]] == [
+        ("ZB", "gap", 2)
+    ]
     assert found["findings"][0]["time"] == "2024-01-02 01:15:00"
     filled = park_check(workspace, MONTH, fill="linear")
     assert filled["filled"] == 2 and filled["fill"] == "linear"
@@ -108,8 +115,15 @@ def test_hourly_series_is_used_and_never_made_up(park, tmp_path):
     workspace, main, _ = park
     hours = pd.date_range("2024-01-01", periods=31 * 24, freq="h")
     factor = np.where(hours.hour < 12, 0.4, 0.6)
-    series = pd.DataFrame({"region": "CN-GD", "time": hours.strftime("%Y-%m-%d %H:%M"),
-                           "kg_co2e_per_kwh": factor, "basis": "average", "source": "test grid operator"})
+    series = pd.DataFrame(
+        {
+            "region": "CN-GD",
+            "time": hours.strftime("%Y-%m-%d %H:%M"),
+            "kg_co2e_per_kwh": factor,
+            "basis": "average",
+            "source": "test grid operator",
+        }
+    )
     import_file(workspace, "grid_factor_series", _write(tmp_path, "gf.csv", series.iloc[:-1]))
     with pytest.raises(CarbonLedgerError, match="no value for 2024-01-31 23:00 and 0 more"):
         park_carbon(workspace, MONTH, factor="hourly")
@@ -124,9 +138,22 @@ def test_hourly_series_is_used_and_never_made_up(park, tmp_path):
 
 def test_zone_budget_forecast_and_alert(park, tmp_path):
     workspace, _, zone_a = park
-    target = pd.DataFrame([{"target_id": "BUD-A", "version": 1, "kind": "budget", "name": "Zone A",
-                            "scopes": "1+2", "facility_id": "F1", "zone": "A", "base_year": 2024,
-                            "target_year": 2025, "target_value": 100}])
+    target = pd.DataFrame(
+        [
+            {
+                "target_id": "BUD-A",
+                "version": 1,
+                "kind": "budget",
+                "name": "Zone A",
+                "scopes": "1+2",
+                "facility_id": "F1",
+                "zone": "A",
+                "base_year": 2024,
+                "target_year": 2025,
+                "target_value": 100,
+            }
+        ]
+    )
     import_file(workspace, "targets", _write(tmp_path, "targets.csv", target))
     found = park_budgets(workspace, MONTH, as_of=dt.date(2024, 1, 10))
     (budget,) = found["budgets"]
@@ -158,3 +185,28 @@ def test_readings_of_a_locked_month_are_refused(park, tmp_path):
     late = pd.DataFrame({"meter_id": ["ZA"], "time": ["2024-01-15 10:07"], "value": [1.0]})
     with pytest.raises(PeriodLockedError, match="2024-01"):
         import_file(workspace, "meter_readings", _write(tmp_path, "late.csv", late))
+
+
+def test_park_commands_as_a_user_runs_them(park):
+    import json
+
+    from typer.testing import CliRunner
+
+    from carbonledger.cli import app as cli
+
+    workspace, main, _ = park
+    runner = CliRunner()
+    folder = str(workspace.root)
+    checked = runner.invoke(cli, ["park", "check", MONTH, "-w", folder, "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["summary"][0]["check"] == "gap"
+    shown = runner.invoke(cli, ["park", "node", "MAIN", MONTH, "-w", folder])
+    assert shown.exit_code == 0 and "unmetered: 10.0% of the metered" in shown.output
+    carbon = runner.invoke(
+        cli, ["park", "carbon", MONTH, "--factor", "annual", "-w", folder, "--json"]
+    )
+    assert json.loads(carbon.stdout)["facilities"][0]["kwh"] == pytest.approx(main.sum())
+    moved = runner.invoke(cli, ["park", "to-inventory", MONTH, "-w", folder])
+    assert moved.exit_code == 0 and "Imported 1 electricity record(s)" in moved.output
+    wrong = runner.invoke(cli, ["park", "node", "NOPE", MONTH, "-w", folder])
+    assert wrong.exit_code == 1 and "meter NOPE: not in meters" in wrong.output

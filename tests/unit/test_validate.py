@@ -99,3 +99,20 @@ def test_booleans_and_thousands_separators(tmp_path):
         'record_id,entity_id,period,gl_account,amount,currency\nA,E,2024-01,6401,"1,234.5",CNY\n',
     )
     assert ok.table.column("amount").to_pylist() == [1234.5]
+
+
+def test_timestamps_are_local_clock_times_without_an_offset(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text(
+        "meter_id,time,value\n"
+        "M1,2024-03-01 00:15,1\n"
+        "M1,2024-03-01T00:30:00,2\n"
+        "M1,2024-03-01T00:45:00+08:00,3\n"
+        "M1,2024-03-01 24:00,4\n",
+        encoding="utf-8",
+    )
+    frame, meta = read_table(path)
+    result = validate_table(frame, meta, get_schema("meter_readings"))
+    errors = [(f.location.row, f.location.column, f.rule) for f in result.report.errors]
+    assert errors == [(4, "time", "timestamp"), (5, "time", "timestamp")]
+    assert "without a UTC offset" in result.report.errors[0].message

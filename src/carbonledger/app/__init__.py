@@ -60,6 +60,17 @@ from carbonledger.app.factors import (
     verify_factor_releases,
     workspace_library,
 )
+from carbonledger.app.park import (
+    ParkSeries,
+    import_park_electricity,
+    park_budgets,
+    park_carbon,
+    park_check,
+    park_electricity_records,
+    park_index,
+    park_node,
+    park_series,
+)
 from carbonledger.app.periods import lock, periods, restate
 from carbonledger.app.plan import (
     PLAN_KINDS,
@@ -113,6 +124,7 @@ __all__ = [
     "Estimate",
     "FactorLibrary",
     "ImportResult",
+    "ParkSeries",
     "PlanView",
     "ReleaseInfo",
     "ReportContext",
@@ -155,6 +167,7 @@ __all__ = [
     "hotspots",
     "import_file",
     "import_kinds",
+    "import_park_electricity",
     "intensity",
     "inventory",
     "list_batches",
@@ -167,7 +180,14 @@ __all__ = [
     "open_plan",
     "open_run",
     "open_workspace",
+    "park_budgets",
+    "park_carbon",
+    "park_check",
     "park_dispatch",
+    "park_electricity_records",
+    "park_index",
+    "park_node",
+    "park_series",
     "pathway",
     "periods",
     "plan_context",

@@ -18,7 +18,14 @@ import pandas as pd
 from carbonledger.app.data import ImportResult, import_file
 from carbonledger.app.factors import estimate
 from carbonledger.energy.carbon import forecast_month, hourly_factor_on, month_budget
-from carbonledger.energy.meters import MeterSeries, MeterTree, aggregate, bin_starts, meter_rules, read_series
+from carbonledger.energy.meters import (
+    MeterSeries,
+    MeterTree,
+    aggregate,
+    bin_starts,
+    meter_rules,
+    read_series,
+)
 from carbonledger.engine import sql_connection
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.scope1_2 import reference_region
@@ -85,7 +92,9 @@ def _meters(workspace: Workspace) -> pd.DataFrame:
     return meters
 
 
-def _readings(workspace: Workspace, bounds: tuple[pd.Timestamp, pd.Timestamp] | None) -> pd.DataFrame:
+def _readings(
+    workspace: Workspace, bounds: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> pd.DataFrame:
     """Every batch's readings (their hashes verified), in the period's bounds: from the
     reading at its start (a cumulative meter's baseline) to the one closing its last interval."""
     paths = [str(path) for _, path in workspace.batch_paths("meter_readings")]
@@ -96,7 +105,8 @@ def _readings(workspace: Workspace, bounds: tuple[pd.Timestamp, pd.Timestamp] | 
         where = f"WHERE time >= TIMESTAMP '{bounds[0]}' AND time <= TIMESTAMP '{bounds[1]}'"
     con = sql_connection()
     try:
-        sql = f"SELECT meter_id, CAST(time AS TIMESTAMP_S) AS time, value FROM read_parquet($paths) {where}"
+        sql = "SELECT meter_id, CAST(time AS TIMESTAMP_S) AS time, value "
+        sql += f"FROM read_parquet($paths) {where}"
         table = con.sql(sql, params={"paths": paths}).to_arrow_table()
     finally:
         con.close()
@@ -212,8 +222,7 @@ def _facility_regions(workspace: Workspace) -> dict[str, str]:
 
 def _grid_meters(tree: MeterTree) -> list[str]:
     """The main electricity meters: what the park draws from the grid."""
-    frame = tree.frame
-    return [m for m in tree.roots() if frame.at[m, "medium"] == "electricity"]
+    return [m for m in tree.roots() if tree.text(m, "medium") == "electricity"]
 
 
 def park_carbon(
@@ -257,17 +266,21 @@ def park_carbon(
     series = series[series["basis"] == basis]
     starts = park.starts()
     parts, facilities = [], []
-    for facility_id in sorted({tree.frame.at[m, "facility_id"] for m in grid}):
+    for facility_id in sorted({tree.facility(m) for m in grid}):
         if facility_id not in regions:
             raise CarbonLedgerError(f"facility {facility_id} of the meters: not in facilities")
         region = regions[facility_id]
-        mine = intervals["meter_id"].isin([m for m in grid if tree.frame.at[m, "facility_id"] == facility_id])
+        mine = intervals["meter_id"].isin([m for m in grid if tree.facility(m) == facility_id])
         kwh = intervals.loc[mine, "value"].to_numpy()
         start = starts[mine]
         hourly = series[series["region"] == region]
         if factor == "hourly" or (factor == "auto" and not hourly.empty):
-            by_hour = pd.Series(hourly["kg_co2e_per_kwh"].to_numpy(), index=pd.DatetimeIndex(hourly["time"]))
-            per_kwh = hourly_factor_on(start, by_hour, f"facility {facility_id} ({region}, {basis})")
+            by_hour = pd.Series(
+                hourly["kg_co2e_per_kwh"].to_numpy(), index=pd.DatetimeIndex(hourly["time"])
+            )
+            per_kwh = hourly_factor_on(
+                start, by_hour, f"facility {facility_id} ({region}, {basis})"
+            )
             lineage: dict[str, Any] = {
                 "method": f"hourly {basis} grid factor",
                 "sources": sorted(set(hourly["source"])),
@@ -276,12 +289,25 @@ def park_carbon(
         else:
             per_kwh, lineage = _annual(workspace, region, start)
         kg = kwh * per_kwh
-        parts.append(pd.DataFrame({"facility": facility_id, "start": start.to_numpy(), "kwh": kwh, "kg_co2e": kg}))
-        facilities.append(
-            {"facility": facility_id, "region": region, "kwh": float(kwh.sum()),
-             "kg_co2e": float(kg.sum()), **lineage}
+        parts.append(
+            pd.DataFrame(
+                {"facility": facility_id, "start": start.to_numpy(), "kwh": kwh, "kg_co2e": kg}
+            )
         )
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["facility", "start", "kwh", "kg_co2e"])
+        facilities.append(
+            {
+                "facility": facility_id,
+                "region": region,
+                "kwh": float(kwh.sum()),
+                "kg_co2e": float(kg.sum()),
+                **lineage,
+            }
+        )
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["facility", "start", "kwh", "kg_co2e"])
+    )
     return {
         "period": period,
         "fill": park.series.fill,
@@ -292,15 +318,25 @@ def park_carbon(
     }
 
 
-def _annual(workspace: Workspace, region: str, starts: pd.Series) -> tuple[np.ndarray, dict[str, Any]]:
+def _annual(
+    workspace: Workspace, region: str, starts: pd.Series
+) -> tuple[np.ndarray, dict[str, Any]]:
     """The library's annual grid factor of each interval's year, with its lineage."""
     library, policy = workspace_library(workspace), workspace_policy(workspace.config)
     per_kwh = np.empty(len(starts))
     years = starts.dt.year.to_numpy()
     lineage: dict[str, Any] = {"method": "annual average from the factor library", "years": {}}
     for year in sorted(set(years.tolist())):
-        found = estimate(GRID_KEY, 1, "kWh", region, int(year), workspace.config.gwp_set,
-                         policy=policy, library=library)
+        found = estimate(
+            GRID_KEY,
+            1,
+            "kWh",
+            region,
+            int(year),
+            workspace.config.gwp_set,
+            policy=policy,
+            library=library,
+        )
         per_kwh[years == year] = found.co2e
         lineage["years"][str(year)] = {
             "kg_per_kwh": found.co2e,
@@ -318,14 +354,18 @@ def _by(frame: pd.DataFrame, freq: str) -> list[dict[str, Any]]:
     label = bins.dt.strftime("%Y-%m-%d" if freq == "D" else "%Y-%m")
     grouped = frame.groupby([frame["facility"], label.to_numpy()])[["kwh", "kg_co2e"]].sum()
     grouped.index.names = ["facility", "day" if freq == "D" else "month"]
-    return grouped.reset_index().to_dict("records")
+    return [{str(k): v for k, v in row.items()} for row in grouped.reset_index().to_dict("records")]
 
 
 def _zone_meters(tree: MeterTree, facility_id: str, zone: str) -> list[str]:
     """A zone's top electricity meters: those in the zone whose parent is not."""
     frame = tree.frame
     inside = set(frame.index[(frame["zone"] == zone) & (frame["facility_id"] == facility_id)])
-    return [m for m in inside if tree.parent(m) not in inside and frame.at[m, "medium"] == "electricity"]
+    return [
+        m
+        for m in inside
+        if tree.parent(m) not in inside and tree.text(m, "medium") == "electricity"
+    ]
 
 
 def park_budgets(
@@ -345,7 +385,9 @@ def park_budgets(
     tree, intervals = park.tree, park.series.intervals
     starts = park.starts()
     regions = _facility_regions(workspace)
-    standing = latest_versions([Target.from_row(r) for r in read_reference(workspace, "targets").to_pylist()])
+    standing = latest_versions(
+        [Target.from_row(r) for r in read_reference(workspace, "targets").to_pylist()]
+    )
     year = int(month[:4])
     rows = []
     for target in standing.values():
@@ -353,7 +395,7 @@ def park_budgets(
             continue
         if not (target.base_year <= year <= target.target_year):
             continue
-        grid = [m for m in _grid_meters(tree) if tree.frame.at[m, "facility_id"] == target.facility_id]
+        grid = [m for m in _grid_meters(tree) if tree.facility(m) == target.facility_id]
         meters = _zone_meters(tree, target.facility_id, target.zone) if target.zone else grid
         if not meters:
             continue
@@ -375,9 +417,11 @@ def park_budgets(
                 "budget_method": "the yearly budget's share by days of the month",
                 "grid_factor": lineage,
                 "alert": (
-                    f"{target.facility_id} {target.zone or ''}: forecast {forecast.forecast / 1000:,.1f} t CO2e for "
-                    f"{month} exceeds its budget of {budget / 1000:,.1f} t"
-                    if forecast.exceeds else None
+                    f"{target.facility_id} {target.zone or ''}: forecast "
+                    f"{forecast.forecast / 1000:,.1f} t CO2e for {month} exceeds its budget of "
+                    f"{budget / 1000:,.1f} t"
+                    if forecast.exceeds
+                    else None
                 ),
             }
         )
@@ -407,7 +451,7 @@ def park_index(workspace: Workspace, period: str, fill: str = "none") -> dict[st
             raise CarbonLedgerError(f"equipment_output names meter {meter}, not in meters")
         mine = (intervals["meter_id"] == meter).to_numpy()
         kwh = intervals.loc[mine, "value"].to_numpy()
-        facility_id = tree.frame.at[meter, "facility_id"]
+        facility_id = tree.facility(meter)
         per_kwh, lineage = _annual(workspace, regions[facility_id], starts[mine])
         kg = float((kwh * per_kwh).sum())
         total = float(kwh.sum())
@@ -438,18 +482,22 @@ def park_electricity_records(workspace: Workspace, period: str, fill: str = "non
     for meter in _grid_meters(tree):
         mine = (intervals["meter_id"] == meter).to_numpy()
         month = starts[mine].dt.strftime("%Y-%m").to_numpy()
-        for label, kwh in pd.Series(intervals.loc[mine, "value"].to_numpy()).groupby(month).sum().items():
+        for label, kwh in (
+            pd.Series(intervals.loc[mine, "value"].to_numpy()).groupby(month).sum().items()
+        ):
             rows.append(
                 {
                     "record_id": f"meter:{meter}:{label}",
-                    "facility_id": tree.frame.at[meter, "facility_id"],
+                    "facility_id": tree.facility(meter),
                     "period": label,
                     "quantity": round(float(kwh), 6),
                     "unit": "kWh",
                     "data_source": "meter",
                 }
             )
-    return pd.DataFrame(rows, columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source"])
+    return pd.DataFrame(
+        rows, columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source"]
+    )
 
 
 def import_park_electricity(workspace: Workspace, period: str, fill: str = "none") -> ImportResult:

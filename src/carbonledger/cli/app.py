@@ -54,6 +54,14 @@ from carbonledger.cli.inventory import (
     restate_command,
     uncertainty_command,
 )
+from carbonledger.cli.park import (
+    budgets_command,
+    carbon_command,
+    check_command,
+    index_command,
+    node_command,
+    to_inventory_command,
+)
 from carbonledger.cli.plan import (
     history_command,
     macc_command,
@@ -136,9 +144,9 @@ claims_app = _group(
     "Neutrality claims: each under its rule set (shown without a sub-command), statements.",
     invoke_without_command=True,
 )
-energy_app = _group(
-    "energy",
-    "Park energy: the microgrid's dispatch (PV, battery, grid, tariff).",
+park_app = _group(
+    "park",
+    "The park: meters, real-time carbon, budgets, equipment index, the microgrid's dispatch.",
     no_args_is_help=True,
 )
 measures_app = _group(
@@ -180,12 +188,20 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "disclosure": disclosure_command,
     },
     claims_app: {"evaluate": claims_command, "statement": statement_command},
-    energy_app: {"dispatch": dispatch_command},
+    park_app: {
+        "check": check_command,
+        "node": node_command,
+        "carbon": carbon_command,
+        "budgets": budgets_command,
+        "index": index_command,
+        "to-inventory": to_inventory_command,
+        "dispatch": dispatch_command,
+    },
 }
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
-        if group in (targets_app, measures_app, credits_app, claims_app, energy_app):
+        if group in (targets_app, measures_app, credits_app, claims_app, park_app):
             continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)

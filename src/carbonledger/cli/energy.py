@@ -1,4 +1,4 @@
-"""``carbonledger energy``: the park-energy room's commands."""
+"""``carbonledger park dispatch``: the microgrid of the park-energy room."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def dispatch_command(
     """Dispatch a park's microgrid (PV, battery, grid under a time-of-use tariff) over a load
     file as a linear programme solved by HiGHS: the bill, the imports and their emissions.
 
-    Example: [bold]carbonledger energy dispatch load.csv --region CN-ZJ --year 2023
+    Example: [bold]carbonledger park dispatch load.csv --region CN-ZJ --year 2023
     --pv-kwp 2000 --weather tmy.csv --battery-kwh 4000 --battery-kw 1000 --efficiency 0.9[/]
     """
     with fail_cleanly(as_json):

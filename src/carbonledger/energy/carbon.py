@@ -107,7 +107,7 @@ def forecast_month(
     if seen.empty:
         raise CarbonLedgerError(f"{month}: no metered day to forecast from")
     last = seen.index.max().date()
-    by_weekday = seen.groupby(seen.index.day_of_week).mean()
+    by_weekday = seen.groupby(pd.DatetimeIndex(seen.index).day_of_week).mean()
     overall = float(seen.mean())
     remaining = [
         first + dt.timedelta(days=d)

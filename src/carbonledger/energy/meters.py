@@ -64,6 +64,8 @@ SEVERITY = {
 }
 
 _WEEK = 7 * 24 * 3600
+#: No finding: the columns of :func:`_frame` without rows.
+_NOTHING = (np.array([]), np.array([]), "", np.array([]), 0, "")
 
 
 @cache
@@ -111,23 +113,33 @@ class MeterTree:
         frame["parent_id"] = frame["parent_id"].where(frame["parent_id"].notna(), None)
         self.frame = frame.set_index("meter_id", drop=False)
         self.ids: list[str] = list(self.frame.index)
-        parents = self.frame["parent_id"]
-        for meter, parent in parents.dropna().items():
+        for meter in self.ids:
+            parent = self.parent(meter)
+            if parent is None:
+                continue
             if parent not in self.frame.index:
                 raise CarbonLedgerError(f"meter {meter}: parent_id {parent} is not a meter")
-            if self.frame.at[parent, "medium"] != self.frame.at[meter, "medium"]:
+            if self.text(parent, "medium") != self.text(meter, "medium"):
                 raise CarbonLedgerError(
-                    f"meter {meter} ({self.frame.at[meter, 'medium']}) is a sub-meter of "
-                    f"{parent} ({self.frame.at[parent, 'medium']}): a sub-meter measures the "
+                    f"meter {meter} ({self.text(meter, 'medium')}) is a sub-meter of "
+                    f"{parent} ({self.text(parent, 'medium')}): a sub-meter measures the "
                     "same medium as its parent"
                 )
         for meter in self.ids:
             self.path(meter)
 
+    def text(self, meter: str, column: str) -> str | None:
+        """A text column of a meter (``facility_id``, ``medium``, ``zone`` ...), None if blank."""
+        value: Any = self.frame.at[meter, column]
+        return None if value is None or pd.isna(value) else str(value)
+
+    def facility(self, meter: str) -> str:
+        """The facility a meter is in."""
+        return str(self.frame.at[meter, "facility_id"])
+
     def parent(self, meter: str) -> str | None:
         """The meter's parent, or None for a main meter."""
-        parent = self.frame.at[meter, "parent_id"]
-        return None if parent is None or pd.isna(parent) else str(parent)
+        return self.text(meter, "parent_id")
 
     def path(self, meter: str) -> list[str]:
         """The meter and its ancestors, up to its main meter."""
@@ -159,9 +171,7 @@ class MeterTree:
             (u, c): conversion_factor(u, c)
             for u, c in set(zip(self.frame["unit"], canonical, strict=True))
         }
-        conversion = [
-            factors[(u, c)] for u, c in zip(self.frame["unit"], canonical, strict=True)
-        ]
+        conversion = [factors[(u, c)] for u, c in zip(self.frame["unit"], canonical, strict=True)]
         return self.frame["multiplier"].astype(float) * np.asarray(conversion)
 
 
@@ -230,7 +240,7 @@ def read_series(
     rules = rules or meter_rules()
     tree = MeterTree(meters)
     found: list[pd.DataFrame] = []
-    codes = pd.Index(tree.ids).get_indexer(readings["meter_id"]).astype(np.int64)
+    codes = pd.Index(tree.ids).get_indexer(pd.Index(readings["meter_id"])).astype(np.int64)
     t = readings["time"].to_numpy().astype("datetime64[s]").astype(np.int64)
     v = readings["value"].to_numpy(dtype=float)
     unknown = codes < 0
@@ -246,8 +256,14 @@ def read_series(
     duplicate = ~first & (np.diff(t, prepend=t[:1]) == 0)
     if duplicate.any():
         found.append(
-            _frame(ids[codes[duplicate]], t[duplicate], "duplicate", v[duplicate], 1,
-                   "a second reading at the same time (the first is kept)")
+            _frame(
+                ids[codes[duplicate]],
+                t[duplicate],
+                "duplicate",
+                v[duplicate],
+                1,
+                "a second reading at the same time (the first is kept)",
+            )
         )
         codes, t, v = codes[~duplicate], t[~duplicate], v[~duplicate]
         first = _firsts(codes)
@@ -262,13 +278,29 @@ def read_series(
     span = np.where(first, 1, -(-dt // step))
     off = ~first & (dt % step != 0)
     if off.any():
-        found.append(_frame(ids[codes[off]], t[off], "off_interval", v[off], 1,
-                            "not on the meter's interval after the reading before"))
+        found.append(
+            _frame(
+                ids[codes[off]],
+                t[off],
+                "off_interval",
+                v[off],
+                1,
+                "not on the meter's interval after the reading before",
+            )
+        )
     gap = ~first & (span > 1)
     if gap.any():
         missing = span[gap] - 1
-        found.append(_frame(ids[codes[gap]], t[gap] - dt[gap] + step[gap], "gap", v[gap], missing,
-                            "intervals without a reading from this time"))
+        found.append(
+            _frame(
+                ids[codes[gap]],
+                t[gap] - dt[gap] + step[gap],
+                "gap",
+                v[gap],
+                missing,
+                "intervals without a reading from this time",
+            )
+        )
 
     prev_v = np.concatenate([v[:1], v[:-1]])
     value = np.where(cumulative, v - prev_v, v)
@@ -279,27 +311,61 @@ def read_series(
     value = np.where(rolled, value + np.nan_to_num(rollover), value)
     value = np.where(reset, v, value)
     if rolled.any():
-        found.append(_frame(ids[codes[rolled]], t[rolled], "rollover", v[rolled], 1,
-                            "counter rolled over past its maximum (added back)"))
+        found.append(
+            _frame(
+                ids[codes[rolled]],
+                t[rolled],
+                "rollover",
+                v[rolled],
+                1,
+                "counter rolled over past its maximum (added back)",
+            )
+        )
     if reset.any():
-        found.append(_frame(ids[codes[reset]], t[reset], "reset", v[reset], 1,
-                            "counter fell: reset, consumption counted from zero"))
+        found.append(
+            _frame(
+                ids[codes[reset]],
+                t[reset],
+                "reset",
+                v[reset],
+                1,
+                "counter fell: reset, consumption counted from zero",
+            )
+        )
     negative = ~cumulative & (v < 0)
     if negative.any():
-        found.append(_frame(ids[codes[negative]], t[negative], "negative", v[negative], 1,
-                            "negative interval consumption (left out)"))
+        found.append(
+            _frame(
+                ids[codes[negative]],
+                t[negative],
+                "negative",
+                v[negative],
+                1,
+                "negative interval consumption (left out)",
+            )
+        )
     keep = ~(cumulative & first) & ~negative
     value = value * scale
     intervals = _fill(
-        codes[keep], t[keep], value[keep], span[keep], step[keep], cumulative[keep],
-        np.where(first, np.nan, np.concatenate([value[:1], value[:-1]]))[keep], fill,
+        codes[keep],
+        t[keep],
+        value[keep],
+        span[keep],
+        step[keep],
+        cumulative[keep],
+        np.where(first, np.nan, np.concatenate([value[:1], value[:-1]]))[keep],
+        fill,
     )
-    intervals["meter_id"] = pd.Categorical.from_codes(intervals.pop("code"), categories=tree.ids)
+    intervals["meter_id"] = pd.Categorical.from_codes(
+        intervals.pop("code").to_numpy(), categories=pd.Index(tree.ids)
+    )
     spikes = _spikes(intervals, rules["spike"])
     if len(spikes):
         found.append(spikes)
     findings = (
-        pd.concat(found, ignore_index=True) if found else _frame(np.array([]), np.array([]), "", np.array([]), 0, "")
+        pd.concat(found, ignore_index=True)
+        if found
+        else _frame(np.array([]), np.array([]), "", np.array([]), 0, "")
     )
     findings = findings.sort_values(["meter_id", "time"], kind="stable", ignore_index=True)
     columns = ["meter_id", "time", "value", "intervals", "filled"]
@@ -340,8 +406,15 @@ def _fill(
     """The interval rows, with a gap's intervals made by the fill policy."""
     if fill == "none" or not (span > 1).any():
         covers = np.where(cumulative, span, 1)
-        return pd.DataFrame({"code": codes, "time": _times(t), "value": value,
-                             "intervals": covers, "filled": np.zeros(len(t), bool)})
+        return pd.DataFrame(
+            {
+                "code": codes,
+                "time": _times(t),
+                "value": value,
+                "intervals": covers,
+                "filled": np.zeros(len(t), bool),
+            }
+        )
     # a reading after a gap of k intervals becomes k + 1 rows: the gap's and its own
     missing = span - 1
     repeat = missing + 1
@@ -357,14 +430,30 @@ def _fill(
             np.where(last, base, previous[row] + (base - previous[row]) * (k + 1) / repeat[row]),
         )
     else:
-        values = _previous_week(codes[row], times, base, repeat[row], last, cumulative[row], t, value, codes)
-    return pd.DataFrame({"code": codes[row], "time": _times(times), "value": values,
-                         "intervals": np.ones(len(row), np.int64), "filled": ~last})
+        values = _previous_week(
+            codes[row], times, base, repeat[row], last, cumulative[row], t, value, codes
+        )
+    return pd.DataFrame(
+        {
+            "code": codes[row],
+            "time": _times(times),
+            "value": values,
+            "intervals": np.ones(len(row), np.int64),
+            "filled": ~last,
+        }
+    )
 
 
 def _previous_week(
-    codes: np.ndarray, times: np.ndarray, base: np.ndarray, repeat: np.ndarray, last: np.ndarray,
-    cumulative: np.ndarray, t_known: np.ndarray, v_known: np.ndarray, c_known: np.ndarray,
+    codes: np.ndarray,
+    times: np.ndarray,
+    base: np.ndarray,
+    repeat: np.ndarray,
+    last: np.ndarray,
+    cumulative: np.ndarray,
+    t_known: np.ndarray,
+    v_known: np.ndarray,
+    c_known: np.ndarray,
 ) -> np.ndarray:
     """Values of the same interval a week earlier (a cumulative meter's consumption across
     the gap shared in proportion to them; evenly where a week earlier is unknown too)."""
@@ -379,7 +468,9 @@ def _previous_week(
         weights = np.nan_to_num(week, nan=0.0)
         total = profile.transform(lambda s: s.fillna(0).sum()).to_numpy()
         complete = profile.transform(lambda s: s.notna().sum()).to_numpy() == repeat
-        shared = np.where(complete & (total > 0), base * weights / np.where(total > 0, total, 1), base / repeat)
+        shared = np.where(
+            complete & (total > 0), base * weights / np.where(total > 0, total, 1), base / repeat
+        )
         values = np.where(cum, shared, values)
     return values
 
@@ -395,7 +486,12 @@ def _spikes(intervals: pd.DataFrame, rule: dict[str, Any]) -> pd.DataFrame:
         return plain.iloc[:0]
     by_meter = plain.groupby("meter_id", observed=True)["value"]
     median = by_meter.transform("median")
-    mad = (plain["value"] - median).abs().groupby(plain["meter_id"], observed=True).transform("median")
+    mad = (
+        (plain["value"] - median)
+        .abs()
+        .groupby(plain["meter_id"], observed=True)
+        .transform("median")
+    )
     sigma = mad * float(rule["mad_to_sigma"])
     tested = sigma > float(rule["min_relative_spread"]) * median.abs()
     spike = tested & (plain["value"] > median + float(rule["robust_deviations"]) * sigma)
@@ -422,7 +518,9 @@ def bin_starts(starts: pd.Series, freq: str) -> pd.Series:
         raise CarbonLedgerError(f"interval {freq!r}: expected 15min, h, D, W, M or Y") from exc
 
 
-def _binned(intervals: pd.DataFrame, tree: MeterTree, meters: Iterable[str], freq: str) -> pd.Series:
+def _binned(
+    intervals: pd.DataFrame, tree: MeterTree, meters: Iterable[str], freq: str
+) -> pd.Series:
     chosen = intervals[intervals["meter_id"].isin(list(meters))]
     step = chosen["meter_id"].map(tree.frame["interval_minutes"]).astype("int64")
     starts = chosen["time"] - pd.to_timedelta(step.to_numpy(), unit="min")

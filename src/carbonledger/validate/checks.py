@@ -38,9 +38,9 @@ __all__ = [
     "check_units",
     "parse_booleans",
     "parse_dates",
-    "parse_timestamps",
     "parse_months",
     "parse_numbers",
+    "parse_timestamps",
 ]
 
 _TRUE = {"true", "yes", "y", "1", "是", "t"}

@@ -132,7 +132,9 @@ def test_spike_is_flagged_and_kept():
     values[123] = 400.0
     series = read_series(_meters(), _readings("Z1", values))
     spikes = series.findings[series.findings["check"] == "spike"]
-    assert spikes["time"].tolist() == [pd.Timestamp("2024-01-01 00:15") + pd.Timedelta("15min") * 123]
+    assert spikes["time"].tolist() == [
+        pd.Timestamp("2024-01-01 00:15") + pd.Timedelta("15min") * 123
+    ]
     assert 400.0 in series.intervals["value"].tolist()
 
 
@@ -171,6 +173,9 @@ def test_aggregate_shows_the_unmetered_remainder_by_hour():
 
 def test_bin_starts_by_calendar_month():
     starts = pd.Series(pd.to_datetime(["2024-01-31 23:45", "2024-02-01 00:00"]))
-    assert bin_starts(starts, "M").tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")]
+    assert bin_starts(starts, "M").tolist() == [
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-02-01"),
+    ]
     with pytest.raises(CarbonLedgerError, match="interval 'fortnight'"):
         bin_starts(starts, "fortnight")
