@@ -20,6 +20,7 @@ from carbonledger.api.credit_routes import router as credit_router
 from carbonledger.api.data_routes import router as data_router
 from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
+from carbonledger.api.park_routes import router as park_router
 from carbonledger.api.period_routes import router as period_router
 from carbonledger.api.plan_routes import router as plan_router
 from carbonledger.api.problems import install_problem_handlers
@@ -63,7 +64,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]
-    routers += [period_router, plan_router, credit_router, admin_router]
+    routers += [period_router, plan_router, credit_router, park_router, admin_router]
     for router in routers:
         api.include_router(router)
 

@@ -63,6 +63,7 @@ from carbonledger.app.factors import (
 from carbonledger.app.park import (
     ParkSeries,
     import_park_electricity,
+    import_readings,
     park_budgets,
     park_carbon,
     park_check,
@@ -168,6 +169,7 @@ __all__ = [
     "import_file",
     "import_kinds",
     "import_park_electricity",
+    "import_readings",
     "intensity",
     "inventory",
     "list_batches",

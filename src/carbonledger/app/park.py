@@ -6,8 +6,9 @@ carbon index, and the monthly electricity records the inventory's scope 2 is bui
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,14 @@ from carbonledger.engine import sql_connection
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.scope1_2 import reference_region
 from carbonledger.plan.targets import Target, TargetKind, latest_versions
+from carbonledger.provenance import sha256_file
 from carbonledger.run import read_reference, workspace_library, workspace_policy
 from carbonledger.store import Workspace
 
 __all__ = [
     "ParkSeries",
     "import_park_electricity",
+    "import_readings",
     "park_budgets",
     "park_carbon",
     "park_check",
@@ -498,6 +501,34 @@ def park_electricity_records(workspace: Workspace, period: str, fill: str = "non
     return pd.DataFrame(
         rows, columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source"]
     )
+
+
+def import_readings(
+    workspace: Workspace, readings: Sequence[Mapping[str, Any]], source: str = "gateway"
+) -> ImportResult:
+    """Import readings a gateway posts (``meter_id``, ``time``, ``value``, ``quality``) as a
+    ``meter_readings`` batch, validated like a file: nothing is stored unless every reading
+    passes, and the same readings again store nothing twice.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    readings : list of dict
+    source : str
+        Names the batch's source (``<source>-<sha256 prefix>.csv``).
+    """
+    columns = ["meter_id", "time", "value", "quality"]
+    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in readings], columns=columns)
+    folder = workspace.staging_path(suffix="")
+    folder.mkdir()
+    try:
+        path = folder / "readings.csv"
+        frame.to_csv(path, index=False)
+        named = folder / f"{source}-{sha256_file(path)[:12]}.csv"
+        path.rename(named)
+        return import_file(workspace, "meter_readings", named)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def import_park_electricity(workspace: Workspace, period: str, fill: str = "none") -> ImportResult:
