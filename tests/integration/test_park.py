@@ -38,16 +38,17 @@ def park(sited, tmp_path):
     zone A, whose sum leaves 10 % unmetered; a reset and a gap in the zone B meter."""
     meters = pd.DataFrame(
         {
-            "meter_id": ["MAIN", "ZA", "ZB", "SORT"],
-            "name": ["Park main", "Zone A", "Zone B", "Sorter"],
-            "parent_id": [None, "MAIN", "MAIN", "ZA"],
-            "level": ["park", "zone", "zone", "equipment"],
+            "meter_id": ["MAIN", "ZA", "ZB", "SORT", "PV"],
+            "name": ["Park main", "Zone A", "Zone B", "Sorter", "Rooftop PV"],
+            "parent_id": [None, "MAIN", "MAIN", "ZA", None],
+            "level": ["park", "zone", "zone", "equipment", "equipment"],
             "facility_id": "F1",
-            "zone": [None, "A", "B", "A"],
+            "zone": [None, "A", "B", "A", None],
             "medium": "electricity",
+            "role": ["consumption"] * 4 + ["generation"],
             "unit": "kWh",
-            "reading_type": ["cumulative", "interval", "interval", "interval"],
-            "output_unit": [None, None, None, "parcel"],
+            "reading_type": ["cumulative", "interval", "interval", "interval", "interval"],
+            "output_unit": [None, None, None, "parcel", None],
         }
     )
     import_file(sited, "meters", _write(tmp_path, "meters.csv", meters))
@@ -68,6 +69,7 @@ def park(sited, tmp_path):
         pd.DataFrame({"meter_id": "ZA", "time": ends, "value": zone_a}),
         pd.DataFrame({"meter_id": "ZB", "time": ends, "value": zone_b}).drop(index=[100, 101]),
         pd.DataFrame({"meter_id": "SORT", "time": ends, "value": zone_a / 2}),
+        pd.DataFrame({"meter_id": "PV", "time": ends, "value": np.where(hour == 12, 25.0, 0.0)}),
     ]
     readings = pd.concat(frames, ignore_index=True)
     readings["time"] = readings["time"].dt.strftime("%Y-%m-%d %H:%M")
@@ -78,7 +80,7 @@ def park(sited, tmp_path):
 def test_check_finds_the_gap_by_meter_and_time(park):
     workspace, _, _ = park
     found = park_check(workspace, MONTH)
-    assert found["readings"] == 4 * STEPS + 1 - 2
+    assert found["readings"] == 5 * STEPS + 1 - 2
     assert [(s["meter_id"], s["check"], s["intervals"]) for s in found["summary"]] == [
         ("ZB", "gap", 2)
     ]
@@ -104,6 +106,7 @@ def test_metered_carbon_agrees_with_the_inventory_scope_2(park):
     assert facility["kwh"] == pytest.approx(main.sum())
     result = import_park_electricity(workspace, MONTH)
     assert result.created and not import_park_electricity(workspace, MONTH).created
+    assert result.batch.rows == 2  # the grid meter's month and the PV's, on-site generation
     calculate(workspace)
     _, totals = run_totals(workspace, ["scope", "facility"], basis="location", period=MONTH)
     scope2 = [r for r in totals.to_pylist() if r["scope"] == 2 and r["facility"] == "F1"]
@@ -207,6 +210,6 @@ def test_park_commands_as_a_user_runs_them(park):
     )
     assert json.loads(carbon.stdout)["facilities"][0]["kwh"] == pytest.approx(main.sum())
     moved = runner.invoke(cli, ["park", "to-inventory", MONTH, "-w", folder])
-    assert moved.exit_code == 0 and "Imported 1 electricity record(s)" in moved.output
+    assert moved.exit_code == 0 and "Imported 2 electricity record(s)" in moved.output
     wrong = runner.invoke(cli, ["park", "node", "NOPE", MONTH, "-w", folder])
     assert wrong.exit_code == 1 and "meter NOPE: not in meters" in wrong.output

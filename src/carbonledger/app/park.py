@@ -223,9 +223,14 @@ def _facility_regions(workspace: Workspace) -> dict[str, str]:
     return {row["facility_id"]: reference_region(row) for row in facilities}
 
 
-def _grid_meters(tree: MeterTree) -> list[str]:
-    """The main electricity meters: what the park draws from the grid."""
-    return [m for m in tree.roots() if tree.text(m, "medium") == "electricity"]
+def _grid_meters(tree: MeterTree, role: str = "consumption") -> list[str]:
+    """The main electricity meters: what the park draws from the grid (``consumption``), or
+    what it generates on site (``generation``)."""
+    return [
+        m
+        for m in tree.roots()
+        if tree.text(m, "medium") == "electricity" and tree.text(m, "role") == role
+    ]
 
 
 def park_carbon(
@@ -477,29 +482,32 @@ def park_index(workspace: Workspace, period: str, fill: str = "none") -> dict[st
 def park_electricity_records(workspace: Workspace, period: str, fill: str = "none") -> pd.DataFrame:
     """Monthly ``electricity`` records of each facility's main electricity meters, the
     inventory's scope 2 built from the meters (``data_source`` meter, ``record_id``
-    ``meter:<meter>:<month>``)."""
+    ``meter:<meter>:<month>``): consumption meters as grid supply, generation meters (rooftop
+    PV at its inverter) as ``onsite_generation``, which counts as zero scope 2."""
     park = park_series(workspace, period, fill)
     tree, intervals = park.tree, park.series.intervals
     starts = park.starts()
     rows: list[Mapping[str, Any]] = []
-    for meter in _grid_meters(tree):
-        mine = (intervals["meter_id"] == meter).to_numpy()
-        month = starts[mine].dt.strftime("%Y-%m").to_numpy()
-        for label, kwh in (
-            pd.Series(intervals.loc[mine, "value"].to_numpy()).groupby(month).sum().items()
-        ):
-            rows.append(
+    for role, supply in (("consumption", "grid"), ("generation", "onsite_generation")):
+        for meter in _grid_meters(tree, role):
+            mine = (intervals["meter_id"] == meter).to_numpy()
+            month = starts[mine].dt.strftime("%Y-%m").to_numpy()
+            kwh = pd.Series(intervals.loc[mine, "value"].to_numpy()).groupby(month).sum()
+            rows += [
                 {
                     "record_id": f"meter:{meter}:{label}",
                     "facility_id": tree.facility(meter),
                     "period": label,
-                    "quantity": round(float(kwh), 6),
+                    "quantity": round(float(value), 6),
                     "unit": "kWh",
                     "data_source": "meter",
+                    "supply": supply,
                 }
-            )
+                for label, value in kwh.items()
+            ]
     return pd.DataFrame(
-        rows, columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source"]
+        rows,
+        columns=["record_id", "facility_id", "period", "quantity", "unit", "data_source", "supply"],
     )
 
 

@@ -107,6 +107,9 @@ class MeterTree:
                 frame[name] = default
             if default is not None:
                 frame[name] = frame[name].fillna(default)
+        if "role" not in frame:
+            frame["role"] = "consumption"
+        frame["role"] = frame["role"].fillna("consumption")
         for name in ("zone", "name", "rollover", "output_unit"):
             if name not in frame:
                 frame[name] = None
