@@ -57,3 +57,29 @@ def test_a_negative_load_is_named_by_row_and_column(week):
     )
     assert result.exit_code == 1
     assert "row 6, column load_kw: expected a number >= 0, found -3" in result.output
+
+
+def test_size_writes_the_design_as_a_plan_measure(week, tmp_path):
+    from carbonledger.ingest import read_table
+    from carbonledger.schema import get_schema
+    from carbonledger.validate import validate_table
+
+    args = ["park", "size", str(week), "--region", "CN-ZJ", "--year", "2023"]
+    args += ["--weather", str(TMY3), "--pv-capex", "300", "--pv-max-kwp", "800"]
+    args += ["--battery-kwh-capex", "150", "--battery-kw-capex", "80"]
+    args += ["--battery-max-kwh", "2000", "--lifetime", "20", "--discount-rate", "0.06"]
+    args += ["--efficiency", "0.9", "--as-measure", str(tmp_path / "plan"), "--facility", "F1"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["steps"] == 24 * 7 and 0 < found["pv_kwp"] <= 800
+    assert found["npv"] == pytest.approx(
+        found["annual_savings"] * (1 - 1.06**-20) / 0.06 - found["capex"], rel=1e-9
+    )
+    for kind in ("measures", "measure_inputs"):  # files the plan room imports as they are
+        frame, meta = read_table(tmp_path / "plan" / f"{kind}.csv")
+        assert validate_table(frame, meta, get_schema(kind)).report.ok(True)
+    inputs = pd.read_csv(tmp_path / "plan" / "measure_inputs.csv").set_index("input")["value"]
+    assert inputs["capacity"] == pytest.approx(found["pv_kwp"])
+    yearly = found["with"]["pv_used_kwh"] * 8760 / (24 * 7)
+    assert inputs["specific_yield"] * inputs["capacity"] == pytest.approx(yearly)

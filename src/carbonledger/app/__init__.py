@@ -46,7 +46,7 @@ from carbonledger.app.data import (
     validate_file,
 )
 from carbonledger.app.docs import write_reference_docs
-from carbonledger.app.energy import park_dispatch, read_load
+from carbonledger.app.energy import park_dispatch, park_size, read_load, sizing_measure
 from carbonledger.app.factors import (
     DEFAULT_STAGE_ORDER,
     Estimate,
@@ -190,6 +190,7 @@ __all__ = [
     "park_index",
     "park_node",
     "park_series",
+    "park_size",
     "pathway",
     "periods",
     "plan_context",
@@ -207,6 +208,7 @@ __all__ = [
     "scope3_table",
     "serve_workspace",
     "shipments",
+    "sizing_measure",
     "target_history",
     "targets",
     "uncertainty",

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from carbonledger.app.data import ImportResult, import_file
+from carbonledger.app.energy import GRID_KEY
 from carbonledger.app.factors import estimate
 from carbonledger.energy.carbon import forecast_month, hourly_factor_on, month_budget
 from carbonledger.energy.meters import (
@@ -50,8 +51,6 @@ __all__ = [
 
 #: Findings listed in full by ``park_check`` (the rest are counted in its summary).
 LISTED_FINDINGS = 200
-#: Electricity's key in the factor library.
-GRID_KEY = "electricity/grid"
 
 
 @dataclass(frozen=True)

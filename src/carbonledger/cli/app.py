@@ -38,7 +38,7 @@ from carbonledger.cli.credits import (
     ets_command,
     statement_command,
 )
-from carbonledger.cli.energy import dispatch_command
+from carbonledger.cli.energy import dispatch_command, size_command
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
     base_year_command,
@@ -196,6 +196,7 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "index": index_command,
         "to-inventory": to_inventory_command,
         "dispatch": dispatch_command,
+        "size": size_command,
     },
 }
 for group, commands in _GROUPED.items():

@@ -11,7 +11,7 @@ from carbonledger.cli._lazy import app
 from carbonledger.cli._output import console, emit_json, fail_cleanly, rich_table
 from carbonledger.cli.calculate import JsonOption
 
-__all__ = ["dispatch_command"]
+__all__ = ["dispatch_command", "size_command"]
 
 
 def dispatch_command(
@@ -90,3 +90,101 @@ def dispatch_command(
     console.print(f"grid factor: {factor['method']} {', '.join(factor.get('factor_ids', []))}")
     if found["tariff"]["illustrative"]:
         console.print(f"tariff {found['tariff']['id']} is illustrative: give your own file")
+
+
+def size_command(
+    load: Annotated[
+        Path, typer.Argument(help="CSV of time, load_kw [, sheddable_kw, grid_factor].")
+    ],
+    region: Annotated[str, typer.Option(help="Grid region for the factor (CN-ZJ, US, GB ...).")],
+    year: Annotated[int, typer.Option(help="Year of the grid factor and the weather.")],
+    weather: Annotated[Path, typer.Option(help="TMY3 or EPW weather for the PV.")],
+    pv_capex: Annotated[float, typer.Option(help="PV cost [currency / kWp].")],
+    pv_max_kwp: Annotated[float, typer.Option(help="Largest array the roofs hold [kWp].")],
+    battery_kwh_capex: Annotated[float, typer.Option(help="Battery energy cost [currency / kWh].")],
+    battery_kw_capex: Annotated[float, typer.Option(help="Battery power cost [currency / kW].")],
+    battery_max_kwh: Annotated[float, typer.Option(help="Largest battery [kWh].")],
+    lifetime: Annotated[int, typer.Option(help="Economic life [years].")],
+    discount_rate: Annotated[float, typer.Option(help="Discount rate [fraction a year].")],
+    tilt: Annotated[float, typer.Option(help="PV tilt [°].")] = 20,
+    azimuth: Annotated[float, typer.Option(help="PV azimuth, clockwise from north [°].")] = 180,
+    efficiency: Annotated[float, typer.Option(help="Battery round-trip efficiency [-].")] = 1,
+    tariff: Annotated[
+        str, typer.Option(help="Tariff id (illustrative_tou) or a tariff YAML file.")
+    ] = "illustrative_tou",
+    carbon_price: Annotated[
+        float, typer.Option(help="Weight of emissions [currency / kg CO2e]; 0: least cost.")
+    ] = 0,
+    as_measure: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the design as measures.csv and measure_inputs.csv."),
+    ] = None,
+    measure_id: Annotated[str, typer.Option(help="Id of the measure written.")] = "PV-SIZED",
+    facility: Annotated[str | None, typer.Option(help="Facility of the measure.")] = None,
+    start_year: Annotated[int | None, typer.Option(help="First year of the measure.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Size PV kWp and battery kWh and kW in the dispatch LP (capacities as decision
+    variables at their annualised cost) over the hourly load: savings, NPV, payback and the
+    emissions avoided; ``--as-measure`` writes the design for the plan room.
+
+    Example: [bold]carbonledger park size load.csv --region CN-ZJ --year 2023 --weather tmy.csv
+    --pv-capex 3500 --pv-max-kwp 5000 --battery-kwh-capex 1200 --battery-kw-capex 600
+    --battery-max-kwh 10000 --lifetime 20 --discount-rate 0.06[/]
+    """
+    with fail_cleanly(as_json):
+        import pandas as pd
+
+        from carbonledger.energy import Sizing
+
+        sizing = Sizing(
+            pv_capex,
+            pv_max_kwp,
+            battery_kwh_capex,
+            battery_kw_capex,
+            battery_max_kwh,
+            lifetime,
+            discount_rate,
+        )
+        found = app.park_size(
+            load,
+            region,
+            year,
+            sizing,
+            weather=weather,
+            tilt=tilt,
+            azimuth=azimuth,
+            round_trip_efficiency=efficiency,
+            tariff=tariff,
+            carbon_price=carbon_price,
+        )
+        if as_measure is not None:
+            if facility is None:
+                raise typer.BadParameter("--as-measure needs --facility")
+            rows = app.sizing_measure(
+                found, measure_id, facility, start_year or year + 1, lifetime, discount_rate
+            )
+            as_measure.mkdir(parents=True, exist_ok=True)
+            for kind, table in rows.items():
+                pd.DataFrame(table).to_csv(as_measure / f"{kind}.csv", index=False)
+            found["measure_files"] = [str(as_measure / f"{k}.csv") for k in rows]
+    if as_json:
+        emit_json(found)
+        return
+    currency = found["tariff"]["currency"]
+    payback = found["payback_years"]
+    rows_out = [
+        ("PV [kWp]", found["pv_kwp"]),
+        ("battery [kWh]", found["battery_kwh"]),
+        ("battery [kW]", found["battery_kw"]),
+        (f"capex [{currency}]", found["capex"]),
+        (f"savings [{currency} / year]", found["annual_savings"]),
+        (f"NPV [{currency}]", found["npv"]),
+        ("payback [years]", payback if payback is not None else "never"),
+        ("emissions avoided [kg CO2e / year]", found["emissions_avoided_kg"]),
+    ]
+    console.print(
+        rich_table(f"Sizing over {found['steps']:,} hourly steps", ["figure", "value"], rows_out)
+    )
+    for path in found.get("measure_files", []):
+        console.print(f"wrote {path}: import it to plan the design")
