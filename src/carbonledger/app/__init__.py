@@ -69,6 +69,7 @@ from carbonledger.app.park import (
     park_check,
     park_electricity_records,
     park_index,
+    park_load,
     park_node,
     park_series,
 )
@@ -107,6 +108,7 @@ from carbonledger.app.workspace import (
     open_if_workspace,
     open_workspace,
 )
+from carbonledger.energy import EVFleet, Sizing
 from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES, DIMENSIONS
 from carbonledger.report.context import ReportContext
 from carbonledger.run import CalculationResult, calculate
@@ -122,6 +124,7 @@ __all__ = [
     "PLAN_KINDS",
     "CalculationResult",
     "DashboardPanel",
+    "EVFleet",
     "Estimate",
     "FactorLibrary",
     "ImportResult",
@@ -132,6 +135,7 @@ __all__ = [
     "RunRef",
     "RunView",
     "SelectionPolicy",
+    "Sizing",
     "StoredBatch",
     "StoredRun",
     "ValidationReport",
@@ -188,6 +192,7 @@ __all__ = [
     "park_dispatch",
     "park_electricity_records",
     "park_index",
+    "park_load",
     "park_node",
     "park_series",
     "park_size",

@@ -4,6 +4,7 @@ or a clear sky, a battery, a tariff and the grid's emissions factor from the fac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ import pandas as pd
 from carbonledger.app.factors import estimate
 from carbonledger.energy import (
     Battery,
+    EVFleet,
     PVSystem,
     Site,
     Sizing,
     Tariff,
+    clear_sky_weather,
     dispatch,
     load_tariff,
     pv_power,
@@ -72,7 +75,7 @@ def _hourly_pv_on(times: pd.DatetimeIndex, hourly: np.ndarray) -> np.ndarray:
 
 
 def park_dispatch(
-    load_file: str | Path,
+    load_file: str | Path | pd.DataFrame,
     region: str,
     year: int,
     *,
@@ -88,13 +91,16 @@ def park_dispatch(
     import_limit: float | None = None,
     value_of_lost_load: float = 0,
     carbon_price: float = 0,
+    place: Mapping[str, float] | None = None,
+    fleet: EVFleet | None = None,
 ) -> dict[str, Any]:
     """Dispatch a park's microgrid over its load file.
 
     Parameters
     ----------
-    load_file : path
-        See :func:`read_load`.
+    load_file : path or pandas.DataFrame
+        See :func:`read_load`; or the frame it returns (a park's metered load, see
+        :func:`carbonledger.app.park_load`).
     region, year : str, int
         Where and when: the grid factor is the factor library's ``electricity/grid`` for
         them, unless the load file has a ``grid_factor`` column.
@@ -118,7 +124,7 @@ def park_dispatch(
         ``totals`` and ``figures`` of the dispatch, ``grid_factor`` with its method and
         lineage, ``tariff`` (id, currency, illustrative), ``series`` (the DataFrame).
     """
-    frame = read_load(load_file)
+    frame = load_file if isinstance(load_file, pd.DataFrame) else read_load(load_file)
     site, lineage, chosen = _park_site(
         frame,
         region,
@@ -131,9 +137,10 @@ def park_dispatch(
         tariff,
         import_limit,
         value_of_lost_load,
+        place,
     )
     battery = Battery(battery_kwh, battery_kw, round_trip_efficiency) if battery_kwh > 0 else None
-    result = dispatch(site, battery, carbon_price)
+    result = dispatch(site, battery, carbon_price, fleet=fleet)
     return {
         "totals": result.totals,
         "figures": result.figures,
@@ -160,6 +167,7 @@ def _park_site(
     tariff: str,
     import_limit: float | None,
     value_of_lost_load: float,
+    place: Mapping[str, float] | None = None,
 ) -> tuple[Site, dict[str, Any], Tariff]:
     """The site a load file, a PV array, a tariff and the grid factor make, with the factor's
     lineage and the tariff."""
@@ -180,17 +188,23 @@ def _park_site(
             "releases": sorted({g["release_id"] for g in gases}),
         }
     pv = None
-    if pv_kwp:
+    system = PVSystem(pv_kwp, tilt, azimuth, derating=derating)
+    if pv_kwp and weather is None and place is not None:
+        sky = clear_sky_weather(
+            times, place["latitude"], place["longitude"], None, place["temp_air"]
+        )
+        power = pv_power(sky, place["latitude"], place["longitude"], system, labelled="start")
+        pv = pd.Series(power.to_numpy(), index=times)
+    elif pv_kwp:
         if weather is None:
             raise CarbonLedgerError(
-                "PV needs a weather file (TMY3 or EPW); for a clear sky with the Linke "
-                "turbidity data use carbonledger.energy.clear_sky_weather in Python"
+                "PV needs a weather file (TMY3 or EPW), or a place (latitude, longitude, "
+                "air temperature) for a clear sky with the Linke turbidity data"
             )
-        data, place = read_weather(weather, year)
-        if "latitude" not in place:
+        data, where = read_weather(weather, year)
+        if "latitude" not in where:
             raise CarbonLedgerError(f"{weather}: no site latitude and longitude (TMY3 or EPW)")
-        system = PVSystem(pv_kwp, tilt, azimuth, derating=derating)
-        hourly = pv_power(data, place["latitude"], place["longitude"], system).to_numpy()
+        hourly = pv_power(data, where["latitude"], where["longitude"], system).to_numpy()
         pv = pd.Series(_hourly_pv_on(times, hourly), index=times)
     site = Site(
         load=frame["load_kw"],
@@ -207,12 +221,14 @@ def _park_site(
 
 
 def park_size(
-    load_file: str | Path,
+    load_file: str | Path | pd.DataFrame,
     region: str,
     year: int,
     sizing: Sizing,
     *,
-    weather: str | Path,
+    weather: str | Path | None = None,
+    place: Mapping[str, float] | None = None,
+    fleet: EVFleet | None = None,
     tilt: float = 20,
     azimuth: float = 180,
     derating: float | None = None,
@@ -231,7 +247,8 @@ def park_size(
         :func:`carbonledger.energy.size`'s result with ``grid_factor``, ``tariff`` and
         ``steps`` (the hourly steps sized on).
     """
-    frame = read_load(load_file).resample("h").mean().dropna()
+    frame = load_file if isinstance(load_file, pd.DataFrame) else read_load(load_file)
+    frame = frame.resample("h").mean().dropna()
     site, lineage, chosen = _park_site(
         frame,
         region,
@@ -244,8 +261,9 @@ def park_size(
         tariff,
         import_limit,
         value_of_lost_load,
+        place,
     )
-    found = size(site, Battery(0, 0, round_trip_efficiency), sizing, carbon_price)
+    found = size(site, Battery(0, 0, round_trip_efficiency), sizing, carbon_price, fleet=fleet)
     return found | {
         "grid_factor": lineage,
         "tariff": {

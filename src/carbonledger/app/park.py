@@ -45,6 +45,7 @@ __all__ = [
     "park_check",
     "park_electricity_records",
     "park_index",
+    "park_load",
     "park_node",
     "park_series",
 ]
@@ -375,6 +376,47 @@ def _zone_meters(tree: MeterTree, facility_id: str, zone: str) -> list[str]:
     ]
 
 
+def park_load(
+    workspace: Workspace,
+    facility_id: str,
+    period: str,
+    without_zones: Sequence[str] = (),
+    fill: str = "linear",
+) -> pd.DataFrame:
+    """A facility's metered load for the dispatch: the main consumption meters' power per
+    interval [kW], less the top meters of ``without_zones`` (a charging zone whose energy the
+    dispatch gives to its EV fleet instead), indexed by interval start.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Where an interval has no value (a gap left unfilled).
+    """
+    park = park_series(workspace, period, fill)
+    tree, intervals = park.tree, park.series.intervals
+    main = [m for m in _grid_meters(tree) if tree.facility(m) == facility_id]
+    if not main:
+        raise CarbonLedgerError(f"facility {facility_id}: no main electricity meter")
+    less = [m for zone in without_zones for m in _zone_meters(tree, facility_id, zone)]
+    starts = park.starts()
+    hours = intervals["meter_id"].map(tree.frame["interval_minutes"]).astype(float) / 60
+    sign = np.where(intervals["meter_id"].isin(less), -1.0, 1.0)
+    chosen = intervals["meter_id"].isin(main + less).to_numpy()
+    power = (intervals["value"] / hours * sign)[chosen]
+    load = power.groupby(starts[chosen].to_numpy()).sum()
+    expected = pd.date_range(
+        load.index.min(), load.index.max(), freq=load.index.to_series().diff().min()
+    )
+    if len(expected) != len(load):
+        raise CarbonLedgerError(
+            f"facility {facility_id}, {period}: {len(expected) - len(load)} interval(s) without "
+            "a reading; fill them (fill=linear) before dispatching"
+        )
+    return pd.DataFrame(
+        {"load_kw": load.to_numpy()}, index=pd.DatetimeIndex(load.index, name="time")
+    )
+
+
 def park_budgets(
     workspace: Workspace, month: str, as_of: dt.date | None = None, fill: str = "none"
 ) -> dict[str, Any]:
@@ -424,7 +466,7 @@ def park_budgets(
                 "budget_method": "the yearly budget's share by days of the month",
                 "grid_factor": lineage,
                 "alert": (
-                    f"{target.facility_id} {target.zone or ''}: forecast "
+                    f"{' '.join(filter(None, (target.facility_id, target.zone)))}: forecast "
                     f"{forecast.forecast / 1000:,.1f} t CO2e for {month} exceeds its budget of "
                     f"{budget / 1000:,.1f} t"
                     if forecast.exceeds

@@ -78,6 +78,7 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     _print_analysis(summary, console)
     _print_plan(summary, console)
     _print_claims(summary, console)
+    _print_park(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
@@ -192,6 +193,39 @@ def _print_claims(summary: DemoSummary, console: Console) -> None:
                 for c in summary.claims
             ],
         )
+    )
+
+
+def _print_park(summary: DemoSummary, console: Console) -> None:
+    """The metered park: what the checks found, carbon beside the inventory, budgets, the
+    dispatch of the design and the sizing."""
+    park = summary.park
+    findings = [(f["meter_id"], f["check"], f["intervals"]) for f in park["findings"]]
+    title = f"Park {park['facility']}: {park['readings']:,} meter readings, findings"
+    console.print(rich_table(title, ["meter", "check", "intervals"], findings))
+    console.print(
+        f"metered grid electricity {park['metered_t']:,} t CO2e; the inventory's scope 2 "
+        f"(location) for the park {park['inventory_scope2_t']:,} t"
+    )
+    for alert in park["alerts"]:
+        console.print(f"[bold red]budget alert[/]: {alert}")
+    d, s = park["dispatch"], park["sizing"]
+    currency = d["currency"] + (" (illustrative tariff)" if d["illustrative_tariff"] else "")
+    rows = [
+        (f"bill [{currency}]", d["bill_without"], d["bill_with"]),
+        ("grid emissions [t CO2e]", d["imports_t_without"], d["imports_t_with"]),
+    ]
+    title = (
+        f"Dispatch of a year ({d['steps']:,} steps, {d['ev_sessions']:,} EV sessions): "
+        f"saves {d['savings']:,} {d['currency']}"
+    )
+    console.print(rich_table(title, ["", "without PV and battery", "with them"], rows))
+    payback = s["payback_years"]
+    console.print(
+        f"sizing: {s['pv_kwp']:,.0f} kWp PV, {s['battery_kwh']:,.0f} kWh / "
+        f"{s['battery_kw']:,.0f} kW battery, capex {s['capex']:,.0f}, NPV {s['npv']:,.0f}, "
+        f"payback {payback if payback is not None else 'never'} years, "
+        f"{s['emissions_avoided_kg'] / 1000:,.0f} t CO2e avoided a year"
     )
 
 

@@ -135,9 +135,7 @@ def size_command(
     with fail_cleanly(as_json):
         import pandas as pd
 
-        from carbonledger.energy import Sizing
-
-        sizing = Sizing(
+        sizing = app.Sizing(
             pv_capex,
             pv_max_kwp,
             battery_kwh_capex,

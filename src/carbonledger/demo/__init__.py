@@ -7,6 +7,7 @@ workspace in the output folder, imports every file and returns a summary.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,10 @@ import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carbonledger import app
-from carbonledger.app import ReportContext, Workspace
+from carbonledger.app import EVFleet, ReportContext, Sizing, Workspace
 from carbonledger.app.factors import ReleaseInfo
 from carbonledger.demo.generate import Company, generate_tables, load_company
+from carbonledger.demo.park import park_fleet
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.schema import get_schema
@@ -62,6 +64,9 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "credit_assessments": ("csv", "utf-8", False),
     "credit_retirements": ("csv", "utf-8", False),
     "claims": ("xlsx", "", False),
+    "meters": ("xlsx", "", False),
+    "meter_readings": ("csv", "utf-8", False),
+    "equipment_output": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -96,6 +101,10 @@ class DemoSummary:
     claims : list of dict
         Each neutrality claim: period, rule set, whether it is met, residual and credits
         retired for it [t CO2e], and the rules it fails.
+    park : dict
+        The metered park: the meter checks' findings, the metered carbon beside the
+        inventory's scope 2 for the park, a zone budget's forecast, the sorter's carbon index,
+        the dispatch of the design against the park without it, and the sizing.
     analysis : dict
         The consolidated inventory's headline analysis: total, 95 % interval, intensity per
         million CNY of revenue, primary-data share, and the hotspot categories.
@@ -116,6 +125,7 @@ class DemoSummary:
     reports: list[str] = field(default_factory=list)
     plan: dict[str, Any] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)
+    park: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -133,6 +143,7 @@ class DemoSummary:
             "reports": self.reports,
             "plan": self.plan,
             "claims": self.claims,
+            "park": self.park,
         }
 
 
@@ -251,11 +262,128 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.reports = _reports(workspace, context, view, folder / "reports")
     summary.plan = _plan_summary(workspace, view)
     summary.claims = _claims_summary(context)
+    summary.park = _park_summary(workspace, company, view)
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in app.reconciliation(workspace, view)[1].to_pylist()
     ]
     return summary
+
+
+def _park_summary(workspace: Workspace, company: Company, view: app.RunView) -> dict[str, Any]:
+    """The metered park: checks, carbon against the inventory, a budget, the sorter's index,
+    the design's dispatch against the park without it, and the sizing."""
+    park = company["park"]
+    year, facility = str(company["year"]), park["facility_id"]
+    check = app.park_check(workspace, year)
+    filled = app.park_series(workspace, year, "linear")
+    carbon = app.park_carbon(workspace, year, "annual", park=filled)
+    metered = next(f for f in carbon["facilities"] if f["facility"] == facility)
+    _, totals = app.run_totals(workspace, ["scope", "facility"], "location", year, view)
+    inventory = sum(
+        r["co2e"] for r in totals.to_pylist() if r["scope"] == 2 and r["facility"] == facility
+    )
+    as_of = dt.date.fromisoformat(park["budget_as_of"])
+    budgets = app.park_budgets(workspace, park["budget_month"], as_of, "linear")
+    index = app.park_index(workspace, year, "linear")["equipment"]
+    charging = park["fleet"]["zone"]
+    load = app.park_load(workspace, facility, year, without_zones=[charging])
+    zone = app.park_node(workspace, _zone_meter(park, charging), "D", year, park=filled)
+    fleet = EVFleet(park_fleet(company, zone["totals"]["metered"] / len(zone["rows"])))
+    design, region = park["design"], _region(company, facility)
+    common = {"tariff": design["tariff"], "place": park["place"], "fleet": fleet}
+    without = app.park_dispatch(load, region, int(year), **common)
+    with_design = app.park_dispatch(
+        load,
+        region,
+        int(year),
+        pv_kwp=design["pv_kwp"],
+        tilt=design["tilt"],
+        azimuth=design["azimuth"],
+        derating=design["derating"],
+        battery_kwh=design["battery_kwh"],
+        battery_kw=design["battery_kw"],
+        round_trip_efficiency=design["round_trip_efficiency"],
+        **common,
+    )
+    costs = park["sizing"]
+    sized = app.park_size(
+        load,
+        region,
+        int(year),
+        Sizing(
+            costs["pv_capex"],
+            costs["pv_max_kwp"],
+            costs["battery_kwh_capex"],
+            costs["battery_kw_capex"],
+            costs["battery_max_kwh"],
+            costs["lifetime_years"],
+            costs["discount_rate"],
+        ),
+        tilt=design["tilt"],
+        azimuth=design["azimuth"],
+        derating=design["derating"],
+        round_trip_efficiency=design["round_trip_efficiency"],
+        **common,
+    )
+
+    def bill(found: dict[str, Any]) -> float:
+        t = found["totals"]
+        return float(t["energy_cost"] + t["demand_cost"] - t["export_revenue"] + t["shed_cost"])
+
+    return {
+        "facility": facility,
+        "readings": check["readings"],
+        "findings": [
+            {k: f[k] for k in ("meter_id", "check", "findings", "intervals")}
+            for f in check["summary"]
+        ],
+        "metered_t": round(metered["kg_co2e"] / 1000, 1),
+        "inventory_scope2_t": round(inventory, 1),
+        "budgets": [
+            {k: b[k] for k in ("target", "zone", "so_far", "forecast", "budget", "exceeds")}
+            for b in budgets["budgets"]
+        ],
+        "alerts": budgets["alerts"],
+        "index": [
+            {k: e[k] for k in ("meter", "output_unit", "kwh_per_unit", "kg_co2e_per_unit")}
+            for e in index
+        ],
+        "dispatch": {
+            "currency": with_design["tariff"]["currency"],
+            "illustrative_tariff": with_design["tariff"]["illustrative"],
+            "bill_without": round(bill(without)),
+            "bill_with": round(bill(with_design)),
+            "savings": round(bill(without) - bill(with_design)),
+            "imports_t_without": round(without["totals"]["emissions_kg"] / 1000, 1),
+            "imports_t_with": round(with_design["totals"]["emissions_kg"] / 1000, 1),
+            "pv_used_mwh": round(with_design["totals"]["pv_used_kwh"] / 1000, 1),
+            "steps": len(load),
+            "ev_sessions": len(fleet.sessions),
+        },
+        "sizing": {
+            k: (round(sized[k], 1) if isinstance(sized[k], float) else sized[k])
+            for k in (
+                "pv_kwp",
+                "battery_kwh",
+                "battery_kw",
+                "capex",
+                "annual_savings",
+                "npv",
+                "payback_years",
+                "emissions_avoided_kg",
+            )
+        },
+    }
+
+
+def _zone_meter(park: dict[str, Any], zone: str) -> str:
+    return str(next(z["meter_id"] for z in park["zones"] if z["zone"] == zone))
+
+
+def _region(company: Company, facility_id: str) -> str:
+    site = next(f for f in company["facilities"] if f["facility_id"] == facility_id)
+    return str(site.get("subdivision") or site["country"])
 
 
 def _claims_summary(context: ReportContext) -> list[dict[str, Any]]:

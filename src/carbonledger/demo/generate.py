@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from carbonledger.demo.park import park_tables
+
 __all__ = ["generate_tables", "load_company"]
 
 Company = dict[str, Any]
@@ -85,6 +87,8 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
     for year in (y for y in _years(company) if y != int(company["year"])):
         for kind, frame in _earlier_year(company, year, rng).items():
             tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
+    # the park's meters draw on a generator of their own: the other tables stay as they were
+    tables |= park_tables(company, tables["electricity"], np.random.default_rng(seed + 1))
     return tables
 
 

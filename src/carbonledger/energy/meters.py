@@ -483,23 +483,24 @@ def _times(seconds: np.ndarray) -> np.ndarray:
 
 
 def _spikes(intervals: pd.DataFrame, rule: dict[str, Any]) -> pd.DataFrame:
-    """Intervals far above their meter's median (robust deviations, see ``meter_rules``)."""
+    """Intervals far above the median of their meter at the same hour of the day (robust
+    deviations, see ``meter_rules``): a park's day and night, a PV meter's noon, are each
+    compared with their own kind."""
     plain = intervals[(intervals["intervals"] == 1) & ~intervals["filled"]]
     if plain.empty:
         return plain.iloc[:0]
-    by_meter = plain.groupby("meter_id", observed=True)["value"]
-    median = by_meter.transform("median")
-    mad = (
-        (plain["value"] - median)
-        .abs()
-        .groupby(plain["meter_id"], observed=True)
-        .transform("median")
-    )
+    hour = (plain["time"] - pd.Timedelta(seconds=1)).dt.hour.to_numpy()
+    keys = [plain["meter_id"], hour]
+    median = plain["value"].groupby(keys, observed=True).transform("median")
+    mad = (plain["value"] - median).abs().groupby(keys, observed=True).transform("median")
     sigma = mad * float(rule["mad_to_sigma"])
     tested = sigma > float(rule["min_relative_spread"]) * median.abs()
     spike = tested & (plain["value"] > median + float(rule["robust_deviations"]) * sigma)
     hits = plain[spike]
-    message = f"more than {rule['robust_deviations']} robust deviations above the meter's median"
+    message = (
+        f"more than {rule['robust_deviations']} robust deviations above the meter's median "
+        "at that hour"
+    )
     return _frame(
         hits["meter_id"].astype(str).to_numpy(),
         hits["time"].to_numpy().astype("datetime64[s]").astype(np.int64),

@@ -130,12 +130,17 @@ def clear_sky_weather(
     times: pd.DatetimeIndex,
     latitude: float,
     longitude: float,
-    linke_path: str | Path,
+    linke_path: str | Path | None,
     temp_air: float,
     wind_speed: float = 1.0,
 ) -> pd.DataFrame:
     """Clear-sky irradiance (Ineichen with the monthly Linke turbidity of the site) and a
-    constant air temperature [°C] and wind speed [m/s], where no weather file exists."""
+    constant air temperature [°C] and wind speed [m/s], where no weather file exists.
+
+    ``linke_path`` None reads the Linke turbidity file pvlib installs with itself (Remund et
+    al., SoDa); clear skies overstate a year's yield, so state the derating with it."""
+    if linke_path is None:
+        linke_path = Path(pvlib.__file__).parent / "data" / "LinkeTurbidities.h5"
     location = pvlib.location.Location(latitude, longitude)
     turbidity = pvlib.clearsky.lookup_linke_turbidity(times, latitude, longitude, linke_path)
     sky = location.get_clearsky(times, model="ineichen", linke_turbidity=turbidity)
