@@ -122,7 +122,21 @@ def test_demo_runs_and_is_deterministic(demo):
         "credit_forwards",
         "credit_retirements",
         "claims",
+        "meters",
+        "meter_readings",
+        "equipment_output",
     }
+    park = summary["park"]  # the metered park: its faults found, its carbon the inventory's
+    found = {(f["meter_id"], f["check"]): f["intervals"] for f in park["findings"]}
+    assert found == {
+        ("SH1-COLD", "gap"): 120,
+        ("SH1-MAIN", "rollover"): 1,
+        ("SH1-OFFICE", "spike"): 1,
+    }
+    assert park["metered_t"] == pytest.approx(park["inventory_scope2_t"], abs=0.1)
+    assert park["dispatch"]["savings"] > 0 and park["dispatch"]["steps"] == 35_040
+    assert park["dispatch"]["imports_t_with"] < park["dispatch"]["imports_t_without"]
+    assert park["sizing"]["npv"] > 0 and park["alerts"]
     claims = {c["claim_id"]: c for c in summary["claims"]}
     assert claims["CL-HZ1-2024"]["passed"] is True  # the first period: offsets may come first
     assert claims["CL-HZ1-2025"]["failed"] == ["reductions"]  # then emissions must fall

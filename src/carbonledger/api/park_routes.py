@@ -43,7 +43,7 @@ class Reading(BaseModel):
 
     meter_id: str = Field(max_length=200, examples=["M-ZONE-A"])
     time: str = Field(max_length=40, examples=["2025-03-01 00:15"])
-    value: float = Field(examples=[1234.5])
+    value: float = Field(examples=[1234])
     quality: str | None = Field(default=None, examples=["good"])
 
 
