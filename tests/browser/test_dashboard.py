@@ -87,7 +87,11 @@ def _shot(page, tmp_path: Path, name: str) -> None:
         if page.evaluate(fitted):
             break
         page.wait_for_timeout(100)
-    assert page.evaluate(fitted), "a chart is wider than its panel"
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.panel .main-svg')).map("
+        "s => [s.closest('.panel').id, +s.getAttribute('width'), s.closest('.panel').clientWidth])"
+    )
+    assert page.evaluate(fitted), f"a chart is wider than its panel: {widths}"
     page.screenshot(path=str(folder / name), full_page=True)
 
 
@@ -254,3 +258,26 @@ def test_the_credits_page_shows_claims_retirements_and_quality(browser, base_url
     assert "未满足" in page.inner_text("table.claims")
     _shot(page, tmp_path, "dashboard-credits-zh.png")
     assert errors == []
+
+
+def test_the_park_page_shows_meters_budgets_and_a_week_of_dispatch(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.goto(f"{base_url}/t/lanting/park?lang=en")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    checks = page.inner_text("table.meter-checks")
+    assert "SH1-COLD" in checks and "gap" in checks and "rollover" in checks
+    assert "LP-SH1" in page.inner_text("table.park-carbon")
+    panels = page.inner_text(".panels")
+    assert "A week of dispatch with the design" in panels and "Battery state of charge" in panels
+    assert "Metered emissions against the budget" in panels
+    assert page.locator(".panels figure").count() == 5  # week, two budgets, dispatch, charge
+    _shot(page, tmp_path, "dashboard-park-en.png")
+    page.click("a.language")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert page.inner_text("h1") == "园区能源"
+    assert "储能荷电状态" in page.inner_text(".panels")
+    _shot(page, tmp_path, "dashboard-park-zh.png")
+    assert errors == []
+    page.goto(f"{base_url}/t/acme/park?lang=en")  # a tenant without meters
+    assert "No meters or readings imported yet" in page.inner_text("main")

@@ -125,6 +125,7 @@ def test_demo_runs_and_is_deterministic(demo):
         "meters",
         "meter_readings",
         "equipment_output",
+        "park_designs",
     }
     park = summary["park"]  # the metered park: its faults found, its carbon the inventory's
     found = {(f["meter_id"], f["check"]): f["intervals"] for f in park["findings"]}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from carbonledger.app.data import ImportResult, import_file
-from carbonledger.app.energy import GRID_KEY
+from carbonledger.app.energy import GRID_KEY, park_dispatch
 from carbonledger.app.factors import estimate
 from carbonledger.energy.carbon import forecast_month, hourly_factor_on, month_budget
 from carbonledger.energy.meters import (
@@ -43,6 +43,7 @@ __all__ = [
     "park_budgets",
     "park_carbon",
     "park_check",
+    "park_context",
     "park_electricity_records",
     "park_index",
     "park_load",
@@ -590,3 +591,143 @@ def import_park_electricity(workspace: Workspace, period: str, fill: str = "none
         path = Path(folder) / f"meters-{period}.csv"
         records.to_csv(path, index=False)
         return import_file(workspace, "electricity", path)
+
+
+def _latest_year(workspace: Workspace) -> str | None:
+    paths = [str(path) for _, path in workspace.batch_paths("meter_readings")]
+    if not paths:
+        return None
+    con = sql_connection()
+    try:
+        sql = "SELECT max(time - INTERVAL 1 SECOND) FROM read_parquet($paths)"
+        ((latest,),) = con.sql(sql, params={"paths": paths}).fetchall()
+    finally:
+        con.close()
+    return None if latest is None else str(latest.year)
+
+
+def _budget_months(
+    workspace: Workspace, park: ParkSeries, regions: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Each standing budget target of the meters' facilities and zones: its metered emissions
+    by month beside the month's share of the yearly budget [kg CO2e]."""
+    tree, intervals, starts = park.tree, park.series.intervals, park.starts()
+    targets = [Target.from_row(r) for r in read_reference(workspace, "targets").to_pylist()]
+    out = []
+    for target in latest_versions(targets).values():
+        if target.kind is not TargetKind.BUDGET or target.facility_id not in regions:
+            continue
+        grid = [m for m in _grid_meters(tree) if tree.facility(m) == target.facility_id]
+        meters = _zone_meters(tree, target.facility_id, target.zone) if target.zone else grid
+        mine = intervals["meter_id"].isin(meters).to_numpy()
+        if not mine.any():
+            continue
+        per_kwh, _ = _annual(workspace, regions[target.facility_id], starts[mine])
+        kg = pd.Series(intervals.loc[mine, "value"].to_numpy() * per_kwh)
+        by_month = kg.groupby(starts[mine].dt.strftime("%Y-%m").to_numpy()).sum()
+        assert target.target_value is not None
+        out.append(
+            {
+                "target": target.target_id,
+                "name": target.name,
+                "months": [
+                    {
+                        "month": str(m),
+                        "kg_co2e": float(v),
+                        "budget": month_budget(target.target_value * 1000, str(m)),
+                    }
+                    for m, v in by_month.items()
+                    if target.base_year <= int(str(m)[:4]) <= target.target_year
+                ],
+            }
+        )
+    return out
+
+
+def _last_week(park: ParkSeries, facility_id: str) -> dict[str, Any]:
+    """The facility's main meter and its zones by hour over the last seven metered days."""
+    tree, intervals, starts = park.tree, park.series.intervals, park.starts()
+    (main, *_) = [m for m in _grid_meters(tree) if tree.facility(m) == facility_id]
+    end = starts.max().floor("D") + pd.Timedelta(days=1)
+    recent = (starts >= end - pd.Timedelta(days=7)).to_numpy()
+    hours = starts[recent].dt.floor("h").to_numpy()
+    values = intervals.loc[recent]
+    series = {}
+    for meter in [main, *tree.children(main)]:
+        mine = (values["meter_id"] == meter).to_numpy()
+        series[meter] = values.loc[mine, "value"].groupby(hours[mine]).sum()
+    frame = pd.DataFrame(series).fillna(0.0)
+    return {
+        "main": main,
+        "names": {m: tree.text(m, "name") or m for m in frame.columns},
+        "hours": [f"{h:%m-%d %H:00}" for h in frame.index],
+        "kwh": {m: frame[m].tolist() for m in frame.columns},
+    }
+
+
+def _design_week(
+    workspace: Workspace, park: ParkSeries, design: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The design dispatched over the facility's last seven metered days (15-minute steps),
+    beside the same week without PV and battery."""
+    facility_id = design["facility_id"]
+    load = park_load(workspace, facility_id, park.period or "", fill="linear")
+    end = load.index.max().floor("D") + pd.Timedelta(days=1)
+    week = load[load.index >= end - pd.Timedelta(days=7)]
+    region = _facility_regions(workspace)[facility_id]
+    place = {k: float(design[k]) for k in ("latitude", "longitude", "temp_air")}
+    common: dict[str, Any] = {"tariff": design["tariff"] or "illustrative_tou", "place": place}
+    year = int(week.index[0].year)
+    found = park_dispatch(
+        week,
+        region,
+        year,
+        pv_kwp=design["pv_kwp"] or 0,
+        tilt=design["tilt"],
+        azimuth=design["azimuth"],
+        derating=design["derating"],
+        battery_kwh=design["battery_kwh"] or 0,
+        battery_kw=design["battery_kw"] or 0,
+        round_trip_efficiency=design["round_trip_efficiency"] or 1,
+        **common,
+    )
+    without = park_dispatch(week, region, year, **common)
+    series = found.pop("series")
+    return {
+        "facility": facility_id,
+        "name": design.get("name") or facility_id,
+        "times": [f"{t:%m-%d %H:%M}" for t in series.index],
+        "series": {
+            c: series[c].round(3).tolist()
+            for c in ("load", "grid_import", "pv_used", "discharge", "charge", "soc")
+        },
+        "totals": found["totals"],
+        "without": without["totals"],
+        "tariff": found["tariff"],
+    }
+
+
+def park_context(workspace: Workspace, period: str | None = None) -> dict[str, Any] | None:
+    """What the park page and the report's park section show for a year (default: the
+    latest year of readings), or None without meters: the meter checks, carbon by month, the
+    budgets month by month, the last week by zone and each design's dispatch of that week."""
+    if not workspace.batches("meters") or not workspace.batches("meter_readings"):
+        return None
+    period = period or _latest_year(workspace)
+    park = park_series(workspace, period, "linear")
+    regions = _facility_regions(workspace)
+    carbon = park_carbon(workspace, period or "", "auto", park=park)
+    carbon.pop("intervals")
+    facilities = sorted({f["facility"] for f in carbon["facilities"]})
+    designs = read_reference(workspace, "park_designs").to_pylist()
+    return {
+        "period": period,
+        "readings": park.series.readings,
+        "summary": park.series.summary().to_dict("records"),
+        "carbon": carbon,
+        "budgets": _budget_months(workspace, park, regions),
+        "weeks": [_last_week(park, f) for f in facilities],
+        "designs": [
+            _design_week(workspace, park, d) for d in designs if d["facility_id"] in facilities
+        ],
+    }

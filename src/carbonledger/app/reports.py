@@ -14,7 +14,7 @@ from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
-from carbonledger.report.charts import charts, plan_charts, plotly_html
+from carbonledger.report.charts import charts, park_charts, plan_charts, plotly_html
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.disclosures import write_disclosures
 from carbonledger.report.evidence import evidence_pack
@@ -30,6 +30,7 @@ __all__ = [
     "dashboard_panels",
     "disclosure_files",
     "evidence",
+    "park_panels",
     "plan_context",
     "plan_panels",
     "render_report",
@@ -168,6 +169,11 @@ def dashboard_panels(
 def plan_panels(plan: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
     """The MACC and the pathway of a plan (:func:`plan_context`) for a dashboard page."""
     return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in plan_charts(plan, lang)]
+
+
+def park_panels(park: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
+    """The park's charts (:func:`carbonledger.app.park_context`) for a dashboard page."""
+    return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in park_charts(park, lang)]
 
 
 def bundled_font() -> Path:

@@ -67,6 +67,7 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "meters": ("xlsx", "", False),
     "meter_readings": ("csv", "utf-8", False),
     "equipment_output": ("csv", "utf-8", False),
+    "park_designs": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

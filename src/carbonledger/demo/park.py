@@ -36,7 +36,8 @@ def _scaled(profile: np.ndarray, months: np.ndarray, totals: dict[str, float]) -
 def park_tables(
     company: dict[str, Any], electricity: pd.DataFrame, rng: np.random.Generator
 ) -> dict[str, pd.DataFrame]:
-    """The ``meters``, ``meter_readings`` and ``equipment_output`` tables of the demo park.
+    """The ``meters``, ``meter_readings``, ``equipment_output`` and ``park_designs`` tables of
+    the demo park.
 
     Parameters
     ----------
@@ -147,7 +148,38 @@ def park_tables(
             "quantity": np.round(parcels),
         }
     )
-    return {"meters": meters, "meter_readings": readings, "equipment_output": output}
+    design = park["design"]
+    designs = pd.DataFrame(
+        [
+            {
+                "facility_id": facility,
+                "name": (
+                    f"{design['pv_kwp'] / 1000:g} MWp PV, "
+                    f"{design['battery_kwh'] / 1000:g} MWh battery"
+                ),
+                **park["place"],
+                **{
+                    k: design[k]
+                    for k in (
+                        "pv_kwp",
+                        "tilt",
+                        "azimuth",
+                        "derating",
+                        "battery_kwh",
+                        "battery_kw",
+                        "round_trip_efficiency",
+                        "tariff",
+                    )
+                },
+            }
+        ]
+    )
+    return {
+        "meters": meters,
+        "meter_readings": readings,
+        "equipment_output": output,
+        "park_designs": designs,
+    }
 
 
 def _planted_faults(readings: pd.DataFrame, faults: dict[str, Any]) -> pd.DataFrame:

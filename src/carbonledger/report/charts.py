@@ -12,7 +12,16 @@ from typing import Any
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.fonts import ReportFont
 
-__all__ = ["Chart", "charts", "plan_charts", "plotly_html", "png", "png_images", "tick_format"]
+__all__ = [
+    "Chart",
+    "charts",
+    "park_charts",
+    "plan_charts",
+    "plotly_html",
+    "png",
+    "png_images",
+    "tick_format",
+]
 
 _TOP_FACILITIES = 10
 _TOTAL, _RISE, _FALL = "#1f77b4", "#d62728", "#2ca02c"  # waterfall bars: totals, rises, falls
@@ -199,6 +208,83 @@ def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
 _WEDGES = 6
 
 
+def park_charts(park: dict[str, Any] | None, lang: str) -> list[Chart]:
+    """The park's charts (:func:`carbonledger.app.park_context`): the last week by zone
+    [kWh an hour], each budget month by month [t CO2e], and each design's week of dispatch
+    [kW] with its battery's state of charge [kWh]; none without meters."""
+    if not park:
+        return []
+
+    def name(key: str) -> str:
+        return label("park_series", lang, key)
+
+    out: list[Chart] = []
+    for week in park["weeks"]:
+        main, kwh = week["main"], week["kwh"]
+        zones = [m for m in kwh if m != main]
+        rest = [total - sum(kwh[z][i] for z in zones) for i, total in enumerate(kwh[main])]
+        zoned = [(week["names"][z], tuple(kwh[z])) for z in zones]
+        zoned += [(name("unmetered"), tuple(rest)), (name("main"), tuple(kwh[main]))]
+        out.append(
+            Chart(
+                f"park-week-{main}",
+                label("charts", lang, "park_week"),
+                week["hours"],
+                kwh[main],
+                "lines",
+                "kWh",
+                series=tuple(zoned),
+                stacked=len(zones) + 1,
+            )
+        )
+    for budget in park["budgets"]:
+        months = [m["month"] for m in budget["months"]]
+        metered = tuple(m["kg_co2e"] / 1000 for m in budget["months"])
+        against = (
+            (name("metered"), metered),
+            (name("budget"), tuple(m["budget"] / 1000 for m in budget["months"])),
+        )
+        out.append(
+            Chart(
+                f"park-budget-{budget['target']}",
+                f"{label('charts', lang, 'park_budget')}: {budget['name']}",
+                months,
+                list(metered),
+                "lines",
+                label("t_co2e", lang),
+                series=against,
+                stacked=1,
+            )
+        )
+    for design in park["designs"]:
+        flows = design["series"]
+        supply = tuple((name(k), tuple(flows[k])) for k in ("grid_import", "pv_used", "discharge"))
+        out.append(
+            Chart(
+                f"park-dispatch-{design['facility']}",
+                f"{label('charts', lang, 'park_dispatch')}: {design['name']}",
+                design["times"],
+                flows["load"],
+                "lines",
+                "kW",
+                series=(*supply, (name("load"), tuple(flows["load"]))),
+                stacked=3,
+            )
+        )
+        out.append(
+            Chart(
+                f"park-soc-{design['facility']}",
+                label("charts", lang, "park_soc"),
+                design["times"],
+                flows["soc"],
+                "lines",
+                "kWh",
+                series=((name("soc"), tuple(flows["soc"])),),
+            )
+        )
+    return out
+
+
 def _wedges(path: dict[str, Any], lang: str) -> list[tuple[str, tuple[float, ...]]]:
     """Each measure's wedge by year, the largest (in the last year) apart, the rest summed."""
     rows = path["years"]
@@ -224,6 +310,14 @@ def tick_format(values: Sequence[float]) -> str:
     if largest >= 100:
         return ",.0f"
     return f",.{min(3, 2 - math.floor(math.log10(largest)))}f"
+
+
+#: Points beyond which a line is drawn without markers (a week at 15 minutes has 672).
+_MARKED_POINTS = 60
+
+
+def _line_mode(chart: Chart) -> str:
+    return "lines+markers" if len(chart.categories) <= _MARKED_POINTS else "lines"
 
 
 def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
@@ -263,7 +357,9 @@ def plotly_html(chart: Chart, family: str = "sans-serif") -> str:
                     x=chart.categories, y=list(values), mode="lines", name=name, stackgroup="wedges"
                 )
                 if i < chart.stacked
-                else go.Scatter(x=chart.categories, y=list(values), mode="lines+markers", name=name)
+                else go.Scatter(
+                    x=chart.categories, y=list(values), mode=_line_mode(chart), name=name
+                )
                 for i, (name, values) in enumerate(chart.series)
             ]
         )

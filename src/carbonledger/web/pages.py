@@ -339,6 +339,30 @@ def credits_page(request: Request, tenant: str, lang: LangQuery = "en") -> Respo
     )
 
 
+@router.get("/t/{tenant}/park", response_class=HTMLResponse, response_model=None)
+def park_page(
+    request: Request, tenant: str, lang: LangQuery = "en", period: PeriodQuery = None
+) -> Response:
+    """The park in near real time: what reading the meters found, carbon by month against
+    the budgets, the last week by zone, and each design's week of dispatch (PV, battery,
+    grid) with the battery's state of charge."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    workspace = seen.workspace
+    park = cache_of(request).get(
+        workspace, ("park-context", period), lambda: app.park_context(workspace, period)
+    )
+    return seen.page(
+        "park.html",
+        lang,
+        with_nonce=_with_nonce,
+        title=_labels()["park"][lang],
+        park=park,
+        panels=app.park_panels(park, lang),
+    )
+
+
 def _of_latest_run(
     request: Request, workspace: app.Workspace, key: str, build: Callable[[app.Workspace], Any]
 ) -> Any:
