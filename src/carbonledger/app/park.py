@@ -715,6 +715,8 @@ def park_context(workspace: Workspace, period: str | None = None) -> dict[str, A
         return None
     period = period or _latest_year(workspace)
     park = park_series(workspace, period, "linear")
+    if park.series.intervals.empty:
+        return None
     regions = _facility_regions(workspace)
     carbon = park_carbon(workspace, period or "", "auto", park=park)
     carbon.pop("intervals")

@@ -9,6 +9,7 @@ from typing import Any
 
 from carbonledger.app.analysis import RunRef, base_year, inventory
 from carbonledger.app.claims import credits_context
+from carbonledger.app.park import park_context
 from carbonledger.app.plan import macc, open_plan, pathway, targets
 from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
@@ -71,6 +72,7 @@ def report_context(
     return ReportContext(
         plan=plan_context(workspace, view),
         credits=credits_context(workspace, view, (inv.period or "")[:4] or None),
+        park=_park_of(workspace, (inv.period or "")[:4] or None),
         organisation=workspace.config.organisation,
         inventory=inv,
         base_year=base,
@@ -169,6 +171,14 @@ def dashboard_panels(
 def plan_panels(plan: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
     """The MACC and the pathway of a plan (:func:`plan_context`) for a dashboard page."""
     return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in plan_charts(plan, lang)]
+
+
+def _park_of(workspace: Workspace, year: str | None) -> dict[str, Any] | None:
+    """The park's context for the report's year, or None without meters or readings in it."""
+    try:
+        return park_context(workspace, year)
+    except CarbonLedgerError:
+        return None
 
 
 def park_panels(park: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:

@@ -156,7 +156,8 @@ def charts(context: ReportContext, lang: str) -> list[Chart]:
                 absolute=(0, -1),
             )
         )
-    return result + plan_charts(context.plan, lang)
+    budgets = [c for c in park_charts(context.park, lang) if c.key.startswith("park-budget")]
+    return result + plan_charts(context.plan, lang) + budgets
 
 
 def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:

@@ -81,6 +81,9 @@ class ReportContext:
         Where the workspace holds credits or claims: holdings, retirements, quality, claims
         with their rule results and the period's ``disclosure`` figures
         (:func:`carbonledger.app.credits_context`).
+    park : dict or None
+        Where the workspace holds meters: the park's metered carbon, budgets, meter checks
+        (:func:`carbonledger.app.park_context`).
     """
 
     organisation: str
@@ -94,6 +97,7 @@ class ReportContext:
     entity_names: dict[str, str] = field(default_factory=dict)
     plan: dict[str, Any] | None = None
     credits: dict[str, Any] | None = None
+    park: dict[str, Any] | None = None
 
     def numbers(self) -> dict[str, float]:
         """The reported totals under their ids [t CO2e], read from the inventory."""

@@ -70,6 +70,8 @@ def sections(context: ReportContext, lang: str) -> list[Section]:
             out.append(_macc(context.plan, lang))
     if context.credits:
         out.append(_credits(context.credits, lang))
+    if context.park:
+        out.append(_park(context.park, lang))
     return out
 
 
@@ -559,3 +561,38 @@ def _credits(credits: dict[str, Any], lang: str) -> Section:
     )
     tables = [owners, retirements] + ([claims] if credits["claims"] else [])
     return Section("credits", label("credits_claims", lang), [intro], tables)
+
+
+def _park(park: dict[str, Any], lang: str) -> Section:
+    """The metered park: carbon of its grid electricity with the method, each budget's
+    months over it, and what the meter checks found."""
+    intro = label("park_intro", lang).format(
+        period=park["period"], readings=f"{park['readings']:,}"
+    )
+    carbon = Table(
+        [label("facility", lang), label("park_method", lang), "kWh", label("t_co2e", lang)],
+        [
+            [f["facility"], f["method"], round(f["kwh"]), round(f["kg_co2e"] / 1000, 1)]
+            for f in park["carbon"]["facilities"]
+        ],
+    )
+    budgets = Table(
+        [label("target", lang), label("park_over_budget", lang), label("t_co2e", lang)],
+        [
+            [
+                b["name"],
+                ", ".join(m["month"] for m in b["months"] if m["kg_co2e"] > m["budget"]) or "-",
+                round(sum(m["kg_co2e"] for m in b["months"]) / 1000, 1),
+            ]
+            for b in park["budgets"]
+        ],
+    )
+    checks = Table(
+        [label("park_meter", lang), label("park_check", lang), label("park_intervals", lang)],
+        [[s["meter_id"], s["check"], s["intervals"]] for s in park["summary"]],
+    )
+    tables = (
+        [carbon] + ([budgets] if park["budgets"] else []) + ([checks] if park["summary"] else [])
+    )
+    keys = [f"park-budget-{b['target']}" for b in park["budgets"]]
+    return Section("park", label("park_title", lang), [intro], tables, charts=keys)
