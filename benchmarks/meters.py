@@ -97,7 +97,10 @@ def main() -> None:
         results["import"]["rows_per_s"] = round(imported.batch.rows / results["import"]["wall_s"])
         checked = _phase("check", lambda: app.park_check(workspace, "2025"), results)
         results["intervals"] = checked["intervals"]
-        results["findings"] = {s["check"]: s["intervals"] for s in checked["summary"]}
+        found: dict[str, int] = {}
+        for row in checked["summary"]:
+            found[row["check"]] = found.get(row["check"], 0) + row["intervals"]
+        results["findings"] = found
         node = _phase(
             "node_hourly", lambda: app.park_node(workspace, "M00000", "h", "2025"), results
         )

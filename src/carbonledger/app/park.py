@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from carbonledger.app.data import ImportResult, import_file
 from carbonledger.app.energy import GRID_KEY, park_dispatch
@@ -114,9 +115,9 @@ def _readings(
         table = con.sql(sql, params={"paths": paths}).to_arrow_table()
     finally:
         con.close()
-    frame = table.to_pandas()
-    frame["meter_id"] = frame["meter_id"].astype("category")
-    return frame
+    # meter ids as a dictionary: 35 M readings name a thousand meters
+    ids = pc.dictionary_encode(table["meter_id"])
+    return table.set_column(0, "meter_id", ids).to_pandas()
 
 
 def park_series(

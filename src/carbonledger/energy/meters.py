@@ -243,7 +243,7 @@ def read_series(
     rules = rules or meter_rules()
     tree = MeterTree(meters)
     found: list[pd.DataFrame] = []
-    codes = pd.Index(tree.ids).get_indexer(pd.Index(readings["meter_id"])).astype(np.int64)
+    codes = _codes(readings["meter_id"], tree.ids)
     t = readings["time"].to_numpy().astype("datetime64[s]").astype(np.int64)
     v = readings["value"].to_numpy(dtype=float)
     unknown = codes < 0
@@ -373,6 +373,16 @@ def read_series(
     findings = findings.sort_values(["meter_id", "time"], kind="stable", ignore_index=True)
     columns = ["meter_id", "time", "value", "intervals", "filled"]
     return MeterSeries(intervals[columns], findings, fill, len(readings))
+
+
+def _codes(meter_ids: pd.Series, ids: list[str]) -> np.ndarray:
+    """Each reading's meter as its position in ``ids`` (-1 for no meter); a categorical
+    column is looked up once per category, not once per reading."""
+    known = pd.Index(ids)
+    if isinstance(meter_ids.dtype, pd.CategoricalDtype):
+        lookup = np.append(known.get_indexer(meter_ids.cat.categories), -1)
+        return lookup[meter_ids.cat.codes.to_numpy()].astype(np.int64)
+    return known.get_indexer(pd.Index(meter_ids)).astype(np.int64)
 
 
 def _firsts(codes: np.ndarray) -> np.ndarray:
