@@ -213,3 +213,17 @@ def test_park_commands_as_a_user_runs_them(park):
     assert moved.exit_code == 0 and "Imported 2 electricity record(s)" in moved.output
     wrong = runner.invoke(cli, ["park", "node", "NOPE", MONTH, "-w", folder])
     assert wrong.exit_code == 1 and "meter NOPE: not in meters" in wrong.output
+
+
+def test_reading_in_parts_gives_what_one_read_gives(park, monkeypatch):
+    import carbonledger.app.park as room
+
+    workspace, _, _ = park
+    whole = park_node(workspace, "MAIN", "D", MONTH, fill="linear")
+    monkeypatch.setattr(room, "READINGS_PER_PART", STEPS)  # about a meter a part
+    parted = room.park_series(workspace, MONTH, "linear")
+    assert parted.series.intervals["meter_id"].nunique() == 5
+    assert park_node(workspace, "MAIN", "D", MONTH, "linear", park=parted) == whole
+    assert park_check(workspace, MONTH)["summary"] == [
+        {"meter_id": "ZB", "check": "gap", "severity": "warning", "findings": 1, "intervals": 2}
+    ]

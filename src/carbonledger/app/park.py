@@ -120,6 +120,31 @@ def _readings(
     return table.set_column(0, "meter_id", ids).to_pandas()
 
 
+#: Readings read into intervals at a time (whole meters each time): bounds the working memory.
+READINGS_PER_PART = 5_000_000
+
+
+def _read_in_parts(
+    meters: pd.DataFrame, readings: pd.DataFrame, rules: dict[str, Any], fill: str
+) -> MeterSeries:
+    """:func:`read_series` a group of whole meters at a time, the results put together."""
+    counts = readings["meter_id"].value_counts(sort=False)
+    part = np.cumsum(counts.to_numpy()) // READINGS_PER_PART
+    if len(counts) == 0 or part[-1] == 0:
+        return read_series(meters, readings, rules, fill)
+    groups = pd.Series(part, index=counts.index)
+    parts = [
+        read_series(meters, readings[readings["meter_id"].isin(ids.index)], rules, fill)
+        for _, ids in groups.groupby(groups.to_numpy())
+    ]
+    return MeterSeries(
+        pd.concat([p.intervals for p in parts], ignore_index=True),
+        pd.concat([p.findings for p in parts], ignore_index=True),
+        fill,
+        len(readings),
+    )
+
+
 def park_series(
     workspace: Workspace,
     period: str | None = None,
@@ -140,7 +165,7 @@ def park_series(
     """
     meters = _meters(workspace)
     bounds = _bounds(period)
-    series = read_series(meters, _readings(workspace, bounds), meter_rules(rules_file), fill)
+    series = _read_in_parts(meters, _readings(workspace, bounds), meter_rules(rules_file), fill)
     park = ParkSeries(MeterTree(meters), series, period)
     if bounds is None:
         return park
