@@ -223,6 +223,12 @@ class Sizing:
         [currency / kWh], [currency / kW]; ``battery_max_kwh`` the largest battery [kWh].
     lifetime_years, discount_rate : float
         Economic life [years] and discount rate [-] of the annuity.
+    charger_kw, charger_capex : float
+        With a fleet: the power of one charger [kW] and its cost [currency / charger]; the
+        programme then chooses how many chargers to build (every vehicle charging or giving
+        back at a step uses one's power). The count is the LP's continuous relaxation; the
+        result reports it rounded up (``chargers``), which can only loosen the constraint,
+        and prices that whole number. 0 kW: the sessions' own chargers, not sized.
     """
 
     pv_capex: float
@@ -232,6 +238,8 @@ class Sizing:
     battery_max_kwh: float
     lifetime_years: float
     discount_rate: float
+    charger_kw: float = 0
+    charger_capex: float = 0
 
     def annuity(self) -> float:
         """Capital recovery factor: the share of a capital cost paid each year [-]."""
@@ -388,6 +396,12 @@ def dispatch(
             name="ev_energy",
         )
         supply = supply - ev_charge + ev_discharge
+        if sizing is not None and sizing.charger_kw > 0:
+            chargers = m.add_variables(0, name="chargers")
+            m.add_constraints(
+                ev_charge + ev_discharge - sizing.charger_kw * chargers <= 0, name="charger_size"
+            )
+            objective += annuity * sizing.charger_capex * chargers
     m.add_constraints(supply == load, name="balance")
     months = index.to_period("M")
     peaks = []
@@ -468,6 +482,11 @@ def dispatch(
             + sizing.battery_energy_capex * chosen["battery_kwh"]
             + sizing.battery_power_capex * chosen["battery_kw"]
         )
+        if "chargers" in m.variables:
+            relaxed = float(m.variables["chargers"].solution)
+            chosen["chargers"] = float(np.ceil(relaxed - 1e-6))
+            chosen["chargers_relaxed"] = relaxed
+            capex += sizing.charger_capex * chosen["chargers"]
         totals |= chosen | {"capex": capex, "capex_annualised": capex * sizing.annuity()}
     figures = {
         "steps": float(len(t)),

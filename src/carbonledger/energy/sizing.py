@@ -46,7 +46,10 @@ def size(
         ``pv_kwp``, ``battery_kwh``, ``battery_kw``, ``capex`` [currency],
         ``annual_savings`` [currency / year], ``npv`` [currency] over the sizing's lifetime
         at its discount rate, ``payback_years`` (None when nothing is saved),
-        ``emissions_avoided_kg`` [kg CO2e / year], and both dispatches' totals.
+        ``emissions_avoided_kg`` [kg CO2e / year], and both dispatches' totals; with a
+        charger size in ``sizing`` and a fleet, ``chargers`` (rounded up, in the capex) and
+        ``chargers_relaxed`` (the park without the design charges its fleet as the sessions'
+        own chargers allow).
     """
     without = dispatch(replace(site, pv=None), None, carbon_price, fleet=fleet)
     options = {"solver": "ipm"} | (solver_options or {})
@@ -70,6 +73,7 @@ def size(
         "pv_kwp": sized.totals["pv_kwp"],
         "battery_kwh": sized.totals["battery_kwh"],
         "battery_kw": sized.totals["battery_kw"],
+        **{k: sized.totals[k] for k in ("chargers", "chargers_relaxed") if k in sized.totals},
         "capex": capex,
         "annual_savings": savings,
         "npv": savings / sizing.annuity() - capex,

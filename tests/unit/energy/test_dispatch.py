@@ -201,3 +201,34 @@ def test_the_sized_park_against_the_park_without_pv_or_battery():
     assert case["npv"] == pytest.approx(10 * 32_850 - 21_900)
     assert case["payback_years"] == pytest.approx(21_900 / 32_850)
     assert case["emissions_avoided_kg"] == pytest.approx(20 * 0.5 * 2_190)  # 20 kWh at 0.5
+
+
+def test_sizing_chooses_the_charger_count():
+    # two vehicles needing 10 kWh each in the one hour they stay: 20 kW, two 10 kW chargers
+    both = EVFleet(
+        pd.DataFrame(
+            [
+                dict(
+                    session_id=name,
+                    arrival=TIMES[0],
+                    departure=TIMES[1],
+                    energy_kwh=10.0,
+                    max_kw=20.0,
+                    v2g_kw=0.0,
+                )
+                for name in ("V1", "V2")
+            ]
+        )
+    )
+    costs = _sizing(charger_kw=10, charger_capex=0.5 * 2_190)  # 0.5 in the period each
+    short = dispatch(_site(), TECH, fleet=both, sizing=costs)
+    assert short.totals["chargers"] == 2 and short.totals["chargers_relaxed"] == pytest.approx(2)
+    assert short.totals["capex"] == pytest.approx(2 * 0.5 * 2_190)
+    # staying four hours at a flat price, 20 kWh need 5 kW at a time: half a charger, built
+    # as one (with the valley of _site, one charger in the two cheap hours would pay)
+    long = EVFleet(both.sessions.assign(departure=TIMES[-1] + pd.Timedelta("1h")))
+    flat = _site(import_price=_s(0.3, 0.3, 0.3, 0.3))
+    spread = dispatch(flat, TECH, fleet=long, sizing=costs)
+    assert spread.totals["chargers_relaxed"] == pytest.approx(0.5)
+    assert spread.totals["chargers"] == 1
+    assert spread.series.ev_charge.max() <= 10 + 1e-6
