@@ -265,6 +265,7 @@ def test_the_park_page_shows_meters_budgets_and_a_week_of_dispatch(browser, base
     page = _logged_in(browser, base_url, "alice", errors)
     page.goto(f"{base_url}/t/lanting/park?lang=en")
     page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert page.locator("meta[http-equiv=refresh]").get_attribute("content") == "60"
     checks = page.inner_text("table.meter-checks")
     assert "SH1-COLD" in checks and "gap" in checks and "rollover" in checks
     assert "LP-SH1" in page.inner_text("table.park-carbon")

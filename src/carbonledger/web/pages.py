@@ -41,6 +41,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 LangQuery = Annotated[str, Query(pattern="^(en|zh)$")]
 PeriodQuery = Annotated[str | None, Query(pattern=r"^[0-9]{4}(-[0-9]{2})?$")]
+#: The park page reloads itself this often [s], showing readings posted since (near real time).
+PARK_REFRESH_SECONDS = 60
 _STATIC = {
     "dashboard.css": "text/css; charset=utf-8",
     "dashboard.js": "text/javascript; charset=utf-8",
@@ -356,6 +358,7 @@ def park_page(
     return seen.page(
         "park.html",
         lang,
+        refresh_seconds=PARK_REFRESH_SECONDS,
         with_nonce=_with_nonce,
         title=_labels()["park"][lang],
         park=park,
