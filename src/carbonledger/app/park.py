@@ -260,6 +260,19 @@ def _grid_meters(tree: MeterTree, role: str = "consumption") -> list[str]:
     ]
 
 
+def _facility_grid_meters(tree: MeterTree, facility_id: str) -> list[str]:
+    """A facility's main consumption meters."""
+    return [m for m in _grid_meters(tree) if tree.facility(m) == facility_id]
+
+
+def _budget_meters(tree: MeterTree, target: Target) -> list[str]:
+    """The meters a budget covers: its zone's top meters, or its facility's main meters."""
+    assert target.facility_id is not None
+    if target.zone:
+        return _zone_meters(tree, target.facility_id, target.zone)
+    return _facility_grid_meters(tree, target.facility_id)
+
+
 def park_carbon(
     workspace: Workspace,
     period: str,
@@ -305,7 +318,7 @@ def park_carbon(
         if facility_id not in regions:
             raise CarbonLedgerError(f"facility {facility_id} of the meters: not in facilities")
         region = regions[facility_id]
-        mine = intervals["meter_id"].isin([m for m in grid if tree.facility(m) == facility_id])
+        mine = intervals["meter_id"].isin(_facility_grid_meters(tree, facility_id))
         kwh = intervals.loc[mine, "value"].to_numpy()
         start = starts[mine]
         hourly = series[series["region"] == region]
@@ -409,6 +422,7 @@ def park_load(
     period: str,
     without_zones: Sequence[str] = (),
     fill: str = "linear",
+    park: ParkSeries | None = None,
 ) -> pd.DataFrame:
     """A facility's metered load for the dispatch: the main consumption meters' power per
     interval [kW], less the top meters of ``without_zones`` (a charging zone whose energy the
@@ -419,9 +433,9 @@ def park_load(
     CarbonLedgerError
         Where an interval has no value (a gap left unfilled).
     """
-    park = park_series(workspace, period, fill)
+    park = park or park_series(workspace, period, fill)
     tree, intervals = park.tree, park.series.intervals
-    main = [m for m in _grid_meters(tree) if tree.facility(m) == facility_id]
+    main = _facility_grid_meters(tree, facility_id)
     if not main:
         raise CarbonLedgerError(f"facility {facility_id}: no main electricity meter")
     less = [m for zone in without_zones for m in _zone_meters(tree, facility_id, zone)]
@@ -471,8 +485,7 @@ def park_budgets(
             continue
         if not (target.base_year <= year <= target.target_year):
             continue
-        grid = [m for m in _grid_meters(tree) if tree.facility(m) == target.facility_id]
-        meters = _zone_meters(tree, target.facility_id, target.zone) if target.zone else grid
+        meters = _budget_meters(tree, target)
         if not meters:
             continue
         mine = intervals["meter_id"].isin(meters).to_numpy()
@@ -643,8 +656,7 @@ def _budget_months(
     for target in latest_versions(targets).values():
         if target.kind is not TargetKind.BUDGET or target.facility_id not in regions:
             continue
-        grid = [m for m in _grid_meters(tree) if tree.facility(m) == target.facility_id]
-        meters = _zone_meters(tree, target.facility_id, target.zone) if target.zone else grid
+        meters = _budget_meters(tree, target)
         mine = intervals["meter_id"].isin(meters).to_numpy()
         if not mine.any():
             continue
@@ -673,7 +685,7 @@ def _budget_months(
 def _last_week(park: ParkSeries, facility_id: str) -> dict[str, Any]:
     """The facility's main meter and its zones by hour over the last seven metered days."""
     tree, intervals, starts = park.tree, park.series.intervals, park.starts()
-    (main, *_) = [m for m in _grid_meters(tree) if tree.facility(m) == facility_id]
+    (main, *_) = _facility_grid_meters(tree, facility_id)
     end = starts.max().floor("D") + pd.Timedelta(days=1)
     recent = (starts >= end - pd.Timedelta(days=7)).to_numpy()
     hours = starts[recent].dt.floor("h").to_numpy()
@@ -697,7 +709,7 @@ def _design_week(
     """The design dispatched over the facility's last seven metered days (15-minute steps),
     beside the same week without PV and battery."""
     facility_id = design["facility_id"]
-    load = park_load(workspace, facility_id, park.period or "", fill="linear")
+    load = park_load(workspace, facility_id, park.period or "", park=park)
     end = load.index.max().floor("D") + pd.Timedelta(days=1)
     week = load[load.index >= end - pd.Timedelta(days=7)]
     region = _facility_regions(workspace)[facility_id]

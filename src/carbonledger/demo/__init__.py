@@ -288,7 +288,7 @@ def _park_summary(workspace: Workspace, company: Company, view: app.RunView) -> 
     budgets = app.park_budgets(workspace, park["budget_month"], as_of, "linear")
     index = app.park_index(workspace, year, "linear")["equipment"]
     charging = park["fleet"]["zone"]
-    load = app.park_load(workspace, facility, year, without_zones=[charging])
+    load = app.park_load(workspace, facility, year, without_zones=[charging], park=filled)
     zone = app.park_node(workspace, _zone_meter(park, charging), "D", year, park=filled)
     fleet = EVFleet(park_fleet(company, zone["totals"]["metered"] / len(zone["rows"])))
     design, region = park["design"], _region(company, facility)
