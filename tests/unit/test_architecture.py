@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "src" / "carbonledger"
-BASE = {"units", "errors", "provenance", "options"}
+BASE = {"units", "errors", "provenance", "options", "formula"}
 
 #: room -> rooms it may import (besides itself). Keep in step with docs/architecture.md.
 ALLOWED: dict[str, set[str]] = {
@@ -22,6 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": BASE,
     "provenance": BASE,
     "options": BASE,
+    "formula": BASE,
     "schema": BASE,
     "ingest": BASE | {"schema"},
     "validate": BASE | {"schema", "ingest", "engine"},
@@ -35,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "plan": BASE,
     "credits": BASE,
     "energy": BASE,
+    "ecosystem": BASE,
     "app": {
         *BASE,
         "schema",
@@ -50,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
         "plan",
         "credits",
         "energy",
+        "ecosystem",
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},

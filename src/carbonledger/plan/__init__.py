@@ -6,7 +6,7 @@ the factor library through a lookup the caller passes; it never changes gross em
 """
 
 from carbonledger.plan.costs import MeasureCosts, capital_recovery_factor, measure_costs
-from carbonledger.plan.formula import evaluate
+from carbonledger.formula import evaluate
 from carbonledger.plan.interactions import Applied, Cell, apply_in_sequence
 from carbonledger.plan.macc import Macc, build_macc, macc_order
 from carbonledger.plan.measures import (

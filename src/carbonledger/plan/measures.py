@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from carbonledger.errors import CarbonLedgerError, UnitError
-from carbonledger.plan.formula import evaluate, names_in
+from carbonledger.formula import evaluate, names_in
 from carbonledger.units import parse_unit, ureg
 
 __all__ = [

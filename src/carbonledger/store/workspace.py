@@ -62,6 +62,8 @@ __all__ = [
 CONFIG_FILE = "carbonledger.toml"
 BATCH_DIR = "batches"
 LEDGER_DIR = "ledgers"
+#: Folder of the programme ledgers (Scope 3+), laid out as the emission ledgers are.
+PROGRAMME_LEDGER_DIR = "ecosystem"
 FACTOR_DIR = "factors"
 #: Statuses of a batch: calculated, replaced by a corrected batch, removed.
 ACTIVE, SUPERSEDED, REMOVED = "active", "superseded", "removed"
@@ -754,6 +756,69 @@ class Workspace:
             for path in staged:
                 path.unlink(missing_ok=True)
         return stored, True
+
+    # -- programme ledgers (Scope 3+) ----------------------------------------------------
+    def store_programme_ledger(
+        self, staged: list[Path], calculation_id: str, payload: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """Register a Scope 3+ calculation whose programme-ledger parts were written to
+        ``staged``: the parts and their manifest are stored as a run's are (under
+        ``ecosystem/``) and one ``ecosystem.calculated`` event records the calculation id,
+        the manifest's hash and ``payload`` (its inputs). A calculation id already recorded is
+        not recorded again.
+
+        Returns
+        -------
+        calculation : dict
+            The event's payload (``calculation_id``, ``ledger_sha256``, ``ledger_path``,
+            ``rows`` and the inputs).
+        created : bool
+        """
+        try:
+            for event in self.events("ecosystem.calculated"):
+                if event.subject == calculation_id:
+                    return event.payload, False
+            parts = stage_parts(PROGRAMME_LEDGER_DIR, staged)
+            manifest = manifest_bytes([part for _, part in parts])
+            digest = sha256_bytes(manifest)
+            relative = (Path(PROGRAMME_LEDGER_DIR) / f"{digest}.json").as_posix()
+            details = payload | {
+                "calculation_id": calculation_id,
+                "ledger_sha256": digest,
+                "ledger_path": relative,
+                "rows": sum(part.rows for _, part in parts),
+            }
+            with self.write("ecosystem.calculated", calculation_id, details) as session:
+                recorded = select(EventRow.entry).where(
+                    EventRow.kind == "ecosystem.calculated", EventRow.subject == calculation_id
+                )
+                if session.scalars(recorded).first() is not None:
+                    unchanged(session)
+                    return details, False
+                for path, part in parts:
+                    self.files.commit(path, part.key)
+                self.files.commit(self.files.stage_bytes(manifest, ".json"), relative)
+        finally:
+            for path in staged:
+                path.unlink(missing_ok=True)
+        return details, True
+
+    def programme_calculations(self) -> list[dict[str, Any]]:
+        """The Scope 3+ calculations recorded, oldest first (their events' payloads)."""
+        return [e.payload for e in self.events("ecosystem.calculated")]
+
+    def programme_ledger_files(self, calculation: dict[str, Any]) -> list[Path]:
+        """Absolute paths of a Scope 3+ calculation's ledger parts, in order, after checking
+        the hash of its manifest and of every part.
+
+        Raises
+        ------
+        IntegrityError
+            If the manifest or a part is missing or changed since it was stored.
+        """
+        path, digest = calculation["ledger_path"], calculation["ledger_sha256"]
+        parts = parse_manifest(self.files.read_bytes(path, digest), self.root / path)
+        return [self.files.path(part.key, part.sha256) for part in parts]
 
     # -- factor releases ------------------------------------------------------------------
     @property

@@ -1,10 +1,13 @@
-"""Formulas of measure types: arithmetic over quantities with units, written as data.
+"""Formulas written as data: arithmetic over quantities with units (measure types of the plan
+room, methodologies of the ecosystem room).
 
 A formula is a Python arithmetic expression over input names (``count * power * hours *
 (1 / efficiency_before - 1 / efficiency_after)``): numbers, names, ``+ - * / **``, unary minus,
 parentheses and the functions ``min``, ``max`` and ``abs``. Nothing else parses, so a formula
-read from a user's file can compute but never act. The inputs are pint quantities, so the
-result carries its unit and a formula that adds kW to kWh fails with the dimensions named.
+read from a user's file can compute but never act. The inputs are pint quantities (scalars or
+numpy arrays), so the result carries its unit and a formula that adds kW to kWh fails with the
+dimensions named. :func:`to_sql` writes the same formula as a SQL expression, so that an engine
+computes it over billions of rows once its units have been checked here.
 
 Examples
 --------
@@ -26,7 +29,7 @@ import pint
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.units import ureg
 
-__all__ = ["evaluate", "names_in"]
+__all__ = ["evaluate", "names_in", "to_sql"]
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -36,6 +39,13 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Pow: operator.pow,
 }
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "abs": abs}
+_SQL_BINARY: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+}
+_SQL_FUNCTIONS = {"min": "LEAST", "max": "GREATEST", "abs": "ABS"}
 
 
 @cache
@@ -112,3 +122,42 @@ def evaluate(formula: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity
     except ZeroDivisionError as exc:
         raise CarbonLedgerError(f"formula {formula!r} divides by zero") from exc
     return result if isinstance(result, pint.Quantity) else ureg.Quantity(result, "")
+
+
+def to_sql(formula: str, columns: Mapping[str, str]) -> str:
+    """The formula as a SQL expression, each input name replaced by its expression in
+    ``columns`` (a column, or a column times the factor that brings it to base units).
+
+    Numbers are written as they are, ``**`` as ``POWER``, ``min`` / ``max`` as ``LEAST`` /
+    ``GREATEST``; every operation is parenthesised, so the SQL's precedence is the formula's.
+    Check the units with :func:`evaluate` first: SQL knows none.
+
+    Examples
+    --------
+    >>> to_sql("amount * (1 - max(share, 0.5))", {"amount": "a", "share": "s"})
+    '(a * (1 - GREATEST(s, 0.5)))'
+    """
+    missing = names_in(formula) - set(columns)
+    if missing:
+        raise CarbonLedgerError(f"formula {formula!r} needs {sorted(missing)}")
+
+    def walk(node: ast.AST) -> str:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant):
+            return repr(float(node.value)) if isinstance(node.value, float) else str(node.value)
+        if isinstance(node, ast.Name):
+            return columns[node.id]
+        if isinstance(node, ast.UnaryOp):
+            inner = walk(node.operand)
+            return f"(-{inner})" if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Pow):
+                return f"POWER({left}, {right})"
+            return f"({left} {_SQL_BINARY[type(node.op)]} {right})"
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        args = ", ".join(walk(a) for a in node.args)
+        return f"{_SQL_FUNCTIONS[node.func.id]}({args})"
+
+    return walk(_parse(formula))
