@@ -26,6 +26,7 @@ from carbonledger.credits import (
     parse_serial,
     quality_policy,
 )
+from carbonledger.ecosystem import Lot, lot_serial
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import totals
 from carbonledger.run import read_reference
@@ -72,12 +73,13 @@ def credit_holdings(workspace: Workspace) -> Holdings:
             )
         except SerialError as exc:
             raise CarbonLedgerError(f"{_where('credit_blocks', row)}: {exc}") from exc
+    issuers = _add_lots(holdings, workspace)
     retirements: dict[str, list[dict[str, Any]]] = {}
     for row in _in_history_order(workspace, "credit_retirements"):
         retirements.setdefault(row["retirement_id"], []).append(row)
     for retirement_id, rows in retirements.items():
         try:
-            _retire(holdings, retirement_id, rows)
+            _retire(holdings, retirement_id, rows, issuers)
         except SerialError as exc:
             raise CarbonLedgerError(f"{_where('credit_retirements', rows[0])}: {exc}") from exc
     return holdings
@@ -103,9 +105,58 @@ def _held_parts(holdings: Holdings, block_id: str) -> list[str]:
     ]
 
 
-def _retire(holdings: Holdings, retirement_id: str, rows: list[dict[str, Any]]) -> None:
+def _add_lots(holdings: Holdings, workspace: Workspace) -> dict[str, str]:
+    """The verified Scope 3+ lots (``ecosystem_lots``) as blocks issued to the programme's
+    owner and, once sold, transferred to the buyer; returns each lot's issuer, the only
+    holder a retirement in this workspace may retire it as (so a sold lot is never retired
+    for the platform's claims)."""
+    owners = {
+        r["programme_id"]: r["owner"] for r in read_reference(workspace, "programmes").to_pylist()
+    }
+    first: dict[tuple[str, int], int] = {}
+    issuers = {}
+    for row in _in_history_order(workspace, "ecosystem_lots"):
+        key = (row["programme_id"], row["year"])
+        start = first.get(key, 1)
+        first[key] = start + row["quantity"]
+        lot = Lot(
+            row["lot_id"],
+            key[0],
+            key[1],
+            row["quantity"],
+            row["scheme"],
+            row["verifier"],
+            str(row["verified"]),
+        )
+        issuer = owners.get(key[0], key[0])
+        try:
+            block = parse_serial(lot_serial(lot, start), "scope3plus")
+            holdings.purchase(
+                row["lot_id"],
+                block,
+                issuer,
+                removal=False,
+                project_id=f"scope3plus:{key[0]}",
+                price=row["price"],
+                currency=row["currency"],
+            )
+            if row["buyer"]:
+                holdings.transfer(row["lot_id"], row["buyer"])
+        except SerialError as exc:
+            raise CarbonLedgerError(f"{_where('ecosystem_lots', row)}: {exc}") from exc
+        issuers[row["lot_id"]] = issuer
+    return issuers
+
+
+def _retire(
+    holdings: Holdings,
+    retirement_id: str,
+    rows: list[dict[str, Any]],
+    issuers: Mapping[str, str],
+) -> None:
     first = rows[0]
-    owner = holdings.block(first["block_id"]).owner
+    lot_id = first["block_id"].split(".")[0]
+    owner = issuers.get(lot_id) or holdings.block(first["block_id"]).owner
     chosen: list[str] = []
     for row in rows:
         parts = _held_parts(holdings, row["block_id"])

@@ -102,6 +102,7 @@ def _inputs(workspace: Workspace, methodologies: dict[str, Methodology]) -> dict
         "methodologies_sha256": hashlib.sha256(
             json.dumps([repr(methodologies[k]) for k in sorted(methodologies)]).encode()
         ).hexdigest(),
+        "ledger_sql_sha256": hashlib.sha256(ledger_sql(methodologies).encode()).hexdigest(),
         "factor_releases": sorted(library.release_ids),
         "gwp_set": config.gwp_set,
         "policy": repr(workspace_policy(config)),
@@ -116,9 +117,7 @@ def _activities_view(con: Any, workspace: Workspace) -> None:
     paths = workspace.batch_paths("ecosystem_activities")
     if not paths:
         raise CarbonLedgerError("no ecosystem_activities imported")
-    files = pa.table(
-        {"filename": [str(p) for _, p in paths], "batch_id": [b for b, _ in paths]}
-    )
+    files = pa.table({"filename": [str(p) for _, p in paths], "batch_id": [b for b, _ in paths]})
     con.register("batch_files", files)
     con.register("programme_rows", read_reference(workspace, "programmes"))
     con.register("certificates", read_reference(workspace, "product_certifications"))
@@ -174,8 +173,12 @@ def _unit_scales(con: Any, methodologies: dict[str, Methodology]) -> pa.Table:
         out["methodology"].append(methodology)
         out["unit"].append(unit)
         out["scale"].append(scale)
-    return pa.table(out, schema=pa.schema([("methodology", pa.string()), ("unit", pa.string()),
-                                           ("scale", pa.float64())]))
+    return pa.table(
+        out,
+        schema=pa.schema(
+            [("methodology", pa.string()), ("unit", pa.string()), ("scale", pa.float64())]
+        ),
+    )
 
 
 def _fallback(rows: list[dict[str, Any]]) -> str:
@@ -201,8 +204,7 @@ def _factor_values(
             selector = spec.selector
             pick = f"COALESCE({selector}, '')" if selector else "''"
             combos = con.sql(
-                f"SELECT DISTINCT {pick}, region, year FROM activities "
-                "WHERE methodology = $m",
+                f"SELECT DISTINCT {pick}, region, year FROM activities WHERE methodology = $m",
                 params={"m": m.id},
             ).fetchall()
             for value, region, year in combos:
@@ -216,7 +218,13 @@ def _factor_values(
                         found["fallback"] = f"{value}: no emissions"
                     else:
                         e = estimate(
-                            key, 1, spec.unit, region, year, gwp_set, policy=policy,
+                            key,
+                            1,
+                            spec.unit,
+                            region,
+                            year,
+                            gwp_set,
+                            policy=policy,
                             library=library,
                         )
                         found["value"] = e.co2e / base_scale(spec.unit)
@@ -283,7 +291,9 @@ def calculate_ecosystem(
         con.register("unit_scales", _unit_scales(con, methodologies))
         con.register("factor_values", _factor_values(con, workspace, methodologies))
         con.register("plan_measures", _plan_measures(workspace))
-        con.execute(f"COPY ({ledger_sql(methodologies)}) TO '{staged}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY ({ledger_sql(methodologies)}) TO '{staged}' (FORMAT parquet, COMPRESSION zstd)"
+        )
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
@@ -371,7 +381,9 @@ def lot_book(workspace: Workspace, counted: dict[tuple[str, int], float] | None 
         try:
             book.issue(_lot(row))
             if row["buyer"]:
-                book.sell(row["lot_id"], row["buyer"], None if row["sold"] is None else str(row["sold"]))
+                book.sell(
+                    row["lot_id"], row["buyer"], None if row["sold"] is None else str(row["sold"])
+                )
         except LotError as exc:
             raise CarbonLedgerError(
                 f"ecosystem_lots row {row.get('source_row', '?')} ({row['lot_id']}): {exc}"
@@ -394,8 +406,13 @@ def ecosystem_lots(workspace: Workspace) -> dict[str, Any]:
         for lot in book.lots
     ]
     left = [
-        {"programme_id": p, "year": y, "counted": t, "issued": book.issued(p, y),
-         "remaining": book.remaining(p, y)}
+        {
+            "programme_id": p,
+            "year": y,
+            "counted": t,
+            "issued": book.issued(p, y),
+            "remaining": book.remaining(p, y),
+        }
         for (p, y), t in sorted(counted.items())
     ]
     return {"lots": lots, "by_programme_year": left, "policy": SOLD_LOTS_POLICY}

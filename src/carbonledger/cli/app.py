@@ -38,6 +38,14 @@ from carbonledger.cli.credits import (
     ets_command,
     statement_command,
 )
+from carbonledger.cli.ecosystem import (
+    eco_calculate_command,
+    eco_lots_command,
+    eco_methodologies_command,
+    eco_overlaps_command,
+    eco_person_command,
+    eco_progress_command,
+)
 from carbonledger.cli.energy import dispatch_command, size_command
 from carbonledger.cli.factors import estimate, factors_app
 from carbonledger.cli.inventory import (
@@ -149,6 +157,11 @@ park_app = _group(
     "The park: meters, real-time carbon, budgets, equipment index, the microgrid's dispatch.",
     no_args_is_help=True,
 )
+ecosystem_app = _group(
+    "ecosystem",
+    "Scope 3+: programmes, their ledger, progress to goals, overlaps, lots, personal footprints.",
+    no_args_is_help=True,
+)
 measures_app = _group(
     "measures",
     "Reduction measures: each on its own (shown without a sub-command), the library, the MACC.",
@@ -198,11 +211,19 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "dispatch": dispatch_command,
         "size": size_command,
     },
+    ecosystem_app: {
+        "calculate": eco_calculate_command,
+        "progress": eco_progress_command,
+        "overlaps": eco_overlaps_command,
+        "lots": eco_lots_command,
+        "person": eco_person_command,
+        "methodologies": eco_methodologies_command,
+    },
 }
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
-        if group in (targets_app, measures_app, credits_app, claims_app, park_app):
+        if group in (targets_app, measures_app, credits_app, claims_app, park_app, ecosystem_app):
             continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)

@@ -11,7 +11,8 @@ engine's connection):
 ``unit_scales`` (methodology, unit, scale)
     what one unit of a row's amount is in base units of the methodology's activity unit
     (NULL where the unit is of another dimension);
-``factor_values`` (methodology, factor, selector, region, year, value, factor_ids, releases, fallback, problem)
+``factor_values`` (methodology, factor, selector, region, year, value, factor_ids, releases,
+    fallback, problem)
     each factor the rows need [kg CO2e per base unit], or its ``problem`` where the library has
     none under the policy;
 ``plan_measures`` (measure_id, measure_type)
@@ -106,13 +107,9 @@ def _problems(m: Methodology) -> list[tuple[str, str, str]]:
     for name, (low, high) in m.eligible.items():
         column = f"a.{m.fields[name].column}"
         if low is not None:
-            found.append(
-                (f"{column} < {_number(low)}", "ineligible", f"'{name} below {low:g}'")
-            )
+            found.append((f"{column} < {_number(low)}", "ineligible", f"'{name} below {low:g}'"))
         if high is not None:
-            found.append(
-                (f"{column} > {_number(high)}", "ineligible", f"'{name} above {high:g}'")
-            )
+            found.append((f"{column} > {_number(high)}", "ineligible", f"'{name} above {high:g}'"))
     if m.certified:
         found.append(
             (
@@ -135,9 +132,7 @@ def _methodology_sql(m: Methodology) -> str:
     problems = _problems(m)
     status = " ".join(f"WHEN {c} THEN '{s}'" for c, s, _ in problems)
     reason = " ".join(f"WHEN {c} THEN {r}" for c, _, r in problems)
-    joins = [
-        f"LEFT JOIN unit_scales u ON u.methodology = {_quote(m.id)} AND u.unit = a.unit"
-    ]
+    joins = [f"LEFT JOIN unit_scales u ON u.methodology = {_quote(m.id)} AND u.unit = a.unit"]
     for name, spec in m.factors.items():
         alias = _alias(name)
         selector = f"a.{spec.selector}" if spec.selector else "''"

@@ -115,9 +115,7 @@ def programme_progress(
     }
 
 
-def portfolio_progress(
-    portfolio: Programme, members: list[dict[str, Any]]
-) -> dict[str, Any]:
+def portfolio_progress(portfolio: Programme, members: list[dict[str, Any]]) -> dict[str, Any]:
     """A portfolio's progress: its members' counted and sold tonnes summed by year, then as
     :func:`programme_progress`, with each member's cumulative share."""
     counted: dict[int, float] = {}

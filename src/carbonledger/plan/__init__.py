@@ -5,8 +5,8 @@ The room reads the inventory through plain figures (emissions by scope, by cell,
 the factor library through a lookup the caller passes; it never changes gross emissions.
 """
 
-from carbonledger.plan.costs import MeasureCosts, capital_recovery_factor, measure_costs
 from carbonledger.formula import evaluate
+from carbonledger.plan.costs import MeasureCosts, capital_recovery_factor, measure_costs
 from carbonledger.plan.interactions import Applied, Cell, apply_in_sequence
 from carbonledger.plan.macc import Macc, build_macc, macc_order
 from carbonledger.plan.measures import (
