@@ -193,51 +193,54 @@ def _fallback(rows: list[dict[str, Any]]) -> str:
 def _factor_values(
     con: Any, workspace: Workspace, methodologies: dict[str, Methodology]
 ) -> pa.Table:
-    """Each factor the activities need, found once per selector, region and year."""
-    from carbonledger.app.factors import estimate
+    """Each factor the activities need, found once per selector, region and year, all in one
+    selection under the workspace's policy."""
+    from carbonledger.app.factors import estimate_many
 
-    library, policy = workspace_library(workspace), workspace_policy(workspace.config)
-    gwp_set = workspace.config.gwp_set
-    out: dict[str, list[Any]] = {c: [] for c in _FACTOR_COLUMNS}
+    found: list[dict[str, Any]] = []
+    requests: list[tuple[str, float, str, str, int]] = []
+    asked: list[int] = []
     for m in methodologies.values():
         for name, spec in m.factors.items():
-            selector = spec.selector
-            pick = f"COALESCE({selector}, '')" if selector else "''"
+            pick = f"COALESCE({spec.selector}, '')" if spec.selector else "''"
             combos = con.sql(
                 f"SELECT DISTINCT {pick}, region, year FROM activities WHERE methodology = $m",
                 params={"m": m.id},
             ).fetchall()
             for value, region, year in combos:
-                found: dict[str, Any] = dict.fromkeys(_FACTOR_COLUMNS)
-                found |= {"methodology": m.id, "factor": name, "selector": value}
-                found |= {"region": region, "year": year}
+                row: dict[str, Any] = dict.fromkeys(_FACTOR_COLUMNS)
+                row |= {"methodology": m.id, "factor": name, "selector": value}
+                row |= {"region": region, "year": year}
+                found.append(row)
                 try:
                     key = spec.key_for(value or None)
-                    if key is None:
-                        found["value"] = 0.0
-                        found["fallback"] = f"{value}: no emissions"
-                    else:
-                        e = estimate(
-                            key,
-                            1,
-                            spec.unit,
-                            region,
-                            year,
-                            gwp_set,
-                            policy=policy,
-                            library=library,
-                        )
-                        found["value"] = e.co2e / base_scale(spec.unit)
-                        found["factor_ids"] = ";".join(r["factor_id"] for r in e.rows)
-                        found["releases"] = ";".join(sorted({r["release_id"] for r in e.rows}))
-                        found["fallback"] = _fallback(e.rows)
-                except (FactorNotFoundError, CarbonLedgerError) as exc:
-                    found["problem"] = str(exc)[:300]
-                for column in _FACTOR_COLUMNS:
-                    out[column].append(found[column])
+                except CarbonLedgerError as exc:
+                    row["problem"] = str(exc)
+                    continue
+                if key is None:
+                    row |= {"value": 0.0, "fallback": f"{value}: no emissions"}
+                    continue
+                requests.append((key, 1.0, spec.unit, region, year))
+                asked.append(len(found) - 1)
+    config = workspace.config
+    results = estimate_many(
+        requests,
+        config.gwp_set,
+        workspace_policy(config),
+        workspace_library(workspace),
+    )
+    for index, request, result in zip(asked, requests, results, strict=True):
+        row = found[index]
+        if isinstance(result, FactorNotFoundError):
+            row["problem"] = f"{row['factor']}: {str(result)[:300]}"
+            continue
+        row["value"] = result.co2e / base_scale(request[2])
+        row["factor_ids"] = ";".join(r["factor_id"] for r in result.rows)
+        row["releases"] = ";".join(sorted({r["release_id"] for r in result.rows}))
+        row["fallback"] = _fallback(result.rows)
     types = [pa.string(), pa.string(), pa.string(), pa.string(), pa.int32(), pa.float64()]
-    types += [pa.string()] * 4
-    return pa.table(out, schema=pa.schema(list(zip(_FACTOR_COLUMNS, types, strict=True))))
+    schema = pa.schema(list(zip(_FACTOR_COLUMNS, types + [pa.string()] * 4, strict=True)))
+    return pa.Table.from_pylist(found, schema=schema)
 
 
 _FACTOR_COLUMNS = (

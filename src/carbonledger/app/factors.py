@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from carbonledger.errors import ValidationError
+from carbonledger.errors import FactorNotFoundError, ValidationError
 from carbonledger.factors import (
     DEFAULT_STAGE_ORDER,
     FactorLibrary,
@@ -41,6 +41,7 @@ __all__ = [
     "add_factor_release",
     "build_factor_releases",
     "estimate",
+    "estimate_many",
     "factor_library",
     "verify_factor_releases",
     "workspace_library",
@@ -152,6 +153,48 @@ def estimate(
         biogenic_co2=sum(r["mass"] for r in rows if r["biogenic"]),
         gwp_set=gwp_set_name(gwp_set),
     )
+
+
+def estimate_many(
+    requests: list[tuple[str, float, str, str, int]],
+    gwp_set: str = DEFAULT_GWP_SET,
+    policy: SelectionPolicy | None = None,
+    library: FactorLibrary | None = None,
+) -> list[Estimate | FactorNotFoundError]:
+    """:func:`estimate` for many ``(activity_key, quantity, unit, region, year)`` requests in
+    one selection: each request's estimate, or the error saying why no factor qualifies."""
+    activity = pa.table(
+        {
+            "request_id": list(range(len(requests))),
+            "activity_key": [r[0] for r in requests],
+            "region": [r[3] for r in requests],
+            "year": [r[4] for r in requests],
+            "quantity": [float(r[1]) for r in requests],
+            "unit": [r[2] for r in requests],
+            "heating_value_basis": pa.array([None] * len(requests), pa.string()),
+        }
+    )
+    result = calculate_activity(activity, library or default_library(), gwp_set, policy)
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for row in result.rows.to_pylist():
+        rows.setdefault(row["request_id"], []).append(row)
+    errors: dict[int, FactorNotFoundError] = {}
+    for i, rid in enumerate(result.missing["request_id"].to_pylist()):
+        try:
+            Selection(result.rows.slice(0, 0), result.missing.slice(i, 1)).raise_if_missing()
+        except FactorNotFoundError as exc:
+            errors[rid] = exc
+    return [
+        errors[i]
+        if i in errors
+        else Estimate(
+            rows=rows.get(i, []),
+            co2e=sum(r["co2e"] or 0.0 for r in rows.get(i, [])),
+            biogenic_co2=sum(r["mass"] for r in rows.get(i, []) if r["biogenic"]),
+            gwp_set=gwp_set_name(gwp_set),
+        )
+        for i in range(len(requests))
+    ]
 
 
 def add_factor_release(

@@ -79,6 +79,7 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     _print_plan(summary, console)
     _print_claims(summary, console)
     _print_park(summary, console)
+    _print_ecosystem(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
@@ -227,6 +228,41 @@ def _print_park(summary: DemoSummary, console: Console) -> None:
         f"payback {payback if payback is not None else 'never'} years, "
         f"{s['emissions_avoided_kg'] / 1000:,.0f} t CO2e avoided a year"
     )
+
+
+def _print_ecosystem(summary: DemoSummary, console: Console) -> None:
+    """Scope 3+, apart from the inventory: each programme's progress and the platform goal."""
+    eco = summary.ecosystem
+    goal = eco["portfolio"]
+    rows = [
+        (
+            p["name"],
+            f"{p['cumulative']:,.0f}",
+            f"{p['goal']:,.0f}",
+            f"{p['share_of_goal']:.1%}",
+            f"{p['forecast_at_goal_year']:,.0f}",
+        )
+        for p in eco["programmes"]
+    ]
+    title = (
+        f"Scope 3+ (outside the inventory, demo data): {eco['activities']:,} activity rows, "
+        f"retained reductions [t CO2e]"
+    )
+    console.print(rich_table(title, ["programme", "so far", "goal", "share", "forecast"], rows))
+    console.print(
+        f"{goal['name']}: {goal['cumulative']:,.0f} of {goal['goal']:,.0f} t CO2e by "
+        f"{goal['end_year']} ({goal['share_of_goal']:.1%}); forecast "
+        f"{goal['forecast_at_goal_year']:,.0f} t, {'on' if goal['on_track'] else 'off'} track"
+    )
+    for lot in eco["lots"]:
+        console.print(
+            f"lot {lot['lot_id']} ({lot['serial']}): {lot['quantity']:,} t, {lot['status']}"
+            + (f" to {lot['buyer']}" if lot["buyer"] else "")
+        )
+    kept_out = ", ".join(
+        f"{o['rows']} {o['status']} ({o['programme_id']})" for o in eco["overlaps"]
+    )
+    console.print(f"overlap guard kept out: {kept_out or 'nothing'}")
 
 
 def _label(entry: dict[str, Any]) -> str:

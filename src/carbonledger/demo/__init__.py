@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from carbonledger import app
 from carbonledger.app import EVFleet, ReportContext, Sizing, Workspace
 from carbonledger.app.factors import ReleaseInfo
+from carbonledger.demo.ecosystem import ecosystem_lots_table
 from carbonledger.demo.generate import Company, generate_tables, load_company
 from carbonledger.demo.park import park_fleet
 from carbonledger.errors import CarbonLedgerError
@@ -68,6 +69,10 @@ _FILE_STYLES: dict[str, tuple[str, str, bool]] = {
     "meter_readings": ("csv", "utf-8", False),
     "equipment_output": ("csv", "utf-8", False),
     "park_designs": ("csv", "utf-8", False),
+    "programmes": ("csv", "utf-8", False),
+    "product_certifications": ("csv", "utf-8", False),
+    "ecosystem_activities": ("csv", "utf-8", False),
+    "ecosystem_lots": ("csv", "utf-8", False),
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -127,6 +132,7 @@ class DemoSummary:
     plan: dict[str, Any] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)
     park: dict[str, Any] = field(default_factory=dict)
+    ecosystem: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -145,6 +151,7 @@ class DemoSummary:
             "plan": self.plan,
             "claims": self.claims,
             "park": self.park,
+            "ecosystem": self.ecosystem,
         }
 
 
@@ -258,6 +265,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.run_id = view.run_id
     summary.emissions = _emissions(workspace, view, str(summary.year))
     summary.scope3 = app.scope3_table(workspace, view)[1].to_pylist()
+    summary.ecosystem = _ecosystem_summary(workspace, company, folder / "inputs")
     context = app.report_context(workspace, view, str(company["year"]))
     summary.analysis = _analysis(workspace, context, view)
     summary.reports = _reports(workspace, context, view, folder / "reports")
@@ -375,6 +383,42 @@ def _park_summary(workspace: Workspace, company: Company, view: app.RunView) -> 
                 "emissions_avoided_kg",
             )
         },
+    }
+
+
+def _ecosystem_summary(workspace: Workspace, company: Company, inputs: Path) -> dict[str, Any]:
+    """Scope 3+: the programme ledger calculated, the verified lots made from it and imported,
+    and each programme's progress to its goal."""
+    calculation = app.calculate_ecosystem(workspace)
+    counted = {
+        (r["programme_id"], r["year"]): r["counted"]
+        for r in app.ecosystem_lots(workspace)["by_programme_year"]
+    }
+    lots = write_inputs(inputs, {"ecosystem_lots": ecosystem_lots_table(company, counted)})
+    app.import_file(workspace, "ecosystem_lots", lots["ecosystem_lots"])
+    progress = app.ecosystem_progress(workspace)
+    overlaps = app.ecosystem_overlaps(workspace, limit=0)["summary"]
+    return {
+        "activities": calculation["rows"],
+        "ledger_sha256": calculation["ledger_sha256"],
+        "portfolio": progress["portfolios"][0],
+        "programmes": [
+            {
+                k: p[k]
+                for k in (
+                    "programme_id",
+                    "name",
+                    "goal",
+                    "cumulative",
+                    "share_of_goal",
+                    "forecast_at_goal_year",
+                    "on_track",
+                )
+            }
+            for p in progress["programmes"]
+        ],
+        "overlaps": overlaps,
+        "lots": app.ecosystem_lots(workspace)["lots"],
     }
 
 

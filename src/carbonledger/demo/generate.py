@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from carbonledger.demo.ecosystem import ecosystem_tables
 from carbonledger.demo.park import park_tables
 
 __all__ = ["generate_tables", "load_company"]
@@ -89,6 +90,7 @@ def generate_tables(company: Company, seed: int) -> dict[str, pd.DataFrame]:
             tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True)
     # the park's meters draw on a generator of their own: the other tables stay as they were
     tables |= park_tables(company, tables["electricity"], np.random.default_rng(seed + 1))
+    tables |= ecosystem_tables(company, np.random.default_rng(seed + 2))
     return tables
 
 
