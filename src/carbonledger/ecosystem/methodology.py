@@ -176,7 +176,10 @@ class Methodology:
         for side, formula in (("baseline", self.baseline), ("project", self.project)):
             if formula is None:
                 continue
-            unknown = names_in(formula) - set(values)
+            try:
+                unknown = names_in(formula) - set(values)
+            except CarbonLedgerError as exc:
+                raise CarbonLedgerError(f"methodology {self.label}, {side}: {exc}") from exc
             if unknown:
                 raise CarbonLedgerError(
                     f"methodology {self.label}: {side} reads {sorted(unknown)}, which are no "
