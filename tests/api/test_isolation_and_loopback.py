@@ -34,7 +34,12 @@ def test_no_endpoint_lets_one_tenant_reach_another(loaded):
             ids = {"batch_id": acme_batch, "job_id": acme_job, "period": "2024", "fmt": "json"}
             ids |= {"factor_id": "no-such-factor", "consumer_type": "order", "consumer_id": "O1"}
             ids |= {"username": "alice", "client_id": loaded.client_id, "facility_id": "F1"}
-            ids |= {"target_id": "T1", "claim_id": "CL1", "meter_id": "MAIN"}
+            ids |= {
+                "target_id": "T1",
+                "claim_id": "CL1",
+                "meter_id": "MAIN",
+                "participant_id": "e1",
+            }
             url = path.format(tenant=tenant, **ids)
             reply = bob.request(method, url)
             if tenant == "acme":

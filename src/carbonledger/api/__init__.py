@@ -18,6 +18,7 @@ from carbonledger.api.analysis_routes import router as analysis_router
 from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.credit_routes import router as credit_router
 from carbonledger.api.data_routes import router as data_router
+from carbonledger.api.ecosystem_routes import router as ecosystem_router
 from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
 from carbonledger.api.park_routes import router as park_router
@@ -64,7 +65,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]
-    routers += [period_router, plan_router, credit_router, park_router, admin_router]
+    routers += [period_router, plan_router, credit_router, park_router, ecosystem_router]
+    routers += [admin_router]
     for router in routers:
         api.include_router(router)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -13,7 +17,7 @@ from sqlalchemy.orm import Session
 from carbonledger.engine import records_connection, sql_connection
 from carbonledger.errors import Location, PeriodLockedError, ValidationError, WorkspaceError
 from carbonledger.ingest import SourceMetadata, SourceTable, open_table
-from carbonledger.provenance import sha256_bytes
+from carbonledger.provenance import sha256_bytes, sha256_file
 from carbonledger.schema import get_schema, schema_kinds
 from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.store.periods import locks_covering
@@ -23,6 +27,7 @@ __all__ = [
     "ImportResult",
     "import_file",
     "import_kinds",
+    "import_rows",
     "list_batches",
     "records_sha256",
     "remove_batch",
@@ -367,6 +372,34 @@ def import_file(
 
     batch, created = workspace.store_batch(info, staged, check)
     return ImportResult(batch, created, report)
+
+
+def import_rows(
+    workspace: Workspace,
+    kind: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    source: str = "api",
+) -> ImportResult:
+    """Import rows posted by a system (a gateway's readings, a programme's actions) as a batch
+    of ``kind``, validated exactly as a file: the rows become a CSV named
+    ``<source>-<sha256 prefix>.csv`` (so findings name rows as in it: the header, then the
+    first row as row 2); nothing is stored unless every row passes, and the same rows again
+    store nothing twice."""
+    folder = workspace.staging_path(suffix="")
+    folder.mkdir()
+    try:
+        path = folder / "rows.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        named = folder / f"{source}-{sha256_file(path)[:12]}.csv"
+        path.rename(named)
+        return import_file(workspace, kind, named)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def replace_batch(

@@ -6,7 +6,6 @@ carbon index, and the monthly electricity records the inventory's scope 2 is bui
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from carbonledger.app.data import ImportResult, import_file
+from carbonledger.app.data import ImportResult, import_file, import_rows
 from carbonledger.app.energy import GRID_KEY, park_dispatch
 from carbonledger.app.factors import estimate
 from carbonledger.energy.carbon import forecast_month, hourly_factor_on, month_budget
@@ -33,7 +32,6 @@ from carbonledger.engine import sql_connection
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.scope1_2 import reference_region
 from carbonledger.plan.targets import Target, TargetKind, latest_versions
-from carbonledger.provenance import sha256_file
 from carbonledger.run import read_reference, workspace_library, workspace_policy
 from carbonledger.store import Workspace
 
@@ -607,17 +605,7 @@ def import_readings(
         Names the batch's source (``<source>-<sha256 prefix>.csv``).
     """
     columns = ["meter_id", "time", "value", "quality"]
-    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in readings], columns=columns)
-    folder = workspace.staging_path(suffix="")
-    folder.mkdir()
-    try:
-        path = folder / "readings.csv"
-        frame.to_csv(path, index=False)
-        named = folder / f"{source}-{sha256_file(path)[:12]}.csv"
-        path.rename(named)
-        return import_file(workspace, "meter_readings", named)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return import_rows(workspace, "meter_readings", readings, columns, source)
 
 
 def import_park_electricity(workspace: Workspace, period: str, fill: str = "none") -> ImportResult:
