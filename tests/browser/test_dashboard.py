@@ -282,3 +282,26 @@ def test_the_park_page_shows_meters_budgets_and_a_week_of_dispatch(browser, base
     assert errors == []
     page.goto(f"{base_url}/t/acme/park?lang=en")  # a tenant without meters
     assert "No meters or readings imported yet" in page.inner_text("main")
+
+
+def test_the_scope3plus_page_shows_programmes_apart_from_the_inventory(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.goto(f"{base_url}/t/lanting/ecosystem?lang=en")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert "never enter or net against the inventory" in page.inner_text("p.apart")
+    progress = page.inner_text("table.eco-progress")
+    assert "Ecosystem reduction goal" in progress and "Green travel (MaaS), Beijing" in progress
+    assert "overlap" in page.inner_text("table.eco-overlaps")
+    lots = page.inner_text("table.eco-lots")
+    assert "S3P-MAAS-BJ-2024-000000001" in lots and "sold" in lots
+    assert page.locator(".panels figure").count() == 2  # years by programme, the goal
+    _shot(page, tmp_path, "dashboard-ecosystem-en.png")
+    page.click("a.language")
+    page.wait_for_selector(".panels .plotly-graph-div .main-svg")
+    assert page.inner_text("h1") == "范围3+"
+    assert "北京绿色出行" in page.inner_text("table.eco-progress")
+    _shot(page, tmp_path, "dashboard-ecosystem-zh.png")
+    assert errors == []
+    page.goto(f"{base_url}/t/acme/ecosystem?lang=en")  # a tenant without programmes
+    assert "No Scope 3+ calculation yet" in page.inner_text("main")

@@ -9,13 +9,20 @@ from typing import Any
 
 from carbonledger.app.analysis import RunRef, base_year, inventory
 from carbonledger.app.claims import credits_context
+from carbonledger.app.ecosystem import ecosystem_context
 from carbonledger.app.park import park_context
 from carbonledger.app.plan import macc, open_plan, pathway, targets
 from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
-from carbonledger.report.charts import charts, park_charts, plan_charts, plotly_html
+from carbonledger.report.charts import (
+    charts,
+    ecosystem_charts,
+    park_charts,
+    plan_charts,
+    plotly_html,
+)
 from carbonledger.report.context import ReportContext, label
 from carbonledger.report.disclosures import write_disclosures
 from carbonledger.report.evidence import evidence_pack
@@ -73,6 +80,7 @@ def report_context(
         plan=plan_context(workspace, view),
         credits=credits_context(workspace, view, (inv.period or "")[:4] or None),
         park=_park_of(workspace, (inv.period or "")[:4] or None),
+        ecosystem=ecosystem_context(workspace),
         organisation=workspace.config.organisation,
         inventory=inv,
         base_year=base,
@@ -184,6 +192,11 @@ def _park_of(workspace: Workspace, year: str | None) -> dict[str, Any] | None:
 def park_panels(park: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
     """The park's charts (:func:`carbonledger.app.park_context`) for a dashboard page."""
     return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in park_charts(park, lang)]
+
+
+def ecosystem_panels(eco: dict[str, Any] | None, lang: str) -> list[DashboardPanel]:
+    """Scope 3+ charts (:func:`carbonledger.app.ecosystem_context`) for a dashboard page."""
+    return [DashboardPanel(c.key, c.title, plotly_html(c)) for c in ecosystem_charts(eco, lang)]
 
 
 def bundled_font() -> Path:

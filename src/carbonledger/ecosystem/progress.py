@@ -124,7 +124,13 @@ def portfolio_progress(portfolio: Programme, members: list[dict[str, Any]]) -> d
         for row in member["years"]:
             counted[row["year"]] = counted.get(row["year"], 0.0) + row["counted"]
             sold[row["year"]] = sold.get(row["year"], 0.0) + row["sold"]
-    result = programme_progress(portfolio, counted, sold)
+    actions: dict[int, int] = {}
+    for member in members:
+        for row in member["years"]:
+            actions[row["year"]] = actions.get(row["year"], 0) + row.get("actions", 0)
+    result = programme_progress(
+        portfolio, counted, sold, {y: {"actions": n} for y, n in actions.items()}
+    )
     result["members"] = [
         {"programme_id": m["programme_id"], "name": m["name"], "cumulative": m["cumulative"]}
         for m in members

@@ -15,6 +15,7 @@ from carbonledger.report.fonts import ReportFont
 __all__ = [
     "Chart",
     "charts",
+    "ecosystem_charts",
     "park_charts",
     "plan_charts",
     "plotly_html",
@@ -157,7 +158,12 @@ def charts(context: ReportContext, lang: str) -> list[Chart]:
             )
         )
     budgets = [c for c in park_charts(context.park, lang) if c.key.startswith("park-budget")]
-    return result + plan_charts(context.plan, lang) + budgets
+    return (
+        result
+        + plan_charts(context.plan, lang)
+        + budgets
+        + ecosystem_charts(context.ecosystem, lang)
+    )
 
 
 def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
@@ -207,6 +213,73 @@ def plan_charts(plan: dict[str, Any] | None, lang: str) -> list[Chart]:
 
 #: Measures drawn as wedges of their own in the pathway chart; the rest share one.
 _WEDGES = 6
+
+
+def ecosystem_charts(eco: dict[str, Any] | None, lang: str) -> list[Chart]:
+    """Scope 3+ (:func:`carbonledger.app.ecosystem_context`), apart from the inventory: each
+    programme's retained reductions by year, stacked [t CO2e], and each portfolio's cumulative
+    reductions with the forecast to its goal year against the goal; none without programmes."""
+    if not eco:
+        return []
+    progress = eco["progress"]
+    out: list[Chart] = []
+    programmes = progress["programmes"]
+    years = sorted({r["year"] for p in programmes for r in p["years"]})
+
+    def name(p: dict[str, Any]) -> str:
+        return str(p["name_zh"] if lang == "zh" and p.get("name_zh") else p["name"])
+
+    if years:
+        series = tuple(
+            (
+                name(p),
+                tuple(
+                    next((r["retained"] for r in p["years"] if r["year"] == y), 0.0) for y in years
+                ),
+            )
+            for p in programmes
+        )
+        totals = [sum(values[i] for _, values in series) for i in range(len(years))]
+        out.append(
+            Chart(
+                "ecosystem-years",
+                label("charts", lang, "ecosystem_years"),
+                [str(y) for y in years],
+                totals,
+                "lines",
+                label("t_co2e", lang),
+                series=series,
+                stacked=len(series),
+            )
+        )
+    for portfolio in progress["portfolios"]:
+        observed = [(r["year"], r["cumulative"]) for r in portfolio["years"]]
+        if not observed:
+            continue
+        cumulative, projected = observed[-1][1], []
+        for row in portfolio["forecast"]:
+            cumulative += row["retained"]
+            projected.append((row["year"], cumulative))
+        categories = [str(y) for y, _ in observed + projected]
+        done = tuple(v for _, v in observed) + (None,) * len(projected)
+        ahead = (None,) * (len(observed) - 1) + (observed[-1][1],) + tuple(v for _, v in projected)
+        goal = (portfolio["goal"],) * len(categories) if portfolio["goal"] else ()
+        lines = [
+            (label("ecosystem_series", lang, "cumulative"), done),
+            (label("ecosystem_series", lang, "forecast"), ahead),
+        ] + ([(label("ecosystem_series", lang, "goal"), goal)] if goal else [])
+        out.append(
+            Chart(
+                f"ecosystem-goal-{portfolio['programme_id']}",
+                f"{label('charts', lang, 'ecosystem_goal')}: {name(portfolio)}",
+                categories,
+                [v or 0.0 for v in done],
+                "lines",
+                label("t_co2e", lang),
+                series=tuple(lines),
+            )
+        )
+    return out
 
 
 def park_charts(park: dict[str, Any] | None, lang: str) -> list[Chart]:

@@ -84,6 +84,9 @@ class ReportContext:
     park : dict or None
         Where the workspace holds meters: the park's metered carbon, budgets, meter checks
         (:func:`carbonledger.app.park_context`).
+    ecosystem : dict or None
+        Where the workspace holds a Scope 3+ calculation: progress, overlaps and lots
+        (:func:`carbonledger.app.ecosystem_context`), reported apart from the inventory.
     """
 
     organisation: str
@@ -98,6 +101,7 @@ class ReportContext:
     plan: dict[str, Any] | None = None
     credits: dict[str, Any] | None = None
     park: dict[str, Any] | None = None
+    ecosystem: dict[str, Any] | None = None
 
     def numbers(self) -> dict[str, float]:
         """The reported totals under their ids [t CO2e], read from the inventory."""

@@ -72,6 +72,8 @@ def sections(context: ReportContext, lang: str) -> list[Section]:
         out.append(_credits(context.credits, lang))
     if context.park:
         out.append(_park(context.park, lang))
+    if context.ecosystem:
+        out.append(_ecosystem(context.ecosystem, lang))
     return out
 
 
@@ -596,3 +598,57 @@ def _park(park: dict[str, Any], lang: str) -> Section:
     )
     keys = [f"park-budget-{b['target']}" for b in park["budgets"]]
     return Section("park", label("park_title", lang), [intro], tables, charts=keys)
+
+
+def _ecosystem(eco: dict[str, Any], lang: str) -> Section:
+    """Scope 3+, visibly apart from the inventory: each programme and portfolio against its
+    goal, what the overlap guard kept out, and the verified lots."""
+    progress = eco["progress"]
+    intro = label("ecosystem_intro", lang).format(forecast=progress["forecast_method"])
+    goals = Table(
+        [
+            label("ecosystem_programme", lang),
+            label("ecosystem_goal_col", lang),
+            label("ecosystem_cumulative", lang),
+            label("ecosystem_forecast_col", lang),
+        ],
+        [
+            [
+                f"{p['name']} ({p['end_year']})",
+                round(p["goal"] or 0),
+                round(p["cumulative"], 1),
+                round(p["forecast_at_goal_year"]),
+            ]
+            for p in progress["portfolios"] + progress["programmes"]
+        ],
+    )
+    kept = Table(
+        [
+            label("ecosystem_kept_out", lang),
+            label("ecosystem_programme", lang),
+            label("ecosystem_rows", lang),
+            label("t_co2e", lang),
+        ],
+        [
+            [o["status"], o["programme_id"], o["rows"], round(o["withheld"], 1)]
+            for o in eco["overlaps"]["summary"]
+        ],
+    )
+    lots = Table(
+        [
+            label("ecosystem_lot", lang),
+            label("ecosystem_serial", lang),
+            label("t_co2e", lang),
+            label("ecosystem_status", lang),
+            label("ecosystem_buyer", lang),
+        ],
+        [
+            [lot["lot_id"], lot["serial"], lot["quantity"], lot["status"], lot["buyer"] or "-"]
+            for lot in eco["lots"]["lots"]
+        ],
+    )
+    tables = [goals] + ([kept] if kept.rows else []) + ([lots] if lots.rows else [])
+    keys = ["ecosystem-years"] + [
+        f"ecosystem-goal-{p['programme_id']}" for p in progress["portfolios"]
+    ]
+    return Section("ecosystem", label("ecosystem_title", lang), [intro], tables, charts=keys)

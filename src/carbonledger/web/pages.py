@@ -366,6 +366,27 @@ def park_page(
     )
 
 
+@router.get("/t/{tenant}/ecosystem", response_class=HTMLResponse, response_model=None)
+def ecosystem_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response:
+    """Scope 3+, apart from the inventory: each programme and portfolio against its goal with
+    the forecast, participation, what the overlap guard kept out and the verified lots."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    workspace = seen.workspace
+    eco = cache_of(request).get(
+        workspace, ("ecosystem-context",), lambda: app.ecosystem_context(workspace)
+    )
+    return seen.page(
+        "ecosystem.html",
+        lang,
+        with_nonce=_with_nonce,
+        title=_labels()["ecosystem"][lang],
+        eco=eco,
+        panels=app.ecosystem_panels(eco, lang),
+    )
+
+
 def _of_latest_run(
     request: Request, workspace: app.Workspace, key: str, build: Callable[[app.Workspace], Any]
 ) -> Any:
