@@ -126,7 +126,21 @@ def test_demo_runs_and_is_deterministic(demo):
         "meter_readings",
         "equipment_output",
         "park_designs",
+        "programmes",
+        "product_certifications",
+        "ecosystem_activities",
+        "ecosystem_lots",
     }
+    eco = summary["ecosystem"]  # Scope 3+, apart: five programmes, the goal, the planted faults
+    assert len(eco["programmes"]) == 5 and eco["portfolio"]["goal"] == 30_000
+    assert eco["portfolio"]["cumulative"] == pytest.approx(
+        sum(p["cumulative"] for p in eco["programmes"])
+    )
+    kept_out = {(o["status"], o["programme_id"]): o["rows"] for o in eco["overlaps"]}
+    assert kept_out == {("overlap", "PACK"): 40, ("inventory_measure", "PACK"): 60}
+    sold, held = eco["lots"]
+    assert sold["status"] == "sold" and sold["serial"].startswith("S3P-MAAS-BJ-2024-000000001")
+    assert held["status"] == "held"
     park = summary["park"]  # the metered park: its faults found, its carbon the inventory's
     found = {(f["meter_id"], f["check"]): f["intervals"] for f in park["findings"]}
     assert found == {

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pint
 import pyarrow as pa
 
 from carbonledger.ecosystem import (
@@ -56,6 +57,8 @@ __all__ = [
 
 #: The kinds a Scope 3+ calculation reads.
 ECOSYSTEM_KINDS = ("programmes", "ecosystem_activities", "product_certifications")
+#: DuckDB's memory for the programme ledger's query; beyond it the sort and joins spill to disk.
+CALCULATION_MEMORY = "2GB"
 #: How sold lots count in the platform's progress (recorded on every progress result).
 SOLD_LOTS_POLICY = (
     "sold lots are the buyer's: excluded from the platform's retained reductions and progress"
@@ -168,7 +171,7 @@ def _unit_scales(con: Any, methodologies: dict[str, Methodology]) -> pa.Table:
             try:
                 one = ureg.Quantity(1, parse_unit(unit)).to(m.activity_unit)
                 scale = float(one.magnitude) * base_scale(m.activity_unit)
-            except (UnitError, ureg.DimensionalityError):
+            except (UnitError, pint.DimensionalityError):
                 scale = None
         out["methodology"].append(methodology)
         out["unit"].append(unit)
@@ -288,6 +291,8 @@ def calculate_ecosystem(
             return known | {"created": False}
     con = sql_connection()
     staged = workspace.staging_path()
+    con.execute(f"SET memory_limit = '{CALCULATION_MEMORY}'")
+    con.execute(f"SET temp_directory = '{staged.parent / 'spill'}'")
     try:
         _activities_view(con, workspace)
         _refuse_unknown_programmes(con, programmes(workspace))

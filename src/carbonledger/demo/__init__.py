@@ -265,7 +265,7 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.run_id = view.run_id
     summary.emissions = _emissions(workspace, view, str(summary.year))
     summary.scope3 = app.scope3_table(workspace, view)[1].to_pylist()
-    summary.ecosystem = _ecosystem_summary(workspace, company, folder / "inputs")
+    summary.ecosystem = _ecosystem_summary(workspace, company, folder / "inputs", summary.imports)
     context = app.report_context(workspace, view, str(company["year"]))
     summary.analysis = _analysis(workspace, context, view)
     summary.reports = _reports(workspace, context, view, folder / "reports")
@@ -386,16 +386,29 @@ def _park_summary(workspace: Workspace, company: Company, view: app.RunView) -> 
     }
 
 
-def _ecosystem_summary(workspace: Workspace, company: Company, inputs: Path) -> dict[str, Any]:
-    """Scope 3+: the programme ledger calculated, the verified lots made from it and imported,
-    and each programme's progress to its goal."""
+def _ecosystem_summary(
+    workspace: Workspace, company: Company, inputs: Path, imports: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Scope 3+: the programme ledger calculated, the verified lots made from it and imported
+    (added to ``imports``), and each programme's progress to its goal."""
     calculation = app.calculate_ecosystem(workspace)
     counted = {
         (r["programme_id"], r["year"]): r["counted"]
         for r in app.ecosystem_lots(workspace)["by_programme_year"]
     }
     lots = write_inputs(inputs, {"ecosystem_lots": ecosystem_lots_table(company, counted)})
-    app.import_file(workspace, "ecosystem_lots", lots["ecosystem_lots"])
+    result = app.import_file(workspace, "ecosystem_lots", lots["ecosystem_lots"])
+    imports.append(
+        {
+            "kind": "ecosystem_lots",
+            "file": lots["ecosystem_lots"].name,
+            "format": "csv",
+            "encoding": "utf-8",
+            "rows": result.batch.rows,
+            "batch_id": result.batch.batch_id,
+            "created": result.created,
+        }
+    )
     progress = app.ecosystem_progress(workspace)
     overlaps = app.ecosystem_overlaps(workspace, limit=0)["summary"]
     return {

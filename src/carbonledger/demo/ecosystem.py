@@ -74,8 +74,26 @@ def _rows(
         frame["months_used"] = rng.integers(1, 72, count)
         frame["condition"] = rng.choice(["new", "like_new", "good", "fair"], count)
     if methodology == "green_product":
-        frame["certification_id"] = rng.choice([c["certification_id"] for c in certificates], count)
+        frame["certification_id"] = [_certificate(day, certificates, rng) for day in days]
     return frame
+
+
+def _certificate(
+    day: pd.Timestamp, certificates: list[dict[str, Any]], rng: np.random.Generator
+) -> str:
+    """A certificate valid on the day; the first certificate of the list is also sold past
+    its expiry (planted: those sales are uncertified)."""
+    valid = [
+        c["certification_id"]
+        for c in certificates
+        if pd.Timestamp(c["valid_from"]) <= day <= pd.Timestamp(c["valid_to"])
+    ]
+    expiring = [
+        c["certification_id"]
+        for c in certificates
+        if c.get("sold_past_expiry") and day >= pd.Timestamp(c["valid_from"])
+    ]
+    return str(rng.choice(sorted(set(valid + expiring))))
 
 
 def ecosystem_tables(company: dict[str, Any], rng: np.random.Generator) -> dict[str, pd.DataFrame]:
@@ -106,7 +124,7 @@ def ecosystem_tables(company: dict[str, Any], rng: np.random.Generator) -> dict[
     return {
         "programmes": _programmes(eco),
         "ecosystem_activities": activities,
-        "product_certifications": pd.DataFrame(certificates),
+        "product_certifications": pd.DataFrame(certificates).drop(columns="sold_past_expiry"),
     }
 
 

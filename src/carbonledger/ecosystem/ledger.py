@@ -116,7 +116,7 @@ def _problems(m: Methodology) -> list[tuple[str, str, str]]:
                 "NOT COALESCE(a.certificate_valid, FALSE)",
                 "uncertified",
                 "'certificate ' || COALESCE(a.certification_id, 'blank') || "
-                "' unknown or not valid on ' || CAST(a.date AS VARCHAR)",
+                "' unknown or not valid on the day of the action'",
             )
         )
     return found
@@ -175,17 +175,25 @@ SELECT a.activity_id, a.programme_id, a.methodology, NULL AS methodology_version
   '' AS fallbacks, a.batch_id, a.source_row
 FROM activities a WHERE a.methodology NOT IN ({known})"""
     computed = " UNION ALL ".join([_methodology_sql(m) for m in methodologies.values()] + [unknown])
-    claim = "c.problem_status IS NULL AND c.source_ref IS NOT NULL"
-    order = "ORDER BY c.date, c.programme_id, c.activity_id"
+    claim = "problem_status IS NULL AND source_ref IS NOT NULL"
+    order = "ORDER BY date, programme_id, activity_id"
+    # the guard ranks only the rows whose source another counted row shares: a hash
+    # aggregate over all rows, a window over the few
     return f"""
 WITH computed AS ({computed}),
+shared AS (
+  SELECT source_ref FROM computed WHERE {claim} GROUP BY source_ref HAVING count(*) > 1
+),
+claims AS (
+  SELECT activity_id, ROW_NUMBER() OVER (PARTITION BY source_ref {order}) AS claim_rank,
+    FIRST_VALUE(programme_id || ' ' || activity_id) OVER (PARTITION BY source_ref {order})
+      AS first_claim
+  FROM computed WHERE {claim} AND source_ref IN (SELECT source_ref FROM shared)
+),
 ranked AS (
-  SELECT c.*, p.measure_type,
-    CASE WHEN {claim} THEN ROW_NUMBER() OVER (PARTITION BY c.source_ref, {claim} {order}) END
-      AS claim_rank,
-    CASE WHEN {claim} THEN FIRST_VALUE(c.programme_id || ' ' || c.activity_id)
-      OVER (PARTITION BY c.source_ref, {claim} {order}) END AS first_claim
+  SELECT c.*, p.measure_type, k.claim_rank, k.first_claim
   FROM computed c LEFT JOIN plan_measures p ON p.measure_id = c.measure_id
+  LEFT JOIN claims k ON k.activity_id = c.activity_id
 ),
 classified AS (
   SELECT *,

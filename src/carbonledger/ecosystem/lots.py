@@ -94,7 +94,7 @@ class LotBook:
 
     def remaining(self, programme_id: str, year: int) -> int:
         """Whole tonnes of counted reductions not yet issued as lots."""
-        counted = math.floor(self._counted.get((programme_id, year), 0.0) + 1e-9)
+        counted = math.floor(round(self._counted.get((programme_id, year), 0.0), 6))
         return max(counted - self.issued(programme_id, year), 0)
 
     def sold(self, programme_id: str, year: int) -> int:

@@ -78,7 +78,8 @@ def programme_progress(
         By year: ``actions`` and active participants by type.
     """
     years = sorted(y for y in counted if programme.start_year <= y <= programme.end_year)
-    rows, cumulative = [], 0.0
+    rows: list[dict[str, Any]] = []
+    cumulative = 0.0
     for year in years:
         retained = counted[year] - sold.get(year, 0.0)
         cumulative += retained
@@ -92,7 +93,7 @@ def programme_progress(
                 **dict((participation or {}).get(year, {})),
             }
         )
-    forecast = _trend({r["year"]: r["retained"] for r in rows}, programme.end_year)
+    forecast = _trend({int(r["year"]): float(r["retained"]) for r in rows}, programme.end_year)
     at_goal_year = cumulative + sum(forecast.values())
     goal = programme.goal
     return {
