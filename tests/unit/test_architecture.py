@@ -37,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "credits": BASE,
     "energy": BASE,
     "ecosystem": BASE,
+    "audit": BASE,
     "app": {
         *BASE,
         "schema",
@@ -53,6 +54,7 @@ ALLOWED: dict[str, set[str]] = {
         "credits",
         "energy",
         "ecosystem",
+        "audit",
     },
     "cli": BASE | {"app", "schema", "demo", "api"},
     "api": BASE | {"app", "schema"},

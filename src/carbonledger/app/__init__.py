@@ -22,6 +22,16 @@ from carbonledger.app.analysis import (
     shipments,
     uncertainty,
 )
+from carbonledger.app.audit import (
+    AUDIT_KEY_ENV,
+    audit_entries,
+    audit_verifier_key,
+    checkpoint,
+    checkpoints,
+    inclusion,
+    verify,
+    verify_inclusion_proof,
+)
 from carbonledger.app.claims import (
     claim_evaluations,
     claim_statement,
@@ -134,6 +144,7 @@ from carbonledger.store import StoredBatch, StoredRun, Workspace
 from carbonledger.validate import ValidationReport
 
 __all__ = [
+    "AUDIT_KEY_ENV",
     "DEFAULT_PARETO_SHARE",
     "DEFAULT_SAMPLES",
     "DEFAULT_STAGE_ORDER",
@@ -161,6 +172,8 @@ __all__ = [
     "ValidationReport",
     "Workspace",
     "add_factor_release",
+    "audit_entries",
+    "audit_verifier_key",
     "base_year",
     "build_factor_releases",
     "bundled_font",
@@ -168,6 +181,8 @@ __all__ = [
     "calculate",
     "calculate_ecosystem",
     "change",
+    "checkpoint",
+    "checkpoints",
     "claim_evaluations",
     "claim_statement",
     "create_workspace",
@@ -204,6 +219,7 @@ __all__ = [
     "import_park_electricity",
     "import_readings",
     "import_rows",
+    "inclusion",
     "intensity",
     "inventory",
     "list_batches",
@@ -252,7 +268,9 @@ __all__ = [
     "targets",
     "uncertainty",
     "validate_file",
+    "verify",
     "verify_factor_releases",
+    "verify_inclusion_proof",
     "workspace_library",
     "write_reference_docs",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carbonledger.app.audit import checkpoint
 from carbonledger.store import Workspace
 from carbonledger.store.periods import (
     PeriodState,
@@ -16,8 +17,11 @@ __all__ = ["lock", "periods", "restate"]
 
 def lock(workspace: Workspace, period: str, run: str | None = None) -> PeriodState:
     """Lock a period with its signed-off run (default: the latest): no import may add records
-    to it, and its figures are that run's until a restatement."""
-    return lock_period(workspace, checked_period(period), workspace.get_run(run).run_id)
+    to it, and its figures are that run's until a restatement. The audit log is signed at the
+    lock (a checkpoint a verifier can hold)."""
+    state = lock_period(workspace, checked_period(period), workspace.get_run(run).run_id)
+    checkpoint(workspace)
+    return state
 
 
 def restate(workspace: Workspace, period: str, reason: str) -> PeriodState:

@@ -62,6 +62,8 @@ __all__ = [
 CONFIG_FILE = "carbonledger.toml"
 BATCH_DIR = "batches"
 LEDGER_DIR = "ledgers"
+#: Folder of the audit log's checkpoints, the leaf hashes they signed and the log's keys.
+AUDIT_DIR = "audit"
 #: Folder of the programme ledgers (Scope 3+), laid out as the emission ledgers are.
 PROGRAMME_LEDGER_DIR = "ecosystem"
 FACTOR_DIR = "factors"
@@ -819,6 +821,18 @@ class Workspace:
         path, digest = calculation["ledger_path"], calculation["ledger_sha256"]
         parts = parse_manifest(self.files.read_bytes(path, digest), self.root / path)
         return [self.files.path(part.key, part.sha256) for part in parts]
+
+    # -- audit log ----------------------------------------------------------------------
+    def audit_file(self, name: str) -> Path:
+        """Where the audit log keeps ``name`` (a checkpoint, the leaf hashes, a key)."""
+        return self.root / AUDIT_DIR / name
+
+    def write_audit_files(self, files: dict[str, bytes]) -> None:
+        """Write the audit log's files under the writer lock, each by an atomic rename (a
+        checkpoint is not a change to the workspace: it signs the history as it stands)."""
+        with writer_lock(self.root, "audit checkpoint"):
+            for name, data in files.items():
+                self.files.commit(self.files.stage_bytes(data, ".tmp"), f"{AUDIT_DIR}/{name}")
 
     # -- factor releases ------------------------------------------------------------------
     @property

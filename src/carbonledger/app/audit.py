@@ -1,0 +1,365 @@
+"""Audit jobs: sign a checkpoint of the workspace's log, prove an entry's inclusion, and verify
+a workspace against its log, its checkpoints and the hashes its entries hold.
+
+The log's leaves are the workspace's events (:mod:`carbonledger.audit.log`): every import,
+replacement, removal, run, lock, restatement, factor release, Scope 3+ calculation and access
+change is one, with the hashes of what it stored. A checkpoint is a C2SP signed note of the
+tree's size and root, signed with the workspace's Ed25519 key (``audit/signing.key``, or the
+file ``CARBONLEDGER_AUDIT_KEY`` names) and written at every lock and on demand; the verifier
+key (``audit/verifier.key``) is what a second party keeps to check it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from carbonledger.audit.log import (
+    Difference,
+    compare_entries,
+    leaf_hashes,
+    pack_leaves,
+    unpack_leaves,
+)
+from carbonledger.audit.merkle import (
+    consistency_proof,
+    inclusion_proof,
+    root,
+    verify_consistency,
+    verify_inclusion,
+)
+from carbonledger.audit.note import (
+    Checkpoint,
+    NoteError,
+    checkpoint_text,
+    generate_key,
+    open_note,
+    parse_checkpoint,
+    sign_note,
+    verifier_key,
+)
+from carbonledger.errors import CarbonLedgerError, IntegrityError
+from carbonledger.provenance import sha256_file
+from carbonledger.store import Workspace
+
+__all__ = [
+    "AUDIT_KEY_ENV",
+    "audit_entries",
+    "audit_verifier_key",
+    "checkpoint",
+    "checkpoints",
+    "inclusion",
+    "verify",
+    "verify_inclusion_proof",
+]
+
+#: Environment variable naming a file with the signer key (kept outside the workspace).
+AUDIT_KEY_ENV = "CARBONLEDGER_AUDIT_KEY"
+_SIGNING, _VERIFIER, _LEAVES = "signing.key", "verifier.key", "leaves.bin"
+
+
+def audit_entries(workspace: Workspace) -> list[dict[str, Any]]:
+    """The log's entries: the workspace's events in entry order, as plain data."""
+    return [
+        {
+            "entry": e.entry,
+            "at": e.at,
+            "kind": e.kind,
+            "subject": e.subject,
+            "actor": e.actor,
+            "payload": e.payload,
+        }
+        for e in workspace.events()
+    ]
+
+
+def _origin(workspace: Workspace) -> str:
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", workspace.config.organisation).strip("-").lower()
+    return f"carbonledger.local/{slug or 'workspace'}"
+
+
+def _signer_key(workspace: Workspace) -> str:
+    named = os.environ.get(AUDIT_KEY_ENV)
+    if named:
+        return Path(named).read_text("utf-8").strip()
+    path = workspace.audit_file(_SIGNING)
+    if path.exists():
+        return path.read_text("utf-8").strip()
+    key = generate_key(_origin(workspace))
+    workspace.write_audit_files(
+        {_SIGNING: (key + "\n").encode(), _VERIFIER: (verifier_key(key) + "\n").encode()}
+    )
+    path.chmod(0o600)
+    return key
+
+
+def audit_verifier_key(workspace: Workspace) -> str:
+    """The verifier key of the workspace's checkpoints (made with the signer key if new)."""
+    return verifier_key(_signer_key(workspace))
+
+
+def checkpoint(workspace: Workspace) -> dict[str, Any]:
+    """Sign the log as it stands: the checkpoint note (``audit/checkpoints/<size>.note``) and
+    the leaf hashes it covers (``audit/leaves.bin``).
+
+    Returns
+    -------
+    dict
+        ``size``, ``root`` (hex), ``note`` (the signed note) and ``verifier_key``.
+    """
+    key = _signer_key(workspace)
+    leaves = leaf_hashes(audit_entries(workspace))
+    state = Checkpoint(key.split("+")[2], len(leaves), root(leaves))
+    note = sign_note(checkpoint_text(state), key)
+    workspace.write_audit_files(
+        {f"checkpoints/{state.size:012d}.note": note.encode(), _LEAVES: pack_leaves(leaves)}
+    )
+    return {
+        "size": state.size,
+        "root": state.root.hex(),
+        "note": note,
+        "verifier_key": verifier_key(key),
+    }
+
+
+def checkpoints(workspace: Workspace) -> list[dict[str, Any]]:
+    """The checkpoints written, oldest first: size, root and the note."""
+    folder = workspace.audit_file("checkpoints")
+    found = []
+    for path in sorted(folder.glob("*.note")) if folder.exists() else []:
+        note = path.read_text("utf-8")
+        state = parse_checkpoint(note.partition("\n\n")[0] + "\n")
+        found.append(
+            {"size": state.size, "root": state.root.hex(), "note": note, "file": path.name}
+        )
+    return found
+
+
+def inclusion(workspace: Workspace, entry: int) -> dict[str, Any]:
+    """The proof that ``entry`` is in the latest checkpoint's tree, with what a verifier needs
+    to check it offline: the entry, its leaf hash, the path and the signed checkpoint.
+
+    Raises
+    ------
+    CarbonLedgerError
+        Without a checkpoint covering the entry.
+    """
+    signed = [c for c in checkpoints(workspace) if c["size"] >= entry]
+    if not signed:
+        raise CarbonLedgerError(
+            f"no checkpoint covers entry {entry}: run `carbonledger audit checkpoint`"
+        )
+    latest = signed[-1]
+    entries = audit_entries(workspace)[: latest["size"]]
+    leaves = leaf_hashes(entries)
+    return {
+        "entry": entries[entry - 1],
+        "leaf_index": entry - 1,
+        "tree_size": latest["size"],
+        "leaf_hash": leaves[entry - 1].hex(),
+        "proof": [p.hex() for p in inclusion_proof(entry - 1, leaves)],
+        "root": latest["root"],
+        "checkpoint": latest["note"],
+    }
+
+
+# -- verify ---------------------------------------------------------------------------------
+
+
+def _file_differences(workspace: Workspace) -> list[Difference]:
+    """Every stored batch, ledger manifest and part re-hashed against the hash its entry
+    holds (a batch's id is its file's hash)."""
+    found: list[Difference] = []
+
+    def check(relative: str, expected: str, what: str) -> None:
+        path = workspace.root / relative
+        actual = sha256_file(path) if path.exists() else "missing"
+        if actual != expected:
+            found.append(Difference("file", relative, expected, actual, f"{what} is not as stored"))
+
+    for batch in workspace.batches(include_inactive=True):
+        check(batch.parquet_path, batch.batch_id, f"batch {batch.batch_id[:12]} ({batch.kind})")
+    for run in workspace.runs():
+        check(run.ledger_path, run.ledger_sha256, f"ledger manifest of run {run.run_id[:12]}")
+        try:
+            workspace.ledger_files(run)
+        except IntegrityError as exc:
+            found.append(
+                Difference("file", run.ledger_path, "parts as listed", "changed", str(exc))
+            )
+    for calculation in workspace.programme_calculations():
+        check(calculation["ledger_path"], calculation["ledger_sha256"], "programme ledger")
+        try:
+            workspace.programme_ledger_files(calculation)
+        except IntegrityError as exc:
+            found.append(
+                Difference(
+                    "file", calculation["ledger_path"], "parts as listed", "changed", str(exc)
+                )
+            )
+    return found
+
+
+def _metadata_differences(workspace: Workspace, entries: list[dict[str, Any]]) -> list[Difference]:
+    """Each batch and run row of the metadata store against the entry that stored it."""
+    stored = {
+        e["subject"]: e["payload"]
+        for e in entries
+        if e["kind"] in ("batch.stored", "batch.replaced", "run.stored")
+    }
+    found: list[Difference] = []
+    for batch in workspace.batches(include_inactive=True):
+        payload = stored.get(batch.batch_id)
+        if payload is None:
+            found.append(
+                Difference(
+                    "metadata",
+                    f"batch {batch.batch_id[:12]}",
+                    "an entry",
+                    "none",
+                    "a batch row no entry of the log stored",
+                )
+            )
+            continue
+        for field in ("kind", "rows", "source_sha256", "records_sha256"):
+            if payload.get(field) != getattr(batch, field):
+                found.append(
+                    Difference(
+                        "metadata",
+                        f"batch {batch.batch_id[:12]} {field}",
+                        str(payload.get(field)),
+                        str(getattr(batch, field)),
+                        "the batch row differs from the entry that stored it",
+                    )
+                )
+    for run in workspace.runs():
+        payload = stored.get(run.run_id)
+        if payload is None:
+            found.append(
+                Difference(
+                    "metadata",
+                    f"run {run.run_id[:12]}",
+                    "an entry",
+                    "none",
+                    "a run row no entry of the log stored",
+                )
+            )
+            continue
+        for field in ("ledger_sha256", "rows"):
+            if payload.get(field) != getattr(run, field):
+                found.append(
+                    Difference(
+                        "metadata",
+                        f"run {run.run_id[:12]} {field}",
+                        str(payload.get(field)),
+                        str(getattr(run, field)),
+                        "the run row differs from the entry that stored it",
+                    )
+                )
+    return found
+
+
+def _checkpoint_differences(
+    note: str, key: str, leaves: list[bytes], where: str
+) -> tuple[list[Difference], Checkpoint | None]:
+    try:
+        state = parse_checkpoint(open_note(note, key))
+    except NoteError as exc:
+        return [Difference("checkpoint", where, "a signed checkpoint", "refused", str(exc))], None
+    if state.size > len(leaves):
+        message = f"the checkpoint signs {state.size} entries, the log holds {len(leaves)}"
+        return [Difference("checkpoint", where, str(state.size), str(len(leaves)), message)], state
+    actual = root(leaves[: state.size])
+    if actual != state.root:
+        message = f"the first {state.size} entries do not hash to the signed root"
+        return [Difference("checkpoint", where, state.root.hex(), actual.hex(), message)], state
+    return [], state
+
+
+def verify(
+    workspace: Workspace, checkpoint_note: str | None = None, key: str | None = None
+) -> dict[str, Any]:
+    """Check the workspace against its log: every entry against the leaf hashes the latest
+    checkpoint signed, every checkpoint's signature and root (and one given from elsewhere,
+    with the consistency proof from it to the log as it stands), every stored file against the
+    hash its entry holds, and every batch and run row against its entry.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    checkpoint_note : str, optional
+        A checkpoint kept by a second party (a witness).
+    key : str, optional
+        The verifier key to trust (default: the workspace's ``audit/verifier.key``).
+
+    Returns
+    -------
+    dict
+        ``ok``, ``entries``, ``checkpoints`` checked and ``differences`` (each with check,
+        where, expected, found and message).
+    """
+    trusted = key or _stored_verifier(workspace)
+    entries = audit_entries(workspace)
+    leaves = leaf_hashes(entries)
+    differences: list[Difference] = []
+    signed = checkpoints(workspace)
+    for found in signed:
+        more, _ = _checkpoint_differences(found["note"], trusted, leaves, found["file"])
+        differences += more
+    recorded_path = workspace.audit_file(_LEAVES)
+    if recorded_path.exists():
+        recorded = unpack_leaves(recorded_path.read_bytes())
+        latest = signed[-1] if signed else None
+        if latest is not None and (
+            len(recorded) != latest["size"] or root(recorded).hex() != latest["root"]
+        ):
+            differences.append(
+                Difference(
+                    "checkpoint",
+                    _LEAVES,
+                    latest["root"],
+                    root(recorded).hex(),
+                    "the leaf hashes kept are not those the latest checkpoint signed",
+                )
+            )
+        differences += compare_entries(entries, recorded)
+    witnessed = None
+    if checkpoint_note is not None:
+        more, state = _checkpoint_differences(checkpoint_note, trusted, leaves, "given checkpoint")
+        differences += more
+        if state is not None and not more:
+            proof = consistency_proof(state.size, leaves)
+            consistent = verify_consistency(
+                state.size, len(leaves), proof, state.root, root(leaves)
+            )
+            witnessed = {"size": state.size, "consistent": consistent, "proof_hashes": len(proof)}
+    differences += _file_differences(workspace)
+    differences += _metadata_differences(workspace, entries)
+    return {
+        "ok": not differences,
+        "entries": len(entries),
+        "root": root(leaves).hex(),
+        "checkpoints": len(signed),
+        "witnessed": witnessed,
+        "differences": [d.__dict__ for d in differences],
+    }
+
+
+def _stored_verifier(workspace: Workspace) -> str:
+    path = workspace.audit_file(_VERIFIER)
+    if not path.exists():
+        return audit_verifier_key(workspace)
+    return path.read_text("utf-8").strip()
+
+
+def verify_inclusion_proof(found: dict[str, Any], key: str) -> bool:
+    """Check an :func:`inclusion` proof offline: the checkpoint's signature by ``key``, and
+    the entry's leaf hash on the path to the signed root."""
+    state = parse_checkpoint(open_note(found["checkpoint"], key))
+    leaf = leaf_hashes([found["entry"]])[0]
+    proof = [bytes.fromhex(p) for p in found["proof"]]
+    return state.size == found["tree_size"] and verify_inclusion(
+        found["leaf_index"], state.size, leaf, proof, state.root
+    )
