@@ -18,6 +18,13 @@ from carbonledger.cli._output import (
     print_validation_report,
     rich_table,
 )
+from carbonledger.cli.audit import (
+    checkpoint_command,
+    key_command,
+    log_command,
+    proof_command,
+    verify_command,
+)
 from carbonledger.cli.calculate import (
     JsonOption,
     RunOption,
@@ -157,6 +164,11 @@ park_app = _group(
     "The park: meters, real-time carbon, budgets, equipment index, the microgrid's dispatch.",
     no_args_is_help=True,
 )
+audit_app = _group(
+    "audit",
+    "The tamper-evident log: its entries, signed checkpoints, inclusion proofs, the key.",
+    no_args_is_help=True,
+)
 ecosystem_app = _group(
     "ecosystem",
     "Scope 3+: programmes, their ledger, progress to goals, overlaps, lots, personal footprints.",
@@ -211,6 +223,12 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
         "dispatch": dispatch_command,
         "size": size_command,
     },
+    audit_app: {
+        "log": log_command,
+        "checkpoint": checkpoint_command,
+        "proof": proof_command,
+        "key": key_command,
+    },
     ecosystem_app: {
         "calculate": eco_calculate_command,
         "progress": eco_progress_command,
@@ -223,11 +241,20 @@ _GROUPED: dict[typer.Typer, dict[str, Callable[..., None]]] = {
 for group, commands in _GROUPED.items():
     for command_name, function in commands.items():
         group.command(command_name)(function)
-        if group in (targets_app, measures_app, credits_app, claims_app, park_app, ecosystem_app):
+        if group in (
+            targets_app,
+            measures_app,
+            credits_app,
+            claims_app,
+            park_app,
+            ecosystem_app,
+            audit_app,
+        ):
             continue
         if command_name != "list":  # the short names users already type, kept as aliases
             app.command(command_name, hidden=True)(function)
 app.command()(calculate)
+app.command("verify")(verify_command)
 app.command("report")(report_command)
 app.command("pathway")(pathway_command)
 
