@@ -101,8 +101,13 @@ def tamper(root: Path, kind: str, rng: random.Random) -> str:
     if kind == "entries_swapped":
         a, b = rng.sample(events, 2)
         for mine, other in ((a, b), (b, a)):
-            _sql(root, "UPDATE events SET at = ?, kind = ?, subject = ?, actor = ?, payload = ? "
-                 "WHERE entry = ?", *other[1:], mine[0])
+            _sql(
+                root,
+                "UPDATE events SET at = ?, kind = ?, subject = ?, actor = ?, payload = ? "
+                "WHERE entry = ?",
+                *other[1:],
+                mine[0],
+            )
         return f"entry {min(a[0], b[0])} "
     if kind == "entry_inserted":
         at = rng.randrange(1, len(events) + 1)
@@ -110,8 +115,12 @@ def tamper(root: Path, kind: str, rng: random.Random) -> str:
         _sql(root, "DELETE FROM events WHERE entry >= ?", at)
         forged = (at, events[at - 1][1], "batch.stored", "f" * 64, "mallory", "{}")
         for row in [forged] + [(r[0] + 1, *r[1:]) for r in rows]:
-            _sql(root, "INSERT INTO events (entry, at, kind, subject, actor, payload) "
-                 "VALUES (?, ?, ?, ?, ?, ?)", *row)
+            _sql(
+                root,
+                "INSERT INTO events (entry, at, kind, subject, actor, payload) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                *row,
+            )
         return f"entry {at} "
     if kind == "checkpoint_forged":
         path = sorted((root / "audit" / "checkpoints").glob("*.note"))[-1]
@@ -145,9 +154,7 @@ def trial(template: Path, folder: Path, kind: str, rng: random.Random) -> tuple[
     shutil.copytree(template, root)
     expected = tamper(root, kind, rng)
     found = app.verify(app.open_workspace(root))
-    named = any(
-        expected in d["where"] or expected == d["check"] for d in found["differences"]
-    )
+    named = any(expected in d["where"] or expected == d["check"] for d in found["differences"])
     return not found["ok"], named, expected
 
 

@@ -39,6 +39,7 @@ def test_no_endpoint_lets_one_tenant_reach_another(loaded):
                 "claim_id": "CL1",
                 "meter_id": "MAIN",
                 "participant_id": "e1",
+                "entry": 1,
             }
             url = path.format(tenant=tenant, **ids)
             reply = bob.request(method, url)

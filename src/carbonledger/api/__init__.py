@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from carbonledger.api.admin_routes import router as admin_router
 from carbonledger.api.analysis_routes import router as analysis_router
+from carbonledger.api.audit_routes import router as audit_router
 from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.credit_routes import router as credit_router
 from carbonledger.api.data_routes import router as data_router
@@ -66,7 +67,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.add_middleware(SecurityHeaders)
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]
     routers += [period_router, plan_router, credit_router, park_router, ecosystem_router]
-    routers += [admin_router]
+    routers += [audit_router, admin_router]
     for router in routers:
         api.include_router(router)
 

@@ -28,8 +28,10 @@ from carbonledger.app.audit import (
     audit_verifier_key,
     checkpoint,
     checkpoints,
+    evidence_proofs,
     inclusion,
     verify,
+    verify_evidence,
     verify_inclusion_proof,
 )
 from carbonledger.app.claims import (
@@ -207,6 +209,7 @@ __all__ = [
     "estimate_record",
     "ets_surrenders",
     "evidence",
+    "evidence_proofs",
     "facilities",
     "facility",
     "factor_library",
@@ -269,6 +272,7 @@ __all__ = [
     "uncertainty",
     "validate_file",
     "verify",
+    "verify_evidence",
     "verify_factor_releases",
     "verify_inclusion_proof",
     "workspace_library",

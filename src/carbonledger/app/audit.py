@@ -11,8 +11,10 @@ key (``audit/verifier.key``) is what a second party keeps to check it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +52,10 @@ __all__ = [
     "audit_verifier_key",
     "checkpoint",
     "checkpoints",
+    "evidence_proofs",
     "inclusion",
     "verify",
+    "verify_evidence",
     "verify_inclusion_proof",
 ]
 
@@ -363,3 +367,97 @@ def verify_inclusion_proof(found: dict[str, Any], key: str) -> bool:
     return state.size == found["tree_size"] and verify_inclusion(
         found["leaf_index"], state.size, leaf, proof, state.root
     )
+
+
+def evidence_proofs(workspace: Workspace, run_id: str) -> dict[str, str]:
+    """The files an evidence pack carries under ``audit/``: a checkpoint signed now, the
+    verifier key, and the inclusion proofs of the entries that stored the run and each of its
+    input batches."""
+    signed = checkpoint(workspace)
+    run = workspace.get_run(run_id)
+    batches = {b for kind in run.manifest.get("inputs", {}).values() for b in _batch_ids(kind)}
+    wanted = {run_id, *batches}
+    entries = audit_entries(workspace)[: signed["size"]]
+    leaves = leaf_hashes(entries)
+    proofs = [
+        {
+            "entry": e,
+            "leaf_index": e["entry"] - 1,
+            "tree_size": signed["size"],
+            "proof": [p.hex() for p in inclusion_proof(e["entry"] - 1, leaves)],
+        }
+        for e in entries
+        if e["subject"] in wanted and e["kind"] in ("run.stored", "batch.stored", "batch.replaced")
+    ]
+    return {
+        "checkpoint.note": signed["note"],
+        "verifier.key": signed["verifier_key"] + "\n",
+        "proofs.json": json.dumps(
+            {"run_id": run_id, "proofs": proofs}, indent=1, sort_keys=True, default=str
+        ),
+    }
+
+
+def _batch_ids(value: Any) -> list[str]:
+    """The batch ids a run manifest's input entry names: a list of them for an activity kind
+    (a reference table's entry is the hash of its merged rows, stored by no entry)."""
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def verify_evidence(path: str | Path, key: str | None = None) -> dict[str, Any]:
+    """Check an evidence pack without its workspace: its checkpoint's signature (by ``key``,
+    or the key the pack carries, which the result says), each inclusion proof against the
+    signed root, and that the proofs cover the pack's run and every input batch it lists.
+    """
+    with zipfile.ZipFile(path) as pack:
+        names = set(pack.namelist())
+        if "audit/checkpoint.note" not in names:
+            raise CarbonLedgerError(f"{path}: the pack carries no audit checkpoint")
+        note = pack.read("audit/checkpoint.note").decode()
+        carried = pack.read("audit/verifier.key").decode().strip()
+        carried_proofs = json.loads(pack.read("audit/proofs.json"))
+        manifest = json.loads(pack.read("run_manifest.json"))
+    proofs, run_id = carried_proofs["proofs"], carried_proofs["run_id"]
+    trusted = key or carried
+    differences: list[Difference] = []
+    try:
+        state = parse_checkpoint(open_note(note, trusted))
+    except NoteError as exc:
+        state = None
+        differences.append(
+            Difference("checkpoint", "audit/checkpoint.note", "signed", "refused", str(exc))
+        )
+    covered = set()
+    for found in proofs:
+        leaf = leaf_hashes([found["entry"]])[0]
+        proof = [bytes.fromhex(p) for p in found["proof"]]
+        ok = state is not None and verify_inclusion(
+            found["leaf_index"], state.size, leaf, proof, state.root
+        )
+        if not ok:
+            differences.append(
+                Difference(
+                    "proof",
+                    f"entry {found['entry']['entry']}",
+                    "included",
+                    "not proved",
+                    "the entry is not on a path to the signed root",
+                )
+            )
+        else:
+            covered.add(found["entry"]["subject"])
+    wanted = {b for kind in manifest.get("inputs", {}).values() for b in _batch_ids(kind)}
+    for missing in sorted(({run_id} | wanted) - covered):
+        differences.append(
+            Difference(
+                "proof", str(missing)[:16], "a proof", "none", "the pack proves no entry storing it"
+            )
+        )
+    return {
+        "ok": not differences,
+        "key": trusted,
+        "key_from_pack": key is None,
+        "tree_size": state.size if state else None,
+        "proofs": len(proofs),
+        "differences": [d.__dict__ for d in differences],
+    }

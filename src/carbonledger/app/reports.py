@@ -135,9 +135,14 @@ def disclosure_files(context: ReportContext, folder: str | Path) -> list[Path]:
 def evidence(
     workspace: Workspace, context: ReportContext, path: str | Path, run: RunRef = None
 ) -> Path:
-    """The evidence ZIP of a report context: every reported number traced to ledger rows."""
+    """The evidence ZIP of a report context: every reported number traced to ledger rows, with
+    a checkpoint of the audit log signed now and the inclusion proofs of the run and its input
+    batches (``carbonledger verify --evidence`` checks them offline)."""
+    from carbonledger.app.audit import evidence_proofs
+
     view = open_run(workspace, run or context.inventory.run_id)
-    return evidence_pack(context, view.ledger, view.shares, context.releases, path)
+    audit = evidence_proofs(workspace, view.run_id)
+    return evidence_pack(context, view.ledger, view.shares, context.releases, path, audit)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ def verify_command(
     key: Annotated[
         str | None, typer.Option(help="Verifier key to trust (default: the workspace's).")
     ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(help="Check an evidence pack offline instead (no workspace needed)."),
+    ] = None,
     workspace: WorkspaceOption = Path(),
     as_json: JsonOption = False,
 ) -> None:
@@ -36,6 +40,9 @@ def verify_command(
 
     Example: [bold]carbonledger verify -w acme --checkpoint witness.note[/]
     """
+    if evidence is not None:
+        _verify_evidence(evidence, key, as_json)
+        return
     with fail_cleanly(as_json):
         note = checkpoint.read_text("utf-8") if checkpoint else None
         found = app.verify(app.open_workspace(workspace), note, key)
@@ -64,6 +71,25 @@ def verify_command(
                 rich_table("Differences", ["check", "where", "expected", "found", "message"], rows)
             )
     if not found["ok"] or (found["witnessed"] and not found["witnessed"]["consistent"]):
+        raise typer.Exit(1)
+
+
+def _verify_evidence(pack: Path, key: str | None, as_json: bool) -> None:
+    with fail_cleanly(as_json):
+        found = app.verify_evidence(pack, key)
+    if as_json:
+        emit_json(found)
+    else:
+        source = "the key the pack carries" if found["key_from_pack"] else "the key given"
+        console.print(
+            f"{pack.name}: checkpoint of {found['tree_size']} entries under {source} "
+            f"({found['key']}), {found['proofs']} inclusion proofs"
+        )
+        if found["ok"]:
+            console.print("[green]verified: the run and its input batches are in the signed log[/]")
+        for d in found["differences"]:
+            console.print(f"[red]{d['check']}[/] {d['where']}: {d['message']}")
+    if not found["ok"]:
         raise typer.Exit(1)
 
 

@@ -83,8 +83,11 @@ def evidence_pack(
     shares: pa.Table,
     release_manifests: list[dict[str, Any]],
     path: str | Path,
+    audit: dict[str, str] | None = None,
 ) -> Path:
-    """Write the evidence ZIP to ``path`` (atomically); returns it."""
+    """Write the evidence ZIP to ``path`` (atomically); returns it. ``audit`` adds files under
+    ``audit/`` (the signed checkpoint, the verifier key and the inclusion proofs of the run
+    and its input batches, so a verifier checks the pack without the workspace)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     inv = context.inventory
@@ -115,6 +118,8 @@ def evidence_pack(
             pack.writestr("numbers.json", _json(context.numbers()))
             for name in ("lineage.parquet", "lineage.csv"):
                 pack.write(work / name, name)
+            for name, text in (audit or {}).items():
+                pack.writestr(f"audit/{name}", text)
         partial.replace(target)
     return target
 

@@ -387,6 +387,28 @@ def ecosystem_page(request: Request, tenant: str, lang: LangQuery = "en") -> Res
     )
 
 
+@router.get("/t/{tenant}/audit", response_class=HTMLResponse, response_model=None)
+def audit_page(request: Request, tenant: str, lang: LangQuery = "en") -> Response:
+    """The verifier's view: the result of verifying the workspace against its log, the signed
+    checkpoints with the verifier key, and the latest entries of the log."""
+    seen = _tenant_seen(request, tenant, lang)
+    if isinstance(seen, Response):
+        return seen
+    workspace = seen.workspace
+    found = cache_of(request).get(workspace, ("audit-verify",), lambda: app.verify(workspace))
+    entries = app.audit_entries(workspace)
+    return seen.page(
+        "audit.html",
+        lang,
+        title=_labels()["audit"][lang],
+        found=found,
+        signed=app.checkpoints(workspace)[-5:],
+        key=app.audit_verifier_key(workspace),
+        entries=entries[-50:][::-1],
+        total=len(entries),
+    )
+
+
 def _of_latest_run(
     request: Request, workspace: app.Workspace, key: str, build: Callable[[app.Workspace], Any]
 ) -> Any:
