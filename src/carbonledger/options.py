@@ -135,6 +135,10 @@ class WorkspaceConfig(BaseModel):
         how much of the inventory is under which set. ``refuse``: such factors do not
         qualify; a factor under the inventory's set or with gases is chosen, or the run
         stops naming the request.
+    reading_signatures : {"refuse", "flag"}
+        What an import does with a reading of a meter whose device signs its readings
+        (``meters.signed_by``) when the signature is missing or does not verify: ``refuse``
+        (default) the file, naming each row; ``flag``: store it, with a warning per row.
     later_year_factors : bool
         Allow a factor of a later year where none of the activity's year or earlier exists (a
         base year older than every factor release); each such row records a negative year gap.
@@ -162,6 +166,7 @@ class WorkspaceConfig(BaseModel):
     proxy_regions: list[str] = Field(default_factory=list)
     fuel_proxy_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_FUEL_PROXY_REGIONS))
     gwp_mixing: Literal["disclose", "refuse"] = "disclose"
+    reading_signatures: Literal["refuse", "flag"] = "refuse"
     scope3_exclusions: dict[int, str | dict[str, str]] = Field(default_factory=dict)
     later_year_factors: bool = False
     recalculation_threshold: float = Field(default=DEFAULT_RECALCULATION_THRESHOLD, gt=0, lt=1)

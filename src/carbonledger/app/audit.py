@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from carbonledger.audit.devices import reading_message, verify_reading
 from carbonledger.audit.log import (
     Difference,
     compare_entries,
@@ -42,14 +43,16 @@ from carbonledger.audit.note import (
     sign_note,
     verifier_key,
 )
-from carbonledger.errors import CarbonLedgerError, IntegrityError
+from carbonledger.errors import CarbonLedgerError, IntegrityError, Location
 from carbonledger.provenance import sha256_file
 from carbonledger.store import Workspace
+from carbonledger.validate import Finding, Severity
 
 __all__ = [
     "AUDIT_KEY_ENV",
     "audit_entries",
     "audit_verifier_key",
+    "check_reading_signatures",
     "checkpoint",
     "checkpoints",
     "evidence_proofs",
@@ -461,3 +464,56 @@ def verify_evidence(path: str | Path, key: str | None = None) -> dict[str, Any]:
         "proofs": len(proofs),
         "differences": [d.__dict__ for d in differences],
     }
+
+
+def check_reading_signatures(
+    workspace: Workspace, staged: Path, source: str, sheet: str | None
+) -> list[Finding]:
+    """The signatures of staged meter readings, checked against the key of the device each
+    meter names (``meters.signed_by``, ``device_keys``): a finding per reading whose signature
+    is missing or does not verify (the first 1,000), errors or warnings by the workspace's
+    ``reading_signatures`` policy. Readings of meters without a device are not checked."""
+    from carbonledger.engine import records_connection
+    from carbonledger.run import read_reference
+
+    meters = read_reference(workspace, "meters").to_pylist()
+    keys = {
+        r["device_id"]: r["public_key"]
+        for r in read_reference(workspace, "device_keys").to_pylist()
+    }
+    signing = {m["meter_id"]: m["signed_by"] for m in meters if m.get("signed_by")}
+    if not signing:
+        return []
+    severity = (
+        Severity.ERROR if workspace.config.reading_signatures == "refuse" else Severity.WARNING
+    )
+    con = records_connection(staged)
+    try:
+        columns = {c[0] for c in con.execute("DESCRIBE records").fetchall()}
+        signature = "signature" if "signature" in columns else "NULL AS signature"
+        listed = ", ".join("'" + m.replace("'", "''") + "'" for m in signing)
+        rows = con.execute(
+            f"SELECT source_row, meter_id, strftime(time, '%Y-%m-%dT%H:%M:%S'), value, {signature} "
+            f"FROM records WHERE meter_id IN ({listed}) ORDER BY source_row"
+        ).fetchall()
+    finally:
+        con.close()
+    findings: list[Finding] = []
+    for row, meter, time, value, signed in rows:
+        device = signing[meter]
+        if device not in keys:
+            problem = f"meter {meter} is signed by {device}, which has no key in device_keys"
+        elif not signed:
+            problem = f"meter {meter} signs its readings ({device}): this one is unsigned"
+        elif not verify_reading(keys[device], reading_message(meter, time, value), signed):
+            problem = f"the signature does not verify with {device}'s key"
+        else:
+            continue
+        findings.append(
+            Finding(
+                "signature", problem, Location(source, sheet, row, "signature"), signed, severity
+            )
+        )
+        if len(findings) >= 1000:
+            break
+    return findings

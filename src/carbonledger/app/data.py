@@ -21,7 +21,13 @@ from carbonledger.provenance import sha256_bytes, sha256_file
 from carbonledger.schema import get_schema, schema_kinds
 from carbonledger.store import BatchInfo, StoredBatch, Workspace
 from carbonledger.store.periods import locks_covering
-from carbonledger.validate import SOURCE_ROW, Finding, ValidationReport, validate_source
+from carbonledger.validate import (
+    SOURCE_ROW,
+    Finding,
+    Severity,
+    ValidationReport,
+    validate_source,
+)
 
 __all__ = [
     "ImportResult",
@@ -360,6 +366,8 @@ def import_file(
     try:
         digest = records_sha256(kind, staged)
         months = _months(staged)
+        if kind == "meter_readings":
+            _signed_readings(workspace, staged, meta, report)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
@@ -372,6 +380,21 @@ def import_file(
 
     batch, created = workspace.store_batch(info, staged, check)
     return ImportResult(batch, created, report)
+
+
+def _signed_readings(
+    workspace: Workspace, staged: Path, meta: SourceMetadata, report: ValidationReport
+) -> None:
+    """Refuse readings whose device signature is missing or wrong (by the workspace's policy;
+    ``flag`` keeps them, each with a warning in the report)."""
+    from carbonledger.app.audit import check_reading_signatures
+
+    findings = check_reading_signatures(workspace, staged, meta.path, meta.sheet)
+    if any(f.severity == Severity.ERROR for f in findings):
+        refused = ValidationReport(meta.path, "meter_readings", report.rows)
+        refused.findings = findings
+        raise ValidationError(refused)
+    report.findings += findings
 
 
 def import_rows(

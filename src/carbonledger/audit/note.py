@@ -39,6 +39,8 @@ __all__ = [
     "generate_key",
     "open_note",
     "parse_checkpoint",
+    "parse_signer_key",
+    "parse_verifier_key",
     "sign_note",
     "verifier_key",
 ]
@@ -78,7 +80,14 @@ def _public(seed: bytes) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def _signer(signer_key: str) -> tuple[str, bytes, bytes]:
+def parse_signer_key(signer_key: str) -> tuple[str, bytes, bytes]:
+    """A signer key's name, key hash and Ed25519 seed.
+
+    Raises
+    ------
+    NoteError
+        If the key is malformed or its hash does not match.
+    """
     parts = signer_key.strip().split("+", 4)
     malformed = NoteError("malformed signer key (PRIVATE+KEY+<name>+<hash>+<key>)")
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"] or not _valid_name(parts[2]):
@@ -97,11 +106,18 @@ def _signer(signer_key: str) -> tuple[str, bytes, bytes]:
 
 def verifier_key(signer_key: str) -> str:
     """The verifier key (public) of a signer key."""
-    name, digest, seed = _signer(signer_key)
+    name, digest, seed = parse_signer_key(signer_key)
     return f"{name}+{digest.hex()}+{base64.b64encode(_ED25519 + _public(seed)).decode()}"
 
 
-def _verifier(key: str) -> tuple[str, bytes, Ed25519PublicKey]:
+def parse_verifier_key(key: str) -> tuple[str, bytes, Ed25519PublicKey]:
+    """A verifier key's name, key hash and public key.
+
+    Raises
+    ------
+    NoteError
+        If the key is malformed or its hash does not match.
+    """
     parts = key.strip().split("+", 2)
     malformed = NoteError("malformed verifier key (<name>+<hash>+<key>)")
     if len(parts) != 3 or not _valid_name(parts[0]):
@@ -121,7 +137,7 @@ def sign_note(text: str, signer_key: str) -> str:
     """``text`` (ending in a newline) signed: the note's text, a blank line, one signature."""
     if not text.endswith("\n") or "\n\n" in text:
         raise NoteError("a note's text ends in a newline and has no blank line")
-    name, digest, seed = _signer(signer_key)
+    name, digest, seed = parse_signer_key(signer_key)
     signature = Ed25519PrivateKey.from_private_bytes(seed).sign(text.encode())
     return f"{text}\n{_DASH}{name} {base64.b64encode(digest + signature).decode()}\n"
 
@@ -134,7 +150,7 @@ def open_note(note: str, verifier: str) -> str:
     NoteError
         If the note is malformed, has no signature of that key, or the signature fails.
     """
-    name, digest, public = _verifier(verifier)
+    name, digest, public = parse_verifier_key(verifier)
     text, sep, signatures = note.partition("\n\n")
     if not sep or not signatures.endswith("\n"):
         raise NoteError("malformed note: no blank line before the signatures")
