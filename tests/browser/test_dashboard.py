@@ -305,3 +305,18 @@ def test_the_scope3plus_page_shows_programmes_apart_from_the_inventory(browser, 
     assert errors == []
     page.goto(f"{base_url}/t/acme/ecosystem?lang=en")  # a tenant without programmes
     assert "No Scope 3+ calculation yet" in page.inner_text("main")
+
+
+def test_the_audit_page_shows_the_verified_log_and_its_checkpoint(browser, base_url, tmp_path):
+    errors: list[str] = []
+    page = _logged_in(browser, base_url, "alice", errors)
+    page.goto(f"{base_url}/t/lanting/audit?lang=en")
+    assert "Verified: nothing differs" in page.inner_text("p.verify")
+    assert "carbonledger.local/lanting" in page.inner_text("pre.checkpoint")
+    log = page.inner_text("table.audit-log")
+    assert "batch.stored" in log and "run.stored" in log and "ecosystem.calculated" in log
+    _shot(page, tmp_path, "dashboard-audit-en.png")
+    page.click("a.language")
+    assert page.inner_text("h1") == "审计日志"
+    assert "校验通过" in page.inner_text("p.verify")
+    assert errors == []

@@ -131,6 +131,15 @@ def test_demo_runs_and_is_deterministic(demo):
         "ecosystem_activities",
         "ecosystem_lots",
     }
+    audit = summary["audit"]  # the workspace verified against its log after every phase
+    assert [v["phase"] for v in audit["verified"]] == [
+        "imports",
+        "calculate",
+        "ecosystem",
+        "reports and park",
+    ]
+    assert all(v["ok"] for v in audit["verified"])
+    assert audit["checkpoint"]["size"] == audit["verified"][-1]["entries"]
     eco = summary["ecosystem"]  # Scope 3+, apart: five programmes, the goal, the planted faults
     assert len(eco["programmes"]) == 5 and eco["portfolio"]["goal"] == 30_000
     assert eco["portfolio"]["cumulative"] == pytest.approx(
@@ -185,6 +194,10 @@ def test_demo_runs_and_is_deterministic(demo):
     kinds = [e["kind"] for e in history]
     assert kinds.count("batch.stored") == len(summary["imports"])
     assert kinds.count("run.stored") == 1 and kinds.count("factor_release.added") == 1
+    # and the log still verifies after the second run of every command
+    verified = runner.invoke(app, ["verify", "-w", str(folder), "--json"])
+    assert verified.exit_code == 0, verified.output
+    assert _json(verified)["entries"] == len(history)
 
 
 def test_task_groups_and_the_short_names_reach_the_same_commands(workspace):

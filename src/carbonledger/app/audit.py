@@ -43,8 +43,7 @@ from carbonledger.audit.note import (
     sign_note,
     verifier_key,
 )
-from carbonledger.errors import CarbonLedgerError, IntegrityError, Location
-from carbonledger.provenance import sha256_file
+from carbonledger.errors import CarbonLedgerError, Location
 from carbonledger.store import Workspace
 from carbonledger.validate import Finding, Severity
 
@@ -178,35 +177,11 @@ def inclusion(workspace: Workspace, entry: int) -> dict[str, Any]:
 def _file_differences(workspace: Workspace) -> list[Difference]:
     """Every stored batch, ledger manifest and part re-hashed against the hash its entry
     holds (a batch's id is its file's hash)."""
-    found: list[Difference] = []
-
-    def check(relative: str, expected: str, what: str) -> None:
-        path = workspace.root / relative
-        actual = sha256_file(path) if path.exists() else "missing"
-        if actual != expected:
-            found.append(Difference("file", relative, expected, actual, f"{what} is not as stored"))
-
-    for batch in workspace.batches(include_inactive=True):
-        check(batch.parquet_path, batch.batch_id, f"batch {batch.batch_id[:12]} ({batch.kind})")
-    for run in workspace.runs():
-        check(run.ledger_path, run.ledger_sha256, f"ledger manifest of run {run.run_id[:12]}")
-        try:
-            workspace.ledger_files(run)
-        except IntegrityError as exc:
-            found.append(
-                Difference("file", run.ledger_path, "parts as listed", "changed", str(exc))
-            )
-    for calculation in workspace.programme_calculations():
-        check(calculation["ledger_path"], calculation["ledger_sha256"], "programme ledger")
-        try:
-            workspace.programme_ledger_files(calculation)
-        except IntegrityError as exc:
-            found.append(
-                Difference(
-                    "file", calculation["ledger_path"], "parts as listed", "changed", str(exc)
-                )
-            )
-    return found
+    return [
+        Difference("file", path, expected, found, f"{what} is not as stored")
+        for path, expected, found, what in workspace.stored_file_hashes()
+        if found != expected
+    ]
 
 
 def _metadata_differences(workspace: Workspace, entries: list[dict[str, Any]]) -> list[Difference]:

@@ -80,6 +80,7 @@ def print_demo_summary(summary: DemoSummary, console: Console) -> None:
     _print_claims(summary, console)
     _print_park(summary, console)
     _print_ecosystem(summary, console)
+    _print_audit(summary, console)
     console.print(f"Reports, disclosures and evidence pack in {summary.workspace / 'reports'}")
     console.print(
         f"Workspace: [bold]{summary.workspace}[/]; "
@@ -263,6 +264,19 @@ def _print_ecosystem(summary: DemoSummary, console: Console) -> None:
         f"{o['rows']} {o['status']} ({o['programme_id']})" for o in eco["overlaps"]
     )
     console.print(f"overlap guard kept out: {kept_out or 'nothing'}")
+
+
+def _print_audit(summary: DemoSummary, console: Console) -> None:
+    """The audit log: verified after each phase, and the checkpoint signed at the end."""
+    audit = summary.audit
+    steps = ", ".join(
+        f"{v['phase']} ({v['entries']} entries, {'ok' if v['ok'] else 'DIFFERS'})"
+        for v in audit["verified"]
+    )
+    console.print(f"audit log verified after: {steps}")
+    c = audit["checkpoint"]
+    console.print(f"checkpoint signed: {c['size']} entries, root {c['root'][:16]}…")
+    console.print(f"verifier key: {audit['verifier_key']}")
 
 
 def _label(entry: dict[str, Any]) -> str:

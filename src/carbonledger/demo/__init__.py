@@ -133,6 +133,7 @@ class DemoSummary:
     claims: list[dict[str, Any]] = field(default_factory=list)
     park: dict[str, Any] = field(default_factory=dict)
     ecosystem: dict[str, Any] = field(default_factory=dict)
+    audit: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for JSON output."""
@@ -152,6 +153,7 @@ class DemoSummary:
             "claims": self.claims,
             "park": self.park,
             "ecosystem": self.ecosystem,
+            "audit": self.audit,
         }
 
 
@@ -261,17 +263,27 @@ def run_demo(out: str | Path, seed: int = 7, progress: bool = True) -> DemoSumma
     summary.figures = _activity_figures(tables)
     months = tables["electricity"]["period"].astype(str).str[:4].astype(int)
     summary.year, summary.years = int(company["year"]), (int(months.min()), int(months.max()))
+    verified = [_verified(workspace, "imports")]
     view = app.open_run(workspace, app.calculate(workspace).run.run_id)
+    verified.append(_verified(workspace, "calculate"))
     summary.run_id = view.run_id
     summary.emissions = _emissions(workspace, view, str(summary.year))
     summary.scope3 = app.scope3_table(workspace, view)[1].to_pylist()
     summary.ecosystem = _ecosystem_summary(workspace, company, folder / "inputs", summary.imports)
+    verified.append(_verified(workspace, "ecosystem"))
     context = app.report_context(workspace, view, str(company["year"]))
     summary.analysis = _analysis(workspace, context, view)
     summary.reports = _reports(workspace, context, view, folder / "reports")
     summary.plan = _plan_summary(workspace, view)
     summary.claims = _claims_summary(context)
     summary.park = _park_summary(workspace, company, view)
+    verified.append(_verified(workspace, "reports and park"))
+    signed = app.checkpoint(workspace)
+    summary.audit = {
+        "verified": verified,
+        "checkpoint": {"size": signed["size"], "root": signed["root"]},
+        "verifier_key": signed["verifier_key"],
+    }
     summary.reconciliation = [
         {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
         for row in app.reconciliation(workspace, view)[1].to_pylist()
@@ -384,6 +396,12 @@ def _park_summary(workspace: Workspace, company: Company, view: app.RunView) -> 
             )
         },
     }
+
+
+def _verified(workspace: Workspace, phase: str) -> dict[str, Any]:
+    """The workspace verified against its audit log after a phase of the demo."""
+    found = app.verify(workspace)
+    return {"phase": phase, "entries": found["entries"], "ok": found["ok"]}
 
 
 def _ecosystem_summary(

@@ -827,6 +827,38 @@ class Workspace:
         """Where the audit log keeps ``name`` (a checkpoint, the leaf hashes, a key)."""
         return self.root / AUDIT_DIR / name
 
+    def stored_file_hashes(self) -> list[tuple[str, str, str, str]]:
+        """Every stored file the metadata names, re-hashed: ``(path, expected, found, what)``
+        for each batch (its id is its file's hash), each run's and Scope 3+ calculation's
+        ledger manifest, and each part those manifests list (``found`` is ``missing`` for a
+        file that is gone)."""
+
+        def found(relative: str) -> str:
+            path = self.root / relative
+            return sha256_file(path) if path.exists() else "missing"
+
+        out = []
+        for batch in self.batches(include_inactive=True):
+            what = f"batch {batch.batch_id[:12]} ({batch.kind})"
+            out.append((batch.parquet_path, batch.batch_id, found(batch.parquet_path), what))
+        manifests = [(r.ledger_path, r.ledger_sha256, f"run {r.run_id[:12]}") for r in self.runs()]
+        manifests += [
+            (
+                c["ledger_path"],
+                c["ledger_sha256"],
+                f"Scope 3+ calculation {c['calculation_id'][:12]}",
+            )
+            for c in self.programme_calculations()
+        ]
+        for relative, digest, what in manifests:
+            actual = found(relative)
+            out.append((relative, digest, actual, f"ledger manifest of {what}"))
+            if actual != digest or relative.endswith(".parquet"):
+                continue
+            for part in parse_manifest((self.root / relative).read_bytes(), self.root / relative):
+                out.append((part.key, part.sha256, found(part.key), f"ledger part of {what}"))
+        return out
+
     def write_audit_files(self, files: dict[str, bytes]) -> None:
         """Write the audit log's files under the writer lock, each by an atomic rename (a
         checkpoint is not a change to the workspace: it signs the history as it stands)."""
