@@ -161,15 +161,5 @@ def events(
     per_page: PerPageQuery = None,
 ) -> list[dict[str, Any]]:
     """The tenant's history (the write path's events)."""
-    found = app.history(access.workspace, kind)
-    return [
-        {
-            "entry": e.entry,
-            "at": e.at,
-            "kind": e.kind,
-            "subject": e.subject,
-            "actor": e.actor,
-            "payload": e.payload,
-        }
-        for e in paginate(request, response, found, page, per_page)
-    ]
+    found = app.audit_entries(access.workspace, kind)
+    return paginate(request, response, found, page, per_page)

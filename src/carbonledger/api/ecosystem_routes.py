@@ -120,22 +120,7 @@ def participant(
 @router.get("/methodologies", summary="The methodologies, as data")
 def methodologies(access: Reader) -> dict[str, Any]:
     """Formulas, parameters, factors and the reference of each methodology version."""
-    found = app.ecosystem_methodologies()
-    return {
-        key: {
-            "version": m.version,
-            "programme_type": m.programme_type,
-            "title": m.title,
-            "activity_unit": m.activity_unit,
-            "baseline": m.baseline,
-            "project": m.project,
-            "parameters": {n: str(q) for n, q in m.parameters.items()},
-            "factors": {n: f.key or f.keys for n, f in m.factors.items()},
-            "eligible": {n: list(b) for n, b in m.eligible.items()},
-            "reference": m.reference,
-        }
-        for key, m in found.items()
-    }
+    return app.methodology_table()
 
 
 @router.post("/calculate", summary="Compute the programme ledger")

@@ -70,6 +70,7 @@ from carbonledger.app.ecosystem import (
     ecosystem_overlaps,
     ecosystem_progress,
     ecosystem_status,
+    methodology_table,
     personal_footprint,
     programmes,
 )
@@ -231,6 +232,7 @@ __all__ = [
     "macc",
     "measure_results",
     "measure_types",
+    "methodology_table",
     "open_if_workspace",
     "open_plan",
     "open_run",

@@ -66,19 +66,11 @@ AUDIT_KEY_ENV = "CARBONLEDGER_AUDIT_KEY"
 _SIGNING, _VERIFIER, _LEAVES = "signing.key", "verifier.key", "leaves.bin"
 
 
-def audit_entries(workspace: Workspace) -> list[dict[str, Any]]:
-    """The log's entries: the workspace's events in entry order, as plain data."""
-    return [
-        {
-            "entry": e.entry,
-            "at": e.at,
-            "kind": e.kind,
-            "subject": e.subject,
-            "actor": e.actor,
-            "payload": e.payload,
-        }
-        for e in workspace.events()
-    ]
+def audit_entries(workspace: Workspace, kind: str | None = None) -> list[dict[str, Any]]:
+    """The log's entries: the workspace's events in entry order (of one kind, if given), as
+    plain data."""
+    fields = ("entry", "at", "kind", "subject", "actor", "payload")
+    return [{f: getattr(e, f) for f in fields} for e in workspace.events(kind)]
 
 
 def _origin(workspace: Workspace) -> str:
@@ -191,55 +183,24 @@ def _metadata_differences(workspace: Workspace, entries: list[dict[str, Any]]) -
         for e in entries
         if e["kind"] in ("batch.stored", "batch.replaced", "run.stored")
     }
+    rows: list[tuple[str, str, Any, tuple[str, ...]]] = [
+        ("batch", b.batch_id, b, ("kind", "rows", "source_sha256", "records_sha256"))
+        for b in workspace.batches(include_inactive=True)
+    ]
+    rows += [("run", r.run_id, r, ("ledger_sha256", "rows")) for r in workspace.runs()]
     found: list[Difference] = []
-    for batch in workspace.batches(include_inactive=True):
-        payload = stored.get(batch.batch_id)
+    for what, key, row, fields in rows:
+        where = f"{what} {key[:12]}"
+        payload = stored.get(key)
         if payload is None:
-            found.append(
-                Difference(
-                    "metadata",
-                    f"batch {batch.batch_id[:12]}",
-                    "an entry",
-                    "none",
-                    "a batch row no entry of the log stored",
-                )
-            )
+            message = f"a {what} row no entry of the log stored"
+            found.append(Difference("metadata", where, "an entry", "none", message))
             continue
-        for field in ("kind", "rows", "source_sha256", "records_sha256"):
-            if payload.get(field) != getattr(batch, field):
-                found.append(
-                    Difference(
-                        "metadata",
-                        f"batch {batch.batch_id[:12]} {field}",
-                        str(payload.get(field)),
-                        str(getattr(batch, field)),
-                        "the batch row differs from the entry that stored it",
-                    )
-                )
-    for run in workspace.runs():
-        payload = stored.get(run.run_id)
-        if payload is None:
-            found.append(
-                Difference(
-                    "metadata",
-                    f"run {run.run_id[:12]}",
-                    "an entry",
-                    "none",
-                    "a run row no entry of the log stored",
-                )
-            )
-            continue
-        for field in ("ledger_sha256", "rows"):
-            if payload.get(field) != getattr(run, field):
-                found.append(
-                    Difference(
-                        "metadata",
-                        f"run {run.run_id[:12]} {field}",
-                        str(payload.get(field)),
-                        str(getattr(run, field)),
-                        "the run row differs from the entry that stored it",
-                    )
-                )
+        for field in fields:
+            if payload.get(field) != getattr(row, field):
+                message = f"the {what} row differs from the entry that stored it"
+                expected, actual = str(payload.get(field)), str(getattr(row, field))
+                found.append(Difference("metadata", f"{where} {field}", expected, actual, message))
     return found
 
 

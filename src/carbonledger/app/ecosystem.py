@@ -51,6 +51,7 @@ __all__ = [
     "ecosystem_overlaps",
     "ecosystem_progress",
     "ecosystem_status",
+    "methodology_table",
     "personal_footprint",
     "programmes",
 ]
@@ -68,6 +69,26 @@ SOLD_LOTS_POLICY = (
 def ecosystem_methodologies(path: str | Path | None = None) -> dict[str, Methodology]:
     """The methodologies: packaged, with a user's file added (same layout)."""
     return load_methodologies(path)
+
+
+def methodology_table(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """The methodologies as plain data (what a verifier reads): version, type, unit,
+    formulas, parameters, factor keys, eligibility and reference of each."""
+    return {
+        key: {
+            "version": m.version,
+            "programme_type": m.programme_type,
+            "title": m.title,
+            "activity_unit": m.activity_unit,
+            "baseline": m.baseline,
+            "project": m.project,
+            "parameters": {n: str(q) for n, q in m.parameters.items()},
+            "factors": {n: f.key or f.keys for n, f in m.factors.items()},
+            "eligible": {n: list(b) for n, b in m.eligible.items()},
+            "reference": m.reference,
+        }
+        for key, m in ecosystem_methodologies(path).items()
+    }
 
 
 def programmes(workspace: Workspace) -> dict[str, Programme]:

@@ -178,21 +178,7 @@ def eco_methodologies_command(
     with fail_cleanly(as_json):
         found = app.ecosystem_methodologies(methodologies)
     if as_json:
-        emit_json(
-            {
-                k: {
-                    "version": m.version,
-                    "programme_type": m.programme_type,
-                    "activity_unit": m.activity_unit,
-                    "baseline": m.baseline,
-                    "project": m.project,
-                    "parameters": {n: str(q) for n, q in m.parameters.items()},
-                    "factors": {n: f.key or f.keys for n, f in m.factors.items()},
-                    "reference": m.reference,
-                }
-                for k, m in found.items()
-            }
-        )
+        emit_json(app.methodology_table(methodologies))
         return
     rows = [
         (m.label, m.programme_type, m.activity_unit, m.baseline, m.project or "0")

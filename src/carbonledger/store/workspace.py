@@ -43,7 +43,7 @@ from carbonledger.errors import ConfigError, FactorError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file, utc_now
 from carbonledger.store.files import FileStore
-from carbonledger.store.ledgers import manifest_bytes, parse_manifest, stage_parts
+from carbonledger.store.ledgers import LedgerPart, manifest_bytes, parse_manifest, stage_parts
 from carbonledger.store.lock import writer_lock
 from carbonledger.store.metadata import MetadataStore
 from carbonledger.store.models import BatchRow, EventRow, FactorReleaseRow, RunRow
@@ -727,10 +727,7 @@ class Workspace:
         created : bool
         """
         try:
-            parts = stage_parts(LEDGER_DIR, staged)
-            manifest = manifest_bytes([part for _, part in parts])
-            digest = sha256_bytes(manifest)
-            relative = (Path(LEDGER_DIR) / f"{digest}.json").as_posix()
+            parts, manifest, digest, relative = _staged_ledger(LEDGER_DIR, staged)
             rows = sum(part.rows for _, part in parts)
             payload = {"ledger_sha256": digest, "rows": rows, "period": run["period"]}
             with self.write("run.stored", run["run_id"], payload) as session:
@@ -751,9 +748,7 @@ class Workspace:
                 session.add(row)
                 session.flush()
                 stored = StoredRun.from_row(row)
-                for path, part in parts:
-                    self.files.commit(path, part.key)
-                self.files.commit(self.files.stage_bytes(manifest, ".json"), relative)
+                self._commit_ledger(parts, manifest, relative)
         finally:
             for path in staged:
                 path.unlink(missing_ok=True)
@@ -780,10 +775,7 @@ class Workspace:
             for event in self.events("ecosystem.calculated"):
                 if event.subject == calculation_id:
                     return event.payload, False
-            parts = stage_parts(PROGRAMME_LEDGER_DIR, staged)
-            manifest = manifest_bytes([part for _, part in parts])
-            digest = sha256_bytes(manifest)
-            relative = (Path(PROGRAMME_LEDGER_DIR) / f"{digest}.json").as_posix()
+            parts, manifest, digest, relative = _staged_ledger(PROGRAMME_LEDGER_DIR, staged)
             details = payload | {
                 "calculation_id": calculation_id,
                 "ledger_sha256": digest,
@@ -797,13 +789,19 @@ class Workspace:
                 if session.scalars(recorded).first() is not None:
                     unchanged(session)
                     return details, False
-                for path, part in parts:
-                    self.files.commit(path, part.key)
-                self.files.commit(self.files.stage_bytes(manifest, ".json"), relative)
+                self._commit_ledger(parts, manifest, relative)
         finally:
             for path in staged:
                 path.unlink(missing_ok=True)
         return details, True
+
+    def _commit_ledger(
+        self, parts: list[tuple[Path, LedgerPart]], manifest: bytes, relative: str
+    ) -> None:
+        """Move a ledger's staged parts and its manifest into place."""
+        for path, part in parts:
+            self.files.commit(path, part.key)
+        self.files.commit(self.files.stage_bytes(manifest, ".json"), relative)
 
     def programme_calculations(self) -> list[dict[str, Any]]:
         """The Scope 3+ calculations recorded, oldest first (their events' payloads)."""
@@ -953,6 +951,17 @@ def _inactive_message(row: BatchRow | StoredBatch) -> str:
         f"{row.status_reason}; to use these records again, replace the active batch with them "
         "(`carbonledger data replace BATCH FILE --reason ...`)"
     )
+
+
+def _staged_ledger(
+    folder: str, staged: list[Path]
+) -> tuple[list[tuple[Path, LedgerPart]], bytes, str, str]:
+    """A ledger's staged parts described, its manifest's bytes and hash, and where the
+    manifest goes (``<folder>/<sha256>.json``)."""
+    parts = stage_parts(folder, staged)
+    manifest = manifest_bytes([part for _, part in parts])
+    digest = sha256_bytes(manifest)
+    return parts, manifest, digest, (Path(folder) / f"{digest}.json").as_posix()
 
 
 def unchanged(session: Session) -> None:
