@@ -87,3 +87,13 @@ def test_the_flag_policy_stores_with_a_warning(tmp_path):
     assert result.created
     (warning,) = result.report.findings
     assert warning.severity.value == "warning" and warning.location.row == 2
+
+
+def test_a_gateway_posts_signed_readings(tmp_path):
+    workspace = _workspace(tmp_path, "refuse")
+    meter, time, value, signature = _signed("M1", "2025-03-02 00:15", 7.25)
+    posted = [{"meter_id": meter, "time": time, "value": value, "signature": signature}]
+    assert app.import_readings(workspace, posted, "gw-7").created
+    posted[0]["value"] = 7.5
+    with pytest.raises(ValidationError, match="does not verify"):
+        app.import_readings(workspace, posted, "gw-7")

@@ -45,6 +45,11 @@ class Reading(BaseModel):
     time: str = Field(max_length=40, examples=["2025-03-01 00:15"])
     value: float = Field(examples=[1234])
     quality: str | None = Field(default=None, examples=["good"])
+    signature: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The device's Ed25519 signature of the reading (base64), for a signing meter",
+    )
 
 
 class Readings(BaseModel):

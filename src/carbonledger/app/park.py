@@ -593,9 +593,10 @@ def park_electricity_records(workspace: Workspace, period: str, fill: str = "non
 def import_readings(
     workspace: Workspace, readings: Sequence[Mapping[str, Any]], source: str = "gateway"
 ) -> ImportResult:
-    """Import readings a gateway posts (``meter_id``, ``time``, ``value``, ``quality``) as a
-    ``meter_readings`` batch, validated like a file: nothing is stored unless every reading
-    passes, and the same readings again store nothing twice.
+    """Import readings a gateway posts (``meter_id``, ``time``, ``value``, ``quality`` and,
+    from a signing device, ``signature``) as a ``meter_readings`` batch, validated like a
+    file: nothing is stored unless every reading passes (signatures included), and the same
+    readings again store nothing twice.
 
     Parameters
     ----------
@@ -605,6 +606,8 @@ def import_readings(
         Names the batch's source (``<source>-<sha256 prefix>.csv``).
     """
     columns = ["meter_id", "time", "value", "quality"]
+    if any(r.get("signature") for r in readings):
+        columns.append("signature")
     return import_rows(workspace, "meter_readings", readings, columns, source)
 
 
