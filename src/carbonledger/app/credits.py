@@ -75,7 +75,7 @@ def credit_holdings(workspace: Workspace) -> Holdings:
             raise CarbonLedgerError(f"{_where('credit_blocks', row)}: {exc}") from exc
     issuers = _add_lots(holdings, workspace)
     retirements: dict[str, list[dict[str, Any]]] = {}
-    for row in _in_history_order(workspace, "credit_retirements"):
+    for row in rows_in_history_order(workspace, "credit_retirements"):
         retirements.setdefault(row["retirement_id"], []).append(row)
     for retirement_id, rows in retirements.items():
         try:
@@ -85,7 +85,7 @@ def credit_holdings(workspace: Workspace) -> Holdings:
     return holdings
 
 
-def _in_history_order(workspace: Workspace, kind: str) -> list[dict[str, Any]]:
+def rows_in_history_order(workspace: Workspace, kind: str) -> list[dict[str, Any]]:
     """The rows of a kind's active batches in the order the batches were stored (the
     workspace's history, not the clock: two imports may share a timestamp), each batch's rows
     in file order."""
@@ -115,7 +115,7 @@ def _add_lots(holdings: Holdings, workspace: Workspace) -> dict[str, str]:
     }
     first: dict[tuple[str, int], int] = {}
     issuers = {}
-    for row in _in_history_order(workspace, "ecosystem_lots"):
+    for row in rows_in_history_order(workspace, "ecosystem_lots"):
         key = (row["programme_id"], row["year"])
         start = first.get(key, 1)
         first[key] = start + row["quantity"]

@@ -30,6 +30,7 @@ from carbonledger.ecosystem import (
     base_scale,
     ledger_sql,
     load_methodologies,
+    lot_serial,
     portfolio_progress,
     programme_progress,
 )
@@ -377,9 +378,9 @@ def _counted_by_year(workspace: Workspace) -> dict[tuple[str, int], float]:
 
 
 def _lot_rows(workspace: Workspace) -> list[dict[str, Any]]:
-    from carbonledger.app.credits import _in_history_order
+    from carbonledger.app.credits import rows_in_history_order
 
-    return _in_history_order(workspace, "ecosystem_lots")
+    return rows_in_history_order(workspace, "ecosystem_lots")
 
 
 def _lot(row: dict[str, Any]) -> Lot:
@@ -396,7 +397,7 @@ def _lot(row: dict[str, Any]) -> Lot:
     )
 
 
-def lot_book(workspace: Workspace, counted: dict[tuple[str, int], float] | None = None) -> LotBook:
+def lot_book(workspace: Workspace) -> LotBook:
     """The lots issued and sold, in the order stored, against the counted reductions.
 
     Raises
@@ -405,7 +406,7 @@ def lot_book(workspace: Workspace, counted: dict[tuple[str, int], float] | None 
         Naming the ``ecosystem_lots`` row whose lot exceeds what is left of its programme's
         counted reductions for the year.
     """
-    book = LotBook(_counted_by_year(workspace) if counted is None else counted)
+    book = LotBook(_counted_by_year(workspace))
     for row in _lot_rows(workspace):
         try:
             book.issue(_lot(row))
@@ -420,12 +421,11 @@ def lot_book(workspace: Workspace, counted: dict[tuple[str, int], float] | None 
     return book
 
 
-def ecosystem_lots(workspace: Workspace) -> dict[str, Any]:
-    """Lots with their serials as credit blocks, sold or held, and what is left to issue."""
-    counted = _counted_by_year(workspace)
-    book = lot_book(workspace, counted)
-    from carbonledger.ecosystem import lot_serial
-
+def ecosystem_lots(workspace: Workspace, book: LotBook | None = None) -> dict[str, Any]:
+    """Lots with their serials as credit blocks, sold or held, and what is left to issue
+    (``book``: the :func:`lot_book` already read, if the caller has it)."""
+    book = lot_book(workspace) if book is None else book
+    counted = book.counted
     lots = [
         {
             **lot.__dict__,
@@ -462,12 +462,13 @@ def _participation(workspace: Workspace) -> dict[str, dict[int, dict[str, int]]]
     return out
 
 
-def ecosystem_progress(workspace: Workspace) -> dict[str, Any]:
+def ecosystem_progress(workspace: Workspace, book: LotBook | None = None) -> dict[str, Any]:
     """Each programme's progress toward its goal and each portfolio's, by year, with the
-    forecast to the goal year and participation (actions, active participants by type)."""
+    forecast to the goal year and participation (actions, active participants by type);
+    ``book``: the :func:`lot_book` already read, if the caller has it."""
     found = programmes(workspace)
-    counted = _counted_by_year(workspace)
-    book = lot_book(workspace, counted)
+    book = lot_book(workspace) if book is None else book
+    counted = book.counted
     participation = _participation(workspace)
     results: dict[str, dict[str, Any]] = {}
     for pid, programme in found.items():
@@ -554,10 +555,11 @@ def ecosystem_context(workspace: Workspace) -> dict[str, Any] | None:
     """What the dashboard page and the report section show (None without Scope 3+ data)."""
     if not workspace.programme_calculations():
         return None
-    progress = ecosystem_progress(workspace)
+    book = lot_book(workspace)  # the ledger's counted sums and the lots, read once for both
+    progress = ecosystem_progress(workspace, book)
     return {
         "progress": progress,
         "overlaps": ecosystem_overlaps(workspace, limit=20),
-        "lots": ecosystem_lots(workspace),
+        "lots": ecosystem_lots(workspace, book),
         "findings": ecosystem_findings(workspace),
     }

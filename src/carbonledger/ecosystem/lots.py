@@ -76,6 +76,11 @@ class LotBook:
         self._first: dict[str, int] = {}
 
     @property
+    def counted(self) -> dict[tuple[str, int], float]:
+        """The counted reductions the book issues against, by (programme, year) [t CO2e]."""
+        return dict(self._counted)
+
+    @property
     def lots(self) -> list[Lot]:
         """Every lot, in the order issued."""
         return list(self._lots.values())

@@ -121,13 +121,11 @@ def portfolio_progress(portfolio: Programme, members: list[dict[str, Any]]) -> d
     :func:`programme_progress`, with each member's cumulative share."""
     counted: dict[int, float] = {}
     sold: dict[int, float] = {}
+    actions: dict[int, int] = {}
     for member in members:
         for row in member["years"]:
             counted[row["year"]] = counted.get(row["year"], 0.0) + row["counted"]
             sold[row["year"]] = sold.get(row["year"], 0.0) + row["sold"]
-    actions: dict[int, int] = {}
-    for member in members:
-        for row in member["years"]:
             actions[row["year"]] = actions.get(row["year"], 0) + row.get("actions", 0)
     result = programme_progress(
         portfolio, counted, sold, {y: {"actions": n} for y, n in actions.items()}
