@@ -614,7 +614,8 @@ def _ecosystem(eco: dict[str, Any], lang: str) -> Section:
         ],
         [
             [
-                f"{p['name']} ({p['end_year']})",
+                f"{p['name_zh'] if lang == 'zh' and p.get('name_zh') else p['name']} "
+                f"({p['end_year']})",
                 round(p["goal"] or 0),
                 round(p["cumulative"], 1),
                 round(p["forecast_at_goal_year"]),
