@@ -9,7 +9,8 @@ reports the server's CPU time beside the client's; with ``--url`` (and ``--passw
 a server already running. First one request per path is sent alone and timed (``cold``: the
 first read of a workspace revision computes its result, later reads get it kept, see
 ``docs/api.md``). Then every user logs in once and sends its requests one after another (the
-paths in turn), all users at once, bounded in requests and time (``--seconds``). Prints, per
+paths in turn, pausing ``--think`` seconds after each answer: 0, never, is the hardest
+case), all users at once, bounded in requests and time (``--seconds``). Prints, per
 path, how many answered 200 and the median, p95 and largest latency [ms], and for the reading
 phase its wall time and the CPU time of the client and the server (with its workers), as JSON.
 """
@@ -57,6 +58,8 @@ async def _user(
         start = time.perf_counter()
         reply = await client.get(path)
         timings.append((path, reply.status_code, (time.perf_counter() - start) * 1000))
+        if args.think:
+            await asyncio.sleep(args.think)
     return timings
 
 
@@ -164,7 +167,7 @@ def _serving(workspace: Path, workers: int) -> Iterator[tuple[str, str, int]]:
 def _measure(args: argparse.Namespace, password: str, server: int | None = None) -> dict:
     summary = {"_cold_ms": asyncio.run(_cold(args, password))}
     summary |= asyncio.run(_load(args, password, server))
-    summary["_load"] |= {"users": args.users, "workers": args.workers}
+    summary["_load"] |= {"users": args.users, "workers": args.workers, "think_s": args.think}
     return summary
 
 
@@ -182,6 +185,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=30, help="per user")
     parser.add_argument("--seconds", type=float, default=300, help="stop sending after this")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="a user's pause after each answer [s]"
+    )
     args = parser.parse_args()
     if args.url:
         if not args.password:

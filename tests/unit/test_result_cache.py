@@ -71,3 +71,53 @@ def test_a_failure_is_not_kept_and_the_oldest_result_goes_first(workspace):
 def test_a_cache_of_no_entries_always_computes(workspace):
     cache = ResultCache(max_entries=0)
     assert [cache.get(workspace, "k", lambda n=n: n) for n in range(3)] == [0, 1, 2]
+
+
+def test_worker_processes_share_results_through_the_folder(sited, tmp_path):
+    """Two caches over one folder stand for two workers of a server: what one computed the
+    other loads; a new revision computes again and drops the old revision's file."""
+    shared = tmp_path / "results"
+    first, second = ResultCache(shared=shared), ResultCache(shared=shared)
+    assert first.get(sited, ("totals", "scope"), lambda: {"scope 1": 1.5}) == {"scope 1": 1.5}
+    assert second.get(sited, ("totals", "scope"), lambda: pytest.fail("computed twice")) == {
+        "scope 1": 1.5
+    }
+    assert (second.stats.hits, second.stats.shared_hits, second.stats.misses) == (1, 1, 0)
+    old_files = sorted(p.name for p in shared.glob("*.pickle"))
+    source = tmp_path / "electricity.csv"
+    source.write_text(ELECTRICITY_CSV)
+    import_file(sited, "electricity", source)
+    assert second.get(sited, ("totals", "scope"), lambda: {"scope 1": 2.0}) == {"scope 1": 2.0}
+    now = sorted(p.name for p in shared.glob("*.pickle"))
+    assert len(now) == 1 and now != old_files
+
+
+def test_workers_wait_for_the_one_computing(workspace, tmp_path):
+    shared = tmp_path / "results"
+    caches = [ResultCache(shared=shared) for _ in range(4)]
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "done"
+
+    found: list[str] = []
+    threads = [
+        threading.Thread(target=lambda c=c: found.append(c.get(workspace, "k", slow)))
+        for c in caches
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == ["done"] * 4 and len(calls) == 1
+
+
+def test_a_result_that_cannot_be_pickled_stays_in_memory(workspace, tmp_path):
+    shared = tmp_path / "results"
+    cache = ResultCache(shared=shared)
+    lock = threading.Lock()
+    assert cache.get(workspace, "lock", lambda: lock) is lock
+    assert cache.get(workspace, "lock", lambda: pytest.fail("not kept")) is lock
+    assert not list(shared.glob("*.pickle"))

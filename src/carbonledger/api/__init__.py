@@ -62,7 +62,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.settings = settings
     api.state.server = server
     api.state.jobs = jobs
-    api.state.cache = ResultCache(settings.cache_entries)
+    api.state.cache = ResultCache(settings.cache_entries, shared=server.results_folder)
     install_problem_handlers(api)
     api.add_middleware(SecurityHeaders)
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]

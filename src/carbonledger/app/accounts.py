@@ -371,25 +371,34 @@ def authenticate(server: Server, token: str, kind: str) -> Principal:
     AuthenticationError
         For an unknown or expired token, or a person since disabled.
     """
-    with server.accounts.read() as session:
-        row = session.get(TokenRow, _sha256(token))
+    # Core, not the ORM: this runs on every request (a third of the ORM's time).
+    with server.accounts.engine.connect() as connection:
+        row = connection.execute(
+            select(
+                TokenRow.kind, TokenRow.subject, TokenRow.csrf_sha256, TokenRow.expires_at
+            ).where(TokenRow.token_sha256 == _sha256(token))
+        ).first()
         if row is None or row.kind != kind or row.expires_at <= utc_now():
             raise AuthenticationError("not logged in, or the session or token has expired")
         if row.subject.startswith("client:"):
-            client = session.get(ClientRow, row.subject.removeprefix("client:"))
+            client = connection.execute(
+                select(ClientRow.tenant_id, ClientRow.role).where(
+                    ClientRow.client_id == row.subject.removeprefix("client:")
+                )
+            ).first()
             if client is None:
                 raise AuthenticationError("the client no longer exists")
             return Principal(row.subject, {client.tenant_id: Role(client.role)})
         name = row.subject.removeprefix("user:")
-        memberships = session.execute(
+        memberships = connection.execute(
             select(UserRow.disabled, MembershipRow.tenant_id, MembershipRow.role)
             .outerjoin(MembershipRow, MembershipRow.username == UserRow.username)
             .where(UserRow.username == name)
         ).all()
-        if not memberships or memberships[0].disabled:
-            raise AuthenticationError("the user no longer exists or is disabled")
-        roles = {m.tenant_id: Role(m.role) for m in memberships if m.tenant_id is not None}
-        return Principal(row.subject, roles, session=True, csrf_sha256=row.csrf_sha256)
+    if not memberships or memberships[0].disabled:
+        raise AuthenticationError("the user no longer exists or is disabled")
+    roles = {m.tenant_id: Role(m.role) for m in memberships if m.tenant_id is not None}
+    return Principal(row.subject, roles, session=True, csrf_sha256=row.csrf_sha256)
 
 
 def logout(server: Server, token: str) -> None:

@@ -5,14 +5,29 @@ read at revision *n* (totals, an inventory, a page's charts) stays right until t
 latest event is no longer *n*. A long-running process (the API server) keeps results here and
 answers repeated reads without re-reading ledgers; each lookup costs one query for the
 revision, and a result is computed once however many requests ask for it at the same moment.
+
+The worker processes of one server share their results through a folder (``shared``): a
+result computed by one worker is pickled there under its key and revision, written atomically,
+and another worker loads it instead of computing it again; a file lock per key makes one
+worker compute while the others wait. Only the server writes that folder (it lies in the
+server's own root, beside its accounts database, and is as trusted as that database); results
+of older revisions are deleted as newer ones are written, and a result that cannot be pickled
+stays in its worker's memory only.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from carbonledger.store import Workspace
@@ -32,10 +47,13 @@ class CacheStats:
     ----------
     hits, misses : int
         Lookups answered from the cache, and those that computed their result.
+    shared_hits : int
+        Of the hits, those loaded from the shared folder (computed by another process).
     """
 
     hits: int = 0
     misses: int = 0
+    shared_hits: int = 0
 
 
 @dataclass
@@ -46,6 +64,8 @@ class ResultCache:
     ----------
     max_entries : int
         How many results to keep; 0 keeps none (every lookup computes).
+    shared : Path, optional
+        A folder shared with the other processes serving the same workspaces (created).
 
     Examples
     --------
@@ -56,10 +76,11 @@ class ResultCache:
     >>> cache.get(ws, ("answer",), lambda: 42), cache.get(ws, ("answer",), lambda: 0)
     (42, 42)
     >>> cache.stats
-    CacheStats(hits=1, misses=1)
+    CacheStats(hits=1, misses=1, shared_hits=0)
     """
 
     max_entries: int = DEFAULT_CACHE_ENTRIES
+    shared: Path | None = None
     stats: CacheStats = field(default_factory=CacheStats)
     _results: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
     _computing: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
@@ -72,7 +93,8 @@ class ResultCache:
         otherwise ``compute`` runs once, while other threads asking for the same key wait for
         it. An exception from ``compute`` is raised to its caller and nothing is kept.
         """
-        full_key = (str(workspace.root.resolve()), workspace.revision(), key)
+        folder, revision = str(workspace.root.resolve()), workspace.revision()
+        full_key = (folder, revision, key)
         with self._lock:
             if full_key in self._results:
                 self.stats.hits += 1
@@ -84,20 +106,68 @@ class ResultCache:
                 if full_key in self._results:  # computed meanwhile by another thread
                     self.stats.hits += 1
                     return self._results[full_key]
-                self.stats.misses += 1
             try:
-                result = compute()
-            except BaseException:
+                result = self._shared_or_computed(folder, revision, key, compute)
+            finally:
                 with self._lock:
                     self._computing.pop(full_key, None)
-                raise
             with self._lock:
                 if self.max_entries > 0:
                     self._results[full_key] = result
                     while len(self._results) > self.max_entries:
                         self._results.popitem(last=False)
-                self._computing.pop(full_key, None)
             return result
+
+    def _shared_or_computed(
+        self, folder: str, revision: int, key: Hashable, compute: Callable[[], T]
+    ) -> T:
+        """The result from the shared folder, or computed (and written there)."""
+        if self.shared is None:
+            return self._computed(compute)
+        self.shared.mkdir(parents=True, exist_ok=True)
+        workspace_part = hashlib.sha256(folder.encode()).hexdigest()[:16]
+        key_part = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        path = self.shared / f"{workspace_part}-{revision}-{key_part}.pickle"
+        with path.with_suffix(".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one process computes, the others wait for it
+            if path.exists():
+                with path.open("rb") as kept:
+                    result: T = pickle.load(kept)
+                with self._lock:
+                    self.stats.hits += 1
+                    self.stats.shared_hits += 1
+                return result
+            result = self._computed(compute)
+            self._write_shared(path, result)
+            self._drop_older(workspace_part, revision)
+            return result
+
+    def _computed(self, compute: Callable[[], T]) -> T:
+        with self._lock:
+            self.stats.misses += 1
+        return compute()
+
+    @staticmethod
+    def _write_shared(path: Path, result: object) -> None:
+        """Pickle ``result`` to ``path`` atomically; a result that cannot be pickled is not
+        shared."""
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return
+        handle, staging = tempfile.mkstemp(dir=path.parent, suffix=".partial")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(staging).replace(path)
+
+    def _drop_older(self, workspace_part: str, revision: int) -> None:
+        """Delete the shared results of this workspace's earlier revisions."""
+        assert self.shared is not None
+        for old in self.shared.glob(f"{workspace_part}-*"):
+            kept_revision = old.name.split("-")[1]
+            if kept_revision.isdigit() and int(kept_revision) < revision:
+                with contextlib.suppress(FileNotFoundError):
+                    old.unlink()
 
     def clear(self) -> None:
         """Drop every kept result."""

@@ -38,6 +38,7 @@ TENANT_URL_ENV = "CARBONLEDGER_TENANT_DATABASE_URL"
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ACCOUNTS_FILE = "server.db"
 _TENANTS = "tenants"
+_RESULTS = "results"
 
 
 class AccountsDatabase(MetadataStore):
@@ -86,6 +87,12 @@ class Server:
         accounts = AccountsDatabase(url)
         accounts.migrate()
         return cls(folder, accounts)
+
+    @property
+    def results_folder(self) -> Path:
+        """Where the server's worker processes share their read results
+        (:class:`~carbonledger.app.cache.ResultCache`); derived data, safe to delete."""
+        return self.root / _RESULTS
 
     def tenants(self) -> list[TenantRow]:
         """Every tenant, by id."""
