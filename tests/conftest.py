@@ -18,8 +18,9 @@ from carbonledger.options import WorkspaceConfig
 from carbonledger.store import Workspace
 
 #: A PostgreSQL server URL (``postgresql+psycopg://user@host:port``): when set, every workspace
-#: a test creates gets a database of its own on that server instead of its SQLite file, so the
-#: same suite runs against both metadata stores (``.ci/run`` runs it twice).
+#: a test creates, and every server root's accounts, get a database of their own on that server
+#: instead of their SQLite files, so the same suite runs against both stores (``.ci/run`` runs
+#: it twice).
 POSTGRES_ENV = "CARBONLEDGER_TEST_POSTGRES"
 
 
@@ -33,22 +34,31 @@ def _metadata_store_under_test() -> Iterator[None]:
         raise pytest.UsageError(f"{POSTGRES_ENV}={server!r} is not a PostgreSQL server URL")
     from sqlalchemy import create_engine, text
 
+    from carbonledger.store.accounts import AccountsDatabase
     from carbonledger.store.metadata import MetadataStore
 
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
 
-    def for_workspace(root: Path, configured: str | None) -> MetadataStore:
-        name = "cl_" + hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:20]
+    def database(root: Path, prefix: str) -> str:
+        """The URL of a database of its own for ``root`` (created on first use)."""
+        name = prefix + hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:20]
         with admin.connect() as connection:
             exists = connection.execute(
                 text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
             ).first()
             if exists is None:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
-        return MetadataStore(f"{server}/{name}", pooled=False)
+        return f"{server}/{name}"
+
+    def for_workspace(root: Path, configured: str | None) -> MetadataStore:
+        return MetadataStore(database(root, "cl_"), pooled=False)
+
+    def for_server(folder: Path) -> AccountsDatabase:
+        return AccountsDatabase(database(folder, "acc_"), pooled=False)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(MetadataStore, "for_workspace", staticmethod(for_workspace))
+        patch.setattr(AccountsDatabase, "for_server", staticmethod(for_server))
         yield
     admin.dispose()
 

@@ -20,8 +20,9 @@ from fastapi.testclient import TestClient
 from carbonledger.api import ServerSettings
 from carbonledger.app.accounts import add_client, add_member, add_user
 from carbonledger.app.server import add_tenant, open_server
+from carbonledger.store.accounts import ACCOUNTS_URL_ENV, AccountsDatabase
 from carbonledger.web import create_app
-from tests.conftest import ELECTRICITY_CSV, SITES
+from tests.conftest import ELECTRICITY_CSV, POSTGRES_ENV, SITES
 
 PASSWORD = "correct horse battery"
 #: The shared electricity file without its bill-only record (which needs a tariff to estimate).
@@ -109,6 +110,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _stores_of(root: Path) -> dict[str, str]:
+    """The environment that gives a server process started here the databases this test
+    process uses for ``root`` (under ``CARBONLEDGER_TEST_POSTGRES`` they are PostgreSQL's)."""
+    if POSTGRES_ENV not in os.environ:
+        return {}
+    url = AccountsDatabase.for_server(root.resolve()).url
+    return {ACCOUNTS_URL_ENV: url.render_as_string(hide_password=False)}
+
+
 @contextlib.contextmanager
 def serving(root: Path, log: Path) -> Iterator[str]:
     """``carbonledger serve --root ROOT`` started as a user would, on a free loopback port;
@@ -120,7 +130,7 @@ def serving(root: Path, log: Path) -> Iterator[str]:
             [*command, "--port", str(port)],
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0"},
+            env={**os.environ, "CARBONLEDGER_SECURE_COOKIES": "0", **_stores_of(root)},
         )
         url = f"http://127.0.0.1:{port}"
         try:

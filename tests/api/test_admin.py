@@ -3,8 +3,11 @@ tenant's history with who made it (issue 15)."""
 
 from __future__ import annotations
 
+import os
+
 from tests.api.conftest import PASSWORD, upload
 from tests.api.test_api import PROBLEM
+from tests.conftest import POSTGRES_ENV
 
 
 def test_an_admin_grants_and_revokes_roles(served):
@@ -67,3 +70,11 @@ def test_a_removed_machine_loses_its_tokens_at_once(served):
     assert ada.delete(f"/api/v1/acme/clients/{credentials['client_id']}").status_code == 204
     assert served.client.get("/api/v1/acme/batches", headers=bearer).status_code == 401
     assert upload(served.client, "acme", "electricity", "e.csv", text, **bearer).status_code == 401
+
+
+def test_accounts_live_in_the_store_under_test(served):
+    """Under ``CARBONLEDGER_TEST_POSTGRES`` (the second pass of ``.ci/run``) the people,
+    sessions, tokens and tenants the API tests use are PostgreSQL's, not a SQLite file's."""
+    backend = served.api.state.server.accounts.url.get_backend_name()
+    assert backend == ("postgresql" if POSTGRES_ENV in os.environ else "sqlite")
+    assert (served.root / "server.db").exists() == (backend == "sqlite")

@@ -48,6 +48,14 @@ class AccountsDatabase(MetadataStore):
     VERSION_TABLE = "accounts_alembic_version"
     HEAD = "a001"
 
+    @staticmethod
+    def for_server(folder: Path) -> AccountsDatabase:
+        """The accounts database of the server root ``folder``: the URL in
+        ``CARBONLEDGER_ACCOUNTS_URL``, or ``server.db`` in the folder."""
+        return AccountsDatabase(
+            os.environ.get(ACCOUNTS_URL_ENV) or f"sqlite:///{folder / _ACCOUNTS_FILE}"
+        )
+
 
 class Server:
     """A server's root folder: accounts and tenants' workspaces.
@@ -83,8 +91,7 @@ class Server:
                     "carbonledger server init"
                 )
             folder.mkdir(parents=True)
-        url = os.environ.get(ACCOUNTS_URL_ENV) or f"sqlite:///{folder / _ACCOUNTS_FILE}"
-        accounts = AccountsDatabase(url)
+        accounts = AccountsDatabase.for_server(folder)
         accounts.migrate()
         return cls(folder, accounts)
 
