@@ -20,6 +20,7 @@ __all__ = [
     "NotFoundError",
     "PeriodLockedError",
     "SchemaError",
+    "SettingsError",
     "UnitError",
     "ValidationError",
     "WorkspaceError",
@@ -64,6 +65,10 @@ class CarbonLedgerError(Exception):
 
 class ConfigError(CarbonLedgerError):
     """A workspace configuration value is missing or invalid."""
+
+
+class SettingsError(CarbonLedgerError):
+    """A change to a workspace's settings that they do not admit (the field and why named)."""
 
 
 class WorkspaceError(CarbonLedgerError):

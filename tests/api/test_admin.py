@@ -78,3 +78,55 @@ def test_accounts_live_in_the_store_under_test(served):
     backend = served.api.state.server.accounts.url.get_backend_name()
     assert backend == ("postgresql" if POSTGRES_ENV in os.environ else "sqlite")
     assert (served.root / "server.db").exists() == (backend == "sqlite")
+
+
+def test_an_admin_changes_the_tenants_settings(served):
+    ada, victor = served.login("ada"), served.login("victor")
+    before = victor.get("/api/v1/acme/settings").json()
+    assert before["gwp_set"] == "AR5GWP100" and "database_url" not in before
+    assert victor.patch("/api/v1/acme/settings", json={"gwp_set": "AR6GWP100"}).status_code == 403
+    reply = ada.patch("/api/v1/acme/settings", json={"gwp_set": "AR6", "proxy_regions": ["gb"]})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["changed"] == {
+        "gwp_set": ["AR5GWP100", "AR6GWP100"],
+        "proxy_regions": [[], ["GB"]],
+    }
+    assert victor.get("/api/v1/acme/settings").json()["gwp_set"] == "AR6GWP100"
+    assert served.login("bob").get("/api/v1/globex/settings").json()["gwp_set"] == "AR5GWP100"
+    events = ada.get("/api/v1/acme/events", params={"kind": "settings.changed"}).json()
+    assert [(e["actor"], e["payload"]["changed"]["gwp_set"]) for e in events] == [
+        ("user:ada", ["AR5GWP100", "AR6GWP100"])
+    ]
+    # the same values again change nothing and record nothing
+    same = ada.patch("/api/v1/acme/settings", json={"gwp_set": "AR6GWP100"})
+    assert same.json()["changed"] == {}
+    assert len(ada.get("/api/v1/acme/events", params={"kind": "settings.changed"}).json()) == 1
+
+
+def test_a_settings_change_the_workspace_does_not_admit_is_named(served):
+    ada = served.login("ada")
+    for body, named in [
+        ({"gwp_set": "AR9"}, "gwp_set"),
+        ({"base_year": 1066}, "base_year"),
+        ({"colour": "green"}, "colour"),
+        ({"database_url": "sqlite:///elsewhere.db"}, "database_url"),
+    ]:
+        reply = ada.patch("/api/v1/acme/settings", json=body)
+        assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM, body
+        assert reply.json()["type"] == "/problems/settings" and named in reply.json()["detail"]
+    assert ada.get("/api/v1/acme/settings").json()["base_year"] == 2020
+
+
+def test_another_worker_sees_the_new_settings(served):
+    """A second app over the same server root stands for a second worker process: its kept
+    workspace re-reads the settings another worker changed."""
+    from fastapi.testclient import TestClient
+
+    from carbonledger.web import create_app
+
+    other = TestClient(create_app(served.api.state.settings))
+    login = other.post("/api/v1/session", data={"username": "victor", "password": PASSWORD})
+    assert login.status_code == 200
+    assert other.get("/api/v1/acme/settings").json()["base_year"] == 2020
+    assert served.login("ada").patch("/api/v1/acme/settings", json={"base_year": 2021}).is_success
+    assert other.get("/api/v1/acme/settings").json()["base_year"] == 2021

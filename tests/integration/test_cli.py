@@ -215,3 +215,16 @@ def test_task_groups_and_the_short_names_reach_the_same_commands(workspace):
     assert "deprecated" in old.stderr
     for group in ("data", "results", "inventory", "periods", "factors"):
         assert runner.invoke(app, [group, "--help"]).exit_code == 0, group
+
+
+def test_settings_are_shown_and_changed_from_the_command_line(workspace):
+    folder = str(workspace.root)
+    changed = runner.invoke(
+        app, ["settings", "-w", folder, "--set", "base_year=2021", "--set", "language=zh"]
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "changed base_year: 2020 -> 2021" in changed.output
+    shown = runner.invoke(app, ["settings", "-w", folder, "--json"])
+    assert json.loads(shown.output)["settings"]["language"] == "zh"
+    refused = runner.invoke(app, ["settings", "-w", folder, "--set", "base_year=1000"])
+    assert refused.exit_code == 1 and "base_year: Input should be greater" in refused.output

@@ -1,16 +1,17 @@
-"""A tenant's people and machines, for its admins: who holds which role, grants and
-revocations, and machines registered for client credentials. Each change is recorded in the
-tenant's history with who made it."""
+"""A tenant's people, machines and settings, for its admins: who holds which role, grants and
+revocations, machines registered for client credentials, and the workspace's settings. Each
+change is recorded in the tenant's history with who made it."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from carbonledger import app
 from carbonledger.api.security import Access, require
 from carbonledger.app import server as jobs
 from carbonledger.app.accounts import Permission, Role, clients, members
@@ -20,6 +21,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/{tenant}", tags=["people and machines"])
 Admin = Annotated[Access, Depends(require(Permission.ADMIN))]
+Reader = Annotated[Access, Depends(require(Permission.READ))]
 UserPath = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._@-]{1,128}$")]
 ClientPath = Annotated[str, PathParam(pattern=r"^cl_[0-9a-f]{16}$")]
 _PEOPLE = "|".join(str(r) for r in Role if r is not Role.CLIENT)
@@ -80,3 +82,33 @@ def remove_client(access: Admin, client_id: ClientPath) -> Response:
     with acting_as(access.actor):
         jobs.unregister_client(access.server, access.tenant_id, client_id)
     return Response(status_code=204)
+
+
+@router.get("/settings", summary="The tenant's settings", tags=["settings"])
+def settings(access: Reader) -> dict[str, Any]:
+    """The workspace's settings (GWP set, consolidation, base year, periods, proxy regions,
+    policies ...), as in ``carbonledger.toml``, without where its metadata lives."""
+    return app.settings(access.workspace)
+
+
+SETTINGS_EXAMPLE = {"gwp_set": "AR6GWP100", "proxy_regions": ["GB"]}
+
+
+@router.patch("/settings", summary="Change settings (admins)", tags=["settings"])
+def change_settings(
+    access: Admin,
+    changes: Annotated[
+        dict[str, Any],
+        Body(
+            description="The fields to change and their new values (the others stay)",
+            examples=[SETTINGS_EXAMPLE],
+        ),
+    ],
+) -> dict[str, Any]:
+    """Validated as a whole (a field it does not know or a value it does not admit is a 422
+    problem naming it); recorded as one ``settings.changed`` event with each field's value
+    before and after. Results computed before are not served again; runs are recalculated
+    only when asked."""
+    with acting_as(access.actor):
+        changed = app.change_settings(access.workspace, changes)
+    return {"changed": changed, "settings": app.settings(access.workspace)}

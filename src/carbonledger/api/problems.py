@@ -20,6 +20,7 @@ from carbonledger.errors import (
     IntegrityError,
     NotFoundError,
     PeriodLockedError,
+    SettingsError,
     ValidationError,
     WorkspaceError,
 )
@@ -36,6 +37,7 @@ PROBLEM_TYPES: list[tuple[type[Exception], str, int]] = [
     (FactorNotFoundError, "no-factor", 422),
     (NotFoundError, "not-found", 404),
     (IntegrityError, "integrity", 500),
+    (SettingsError, "settings", 422),
     (ConfigError, "configuration", 500),
     (WorkspaceError, "conflict", 409),
     (CarbonLedgerError, "bad-request", 400),
@@ -46,6 +48,7 @@ _TITLES = {
     "period-locked": "The period is locked",
     "no-factor": "No factor qualifies under the selection policy",
     "integrity": "Stored data no longer matches its hash",
+    "settings": "The settings do not admit this change",
     "configuration": "The server is misconfigured",
     "conflict": "The request conflicts with the workspace's state",
     "bad-request": "The request cannot be carried out",

@@ -133,11 +133,13 @@ from carbonledger.app.reports import (
 from carbonledger.app.server import serve_workspace
 from carbonledger.app.view import RunView, open_run
 from carbonledger.app.workspace import (
+    change_settings,
     create_workspace,
     history,
     list_runs,
     open_if_workspace,
     open_workspace,
+    settings,
 )
 from carbonledger.energy import EVFleet, Sizing
 from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES, DIMENSIONS
@@ -184,6 +186,7 @@ __all__ = [
     "calculate",
     "calculate_ecosystem",
     "change",
+    "change_settings",
     "checkpoint",
     "checkpoints",
     "claim_evaluations",
@@ -267,6 +270,7 @@ __all__ = [
     "scenarios",
     "scope3_table",
     "serve_workspace",
+    "settings",
     "shipments",
     "sizing_measure",
     "target_history",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,7 @@ from carbonledger.cli.plan import (
 )
 from carbonledger.cli.record import estimate_record_command
 from carbonledger.cli.server import serve, server_app
+from carbonledger.errors import SettingsError
 from carbonledger.options import (
     DEFAULT_FUEL_PROXY_REGIONS,
     Consolidation,
@@ -550,6 +552,56 @@ def remove(
         emit_json(vars(removed))
         return
     console.print(f"Batch {removed.batch_id[:12]} ({removed.kind}) removed: {reason}")
+
+
+@app.command()
+def settings(
+    changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE to change (repeatable); VALUE is read as JSON where it parses "
+            '(2021, ["GB"], true), else as text.',
+        ),
+    ] = None,
+    workspace: WorkspaceOption = Path(),
+    as_json: JsonOption = False,
+) -> None:
+    """Show the workspace's settings, or change them (one recorded change, validated whole).
+
+    Example: [bold]carbonledger settings -w acme --set gwp_set=AR6GWP100 --set base_year=2021[/]
+    """
+    with fail_cleanly(as_json):
+        opened = jobs.open_workspace(workspace)
+        changed = jobs.change_settings(opened, _field_values(changes or []))
+        shown = jobs.settings(opened)
+    if as_json:
+        emit_json({"changed": changed, "settings": shown})
+        return
+    for name, (before, after) in changed.items():
+        console.print(f"changed {name}: {before!r} -> {after!r}")
+    values = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in sorted(shown.items())]
+    console.print(rich_table("Settings", ["field", "value"], values))
+
+
+def _field_values(pairs: list[str]) -> dict[str, Any]:
+    """``FIELD=VALUE`` options as a mapping (VALUE as JSON where it parses).
+
+    Raises
+    ------
+    SettingsError
+        For an option without ``=``.
+    """
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        if not equals or not name.strip():
+            raise SettingsError(f"--set {pair!r}: write FIELD=VALUE, e.g. gwp_set=AR6GWP100")
+        try:
+            values[name.strip()] = json.loads(text)
+        except json.JSONDecodeError:
+            values[name.strip()] = text
+    return values
 
 
 @app.command()

@@ -170,7 +170,9 @@ class Server:
         """
         with self._lock:
             if tenant_id in self._workspaces:
-                return self._workspaces[tenant_id]
+                kept = self._workspaces[tenant_id]
+                kept.reload_config()  # another worker may have changed the settings
+                return kept
             with self.accounts.read() as session:
                 row = session.get(TenantRow, tenant_id)
             if row is None:

@@ -28,7 +28,7 @@ import os
 import shutil
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +36,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carbonledger.errors import ConfigError, FactorError, WorkspaceError
+from carbonledger.errors import ConfigError, FactorError, SettingsError, WorkspaceError
 from carbonledger.options import WorkspaceConfig
 from carbonledger.provenance import parquet_bytes, sha256_bytes, sha256_file, utc_now
 from carbonledger.store.files import FileStore
@@ -273,6 +274,7 @@ class Workspace:
         self.config = config
         self.metadata = metadata
         self.files = FileStore(root)
+        self._config_stamp = self._stamp()
         #: Hooks called with every event the write path records, inside its transaction.
         self.event_hooks: list[Callable[[Session, Event], None]] = []
 
@@ -334,6 +336,78 @@ class Workspace:
                 f"process left in {workspace.root / '.staging'}\n"
             )
         return workspace
+
+    # -- settings -------------------------------------------------------------------------
+    def change_config(self, changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """Change settings through the write path: the whole new configuration validated,
+        ``carbonledger.toml`` replaced atomically, and one ``settings.changed`` event naming
+        each changed field with its value before and after (returned; ``{}`` when nothing
+        changes, and then no event).
+
+        Raises
+        ------
+        SettingsError
+            For an unknown field, a value the field does not admit, or ``database_url`` (where
+            the metadata lives is the server's or the operator's choice, not a request's).
+        """
+        if "database_url" in changes:
+            raise SettingsError("database_url: where the metadata lives is not changed here")
+        before = self.config.model_dump(mode="json")
+        try:
+            new = WorkspaceConfig.model_validate(
+                {**self.config.model_dump(mode="json", exclude_none=True), **changes}
+            )
+        except PydanticValidationError as exc:
+            found = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})"
+                for e in exc.errors()
+            )
+            raise SettingsError(f"{CONFIG_FILE}: {found}") from None
+        after = new.model_dump(mode="json")
+        changed = {n: [before[n], after[n]] for n in after if before[n] != after[n]}
+        if not changed:
+            return {}
+        path = self.root / CONFIG_FILE
+        staged = path.with_name(f".{CONFIG_FILE}.partial")
+        previous = path.read_text("utf-8")
+        staged.write_text(_config_toml(new), encoding="utf-8")
+        try:
+            with self.write("settings.changed", CONFIG_FILE, {"changed": changed}):
+                staged.replace(path)  # the event commits after this: undone below if it fails
+        except BaseException:
+            path.write_text(previous, encoding="utf-8")
+            raise
+        finally:
+            staged.unlink(missing_ok=True)
+        self.config, self._config_stamp = new, self._stamp()
+        return changed
+
+    def reload_config(self) -> bool:
+        """Read ``carbonledger.toml`` again if it changed since this object read it (another
+        process changed the settings); whether it did.
+
+        Raises
+        ------
+        ConfigError
+            If the file is no longer valid.
+        """
+        stamp = self._stamp()
+        if stamp == self._config_stamp:
+            return False
+        path = self.root / CONFIG_FILE
+        try:
+            self.config = WorkspaceConfig.model_validate(tomllib.loads(path.read_text("utf-8")))
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        self._config_stamp = stamp
+        return True
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            found = (self.root / CONFIG_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return found.st_mtime_ns, found.st_size
 
     def migrate(self) -> None:
         """Bring the metadata store to the newest schema revision (Alembic ``upgrade head``)."""
