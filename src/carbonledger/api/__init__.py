@@ -22,6 +22,7 @@ from carbonledger.api.data_routes import router as data_router
 from carbonledger.api.ecosystem_routes import router as ecosystem_router
 from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
+from carbonledger.api.limits import RateLimit, RateLimiter
 from carbonledger.api.park_routes import router as park_router
 from carbonledger.api.period_routes import router as period_router
 from carbonledger.api.plan_routes import router as plan_router
@@ -64,7 +65,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.jobs = jobs
     api.state.cache = ResultCache(settings.cache_entries, shared=server.results_folder)
     install_problem_handlers(api)
-    api.add_middleware(SecurityHeaders)
+    limit = RateLimit(settings.rate_per_second, settings.rate_burst)
+    api.add_middleware(RateLimiter, limit=limit)  # refused before any work is done
+    api.add_middleware(SecurityHeaders)  # outermost: on every answer, a 429 too
     routers = [auth_router, data_router, run_router, analysis_router, factor_router]
     routers += [period_router, plan_router, credit_router, park_router, ecosystem_router]
     routers += [audit_router, admin_router]

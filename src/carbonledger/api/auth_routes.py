@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse
 
+from carbonledger.api.limits import security_event
 from carbonledger.api.security import CSRF_COOKIE, SESSION_COOKIE, current_principal, server_of
 from carbonledger.app.accounts import (
     SESSION_SECONDS,
@@ -39,6 +40,7 @@ def token(
     try:
         access, seconds = client_token(server_of(request), client_id, client_secret)
     except AuthenticationError:
+        security_event("client_refused", client_id=client_id, address=_address(request))
         return JSONResponse(
             {"error": "invalid_client"}, status_code=401, headers={"WWW-Authenticate": "Basic"}
         )
@@ -70,7 +72,11 @@ def start_session(request: Request, response: Response, username: str, password:
     AuthenticationError
         As :func:`carbonledger.app.accounts.login`.
     """
-    session, csrf = login(server_of(request), username, password)
+    try:
+        session, csrf = login(server_of(request), username, password)
+    except AuthenticationError as exc:
+        security_event("login_failed", username=username, address=_address(request), why=str(exc))
+        raise
     secure = request.app.state.settings.secure_cookies
     response.set_cookie(
         SESSION_COOKIE,
@@ -109,3 +115,7 @@ def me(principal: Annotated[Principal, Depends(current_principal)]) -> dict[str,
         "subject": principal.subject,
         "tenants": {t: str(r) for t, r in sorted(principal.roles.items())},
     }
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""

@@ -11,6 +11,7 @@ from fastapi import Depends, Header, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from carbonledger.api.limits import security_event
 from carbonledger.app import Workspace
 from carbonledger.app.accounts import AuthenticationError, Permission, Principal, authenticate
 from carbonledger.app.cache import ResultCache
@@ -67,6 +68,8 @@ def current_principal(
         if cookie:
             return authenticate(server, cookie, "session")
     except AuthenticationError as exc:
+        kind = "bearer" if credentials is not None else "session"
+        security_event("token_refused", kind=kind, path=request.url.path, why=str(exc))
         raise HTTPException(401, str(exc), {"WWW-Authenticate": "Bearer"}) from None
     raise HTTPException(401, "log in, or send a bearer token", {"WWW-Authenticate": "Bearer"})
 
@@ -107,12 +110,16 @@ def require(permission: Permission) -> Callable[..., Awaitable[Access]]:
         principal: Annotated[Principal, Depends(current_principal)],
         csrf: Annotated[str | None, Header(alias=CSRF_HEADER, include_in_schema=False)] = None,
     ) -> Access:
+        denied = {"subject": principal.subject, "tenant": tenant, "path": request.url.path}
         if principal.role(tenant) is None:
+            security_event("tenant_denied", **denied)
             raise HTTPException(404, f"no tenant {tenant!r}")
         if not principal.may(tenant, permission):
             role = principal.role(tenant)
+            security_event("permission_denied", role=role, permission=permission, **denied)
             raise HTTPException(403, f"the {role} role may not {permission} in this tenant")
         if request.method not in _SAFE and not principal.csrf_ok(csrf):
+            security_event("csrf_refused", **denied)
             raise HTTPException(403, f"a session's write needs its {CSRF_HEADER} header")
         server = server_of(request)
         return Access(principal, tenant, server.workspace(tenant), cache_of(request), server)

@@ -33,6 +33,11 @@ class ServerSettings:
     cache_entries : int
         Read results (totals, inventories, a page's charts) each worker keeps until its
         workspace changes (``CARBONLEDGER_CACHE_ENTRIES``; 0 keeps none).
+    rate_per_second : int
+        Requests a second each caller may send to each worker, sustained [1/s]
+        (``CARBONLEDGER_RATE_PER_SECOND``; 0: no limit), see :mod:`carbonledger.api.limits`.
+    rate_burst : int
+        Requests a caller may send at once (``CARBONLEDGER_RATE_BURST``).
     """
 
     root: Path
@@ -40,6 +45,8 @@ class ServerSettings:
     secure_cookies: bool = True
     page_size: int = 100
     cache_entries: int = DEFAULT_CACHE_ENTRIES
+    rate_per_second: int = 100
+    rate_burst: int = 400
 
     @classmethod
     def from_env(cls, root: str | Path | None = None) -> ServerSettings:
@@ -50,4 +57,6 @@ class ServerSettings:
             max_upload_bytes=int(os.environ.get("CARBONLEDGER_MAX_UPLOAD_BYTES", 2 * 1024**3)),
             secure_cookies=os.environ.get("CARBONLEDGER_SECURE_COOKIES", "1") != "0",
             cache_entries=int(os.environ.get("CARBONLEDGER_CACHE_ENTRIES", DEFAULT_CACHE_ENTRIES)),
+            rate_per_second=int(os.environ.get("CARBONLEDGER_RATE_PER_SECOND", 100)),
+            rate_burst=int(os.environ.get("CARBONLEDGER_RATE_BURST", 400)),
         )
