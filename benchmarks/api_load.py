@@ -9,8 +9,8 @@ reports the server's CPU time beside the client's; with ``--url`` (and ``--passw
 a server already running. First one request per path is sent alone and timed (``cold``: the
 first read of a workspace revision computes its result, later reads get it kept, see
 ``docs/api.md``). Then every user logs in once and sends its requests one after another (the
-paths in turn, pausing ``--think`` seconds after each answer: 0, never, is the hardest
-case), all users at once, bounded in requests and time (``--seconds``). Prints, per
+paths in turn, pausing after each answer for an exponentially distributed time of mean
+``--think`` seconds: 0, never, is the hardest case), all users at once, bounded in requests and time (``--seconds``). Prints, per
 path, how many answered 200 and the median, p95 and largest latency [ms], and for the reading
 phase its wall time and the CPU time of the client and the server (with its workers), as JSON.
 """
@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import secrets
 import signal
 import socket
@@ -51,6 +52,7 @@ async def _user(
     client: httpx.AsyncClient, args: argparse.Namespace, deadline: float
 ) -> list[tuple[str, int, float]]:
     timings = []
+    pauses = random.Random(id(client))
     for number in range(args.requests):
         if time.perf_counter() > deadline:
             break
@@ -58,8 +60,8 @@ async def _user(
         start = time.perf_counter()
         reply = await client.get(path)
         timings.append((path, reply.status_code, (time.perf_counter() - start) * 1000))
-        if args.think:
-            await asyncio.sleep(args.think)
+        if args.think:  # exponential pauses of that mean: users not in step with each other
+            await asyncio.sleep(pauses.expovariate(1 / args.think))
     return timings
 
 
@@ -186,7 +188,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="per user")
     parser.add_argument("--seconds", type=float, default=300, help="stop sending after this")
     parser.add_argument(
-        "--think", type=float, default=0.0, help="a user's pause after each answer [s]"
+        "--think", type=float, default=0.0, help="a user's mean pause after each answer [s]"
     )
     args = parser.parse_args()
     if args.url:

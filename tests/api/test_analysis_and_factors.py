@@ -42,6 +42,16 @@ def test_an_analysis_that_cannot_be_done_says_why(calculated):
     assert shipments.status_code == 400 and "no transport_legs" in shipments.json()["detail"]
 
 
+def test_forecast_years_are_checked_one_by_one(calculated):
+    """Each repeated ``year`` is bounded (the bound on the list itself was a 500: the OpenAPI
+    examples' recording found it)."""
+    _, alice, run_id = calculated
+    found = alice.get("/api/v1/acme/forecast", params={"year": [2026, 2027]})
+    assert found.status_code in (200, 400), found.text
+    out_of_range = alice.get("/api/v1/acme/forecast", params={"year": [2026, 1066]})
+    assert out_of_range.status_code == 422 and "1990" in out_of_range.text
+
+
 def test_a_viewer_reads_analyses_but_keeps_no_base_year(calculated):
     served, _, _ = calculated
     victor = served.login("victor")

@@ -9,6 +9,7 @@ import math
 from typing import Annotated, Any
 
 import pyarrow as pa
+from pydantic import Field
 from fastapi import APIRouter, Query
 
 from carbonledger import app
@@ -97,7 +98,9 @@ def change(
 @router.get("/forecast", summary="Next years' emissions by scope")
 def forecast(
     access: Reader,
-    year: Annotated[list[int], Query(ge=1990, le=2100, description="Repeat for several")],
+    year: Annotated[
+        list[Annotated[int, Field(ge=1990, le=2100)]], Query(description="Repeat for several")
+    ],
     run: RunQuery = None,
 ) -> dict[str, Any]:
     """Activity trends times the factors of each year (:mod:`carbonledger.inventory.forecast`)."""
