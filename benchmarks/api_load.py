@@ -10,7 +10,8 @@ a server already running. First one request per path is sent alone and timed (``
 first read of a workspace revision computes its result, later reads get it kept, see
 ``docs/api.md``). Then every user logs in once and sends its requests one after another (the
 paths in turn, pausing after each answer for an exponentially distributed time of mean
-``--think`` seconds: 0, never, is the hardest case), all users at once, bounded in requests and time (``--seconds``). Prints, per
+``--think`` seconds: 0, never, is the hardest case), all users at once, bounded in requests
+and time (``--seconds``). Prints, per
 path, how many answered 200 and the median, p95 and largest latency [ms], and for the reading
 phase its wall time and the CPU time of the client and the server (with its workers), as JSON.
 """

@@ -45,7 +45,7 @@ def test_an_analysis_that_cannot_be_done_says_why(calculated):
 def test_forecast_years_are_checked_one_by_one(calculated):
     """Each repeated ``year`` is bounded (the bound on the list itself was a 500: the OpenAPI
     examples' recording found it)."""
-    _, alice, run_id = calculated
+    _, alice, _ = calculated
     found = alice.get("/api/v1/acme/forecast", params={"year": [2026, 2027]})
     assert found.status_code in (200, 400), found.text
     out_of_range = alice.get("/api/v1/acme/forecast", params={"year": [2026, 1066]})

@@ -20,6 +20,7 @@ from carbonledger.api.auth_routes import router as auth_router
 from carbonledger.api.credit_routes import router as credit_router
 from carbonledger.api.data_routes import router as data_router
 from carbonledger.api.ecosystem_routes import router as ecosystem_router
+from carbonledger.api.examples import publish_examples
 from carbonledger.api.factor_routes import router as factor_router
 from carbonledger.api.jobs import JobRunner
 from carbonledger.api.limits import RateLimit, RateLimiter
@@ -65,6 +66,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     api.state.jobs = jobs
     api.state.cache = ResultCache(settings.cache_entries, shared=server.results_folder)
     install_problem_handlers(api)
+    publish_examples(api)
     limit = RateLimit(settings.rate_per_second, settings.rate_burst)
     api.add_middleware(RateLimiter, limit=limit)  # refused before any work is done
     api.add_middleware(SecurityHeaders)  # outermost: on every answer, a 429 too

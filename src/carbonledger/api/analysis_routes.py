@@ -9,8 +9,8 @@ import math
 from typing import Annotated, Any
 
 import pyarrow as pa
-from pydantic import Field
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from carbonledger import app
 from carbonledger.api.period_routes import Locker
