@@ -139,3 +139,21 @@ def test_facilities_and_one_facility(calculated):
     assert row["co2e_location"] == pytest.approx(location)
     missing = alice.get("/api/v1/acme/facilities/NOPE")
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+
+
+def test_hotspots_are_filtered_as_totals_are(calculated):
+    """A Pareto of some scopes and facilities holds what the totals of the same filter hold."""
+    _, alice, run_id = calculated
+    for basis in ("location", "market"):
+        for params in ({"scope": 2}, {"facility": "F1"}, {"scope": [1, 2], "facility": "F2"}):
+            query = {**params, "basis": basis}
+            spots = alice.get("/api/v1/acme/hotspots", params={**query, "by": "facility"})
+            assert spots.status_code == 200, spots.text
+            assert spots.json()["run_id"] == run_id and spots.json()["basis"] == basis
+            by_spot = {r["facility"]: r["co2e"] for r in spots.json()["rows"]}
+            totals = alice.get("/api/v1/acme/totals", params={**query, "by": "facility"})
+            by_total = {r["facility"]: r["co2e"] for r in totals.json()["rows"]}
+            assert by_spot == pytest.approx(by_total), params
+    assert set(by_spot) <= {"F2"}
+    unknown = alice.get("/api/v1/acme/hotspots", params={"by": "colour"})
+    assert unknown.status_code == 422 and unknown.headers["content-type"] == PROBLEM

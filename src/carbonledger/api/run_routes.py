@@ -120,6 +120,23 @@ def totals(
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise HTTPException(422, f"unknown dimension(s) {unknown}; use {', '.join(DIMENSIONS)}")
+    where = _where(entity, facility, business_unit, scope, category)
+
+    def compute() -> dict[str, Any]:
+        view, table = app.run_totals(access.workspace, by, basis, period, run, where)
+        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
+
+    return access.read(("totals", tuple(by), basis, period, run, tuple(where.items())), compute)
+
+
+def _where(
+    entity: Sequence[str] | None,
+    facility: Sequence[str] | None,
+    business_unit: Sequence[str] | None,
+    scope: Sequence[int] | None,
+    category: Sequence[int] | None,
+) -> dict[str, tuple[str, ...]]:
+    """The filters a request names, as ``inventory.totals`` takes them."""
     chosen: dict[str, Sequence[str | int] | None] = {
         "entity": entity,
         "facility": facility,
@@ -127,13 +144,7 @@ def totals(
         "scope": scope,
         "category": category,
     }
-    where = {d: tuple(str(v) for v in values) for d, values in chosen.items() if values}
-
-    def compute() -> dict[str, Any]:
-        view, table = app.run_totals(access.workspace, by, basis, period, run, where)
-        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
-
-    return access.read(("totals", tuple(by), basis, period, run, tuple(where.items())), compute)
+    return {d: tuple(str(v) for v in values) for d, values in chosen.items() if values}
 
 
 @router.get("/inventory", summary="The consolidated inventory of a period")
@@ -154,13 +165,25 @@ def inventory(
 def hotspots(
     access: Reader,
     by: Annotated[str, Query()] = "facility",
+    basis: Annotated[str, Query(pattern="^(location|market)$")] = "location",
     period: PeriodQuery = None,
     run: RunQuery = None,
+    entity: FilterQuery = None,
+    facility: FilterQuery = None,
+    business_unit: FilterQuery = None,
+    scope: Annotated[list[Scope] | None, Query(description="Only these scopes")] = None,
+    category: Annotated[
+        list[Category] | None, Query(description="Only these scope 3 categories")
+    ] = None,
 ) -> dict[str, Any]:
-    """A Pareto of the run's emissions by ``by``."""
+    """A Pareto of the run's emissions by ``by``, of the entities, facilities, business
+    units, scopes and scope 3 categories named (each repeatable; default all)."""
+    if by not in DIMENSIONS:
+        raise HTTPException(422, f"unknown dimension {by!r}; use {', '.join(DIMENSIONS)}")
+    where = _where(entity, facility, business_unit, scope, category)
 
     def compute() -> dict[str, Any]:
-        view, rows = app.hotspots(access.workspace, by, period, run=run)
-        return {"run_id": view.run_id, "unit": "t CO2e", "rows": rows}
+        view, rows = app.hotspots(access.workspace, by, period, run=run, basis=basis, where=where)
+        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": rows}
 
-    return access.read(("hotspots", by, period, run), compute)
+    return access.read(("hotspots", by, basis, period, run, tuple(where.items())), compute)

@@ -133,11 +133,15 @@ def hotspots(
     period: str | None = None,
     threshold: float = DEFAULT_PARETO_SHARE,
     run: RunRef = None,
+    basis: str = "location",
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[RunView, list[dict[str, Any]]]:
-    """The vital few sources by a dimension (Pareto) [t CO2e]; of a locked period, from its
-    signed-off run unless a run is named."""
+    """The vital few sources by a dimension (Pareto) [t CO2e], of the rows ``where`` admits
+    (as :func:`run_totals`); of a locked period, from its signed-off run unless a run is
+    named."""
     view = open_run(workspace, run, period)
-    return view, pareto(view.ledger, by, view.shares, view.period(period), threshold)
+    found = pareto(view.ledger, by, view.shares, view.period(period), threshold, basis, where)
+    return view, found
 
 
 def change(

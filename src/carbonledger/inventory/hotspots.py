@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -38,8 +39,10 @@ def pareto(
     period: str | None = None,
     threshold: float = DEFAULT_PARETO_SHARE,
     basis: str = "location",
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Sources by one dimension, largest first, with cumulative shares [t CO2e].
+    """Sources by one dimension, largest first, with cumulative shares [t CO2e], of the
+    ledger's rows that ``where`` admits (as :func:`totals`; default all).
 
     Returns
     -------
@@ -47,7 +50,8 @@ def pareto(
         ``<dimension>``, ``co2e``, ``share``, ``cumulative_share``, ``vital_few`` (needed to
         reach ``threshold`` of the total).
     """
-    return pareto_of(totals(ledger, [dimension], basis, period, shares), dimension, threshold)
+    table = totals(ledger, [dimension], basis, period, shares, where=where)
+    return pareto_of(table, dimension, threshold)
 
 
 def pareto_of(
