@@ -54,6 +54,8 @@ async def _user(
 ) -> list[tuple[str, int, float]]:
     timings = []
     pauses = random.Random(id(client))
+    if args.think:  # pausing users arrive at random too, not all in the same instant
+        await asyncio.sleep(pauses.expovariate(1 / args.think))
     for number in range(args.requests):
         if time.perf_counter() > deadline:
             break
