@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import tokenize
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -367,6 +368,7 @@ def parse_unit(text: str) -> pint.Unit:
         TypeError,
         ValueError,
         AssertionError,
+        tokenize.TokenError,  # unbalanced brackets: "kg)"
     ) as exc:
         near = suggest_units(text)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""

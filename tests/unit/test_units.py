@@ -7,7 +7,7 @@ import pytest
 
 from carbonledger import units
 from carbonledger.errors import UnitError
-from carbonledger.units import conversion_factor, convert, gwp, ureg
+from carbonledger.units import conversion_factor, convert, gwp, parse_unit, ureg
 
 
 def test_energy_and_mass_conversions():
@@ -190,3 +190,10 @@ def test_an_import_stores_the_registry_spelling_and_names_no_empty_dimension(tmp
     frame, meta = read_table(path)
     table = validate_table(frame, meta, get_schema("electricity")).table
     assert table is not None and table["unit"].to_pylist() == ["kWh"]
+
+
+@pytest.mark.parametrize("text", ["kg)", "(kWh", "]"])
+def test_unbalanced_brackets_are_an_unknown_unit_not_a_crash(text):
+    """Found by Schemathesis through the Scope 3+ activities endpoint (a 500 before)."""
+    with pytest.raises(UnitError, match="unknown unit"):
+        parse_unit(text)

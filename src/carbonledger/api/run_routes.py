@@ -97,15 +97,7 @@ def runs(
     ]
 
 
-@router.get("/totals", summary="Totals of a run by dimensions [t CO2e]")
-def totals(
-    access: Reader,
-    by: Annotated[list[str], Query(description=f"Dimensions: {', '.join(DIMENSIONS)}")] = [  # noqa: B006
-        "scope"
-    ],
-    basis: Annotated[str, Query(pattern="^(location|market)$")] = "location",
-    period: PeriodQuery = None,
-    run: RunQuery = None,
+def row_filter(
     entity: FilterQuery = None,
     facility: FilterQuery = None,
     business_unit: FilterQuery = None,
@@ -113,30 +105,9 @@ def totals(
     category: Annotated[
         list[Category] | None, Query(description="Only these scope 3 categories")
     ] = None,
-) -> dict[str, Any]:
-    """The ledger's totals grouped by ``by`` (repeat the parameter for several), of the
-    entities, facilities, business units, scopes and scope 3 categories named (each
-    repeatable; default all)."""
-    unknown = [d for d in by if d not in DIMENSIONS]
-    if unknown:
-        raise HTTPException(422, f"unknown dimension(s) {unknown}; use {', '.join(DIMENSIONS)}")
-    where = _where(entity, facility, business_unit, scope, category)
-
-    def compute() -> dict[str, Any]:
-        view, table = app.run_totals(access.workspace, by, basis, period, run, where)
-        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
-
-    return access.read(("totals", tuple(by), basis, period, run, tuple(where.items())), compute)
-
-
-def _where(
-    entity: Sequence[str] | None,
-    facility: Sequence[str] | None,
-    business_unit: Sequence[str] | None,
-    scope: Sequence[int] | None,
-    category: Sequence[int] | None,
 ) -> dict[str, tuple[str, ...]]:
-    """The filters a request names, as ``inventory.totals`` takes them."""
+    """The ledger rows a request asks for (a dependency): the entities, facilities, business
+    units, scopes and scope 3 categories it names, as ``inventory.totals`` takes them."""
     chosen: dict[str, Sequence[str | int] | None] = {
         "entity": entity,
         "facility": facility,
@@ -145,6 +116,34 @@ def _where(
         "category": category,
     }
     return {d: tuple(str(v) for v in values) for d, values in chosen.items() if values}
+
+
+RowFilter = Annotated[dict[str, tuple[str, ...]], Depends(row_filter)]
+
+
+@router.get("/totals", summary="Totals of a run by dimensions [t CO2e]")
+def totals(
+    access: Reader,
+    where: RowFilter,
+    by: Annotated[list[str], Query(description=f"Dimensions: {', '.join(DIMENSIONS)}")] = [  # noqa: B006
+        "scope"
+    ],
+    basis: Annotated[str, Query(pattern="^(location|market)$")] = "location",
+    period: PeriodQuery = None,
+    run: RunQuery = None,
+) -> dict[str, Any]:
+    """The ledger's totals grouped by ``by`` (repeat the parameter for several), of the
+    entities, facilities, business units, scopes and scope 3 categories named (each
+    repeatable; default all)."""
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise HTTPException(422, f"unknown dimension(s) {unknown}; use {', '.join(DIMENSIONS)}")
+
+    def compute() -> dict[str, Any]:
+        view, table = app.run_totals(access.workspace, by, basis, period, run, where)
+        return {"run_id": view.run_id, "basis": basis, "unit": "t CO2e", "rows": table.to_pylist()}
+
+    return access.read(("totals", tuple(by), basis, period, run, tuple(where.items())), compute)
 
 
 @router.get("/inventory", summary="The consolidated inventory of a period")
@@ -164,23 +163,16 @@ def inventory(
 @router.get("/hotspots", summary="The vital few sources by a dimension [t CO2e]")
 def hotspots(
     access: Reader,
+    where: RowFilter,
     by: Annotated[str, Query()] = "facility",
     basis: Annotated[str, Query(pattern="^(location|market)$")] = "location",
     period: PeriodQuery = None,
     run: RunQuery = None,
-    entity: FilterQuery = None,
-    facility: FilterQuery = None,
-    business_unit: FilterQuery = None,
-    scope: Annotated[list[Scope] | None, Query(description="Only these scopes")] = None,
-    category: Annotated[
-        list[Category] | None, Query(description="Only these scope 3 categories")
-    ] = None,
 ) -> dict[str, Any]:
     """A Pareto of the run's emissions by ``by``, of the entities, facilities, business
     units, scopes and scope 3 categories named (each repeatable; default all)."""
     if by not in DIMENSIONS:
         raise HTTPException(422, f"unknown dimension {by!r}; use {', '.join(DIMENSIONS)}")
-    where = _where(entity, facility, business_unit, scope, category)
 
     def compute() -> dict[str, Any]:
         view, rows = app.hotspots(access.workspace, by, period, run=run, basis=basis, where=where)

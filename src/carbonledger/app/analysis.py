@@ -124,7 +124,7 @@ def intensity(
     """Intensity metrics of the inventory: per unit of each imported denominator."""
     view = open_run(workspace, run, period)
     inv = inventory(workspace, view, period)
-    return inv, intensities(inv, view.inputs.references["denominators"])
+    return inv, intensities(inv, view.inputs.reference("denominators"))
 
 
 def hotspots(
@@ -184,7 +184,7 @@ def forecast(workspace: Workspace, years: Sequence[int], run: RunRef = None) -> 
         "run_id": view.run_id,
         **forecast_emissions(
             view.ledger,
-            view.inputs.references["facilities"],
+            view.inputs.reference("facilities"),
             view.inputs.entities,
             workspace_library(workspace),
             list(years),
@@ -207,7 +207,7 @@ def base_year(workspace: Workspace, run: RunRef = None, store: bool = False) -> 
     record = base_year_recalculation(
         view.ledger,
         view.inputs.entities,
-        view.inputs.references["base_year_events"],
+        view.inputs.reference("base_year_events"),
         base_year=config.base_year,
         approach=config.consolidation,
         threshold=config.recalculation_threshold,
@@ -239,7 +239,7 @@ def footprint(
     view = open_run(workspace, run)
     result = allocate_footprint(
         view.ledger,
-        view.inputs.references["allocation_keys"],
+        view.inputs.reference("allocation_keys"),
         consumer_type,
         consumer_id,
         [path for _, path in view.inputs.batches.get("transport_legs", [])],
@@ -307,7 +307,7 @@ def facilities(
             "co2e_location": sums["location"].get(f["facility_id"], 0.0),
             "co2e_market": sums["market"].get(f["facility_id"], 0.0),
         }
-        for f in view.inputs.references["facilities"].to_pylist()
+        for f in view.inputs.reference("facilities").to_pylist()
     ]
     rows.sort(key=lambda r: -r["co2e_location"])
     return {"run_id": view.run_id, "period": chosen, "unit": "t CO2e", "rows": rows}
@@ -324,7 +324,7 @@ def facility(
         If the workspace defines no such facility.
     """
     view = open_run(workspace, run, period)
-    known = view.inputs.references["facilities"].to_pylist()
+    known = view.inputs.reference("facilities").to_pylist()
     found = next((f for f in known if f["facility_id"] == facility_id), None)
     if found is None:
         raise NotFoundError(f"no facility {facility_id!r} in the imported facilities")

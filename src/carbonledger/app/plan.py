@@ -198,7 +198,7 @@ def _restated(plan: PlanView, target: Target, covered: Mapping[int, float]) -> d
 
 
 def _denominator(plan: PlanView, metric: str, entity: str | None) -> tuple[dict[int, float], str]:
-    table = plan.view.inputs.references["denominators"].to_pylist()
+    table = plan.view.inputs.reference("denominators").to_pylist()
     values: dict[int, float] = {}
     units = set()
     for row in table:
@@ -438,9 +438,7 @@ def _measures(plan: PlanView, scenario: str | None = None) -> list[Measure]:
     inputs: dict[str, dict[str, tuple[float, str]]] = {}
     for row in plan.tables["measure_inputs"].to_pylist():
         inputs.setdefault(row["measure_id"], {})[row["input"]] = (row["value"], row["unit"] or "")
-    facilities = {
-        f["facility_id"]: f for f in plan.view.inputs.references["facilities"].to_pylist()
-    }
+    facilities = {f["facility_id"]: f for f in plan.view.inputs.reference("facilities").to_pylist()}
     measures = []
     for row in plan.tables["measures"].to_pylist():
         if not _in_scenario(row, scenario):

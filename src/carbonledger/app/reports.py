@@ -85,7 +85,7 @@ def report_context(
         inventory=inv,
         base_year=base,
         year_on_year=year_on_year,
-        intensities=intensities(inv, view.inputs.references["denominators"]),
+        intensities=intensities(inv, view.inputs.reference("denominators")),
         releases=releases,
         run_manifest=view.stored.manifest,
         facility_names=view.inputs.names("facilities", "facility_id"),

@@ -92,6 +92,12 @@ class RunInputs:
             raise CarbonLedgerError("no entities imported: the organisational boundary needs them")
         return self.references["entities"]
 
+    def reference(self, kind: str) -> pa.Table:
+        """The reference table of ``kind``, or an empty one with its schema's columns where
+        none was imported (a workspace without facilities, allocation keys ...)."""
+        table = self.references.get(kind)
+        return table if table is not None else get_schema(kind).arrow_schema().empty_table()
+
     def names(self, kind: str, key: str) -> dict[str, str]:
         """Id -> name of a reference table (empty if not imported)."""
         table = self.references.get(kind)
