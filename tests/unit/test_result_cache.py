@@ -121,3 +121,10 @@ def test_a_result_that_cannot_be_pickled_stays_in_memory(workspace, tmp_path):
     assert cache.get(workspace, "lock", lambda: lock) is lock
     assert cache.get(workspace, "lock", lambda: pytest.fail("not kept")) is lock
     assert not list(shared.glob("*.pickle"))
+
+
+def test_a_cache_that_keeps_nothing_shares_nothing(workspace, tmp_path):
+    shared = tmp_path / "results"
+    cache = ResultCache(max_entries=0, shared=shared)
+    assert [cache.get(workspace, "n", lambda: 1) for _ in range(2)] == [1, 1]
+    assert cache.stats.misses == 2 and not shared.exists()

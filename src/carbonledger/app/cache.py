@@ -63,7 +63,7 @@ class ResultCache:
     Parameters
     ----------
     max_entries : int
-        How many results to keep; 0 keeps none (every lookup computes).
+        How many results to keep; 0 keeps none (every lookup computes, nothing is shared).
     shared : Path, optional
         A folder shared with the other processes serving the same workspaces (created).
 
@@ -122,7 +122,7 @@ class ResultCache:
         self, folder: str, revision: int, key: Hashable, compute: Callable[[], T]
     ) -> T:
         """The result from the shared folder, or computed (and written there)."""
-        if self.shared is None:
+        if self.shared is None or self.max_entries == 0:  # 0: nothing kept, nor shared
             return self._computed(compute)
         self.shared.mkdir(parents=True, exist_ok=True)
         workspace_part = hashlib.sha256(folder.encode()).hexdigest()[:16]
