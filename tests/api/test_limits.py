@@ -71,3 +71,16 @@ def test_security_events_are_logged_without_secrets(served, caplog):
     assert found[1]["permission"] == "calculate" and found[2]["tenant"] == "globex"
     text = caplog.text
     assert "not her password" not in text and "forged" not in text
+
+
+def test_callers_whose_buckets_filled_again_are_forgotten(monkeypatch):
+    from carbonledger.api import limits
+
+    monkeypatch.setattr(limits, "_PRUNE_AT", 3)
+    buckets = limits._Buckets(limits.RateLimit(per_second=1, burst=1))
+    for number in range(3):
+        assert buckets.wait(f"caller {number}", now=0.0) == 0
+    assert buckets.wait("caller 0", now=0.5) > 0  # still empty: remembered
+    assert buckets.wait("late", now=10.0) == 0  # the fourth caller passes the mark: pruned
+    assert set(buckets._levels) == {"late"}
+    assert buckets.wait("late", now=10.0) > 0  # its own bucket is kept

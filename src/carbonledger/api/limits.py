@@ -29,6 +29,8 @@ __all__ = ["SECURITY_LOG", "RateLimit", "RateLimiter", "security_event"]
 #: The logger of security events.
 SECURITY_LOG = logging.getLogger("carbonledger.security")
 _PROBLEM = b"application/problem+json"
+#: Callers a worker remembers before it forgets those whose buckets are full again.
+_PRUNE_AT = 10_000
 
 
 def security_event(event: str, **fields: Any) -> None:
@@ -63,11 +65,16 @@ class _Buckets:
         with self._lock:
             tokens, at = self._levels.get(key, (float(self.limit.burst), now))
             tokens = min(float(self.limit.burst), tokens + (now - at) * self.limit.per_second)
-            if tokens >= 1:
-                self._levels[key] = (tokens - 1, now)
-                return 0.0
-            self._levels[key] = (tokens, now)
-            return (1 - tokens) / self.limit.per_second
+            taken = tokens >= 1
+            self._levels[key] = (tokens - 1 if taken else tokens, now)
+            if len(self._levels) > _PRUNE_AT:
+                self._prune(now)
+            return 0.0 if taken else (1 - tokens) / self.limit.per_second
+
+    def _prune(self, now: float) -> None:
+        """Forget callers whose bucket has filled up again (they start full anyway)."""
+        full = self.limit.burst / self.limit.per_second  # [s] from empty to full
+        self._levels = {k: v for k, v in self._levels.items() if now - v[1] < full}
 
 
 class RateLimiter:
