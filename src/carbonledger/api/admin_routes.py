@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from carbonledger import app
+from carbonledger.api.run_routes import Reader
 from carbonledger.api.security import Access, require
 from carbonledger.app import server as jobs
 from carbonledger.app.accounts import Permission, Role, clients, members
@@ -21,7 +22,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/{tenant}", tags=["people and machines"])
 Admin = Annotated[Access, Depends(require(Permission.ADMIN))]
-Reader = Annotated[Access, Depends(require(Permission.READ))]
 UserPath = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._@-]{1,128}$")]
 ClientPath = Annotated[str, PathParam(pattern=r"^cl_[0-9a-f]{16}$")]
 _PEOPLE = "|".join(str(r) for r in Role if r is not Role.CLIENT)

@@ -322,10 +322,7 @@ class Workspace:
                 f"{folder.resolve()} is not a workspace (no {CONFIG_FILE}); "
                 "create one with `carbonledger init DIR`"
             )
-        try:
-            config = WorkspaceConfig.model_validate(tomllib.loads(config_path.read_text("utf-8")))
-        except (tomllib.TOMLDecodeError, ValueError) as exc:
-            raise ConfigError(f"{config_path}: {exc}") from None
+        config = _read_config(config_path)
         workspace = cls(folder, config, _metadata(folder, config, database_url))
         before = workspace.metadata.migrate()
         if before is not None and before < "0004":
@@ -394,12 +391,7 @@ class Workspace:
         stamp = self._stamp()
         if stamp == self._config_stamp:
             return False
-        path = self.root / CONFIG_FILE
-        try:
-            self.config = WorkspaceConfig.model_validate(tomllib.loads(path.read_text("utf-8")))
-        except (tomllib.TOMLDecodeError, ValueError) as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        self._config_stamp = stamp
+        self.config, self._config_stamp = _read_config(self.root / CONFIG_FILE), stamp
         return True
 
     def _stamp(self) -> tuple[int, int] | None:
@@ -1058,6 +1050,20 @@ def _login() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no name for the uid (containers)
         return f"uid:{os.getuid()}"
+
+
+def _read_config(path: Path) -> WorkspaceConfig:
+    """The settings in ``path`` (``carbonledger.toml``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, if it is not valid TOML or not valid settings.
+    """
+    try:
+        return WorkspaceConfig.model_validate(tomllib.loads(path.read_text("utf-8")))
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def _config_toml(config: WorkspaceConfig) -> str:
