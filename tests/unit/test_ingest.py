@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.ingest import canonicalise, read_table
+from carbonledger.ingest import canonicalise, open_table, read_table
 from carbonledger.schema import get_schema
 
 ROWS = [["E1", "F1", "2024-01", "1200.5", "kWh"], ["E2", "F1", "2024-02", "3", "MWh"]]
@@ -25,8 +25,8 @@ def _csv(path: Path, headers: list[str], encoding: str) -> Path:
 
 
 def _canonical(path: Path, **kwargs) -> pd.DataFrame:
-    frame, _meta = read_table(path, **kwargs)
-    return canonicalise(frame, get_schema("electricity")).table.reset_index(drop=True)
+    (block,) = open_table(path, **kwargs).blocks()
+    return canonicalise(block.table, get_schema("electricity")).table.to_pandas()
 
 
 @pytest.mark.parametrize(
@@ -42,8 +42,10 @@ def test_csv_encodings(tmp_path, encoding, headers, expected):
     frame, meta = read_table(path)
     assert meta.encoding == expected
     assert meta.first_data_row == 2
-    table = canonicalise(frame, get_schema("electricity")).table
-    assert list(table["quantity"]) == ["1200.5", "3"]
+    assert list(frame[headers[3]]) == ["1200.5", "3"]
+    (block,) = open_table(path).blocks()
+    table = canonicalise(block.table, get_schema("electricity")).table
+    assert table["quantity"].to_pylist() == ["1200.5", "3"]
 
 
 def test_gbk_bytes_really_are_not_utf8(tmp_path):
@@ -121,7 +123,9 @@ def test_unsupported_and_missing_files(tmp_path):
 
 
 def test_unknown_and_clashing_headers():
-    frame = pd.DataFrame({"quantity": ["1"], "用电量": ["2"], "colour": ["red"]})
-    matched = canonicalise(frame, get_schema("electricity"))
+    table = pa.table({"quantity": ["1"], "用电量": ["2"], "colour": ["red"]})
+    matched = canonicalise(table, get_schema("electricity"))
+    assert matched.table.column_names == ["quantity"]
+    assert matched.table["quantity"].to_pylist() == ["1"]
     assert matched.unknown == ["colour"]
     assert matched.clashes == {"quantity": ["quantity", "用电量"]}

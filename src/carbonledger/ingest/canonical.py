@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
+import pyarrow as pa
 
 from carbonledger.schema import ActivitySchema, fold_header
 
@@ -17,7 +17,7 @@ class CanonicalTable:
 
     Attributes
     ----------
-    table : pandas.DataFrame
+    table : pyarrow.Table
         Columns renamed to canonical names; unknown columns dropped.
     source_headers : dict of str to str
         Canonical name to the file header it was read from.
@@ -27,36 +27,40 @@ class CanonicalTable:
         Canonical names claimed by more than one file header.
     """
 
-    table: pd.DataFrame
+    table: pa.Table
     source_headers: dict[str, str]
     unknown: list[str] = field(default_factory=list)
     clashes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def canonicalise(frame: pd.DataFrame, schema: ActivitySchema) -> CanonicalTable:
+def canonicalise(table: pa.Table, schema: ActivitySchema) -> CanonicalTable:
     """Rename a file's columns to canonical names through the schema's aliases.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Table as read from the file.
+    table : pyarrow.Table
+        Table as read from the file (text cells).
     schema : ActivitySchema
         Schema of the activity kind.
 
     Returns
     -------
     CanonicalTable
+        The first header claiming a canonical name gives its column; later ones are clashes.
     """
     lookup = schema.header_map()
-    result = CanonicalTable(pd.DataFrame(index=frame.index), {})
-    for header in frame.columns:
+    source_headers: dict[str, str] = {}
+    unknown: list[str] = []
+    clashes: dict[str, list[str]] = {}
+    picked: list[int] = []
+    for i, header in enumerate(table.column_names):
         canonical = lookup.get(fold_header(str(header)))
         if canonical is None:
-            result.unknown.append(str(header))
-        elif canonical in result.source_headers:
-            first = result.source_headers[canonical]
-            result.clashes.setdefault(canonical, [first]).append(str(header))
+            unknown.append(str(header))
+        elif canonical in source_headers:
+            clashes.setdefault(canonical, [source_headers[canonical]]).append(str(header))
         else:
-            result.source_headers[canonical] = str(header)
-            result.table[canonical] = frame[header]
-    return result
+            source_headers[canonical] = str(header)
+            picked.append(i)
+    renamed = table.select(picked).rename_columns(list(source_headers))
+    return CanonicalTable(renamed, source_headers, unknown, clashes)

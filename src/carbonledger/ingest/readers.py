@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonledger.errors import CarbonLedgerError
-from carbonledger.ingest.cells import cell_text, text_frame
+from carbonledger.ingest.cells import TextBlock, cell_text, text_block
 from carbonledger.ingest.delimited import (
     check_csv_structure,
     csv_blocks,
@@ -108,16 +108,16 @@ class SourceTable:
     """
 
     meta: SourceMetadata
-    _blocks: Callable[[], Iterator[pd.DataFrame]]
+    _blocks: Callable[[], Iterator[TextBlock]]
 
-    def blocks(self) -> Iterator[pd.DataFrame]:
+    def blocks(self) -> Iterator[TextBlock]:
         """The data rows, a block at a time (each read once, in file order).
 
         Yields
         ------
-        pandas.DataFrame
-            One column per file header, cells as ``str`` or missing; entirely empty rows are
-            dropped but the index keeps each row's position in the file (row
+        TextBlock
+            One string column per file header, cells stripped or missing; entirely empty
+            rows are dropped but ``positions`` keeps each row's position in the file (row
             ``meta.first_data_row + position``).
 
         Raises
@@ -170,7 +170,7 @@ def open_table(
         return _open_parquet(file, block_bytes)
     content = file.read_bytes()
     frame, meta = _read_xlsx(file, content, sha256_bytes(content), sheet)
-    return SourceTable(meta, lambda: iter([frame]))
+    return SourceTable(meta, lambda: iter([TextBlock.from_frame(frame)]))
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, SourceMetadata]:
@@ -198,7 +198,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
         If the file is missing, of an unsupported format, or undecodable.
     """
     source = open_table(path, sheet)
-    blocks = list(source.blocks())
+    blocks = [block.to_frame() for block in source.blocks()]
     if not blocks:
         return pd.DataFrame(columns=list(source.meta.headers)), source.meta
     return (pd.concat(blocks) if len(blocks) > 1 else blocks[0]), source.meta
@@ -229,9 +229,9 @@ def _open_csv(file: Path, block_bytes: int) -> SourceTable:
         check_csv_structure(file, encoding)
     meta = SourceMetadata(str(file), "csv", scan.sha256, encoding, None, 2, tuple(header))
 
-    def blocks() -> Iterator[pd.DataFrame]:
+    def blocks() -> Iterator[TextBlock]:
         for positions, batch in csv_blocks(file, encoding, header, block_bytes):
-            yield text_frame(batch.columns, header, positions)
+            yield text_block(batch.columns, header, positions)
 
     return SourceTable(meta, blocks)
 
@@ -302,13 +302,13 @@ def _open_parquet(file: Path, block_bytes: int) -> SourceTable:
     ) / max(1, stored.num_rows)
     rows_per_block = int(min(_MAX_BLOCK_ROWS, max(1024, block_bytes / max(1.0, row_bytes))))
 
-    def blocks() -> Iterator[pd.DataFrame]:
+    def blocks() -> Iterator[TextBlock]:
         start = 0
         try:
             for batch in parquet.iter_batches(batch_size=rows_per_block, use_threads=False):
                 positions = np.arange(start, start + batch.num_rows)
                 start += batch.num_rows
-                yield text_frame(batch.columns, names, positions)
+                yield text_block(batch.columns, names, positions)
         except (OSError, pa.ArrowException) as exc:
             raise CarbonLedgerError(f"{file}: cannot read as Parquet: {exc}") from None
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from carbonledger.errors import Location
 from carbonledger.ingest import SourceMetadata, SourceTable, canonicalise
 from carbonledger.ingest.canonical import CanonicalTable
+from carbonledger.ingest.cells import TextBlock
 from carbonledger.provenance import PARQUET_OPTIONS
-from carbonledger.schema import ActivitySchema, ColumnType
+from carbonledger.schema import ActivitySchema
 from carbonledger.validate.checks import (
     PARSERS,
+    Columns,
     Locator,
     check_enums,
     check_gases,
@@ -112,13 +116,14 @@ class BlockValidator:
         """Whether the report holds as many errors as it keeps (later blocks are counted)."""
         return self.report.omitted > 0
 
-    def block(self, frame: pd.DataFrame) -> pa.Table:
+    def block(self, block: TextBlock | pd.DataFrame) -> pa.Table:
         """Check and type one block of text cells.
 
         Parameters
         ----------
-        frame : pandas.DataFrame
-            A block from :meth:`carbonledger.ingest.SourceTable.blocks` (index: positions).
+        block : TextBlock or pandas.DataFrame
+            A block from :meth:`carbonledger.ingest.SourceTable.blocks`, or a pandas table of
+            text cells indexed by position.
 
         Returns
         -------
@@ -126,19 +131,20 @@ class BlockValidator:
             The typed records in the schema's column order plus ``source_row`` (a bad cell
             missing); use them only if the report stays free of errors.
         """
-        matched = canonicalise(frame, self.schema)
-        table = matched.table
+        if isinstance(block, pd.DataFrame):
+            block = TextBlock.from_frame(block)
+        matched = canonicalise(block.table, self.schema)
         self.source_headers = matched.source_headers
-        where = Locator(self.meta, matched.source_headers)
+        where = Locator(self.meta, matched.source_headers, block.positions)
         found: list[Finding] = []
         if self._blocks == 0:
             found += _header_findings(matched, self.meta)
         self._blocks += 1
-        self.report.rows += len(table)
-        _fill_defaults(table, self.schema)
+        self.report.rows += block.num_rows
+        table = _with_defaults(matched.table, self.schema)
         for check in _TABLE_CHECKS:
             found += check(table, self.schema, where)
-        typed: dict[str, pd.Series] = {}
+        typed: dict[str, pa.Array] = {}
         for column in self.schema.columns:
             if column.name not in table:
                 continue
@@ -149,7 +155,7 @@ class BlockValidator:
                 typed[column.name], parsed = parser(table[column.name], column, where)
                 found += parsed
         self.add(found)
-        return _to_arrow(typed, table.index, self.meta, self.schema)
+        return _to_arrow(typed, block.positions, self.meta, self.schema)
 
     def add(self, findings: list[Finding]) -> None:
         """Keep findings (a file-level one once; errors up to ``max_findings``)."""
@@ -277,7 +283,7 @@ def validate_source(
                 writer = _writer(out, typed.schema, schema)
             writer.write_table(typed)
         if writer is None:
-            empty = _to_arrow({}, pd.Index([], dtype="int64"), source.meta, schema)
+            empty = _to_arrow({}, np.zeros(0, dtype="int64"), source.meta, schema)
             writer = _writer(out, empty.schema, schema)
             writer.write_table(empty)
     finally:
@@ -294,36 +300,26 @@ def _writer(out: Path, arrow_schema: pa.Schema, schema: ActivitySchema) -> pq.Pa
     return pq.ParquetWriter(out, arrow_schema, use_dictionary=dictionary, **PARQUET_OPTIONS)
 
 
-def _fill_defaults(table: pd.DataFrame, schema: ActivitySchema) -> None:
+def _with_defaults(table: pa.Table, schema: ActivitySchema) -> Columns:
+    """The block's columns, each with its schema default where a cell (or the column) is
+    missing."""
+    columns: Columns = {name: table[name].combine_chunks() for name in table.column_names}
     for column in schema.columns:
         if column.default is None:
             continue
-        if column.name not in table:
-            table[column.name] = column.default
-        else:
-            table[column.name] = table[column.name].fillna(column.default)
+        values = columns.get(column.name, pa.nulls(table.num_rows, pa.string()))
+        columns[column.name] = pc.fill_null(values, column.default)
+    return columns
 
 
 def _to_arrow(
-    typed: dict[str, pd.Series], index: pd.Index, meta: SourceMetadata, schema: ActivitySchema
+    typed: dict[str, pa.Array], positions: np.ndarray, meta: SourceMetadata, schema: ActivitySchema
 ) -> pa.Table:
     arrays = {}
     for column in schema.columns:
         if column.name in typed:
-            values = typed[column.name]
-            if column.type is ColumnType.BOOLEAN:
-                values = values.astype(object).where(values.notna(), None)
-            arrays[column.name] = _arrow_column(values, column.arrow_type)
+            arrays[column.name] = pc.cast(typed[column.name], column.arrow_type)
         else:
-            arrays[column.name] = pa.nulls(len(index), type=column.arrow_type)
-    rows = index.to_numpy().astype("int64") + meta.first_data_row
-    arrays[SOURCE_ROW] = pa.array(rows, pa.int64())
+            arrays[column.name] = pa.nulls(len(positions), type=column.arrow_type)
+    arrays[SOURCE_ROW] = pa.array(positions.astype("int64") + meta.first_data_row, pa.int64())
     return pa.table(arrays)
-
-
-def _arrow_column(values: pd.Series, arrow_type: pa.DataType) -> pa.Array:
-    """A typed column as Arrow (straight from pandas' buffers where it can)."""
-    try:
-        return pa.array(values, type=arrow_type, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array(values.tolist(), type=arrow_type, from_pandas=True)

@@ -1,7 +1,8 @@
-"""Small named checks, each looking at one rule over whole columns at once.
+"""Small named checks, each looking at one rule over whole columns at once, in Arrow compute.
 
-Each ``check_*`` takes the canonical table (text cells), the schema and a
-:class:`Locator`, and returns findings; the parsers also return the typed column. Rows are
+Each ``check_*`` takes a block's canonical columns (Arrow text, a blank cell missing), the
+schema and a :class:`Locator`, and returns findings; the parsers also return the typed column.
+Python runs only per distinct value (months, units, gases, patterns) or per finding; rows are
 reported with the numbers users see in their file.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from carbonledger.validate.report import Finding, Severity
 
 __all__ = [
     "PARSERS",
+    "Columns",
     "Locator",
     "by_distinct",
     "check_enums",
@@ -66,42 +68,75 @@ _MONTH_PATTERNS = (
 _DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
+#: A block's canonical columns: name to Arrow text (one chunk), a blank cell missing.
+Columns = dict[str, pa.Array]
+
+_NULL_TEXT = pa.scalar(None, pa.string())
+#: A comma between digits that separates thousands (Python's ``re``: RE2 has no look-around).
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 @dataclass(frozen=True)
 class Locator:
-    """Turns a table position and a canonical column into a place in the user's file."""
+    """Turns a block's row and a canonical column into a place in the user's file.
+
+    Attributes
+    ----------
+    meta : SourceMetadata
+        Where the file came from.
+    source_headers : dict of str to str
+        Canonical name to the file's header.
+    positions : numpy.ndarray, optional
+        Each block row's position among the file's data rows (for :meth:`at`).
+    """
 
     meta: SourceMetadata
     source_headers: dict[str, str]
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int64"))
 
-    def at(self, index: object, column: str | None) -> Location:
-        """Location of the cell at a table index (position in the file) and column."""
-        row = self.meta.first_data_row + int(index)  # type: ignore[call-overload]
+    def at(self, row: int, column: str | None) -> Location:
+        """Location of the cell in a block row (0-based) and canonical column."""
+        return self.in_file(int(self.positions[row]), column)
+
+    def in_file(self, position: int, column: str | None) -> Location:
+        """Location of the cell at a position among the file's data rows (0-based)."""
         header = self.source_headers.get(column, column) if column else None
-        return Location(self.meta.path, self.meta.sheet, row, header)
+        return Location(
+            self.meta.path, self.meta.sheet, self.meta.first_data_row + position, header
+        )
+
+
+def _rows(mask: pa.Array | pa.ChunkedArray | np.ndarray) -> np.ndarray:
+    """Block rows where ``mask`` is true (missing counts as false)."""
+    if isinstance(mask, np.ndarray):
+        return np.flatnonzero(mask)
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
 
 
 def _findings(
-    mask: pd.Series,
-    values: pd.Series,
+    mask: pa.Array | np.ndarray,
+    values: pa.Array | None,
     column: str,
     rule: str,
     message: str,
     where: Locator,
     severity: Severity = Severity.ERROR,
 ) -> list[Finding]:
+    rows = _rows(mask)
+    if not len(rows):
+        return []
+    shown = values.take(pa.array(rows)).to_pylist() if values is not None else [None] * len(rows)
     return [
-        Finding(
-            rule,
-            message,
-            where.at(i, column),
-            None if pd.isna(values[i]) else str(values[i]),
-            severity,
-        )
-        for i in mask[mask].index
+        Finding(rule, message, where.at(row, column), value, severity)
+        for row, value in zip(rows, shown, strict=True)
     ]
 
 
-def check_required(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+def _missing(length: int) -> pa.Array:
+    return pa.nulls(length, pa.string())
+
+
+def check_required(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Every required column is present and filled on every row."""
     found: list[Finding] = []
     for column in schema.columns:
@@ -119,23 +154,22 @@ def check_required(table: pd.DataFrame, schema: ActivitySchema, where: Locator) 
             continue
         values = table[column.name]
         found += _findings(
-            values.isna(), values, column.name, "required", "a value is required", where
+            pc.is_null(values), values, column.name, "required", "a value is required", where
         )
     return found
 
 
-def check_required_if(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+def check_required_if(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Columns required on rows where another column has a given value."""
     found: list[Finding] = []
     for column in schema.columns:
         for other, value in (column.required_if or {}).items():
             if other not in table:
                 continue
-            if column.name in table:
-                values = table[column.name]
-            else:
-                values = pd.Series(None, index=table.index, dtype="object")
-            mask = (table[other] == value) & values.isna()
+            values = table.get(column.name)
+            if values is None:
+                values = _missing(len(table[other]))
+            mask = pc.and_(pc.equal(table[other], value), pc.is_null(values))
             found += _findings(
                 mask,
                 values,
@@ -147,21 +181,21 @@ def check_required_if(table: pd.DataFrame, schema: ActivitySchema, where: Locato
     return found
 
 
-def check_gases(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+def check_gases(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Gas columns name a gas of the unit registry, or CO2e; each distinct value checked once."""
     found: list[Finding] = []
     for column in schema.columns:
         if column.type is not ColumnType.GAS or column.name not in table:
             continue
         values = table[column.name]
-        for gas in values.dropna().unique():
+        for gas in pc.unique(values.drop_null()).to_pylist():
             if gas == "CO2e":
                 continue
             try:
-                gas_unit(str(gas))
+                gas_unit(gas)
             except UnitError:
                 found += _findings(
-                    values == gas,
+                    pc.equal(values, gas),
                     values,
                     column.name,
                     "gas",
@@ -172,27 +206,24 @@ def check_gases(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> 
 
 
 def parse_numbers(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
+    values: pa.Array, column: Column, where: Locator
+) -> tuple[pa.Array, list[Finding]]:
     """Parse numbers (thousands separators allowed) and check the column's bounds. Only the
     values holding a comma or a space (found in one Arrow pass) are cleaned one by one."""
-    cleaned = values.copy()
     separated = _holds(values, "[, ]")
+    cleaned = values
     if separated.any():
-        cleaned[separated] = (
-            values[separated]
-            .str.replace(r"(?<=\d),(?=\d{3}\b)", "", regex=True)
-            .str.replace(" ", "")
-        )
+        rows = np.flatnonzero(separated)
+        fixed = [_THOUSANDS.sub("", v).replace(" ", "") for v in values.take(rows).to_pylist()]
+        cleaned = pc.replace_with_mask(values, pa.array(separated), pa.array(fixed, pa.string()))
     parsed = _decimal_numbers(cleaned)
-    infinite = parsed.notna() & ~np.isfinite(parsed.fillna(0.0))  # inf, Infinity, 1e309
-    parsed[infinite] = np.nan
-    bad = values.notna() & parsed.isna()
+    parsed = pc.if_else(pc.is_finite(parsed), parsed, pa.scalar(None, pa.float64()))  # inf, 1e309
+    bad = pc.and_(pc.is_valid(values), pc.is_null(parsed))
     kind = "an integer" if column.type is ColumnType.INTEGER else "a number"
     found = _findings(bad, values, column.name, "number", f"expected {kind}, finite", where)
     if column.max is None:  # no column bound: refuse what no activity can be (1e308, 400 digits)
         found += _findings(
-            parsed.abs() > MAX_MAGNITUDE,
+            pc.greater(pc.abs(parsed), MAX_MAGNITUDE),
             values,
             column.name,
             "magnitude",
@@ -200,53 +231,63 @@ def parse_numbers(
             where,
         )
     if column.type is ColumnType.INTEGER:
-        fractional = parsed.notna() & (parsed % 1 != 0)
+        fractional = pc.not_equal(pc.floor(parsed), parsed)
         found += _findings(fractional, values, column.name, "number", f"expected {kind}", where)
+        whole = pc.and_not(pc.less_equal(pc.abs(parsed), MAX_MAGNITUDE), fractional)
+        parsed = pc.if_else(whole, parsed, pa.scalar(None, pa.float64()))
     if column.min is not None:
         found += _findings(
-            parsed < column.min, values, column.name, "minimum", f"must be >= {column.min:g}", where
+            pc.less(parsed, column.min),
+            values,
+            column.name,
+            "minimum",
+            f"must be >= {column.min:g}",
+            where,
         )
     if column.max is not None:
         found += _findings(
-            parsed > column.max, values, column.name, "maximum", f"must be <= {column.max:g}", where
+            pc.greater(parsed, column.max),
+            values,
+            column.name,
+            "maximum",
+            f"must be <= {column.max:g}",
+            where,
         )
-    return parsed, found
+    return pc.cast(parsed, column.arrow_type, safe=False), found
 
 
-def _decimal_numbers(values: pd.Series) -> pd.Series:
-    """Values written as decimal numbers (``12``, ``-0.5``, ``1.2e3``) as floats, others NaN
-    (``inf`` and ``nan`` too), recognised and converted in Arrow compute."""
-    text = _arrow_text(values)
-    shaped = pc.fill_null(pc.match_substring_regex(text, _DECIMAL), False)
-    numbers = pc.cast(pc.if_else(shaped, text, pa.scalar(None, pa.string())), pa.float64())
-    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+def _decimal_numbers(values: pa.Array) -> pa.Array:
+    """Values written as decimal numbers (``12``, ``-0.5``, ``1.2e3``) as floats, others
+    missing (``inf`` and ``nan`` too)."""
+    shaped = pc.fill_null(pc.match_substring_regex(values, _DECIMAL), False)
+    return pc.cast(pc.if_else(shaped, values, _NULL_TEXT), pa.float64())
 
 
 def parse_booleans(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
+    values: pa.Array, column: Column, where: Locator
+) -> tuple[pa.Array, list[Finding]]:
     """Parse yes/no, true/false, 1/0 and 是/否."""
-    folded = values.str.strip().str.casefold()
-    parsed = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    parsed[folded.isin(_TRUE)] = True
-    parsed[folded.isin(_FALSE)] = False
-    bad = values.notna() & parsed.isna()
+    folded = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    truth = pc.is_in(folded, value_set=pa.array(sorted(_TRUE)))
+    falsity = pc.is_in(folded, value_set=pa.array(sorted(_FALSE)))
+    parsed = pc.if_else(truth, True, pc.if_else(falsity, False, pa.scalar(None, pa.bool_())))
+    bad = pc.and_(pc.is_valid(values), pc.is_null(parsed))
     return parsed, _findings(
         bad, values, column.name, "boolean", "expected true/false, yes/no, 1/0 or 是/否", where
     )
 
 
 def parse_months(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
+    values: pa.Array, column: Column, where: Locator
+) -> tuple[pa.Array, list[Finding]]:
     """Parse months written YYYY-MM, YYYY/MM, YYYYMM, YYYY-MM-01 or YYYY年M月 into YYYY-MM.
 
     Each distinct value is parsed once (a column of a million records holds a few dozen
     months); values already written YYYY-MM are recognised in one Arrow pass, only the others
     are tried against each written form.
     """
-    parsed = by_distinct(values, _months)
-    bad = values.notna() & parsed.isna()
+    parsed = by_distinct(values, _months, pa.string())
+    bad = pc.and_(pc.is_valid(values), pc.is_null(parsed))
     message = f"expected a month YYYY-MM of a year {YEARS[0]}-{YEARS[1]}"
     return parsed, _findings(bad, values, column.name, "month", message, where)
 
@@ -267,66 +308,59 @@ def _months(values: pd.Series) -> pd.Series:
     return parsed
 
 
-def by_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def by_distinct(
+    values: pa.Array, parse: Callable[[pd.Series], pd.Series], arrow_type: pa.DataType
+) -> pa.Array:
     """Apply ``parse`` to each distinct text value once and spread its results back.
 
     Parameters
     ----------
-    values : pandas.Series
-        Text cells (a value that is not text counts as missing).
+    values : pyarrow.Array
+        Text cells.
     parse : callable
-        Takes the distinct values (object Series, index 0..k-1) and returns their text
-        results (None where there is none).
+        Takes the distinct values (object Series, index 0..k-1) and returns their results
+        (missing where there is none).
+    arrow_type : pyarrow.DataType
+        Type of the results.
 
     Returns
     -------
-    pandas.Series
-        Each value's result (None where the value is missing), on ``values``' index.
+    pyarrow.Array
+        Each value's result (missing where the value is).
     """
-    text = _arrow_text(values)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    encoded = pc.dictionary_encode(text)
+    encoded = pc.dictionary_encode(values)
     distinct = pd.Series(encoded.dictionary.to_pylist(), dtype="object")
-    results = pa.array(parse(distinct).tolist(), pa.string()) if len(distinct) else None
-    if results is None:
-        spread = pa.nulls(len(text), pa.string())
-    else:
-        spread = pc.take(results, encoded.indices)
-    return pd.Series(spread.to_numpy(zero_copy_only=False), index=values.index, dtype="object")
-
-
-def _holds(values: pd.Series, pattern: str) -> pd.Series:
-    """Whether each value matches a regular expression somewhere (Arrow compute; missing and
-    non-text values are False)."""
-    found = pc.fill_null(pc.match_substring_regex(_arrow_text(values), pattern), False)
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
-
-
-def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """The values as Arrow strings (without a copy where pandas holds them in Arrow); a value
-    that is not text (a number an XLSX cell held) is missing there."""
+    if not len(distinct):
+        return pa.nulls(len(values), arrow_type)
+    results = parse(distinct)
     try:
-        return pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+        typed = pa.array(results, type=arrow_type, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        typed = pa.array([None if pd.isna(v) else v for v in results.tolist()], type=arrow_type)
+    return pc.take(typed, encoded.indices)
+
+
+def _holds(values: pa.Array, pattern: str) -> np.ndarray:
+    """Whether each value matches a regular expression somewhere (missing values: False)."""
+    found = pc.fill_null(pc.match_substring_regex(values, pattern), False)
+    return found.to_numpy(zero_copy_only=False)
 
 
 def _canonical_months(values: pd.Series) -> pd.Series:
     """The values already written ``YYYY-MM`` with a month 01-12 and a year in range, others
     None (Arrow compute: no Python per value)."""
-    text = _arrow_text(values)
+    text = pa.array(values, type=pa.string(), from_pandas=True)
     shaped = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{4}-(0[1-9]|1[0-2])$"), False)
     year = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, text, "0000"), 0, 4), pa.int32())
     valid = pc.and_(
         shaped, pc.and_(pc.greater_equal(year, YEARS[0]), pc.less_equal(year, YEARS[1]))
     )
-    kept = pc.if_else(valid, text, pa.scalar(None, pa.string()))
+    kept = pc.if_else(valid, text, _NULL_TEXT)
     return pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index, dtype="object")
 
 
 def check_identifier_characters(
-    table: pd.DataFrame, schema: ActivitySchema, where: Locator
+    table: Columns, schema: ActivitySchema, where: Locator
 ) -> list[Finding]:
     """Keys and references (``record_id``, ``facility_id`` ...) hold no invisible or control
     characters (zero-width spaces, NUL) and do not mix Latin with Cyrillic or Greek letters:
@@ -340,8 +374,7 @@ def check_identifier_characters(
     for name in names:
         if name not in table:
             continue
-        values = table[name]
-        text = _arrow_text(values)
+        text = table[name]
         # printable ASCII can hold neither an invisible character nor a look-alike letter: only
         # the other values, once each, are examined character by character
         suspect = pc.fill_null(pc.match_substring_regex(text, r"[^ -~]"), False)
@@ -352,9 +385,8 @@ def check_identifier_characters(
             bad_values = [v for v in distinct if broken(v)]
             if not bad_values:
                 continue
-            bad = pc.fill_null(pc.is_in(text, value_set=pa.array(bad_values, pa.string())), False)
-            mask = pd.Series(np.asarray(bad), index=values.index, dtype=bool)
-            found += _findings(mask, values, name, "characters", message, where)
+            bad = pc.is_in(text, value_set=pa.array(bad_values, pa.string()))
+            found += _findings(bad, text, name, "characters", message, where)
     return found
 
 
@@ -375,14 +407,16 @@ def _mixes_scripts(text: str) -> bool:
     return "LATIN" in scripts and len(scripts) > 1
 
 
-def parse_dates(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
-    """Parse ISO dates (YYYY-MM-DD)."""
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    bad = values.notna() & parsed.isna()
+def parse_dates(values: pa.Array, column: Column, where: Locator) -> tuple[pa.Array, list[Finding]]:
+    """Parse ISO dates (YYYY-MM-DD); each distinct value once."""
+
+    def dates(distinct: pd.Series) -> pd.Series:
+        return pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce").dt.date
+
+    parsed = by_distinct(values, dates, pa.date32())
+    bad = pc.and_(pc.is_valid(values), pc.is_null(parsed))
     found = _findings(bad, values, column.name, "date", "expected a date YYYY-MM-DD", where)
-    return parsed.dt.date, found
+    return parsed, found
 
 
 #: A UTC offset or ``Z`` at the end of a time: refused, a meter's times are its local clock.
@@ -390,27 +424,33 @@ _OFFSET = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
 
 
 def parse_timestamps(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
+    values: pa.Array, column: Column, where: Locator
+) -> tuple[pa.Array, list[Finding]]:
     """Parse local clock times written ISO 8601 without a UTC offset (``YYYY-MM-DD HH:MM``,
-    seconds optional, ``T`` or a space between date and time) to whole seconds."""
-    text = values.astype("string").str.strip()
-    offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
-    parsed = pd.to_datetime(text.where(~offset), format="ISO8601", errors="coerce")
-    bad = values.notna() & parsed.isna()
+    seconds optional, ``T`` or a space between date and time) to whole seconds; each distinct
+    value once."""
+
+    def times(distinct: pd.Series) -> pd.Series:
+        text = distinct.astype("string").str.strip()
+        offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+        parsed = pd.to_datetime(text.where(~offset), format="ISO8601", errors="coerce")
+        return parsed.dt.floor("s")
+
+    parsed = by_distinct(values, times, column.arrow_type)
+    bad = pc.and_(pc.is_valid(values), pc.is_null(parsed))
     message = "expected a local time YYYY-MM-DD HH:MM[:SS] without a UTC offset"
-    return parsed.dt.floor("s"), _findings(bad, values, column.name, "timestamp", message, where)
+    return parsed, _findings(bad, values, column.name, "timestamp", message, where)
 
 
-def check_enums(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+def check_enums(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Enum columns hold one of their listed values."""
     found: list[Finding] = []
     for column in schema.columns:
         if column.type is ColumnType.ENUM and column.name in table:
             values = table[column.name]
-            bad = values.notna() & ~values.isin(column.values)
+            listed = pc.is_in(values, value_set=pa.array(list(column.values), pa.string()))
             found += _findings(
-                bad,
+                pc.and_(pc.is_valid(values), pc.invert(listed)),
                 values,
                 column.name,
                 "enum",
@@ -420,15 +460,20 @@ def check_enums(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> 
     return found
 
 
-def check_patterns(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
-    """String columns with a pattern match it in full."""
+def check_patterns(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
+    """String columns with a pattern match it in full (Python's ``re``, each distinct value
+    once)."""
     found: list[Finding] = []
     for column in schema.columns:
         if column.pattern and column.name in table:
             values = table[column.name]
-            bad = values.notna() & ~values.str.fullmatch(column.pattern).fillna(False).astype(bool)
+            pattern = re.compile(column.pattern)
+            distinct = pc.unique(values.drop_null()).to_pylist()
+            failing = [v for v in distinct if not pattern.fullmatch(v)]
+            if not failing:
+                continue
             found += _findings(
-                bad,
+                pc.is_in(values, value_set=pa.array(failing, pa.string())),
                 values,
                 column.name,
                 "pattern",
@@ -438,7 +483,7 @@ def check_patterns(table: pd.DataFrame, schema: ActivitySchema, where: Locator) 
     return found
 
 
-def check_units(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> list[Finding]:
+def check_units(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Unit columns name known units of an allowed dimension; each distinct unit is checked once."""
     found: list[Finding] = []
     for column in schema.columns:
@@ -446,13 +491,12 @@ def check_units(table: pd.DataFrame, schema: ActivitySchema, where: Locator) -> 
             continue
         values = table[column.name]
         dimensions = (column.dimension or "").split("|")
-        problems: dict[str, str] = {}
-        for unit in values.dropna().unique():
-            problem = _unit_problem(str(unit), dimensions)
+        for unit in pc.unique(values.drop_null()).to_pylist():
+            problem = _unit_problem(unit, dimensions)
             if problem:
-                problems[str(unit)] = problem
-        for unit, problem in problems.items():
-            found += _findings(values == unit, values, column.name, "unit", problem, where)
+                found += _findings(
+                    pc.equal(values, unit), values, column.name, "unit", problem, where
+                )
     return found
 
 
@@ -472,41 +516,36 @@ def _unit_problem(unit: str, dimensions: list[str]) -> str | None:
     return f"expected a unit of {' or '.join(named)}" if named else None
 
 
-def parse_units(
-    values: pd.Series, column: Column, where: Locator
-) -> tuple[pd.Series, list[Finding]]:
+def parse_units(values: pa.Array, column: Column, where: Locator) -> tuple[pa.Array, list[Finding]]:
     """Units as the registry spells them (``度`` -> ``kWh``, ``m3`` -> ``m ** 3``); the
     check that they are units of the column's dimension is :func:`check_units`. Each distinct
     spelling is looked up once."""
-    spelled = by_distinct(values, lambda distinct: distinct.map(canonical_unit))
-    return spelled.where(spelled.notna(), values), []
+    spelled = by_distinct(values, lambda distinct: distinct.map(canonical_unit), pa.string())
+    return pc.coalesce(spelled, values), []
 
 
-def check_requires_one_of(
-    table: pd.DataFrame, schema: ActivitySchema, where: Locator
-) -> list[Finding]:
+def check_requires_one_of(table: Columns, schema: ActivitySchema, where: Locator) -> list[Finding]:
     """Each row fills at least one column of every ``requires_one_of`` group."""
     found: list[Finding] = []
+    rows = len(where.positions)
     for group in schema.requires_one_of:
-        present = [c for c in group if c in table]
-        filled = (
-            table[present].notna().any(axis=1) if present else pd.Series(False, index=table.index)
+        filled = np.zeros(rows, dtype=bool)
+        for name in group:
+            if name in table:
+                filled |= table[name].is_valid().to_numpy(zero_copy_only=False)
+        found += _findings(
+            ~filled,
+            None,
+            group[0],
+            "requires_one_of",
+            f"fill at least one of {', '.join(group)}",
+            where,
         )
-        for index in filled[~filled].index:
-            found.append(
-                Finding(
-                    "requires_one_of",
-                    f"fill at least one of {', '.join(group)}",
-                    where.at(index, group[0]),
-                )
-            )
     return found
 
 
 #: Parser of each typed column kind.
-PARSERS: dict[
-    ColumnType, Callable[[pd.Series, Column, Locator], tuple[pd.Series, list[Finding]]]
-] = {
+PARSERS: dict[ColumnType, Callable[[pa.Array, Column, Locator], tuple[pa.Array, list[Finding]]]] = {
     ColumnType.FLOAT: parse_numbers,
     ColumnType.INTEGER: parse_numbers,
     ColumnType.BOOLEAN: parse_booleans,

@@ -68,7 +68,7 @@ def duplicate_keys(
         con.close()
     message = f"duplicate key ({', '.join(key)})"
     findings = [
-        Finding("unique", message, where.at(row - where.meta.first_data_row, key[0]), value)
+        Finding("unique", message, where.in_file(row - where.meta.first_data_row, key[0]), value)
         for row, value in found
     ]
     return findings, int(repeated) - len(findings)
