@@ -1,7 +1,8 @@
 """The application layer: one function per user job.
 
 The CLI, the REST API, the dashboard and the demo call these and nothing deeper; each takes a
-workspace (and, from the API on, a user) and returns plain results.
+workspace (and, from the API on, a user) and returns plain results. Loading it chooses Arrow's
+memory pool for the process (:func:`carbonledger.engine.use_arrow_memory_pool`).
 """
 
 from carbonledger.app.analysis import (
@@ -142,11 +143,14 @@ from carbonledger.app.workspace import (
     settings,
 )
 from carbonledger.energy import EVFleet, Sizing
+from carbonledger.engine import use_arrow_memory_pool
 from carbonledger.options import DEFAULT_PARETO_SHARE, DEFAULT_SAMPLES, DIMENSIONS
 from carbonledger.report.context import ReportContext
 from carbonledger.run import CalculationResult, calculate
 from carbonledger.store import StoredBatch, StoredRun, Workspace
 from carbonledger.validate import ValidationReport
+
+use_arrow_memory_pool()
 
 __all__ = [
     "AUDIT_KEY_ENV",

@@ -13,6 +13,7 @@ from carbonledger.engine._local import (
     sql_connection,
     sql_connection_on,
 )
+from carbonledger.engine._memory import use_arrow_memory_pool
 from carbonledger.engine._registry import ENGINES, get_engine
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "records_connection",
     "sql_connection",
     "sql_connection_on",
+    "use_arrow_memory_pool",
 ]
