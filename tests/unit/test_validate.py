@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from carbonledger.ingest import read_table
 from carbonledger.schema import get_schema
-from carbonledger.validate import SOURCE_ROW, validate_table
+from carbonledger.validate import SOURCE_ROW, checks, validate_table
 
 
 def _validate(tmp_path: Path, kind: str, text: str, strict: bool = False):
@@ -116,3 +120,27 @@ def test_timestamps_are_local_clock_times_without_an_offset(tmp_path: Path) -> N
     errors = [(f.location.row, f.location.column, f.rule) for f in result.report.errors]
     assert errors == [(4, "time", "timestamp"), (5, "time", "timestamp")]
     assert "without a UTC offset" in result.report.errors[0].message
+
+
+#: Cells a number column may meet: decimal forms, and forms a number parser might accept but a
+#: quantity must not be (hex, digit separators, other scripts' digits, words for infinity).
+_NUMBER_CELLS = [
+    *["1", "+1", "-1", "1.", ".5", "-.5", "1e5", "1E+5", "1e-5", "1.5e3", "00012", "-0"],
+    *["0e0", "5e-400", "1e999", "inf", "-inf", "nan", "NaN", "Infinity", "INF", "+inf"],
+    *["0x10", "0x1p3", "1_000", "e5", "1e", ".", "-", "+", "--1", "1.2.3", "1d5", "1f"],
+    *["１２", "١٢", "12abc", "1e+", "+-1", ".e1", "1.e1"],
+]
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_numbers_are_the_decimal_forms_whichever_way_they_are_read(alone):
+    """Arrow's cast reads a column whole when every cell is a number; a column with one other
+    cell is read through the decimal pattern. Either way a cell is a number exactly when it is
+    written as a decimal (``_DECIMAL``) and finite."""
+    for cell in _NUMBER_CELLS:
+        column = pa.array([cell] if alone else [cell, "not a number"])
+        parsed = checks._decimal_numbers(column)
+        read = pc.if_else(pc.is_finite(parsed), parsed, None)[0].as_py()
+        decimal = re.match(checks._DECIMAL, cell) is not None
+        expected = float(cell) if decimal and math.isfinite(float(cell)) else None
+        assert read == expected, cell

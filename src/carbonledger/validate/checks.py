@@ -210,7 +210,7 @@ def parse_numbers(
 ) -> tuple[pa.Array, list[Finding]]:
     """Parse numbers (thousands separators allowed) and check the column's bounds. Only the
     values holding a comma or a space (found in one Arrow pass) are cleaned one by one."""
-    separated = _holds(values, "[, ]")
+    separated = _holds_any(values, (",", " "))
     cleaned = values
     if separated.any():
         rows = np.flatnonzero(separated)
@@ -258,9 +258,17 @@ def parse_numbers(
 
 def _decimal_numbers(values: pa.Array) -> pa.Array:
     """Values written as decimal numbers (``12``, ``-0.5``, ``1.2e3``) as floats, others
-    missing (``inf`` and ``nan`` too)."""
-    shaped = pc.fill_null(pc.match_substring_regex(values, _DECIMAL), False)
-    return pc.cast(pc.if_else(shaped, values, _NULL_TEXT), pa.float64())
+    missing; ``inf`` and ``nan`` may come back as such (the caller refuses non-finite values).
+
+    Arrow's own cast reads exactly the decimal forms :data:`_DECIMAL` describes plus ``inf``
+    and ``nan`` (a test holds it to that), so a column it reads whole needs no regular
+    expression; a column holding anything else is recognised by :data:`_DECIMAL` first.
+    """
+    try:
+        return pc.cast(values, pa.float64())
+    except pa.ArrowInvalid:
+        shaped = pc.fill_null(pc.match_substring_regex(values, _DECIMAL), False)
+        return pc.cast(pc.if_else(shaped, values, _NULL_TEXT), pa.float64())
 
 
 def parse_booleans(
@@ -340,10 +348,14 @@ def by_distinct(
     return pc.take(typed, encoded.indices)
 
 
-def _holds(values: pa.Array, pattern: str) -> np.ndarray:
-    """Whether each value matches a regular expression somewhere (missing values: False)."""
-    found = pc.fill_null(pc.match_substring_regex(values, pattern), False)
-    return found.to_numpy(zero_copy_only=False)
+def _holds_any(values: pa.Array, parts: tuple[str, ...]) -> np.ndarray:
+    """Whether each value holds any of ``parts`` (plain substrings; missing values: False)."""
+    found = np.zeros(len(values), dtype=bool)
+    for part in parts:
+        found |= pc.fill_null(pc.match_substring(values, part), False).to_numpy(
+            zero_copy_only=False
+        )
+    return found
 
 
 def _canonical_months(values: pd.Series) -> pd.Series:
@@ -377,7 +389,7 @@ def check_identifier_characters(
         text = table[name]
         # printable ASCII can hold neither an invisible character nor a look-alike letter: only
         # the other values, once each, are examined character by character
-        suspect = pc.fill_null(pc.match_substring_regex(text, r"[^ -~]"), False)
+        suspect = pc.fill_null(pc.invert(pc.ascii_is_printable(text)), False)
         if not pc.any(suspect).as_py():
             continue
         distinct = pc.unique(pc.filter(text, suspect)).to_pylist()
