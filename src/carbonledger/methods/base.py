@@ -15,7 +15,7 @@ and multiplies, as one relational plan.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -41,7 +41,9 @@ __all__ = [
     "entity_of",
     "entity_place",
     "facility_place",
+    "latest_not_after",
     "period_year",
+    "period_years",
     "reference_line",
     "resolve_requests",
     "table_place",
@@ -99,6 +101,59 @@ RESOLVED_SCHEMA = pa.schema(
 #: Typed nulls for line columns a method leaves empty.
 NULL_STRING = ibis.literal(None, type="string")
 NULL_INT = ibis.literal(None, type="int64")
+
+
+def latest_not_after(
+    published: pa.Table,
+    keys: Sequence[str],
+    wanted: Iterable[tuple[Any, ...]],
+    years: Iterable[int],
+    values: Mapping[str, str],
+) -> pa.Table:
+    """For each wanted key and year, the values of the published row of that key with the
+    latest ``year`` not after it (none where every row is later), as a small table.
+
+    Made from the distinct keys and years of a method's input
+    (:attr:`Derivation.distinct`), it is joined to the lines by equality: the lines never
+    derive their own keys from themselves, a second reference to them that DuckDB
+    materialises whole.
+
+    Parameters
+    ----------
+    published : pyarrow.Table
+        A reference table with the ``keys`` columns, ``year`` and the value columns.
+    keys : sequence of str
+        Its key columns, named ``_k_<key>`` in the result, with ``_k_year``.
+    wanted : iterable of tuple
+        The key values to look up (``None`` in a key: not looked up).
+    years : iterable of int
+    values : mapping of str to str
+        Result column for each value column of ``published``.
+    """
+    by_key: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in published.to_pylist():
+        by_key.setdefault(tuple(row[k] for k in keys), []).append(row)
+    found: list[tuple[tuple[Any, ...], int, dict[str, Any]]] = []
+    for key in sorted({w for w in wanted if None not in w}):
+        rows = sorted(by_key.get(key, []), key=lambda r: r["year"])
+        for year in sorted(set(years)):
+            earlier = [r for r in rows if r["year"] <= year]
+            if earlier:
+                found.append((key, year, earlier[-1]))
+    columns: dict[str, pa.Array] = {
+        f"_k_{k}": pa.array([key[i] for key, _, _ in found], published.schema.field(k).type)
+        for i, k in enumerate(keys)
+    }
+    columns["_k_year"] = pa.array([year for _, year, _ in found], pa.int64())
+    for column, name in values.items():
+        kind = published.schema.field(column).type
+        columns[name] = pa.array([row[column] for _, _, row in found], kind)
+    return pa.table(columns)
+
+
+def period_years(periods: Iterable[Any]) -> list[int]:
+    """The years of ``YYYY`` or ``YYYY-MM`` periods (plain values; ``None`` skipped)."""
+    return sorted({int(str(p)[:4]) for p in periods if p is not None})
 
 
 def period_year(period: Any) -> Any:

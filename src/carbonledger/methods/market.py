@@ -52,7 +52,8 @@ class MarketElectricity(Method):
     name = "electricity_market"
 
     def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
-        """``energy_units`` (kWh per unit) and ``remainder_keys`` (residual mix or grid)."""
+        """``energy_units`` (kWh per unit) and ``remainder_keys`` (residual mix or grid), with
+        the location-based lines' own tables."""
         units = set(given.distinct["unit"]) | set(
             given.references["energy_instruments"]["unit"].to_pylist()
         )
@@ -82,6 +83,7 @@ class MarketElectricity(Method):
             for f in facilities
         ]
         return {
+            **PurchasedElectricity().derived_references(given),
             "energy_units": energy_units,
             "remainder_keys": pa.table(
                 {

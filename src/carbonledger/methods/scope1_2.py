@@ -41,7 +41,9 @@ from carbonledger.methods.base import (
     FactorContext,
     Method,
     facility_place,
+    latest_not_after,
     period_year,
+    period_years,
     table_place,
 )
 from carbonledger.units import conversion_factor, parse_unit, ureg
@@ -307,7 +309,7 @@ class PurchasedElectricity(Method):
         a = purchased.join(f, purchased.facility_id == f.facility_id, how="left")
         a = self._with_price(
             a.mutate(_year=period_year(a.period), _region=facility_region(f)),
-            references["electricity_prices"],
+            references["bill_prices"],
         )
         metered = a.quantity.notnull()
         return a.select(
@@ -322,40 +324,32 @@ class PurchasedElectricity(Method):
             data_quality=ibis.ifelse(metered, "measured", "estimated"),
         )
 
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
+        """``bill_prices``: for each facility country, bill currency and year of the records,
+        the price of the nearest earlier year in ``electricity_prices`` (see
+        :func:`latest_not_after`), to estimate kWh from a bill without a meter reading."""
+        countries = set(given.references["facilities"]["country"].to_pylist())
+        wanted = [(c, cur) for c in countries for cur in given.distinct["currency"]]
+        prices = latest_not_after(
+            given.references["electricity_prices"],
+            ["region", "currency"],
+            wanted,
+            period_years(given.distinct["period"]),
+            {"price": "_price", "per_unit": "_price_unit"},
+        )
+        return {"bill_prices": prices}
+
     @staticmethod
     def _with_price(a: Any, prices: Any) -> Any:
         """Attach the price for the facility's country, the bill's currency and the nearest
-        earlier year. The nearest year is found on the small table of distinct (country,
-        currency, year) keys and joined back, never by a window over every record."""
-        other = a.view()  # the keys come from the same relation: a self-join needs a view
-        keys = other.select(
-            _k_country=other.country, _k_currency=other.currency, _k_year=other._year
-        ).distinct()
-        p = prices.select(
-            _p_region=prices.region,
-            _p_year=prices.year,
-            _p_currency=prices.currency,
-            _price=prices.price,
-            _price_unit=prices.per_unit,
-        )
-        candidates = keys.join(
-            p,
-            [
-                keys._k_country == p._p_region,
-                keys._k_currency == p._p_currency,
-                p._p_year <= keys._k_year,
-            ],
-        )
-        ranked = candidates.mutate(
-            _rank=ibis.row_number().over(
-                group_by=[candidates._k_country, candidates._k_currency, candidates._k_year],
-                order_by=ibis.desc(candidates._p_year),
-            )
-        )
-        best = ranked.filter(ranked._rank == 0).drop("_rank", "_p_region", "_p_currency", "_p_year")
+        earlier year (``bill_prices``)."""
         return a.join(
-            best,
-            [a.country == best._k_country, a.currency == best._k_currency, a._year == best._k_year],
+            prices,
+            [
+                a.country == prices._k_region,
+                a.currency == prices._k_currency,
+                a._year == prices._k_year,
+            ],
             how="left",
         )
 

@@ -30,10 +30,13 @@ import pyarrow.compute as pc
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods.base import (
     NULL_STRING,
+    Derivation,
     FactorContext,
     Method,
     classification,
+    latest_not_after,
     period_year,
+    period_years,
     reference_line,
     resolve_requests,
     table_place,
@@ -70,11 +73,7 @@ class SpendBased(Method):
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis)."""
-        e, mapping, fx = (
-            references["entities"],
-            references["spend_mapping"],
-            references["fx_rates"],
-        )
+        e, mapping = references["entities"], references["spend_mapping"]
         a = activity.join(e, activity.entity_id == e.entity_id, how="left")
         a = a.mutate(_year=period_year(a.period))
         by_account = mapping.filter(mapping.match_field == "gl_account").select(
@@ -102,7 +101,7 @@ class SpendBased(Method):
         )
         a = a.filter(a._excluded.isnull())
         a = _with_cover(a, references["spend_coverage"])
-        rates = _nearest_rates(a, fx)
+        rates = references["spend_rates"]
         j = a.join(rates, [a.currency == rates._k_currency, a._year == rates._k_year], how="left")
         category = j._category.cast("int64")
         return j.select(
@@ -124,6 +123,20 @@ class SpendBased(Method):
             data_quality=ibis.literal("spend_based"),
             covered_by=j._cover,
         )
+
+    def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
+        """``spend_rates``: for each currency and year of the lines, the rate of the nearest
+        earlier year in ``fx_rates`` [units per USD] (see :func:`latest_not_after`; none
+        where no year is as early: those lines have no amount and stop the run)."""
+        currencies = [(c,) for c in given.distinct["currency"]]
+        rates = latest_not_after(
+            given.references["fx_rates"],
+            ["currency"],
+            currencies,
+            period_years(given.distinct["period"]),
+            {"per_usd": "_per_usd"},
+        )
+        return {"spend_rates": rates}
 
     def reference_lines(
         self, record: dict[str, Any], references: Mapping[str, list[dict[str, Any]]]
@@ -217,21 +230,3 @@ def _with_cover(a: Any, coverage: Any) -> Any:
     a = a.join(by_account, a.gl_account == by_account._cv_account, how="left")
     a = a.join(by_category, a.supplier_category == by_category._cv_category, how="left")
     return a.mutate(_cover=ibis.coalesce(a._cv_account_method, a._cv_category_method))
-
-
-def _nearest_rates(a: Any, fx: Any) -> Any:
-    """The rate of the nearest earlier year for each distinct (currency, year) of the lines,
-    found on that small table and joined back."""
-    other = a.view()  # the keys come from the lines themselves: a self-join needs a view
-    keys = other.select(_k_currency=other.currency, _k_year=other._year).distinct()
-    rates = fx.select(_fx_currency=fx.currency, _fx_year=fx.year, _per_usd=fx.per_usd)
-    candidates = keys.join(
-        rates, [keys._k_currency == rates._fx_currency, rates._fx_year <= keys._k_year]
-    )
-    ranked = candidates.mutate(
-        _rank=ibis.row_number().over(
-            group_by=[candidates._k_currency, candidates._k_year],
-            order_by=ibis.desc(candidates._fx_year),
-        )
-    )
-    return ranked.filter(ranked._rank == 0).select("_k_currency", "_k_year", "_per_usd")

@@ -143,8 +143,9 @@ class TransmissionLosses(Method):
     base = PurchasedElectricity()
 
     def derived_references(self, given: Derivation) -> dict[str, pa.Table]:
-        """``grid_losses``: the loss rate per region (see :func:`grid_losses`)."""
-        return {"grid_losses": grid_losses(given.context)}
+        """``grid_losses``: the loss rate per region (see :func:`grid_losses`), and the
+        electricity lines' own tables."""
+        return {"grid_losses": grid_losses(given.context), **self.base.derived_references(given)}
 
     def lines(self, activity: Any, references: Mapping[str, Any]) -> Any:
         """Activity lines (Ibis): electricity lines of regions with a loss rate."""
