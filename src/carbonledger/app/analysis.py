@@ -29,7 +29,7 @@ from carbonledger.inventory.allocation import footprint as allocate_footprint
 from carbonledger.inventory.base_year import base_year_recalculation
 from carbonledger.inventory.forecast import forecast as forecast_emissions
 from carbonledger.inventory.hotspots import DEFAULT_PARETO_SHARE, change_decomposition, pareto
-from carbonledger.inventory.ledger_sql import LedgerOnEngine
+from carbonledger.inventory.ledger_sql import LedgerOnEngine, holds_period
 from carbonledger.inventory.quality import quality_by
 from carbonledger.inventory.uncertainty import DEFAULT_SAMPLES
 from carbonledger.inventory.uncertainty import uncertainty as monte_carlo
@@ -158,8 +158,7 @@ def change(
         raise CarbonLedgerError("a comparison needs the later period too (--period)")
     view = open_run(workspace, run)
     for period in (before, after):
-        held = totals(view.ledger, [], period=period).to_pylist()
-        if not held or not held[0]["rows"]:
+        if not holds_period(view.ledger, period):
             raise CarbonLedgerError(
                 f"run {view.run_id[:12]} holds no data for {period}: there is nothing to "
                 "compare (calculate a run that holds both periods)"

@@ -16,6 +16,7 @@ from carbonledger.app.view import RunView, open_run
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.inventory import intensities, totals
 from carbonledger.inventory.hotspots import change_decomposition, change_summary, previous_period
+from carbonledger.inventory.ledger_sql import holds_period
 from carbonledger.report.charts import (
     charts,
     ecosystem_charts,
@@ -63,7 +64,7 @@ def report_context(
             earlier,
             str(inv.period),
         )
-        if earlier
+        if earlier and holds_period(view.ledger, earlier)
         else None
     )
     used = {  # releases some ledger row of the run took a factor from, not every one offered

@@ -15,6 +15,7 @@ from carbonledger.engine import sql_connection, sql_connection_on
 __all__ = [
     "LedgerOnEngine",
     "LedgerSource",
+    "holds_period",
     "latest_year",
     "ledger_connection",
     "ledger_summary",
@@ -134,6 +135,21 @@ def summed_source(
         f"FROM ledger WHERE {where} GROUP BY ALL)"
     )
     return weighted_source(con, shares, table=summed)
+
+
+def holds_period(ledger: LedgerSource, period: str) -> bool:
+    """Whether the ledger has active rows of ``period`` (``YYYY`` or ``YYYY-MM``): read before
+    an analysis that compares periods, which would otherwise group every row of the other."""
+    con = ledger_connection(ledger)
+    try:
+        row = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM ledger WHERE status = 'active' "
+            "AND starts_with(period, ?))",
+            [period],
+        ).fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
 
 
 def latest_year(ledger: LedgerSource) -> str | None:
