@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,9 @@ import time
 from pathlib import Path
 
 import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.run import print_figures
 
 REFERENCES = {
     "entities": "SELECT 'E-US' AS entity_id, 'US co' AS name, 'US' AS country, 1.0 AS "
@@ -79,9 +81,7 @@ def main() -> None:
     parser.add_argument("--file", type=Path)
     args = parser.parse_args()
     if args.file:
-        result = run_import(args.file.parent, args.file)
-        result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-        print(json.dumps(result))
+        print_figures(run_import(args.file.parent, args.file))
         return
     for rows in (int(r) for r in args.rows):
         with tempfile.TemporaryDirectory(prefix="carbonledger-import-") as tmp:

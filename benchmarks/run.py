@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --rows 1e6 1e7        # sizes to run
     python benchmarks/run.py --rows 1e8 --memory-limit 5GB
+    python benchmarks/run.py --rows 1e9 --memory-limit 5GB --only-calculate --scratch /big/disk
 
 For each size it generates activity batches in their stored form (Parquet, schema types) with
 realistic cardinalities: 3,000 facilities over 200 regions (US states and eGRID subregions,
@@ -15,7 +16,10 @@ own:
   conversion, GWP weighting and ledger write for the location-based, stationary and spend
   rows, from factors already resolved (no selection, checks, market basis or lineage columns).
 
-It prints rows/s and peak resident memory, and the ratio of the two times.
+It prints rows/s, peak resident memory, the largest size DuckDB's spill files reached and the
+ledger's size on disk, and the ratio of the two times. ``--only-calculate`` runs the full
+calculation and the analyses alone (for out-of-core sizes, where three calculations would take
+hours).
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -281,6 +285,23 @@ def process_tree_cpu() -> float:
     return total
 
 
+def own_peak_rss_gib() -> float:
+    """This process's own peak resident memory [GiB] (``VmHWM``).
+
+    Not ``getrusage``'s ``ru_maxrss``: Linux carries a parent's peak into a child it starts
+    (the address space the child had until ``exec``), so a phase started by a driver that had
+    generated the inputs reported the driver's peak when that was larger."""
+    status = Path("/proc/self/status").read_text()
+    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    return kib / 2**20
+
+
+def print_figures(figures: dict[str, Any]) -> None:
+    """Print a phase's figures as the last line of its output, with its own peak RSS [GiB]
+    (the driver that started the phase reads that line)."""
+    print(json.dumps(figures | {"peak_rss_gib": own_peak_rss_gib()}))
+
+
 def children_peak_rss() -> int:
     """Largest peak resident memory [bytes] of this process's live descendants."""
     peaks = [0]
@@ -436,14 +457,44 @@ def run_phase(phase: str, folder: Path, memory_limit: str | None) -> dict[str, A
 
 
 def _child(phase: str, folder: Path, memory_limit: str | None) -> dict[str, Any]:
+    """Run ``phase`` in a fresh process; its figures with ``spill_peak_gib``, the largest size
+    [GiB] its temporary files (DuckDB's spill among them) reached, sampled every second."""
     command = [sys.executable, __file__, "--phase", phase, "--folder", str(folder)]
     if memory_limit:
         command += ["--memory-limit", memory_limit]
-    output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if output.returncode:
-        raise RuntimeError(f"{phase} failed:\n{output.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    scratch = folder / f"tmp-{phase}"
+    scratch.mkdir(exist_ok=True)
+    env = os.environ | {"TMPDIR": str(scratch)}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+    ) as child:
+        peak = [0]
+        sampler = threading.Thread(target=_sample_size, args=(scratch, child, peak), daemon=True)
+        sampler.start()
+        stdout, stderr = child.communicate()
+        sampler.join()
+    if child.returncode:
+        raise RuntimeError(f"{phase} failed:\n{stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result["spill_peak_gib"] = peak[0] / 2**30
     return result
+
+
+def _sample_size(folder: Path, child: subprocess.Popen[str], peak: list[int]) -> None:
+    while child.poll() is None:
+        peak[0] = max(peak[0], folder_bytes(folder))
+        time.sleep(1.0)
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes [B] of the files under ``folder`` (0 for files removed while it is read)."""
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:
+            continue
+    return total
 
 
 def main() -> None:
@@ -457,23 +508,30 @@ def main() -> None:
     )
     parser.add_argument("--spark", action="store_true", help="also calculate on Spark local[2]")
     parser.add_argument("--folder", type=Path)
+    parser.add_argument(
+        "--only-calculate",
+        action="store_true",
+        help="the full calculation and the analyses, without the same-work side and yardstick",
+    )
+    parser.add_argument("--scratch", type=Path, help="folder for the inputs, ledger and spill")
     args = parser.parse_args()
     if args.phase:
-        result = run_phase(args.phase, args.folder, args.memory_limit)
-        result["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-        print(json.dumps(result))
+        print_figures(run_phase(args.phase, args.folder, args.memory_limit))
         return
     sys.path.insert(0, str(ROOT))
     for rows in (int(r) for r in args.rows):
-        with tempfile.TemporaryDirectory(prefix="carbonledger-bench-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="carbonledger-bench-", dir=args.scratch) as tmp:
             folder = Path(tmp)
             start = time.perf_counter()
             generate(folder, rows)
             generated = time.perf_counter() - start
             calc = _child("calculate", folder, args.memory_limit)
-            same = _child("calculate-location", folder, args.memory_limit)
-            yard = _child("yardstick", folder, args.memory_limit)
-            figures = comparison(rows, generated, calc, same, yard)
+            figures = calculation_figures(rows, generated, calc, folder)
+            if not args.only_calculate:
+                same = _child("calculate-location", folder, args.memory_limit)
+                yard = _child("yardstick", folder, args.memory_limit)
+                figures |= comparison(same, yard)
+                figures["ratio_full_wall"] = round(calc["seconds"] / yard["seconds"], 2)
             analysed = _child("analyse", folder, None)
             figures |= {k: round(v, 2) for k, v in analysed.items() if k.endswith("_s")}
             figures["analyse_peak_rss_gib"] = round(analysed["peak_rss_gib"], 2)
@@ -482,22 +540,33 @@ def main() -> None:
             print(json.dumps(figures), flush=True)
 
 
-def comparison(
-    rows: int, generated: float, calc: dict[str, Any], same: dict[str, Any], yard: dict[str, Any]
+def calculation_figures(
+    rows: int, generated: float, calc: dict[str, Any], folder: Path
 ) -> dict[str, Any]:
-    """One size's figures; ``same_work_agrees`` says whether the same-work calculation and the
-    yardstick wrote the same rows and total (else their ratio compares different work)."""
-    agrees = same["ledger_rows"] == yard["ledger_rows"] and abs(
-        same["co2e_t"] - yard["co2e_t"]
-    ) <= 1e-9 * abs(yard["co2e_t"])
+    """The full calculation's figures at one size: time, memory, spill and disk."""
+    inputs = sum((folder / f"{kind}.parquet").stat().st_size for kind in SHARE)
+    ledger = sum(p.stat().st_size for p in folder.glob("ledger_full_duckdb.part*.parquet"))
     return {
         "records": rows,
         "generate_s": round(generated, 1),
+        "inputs_gib": round(inputs / 2**30, 2),
         "calculate_s": round(calc["seconds"], 2),
         "calculate_cpu_s": round(calc["cpu_seconds"], 2),
         "calculate_rows_per_s": round(rows / calc["seconds"]),
         "ledger_rows": calc["ledger_rows"],
+        "ledger_gib": round(ledger / 2**30, 2),
         "calculate_peak_rss_gib": round(calc["peak_rss_gib"], 2),
+        "calculate_spill_peak_gib": round(calc["spill_peak_gib"], 2),
+    }
+
+
+def comparison(same: dict[str, Any], yard: dict[str, Any]) -> dict[str, Any]:
+    """The same-work calculation beside the yardstick; ``same_work_agrees`` says whether both
+    wrote the same rows and total (else their ratio compares different work)."""
+    agrees = same["ledger_rows"] == yard["ledger_rows"] and abs(
+        same["co2e_t"] - yard["co2e_t"]
+    ) <= 1e-9 * abs(yard["co2e_t"])
+    return {
         "calculate_same_work_s": round(same["seconds"], 2),
         "calculate_same_work_cpu_s": round(same["cpu_seconds"], 2),
         "calculate_same_work_peak_rss_gib": round(same["peak_rss_gib"], 2),
@@ -509,7 +578,6 @@ def comparison(
         "same_work_agrees": agrees,
         "ratio_same_work_wall": round(same["seconds"] / yard["seconds"], 2),
         "ratio_same_work_cpu": round(same["cpu_seconds"] / yard["cpu_seconds"], 2),
-        "ratio_full_wall": round(calc["seconds"] / yard["seconds"], 2),
     }
 
 

@@ -155,3 +155,54 @@ def test_an_unknown_facility_is_refused_at_import_naming_the_row(workspace, load
     assert "row 2" in result.output and "'facility_id'" in result.output
     assert "NOPE" in result.output and "not defined" in result.output
     assert workspace.batches("electricity") == []  # the workspace stays calculable
+
+
+def test_every_part_is_written_in_ledger_order_across_batches_and_threads(workspace, load):
+    """Written by DuckDB on several threads, each part's rows of two batches, each larger than
+    a Parquet row group, come out in :data:`LEDGER_ORDER`, every row with the run's id (the
+    order that makes reruns byte-identical)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from carbonledger.run import LEDGER_ORDER
+
+    records = 150_000
+    batches = {
+        f"electricity-{b}": [
+            {
+                "record_id": f"E{b}-{(i * 7919) % records}",
+                "facility_id": "US1",
+                "period": f"2025-{1 + i % 12:02d}",
+                "quantity": 1 + i % 97,
+                "unit": "MWh",
+            }
+            for i in range(records)
+        ]
+        for b in ("a", "b")
+    }
+    for rows in batches.values():
+        load(workspace, electricity=rows)
+    run = calculate(workspace).run
+    files = workspace.ledger_files(run)
+    assert run.rows > 2 * records and len(workspace.batches("electricity")) == 2
+    for part in files:
+        table = pq.read_table(part, columns=[*LEDGER_ORDER, "run_id"])
+        order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in LEDGER_ORDER])
+        assert order.equals(pa.array(range(table.num_rows), pa.uint64())), part.name
+        assert pc.unique(table["run_id"]).to_pylist() == [run.run_id]
+    assert {b.batch_id for b in workspace.batches("electricity")} <= {
+        v for f in files for v in pq.read_table(f, columns=["batch_id"])["batch_id"].to_pylist()
+    }
+
+
+def test_a_report_compares_with_the_year_before_only_where_the_run_holds_it(workspace, load):
+    from carbonledger.app import report_context
+
+    load(workspace, **ROWS)
+    calculate(workspace)
+    assert report_context(workspace).year_on_year is None  # 2025 alone: nothing to compare
+    earlier = [{**ROWS["electricity"][0], "record_id": "E0", "period": "2024-01", "quantity": 10}]
+    load(workspace, electricity=earlier)
+    calculate(workspace)
+    change = report_context(workspace, period="2025").year_on_year
+    assert change is not None and change["before"] == "2024"

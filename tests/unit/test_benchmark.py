@@ -29,6 +29,26 @@ def test_the_same_work_calculation_and_the_yardstick_write_the_same_rows_and_tot
     yard = bench.run_phase("yardstick", tmp_path, None)
     for side in (same, yard):
         side["peak_rss_gib"] = 0.0
-    figures = bench.comparison(3000, 0.0, same, same, yard)
+    figures = bench.comparison(same, yard)
     assert figures["same_work_agrees"], figures
     assert same["ledger_rows"] > 3000  # one row per record and gas
+
+
+def test_the_spill_and_ledger_sizes_count_every_file_below_the_folder(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.tmp").write_bytes(b"x" * 1000)
+    (tmp_path / "two.tmp").write_bytes(b"y" * 24)
+    assert bench.folder_bytes(tmp_path) == 1024
+    assert bench.folder_bytes(tmp_path / "missing") == 0
+
+
+def test_the_workspace_benchmark_runs_each_command_on_the_workspace_it_built(tmp_path):
+    from benchmarks import workspace as ws_bench
+
+    files = ws_bench.write_import_files(tmp_path, 300)
+    imported = ws_bench.run_step("import", tmp_path, None)["result"]
+    assert imported == sum(bench.duckdb.read_parquet(str(f)).shape[0] for f in files.values())
+    stored = ws_bench.run_step("calculate", tmp_path, None)["result"]
+    direct = bench.run_phase("calculate", tmp_path / "stored", None)["ledger_rows"]
+    assert stored == direct > 300  # the imported workspace's run is the benchmark's ledger
+    assert ws_bench.run_step("hotspots", tmp_path, None)["result"] > 0
