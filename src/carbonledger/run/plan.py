@@ -20,6 +20,7 @@ from typing import Any
 import ibis
 import ibis.expr.operations as ops
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from carbonledger.errors import CarbonLedgerError
 from carbonledger.methods import FactorContext, Method, apply_factors
@@ -82,7 +83,12 @@ def covering_methods(inputs: RunInputs) -> set[str]:
 
 
 def _distinct(engine: Any, activity: Any, columns: Sequence[str]) -> dict[str, list[Any]]:
-    return {c: engine.to_arrow(activity.select(c).distinct())[c].to_pylist() for c in columns}
+    """Each column's distinct values, from one scan of the distinct combinations (the
+    columns a method derives tables from have few values each)."""
+    if not columns:
+        return {}
+    combined = engine.to_arrow(activity.select(*columns).distinct())
+    return {c: pc.unique(combined[c]).to_pylist() for c in columns}
 
 
 def scan_requests(engine: Any, lines: Any, method: Method) -> pa.Table:
